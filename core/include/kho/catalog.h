@@ -1,0 +1,205 @@
+// The archive catalog: one LMDB environment with named databases (core/FORMAT.md).
+//
+// Writing: build a WriteBatch (it only records operations), then Catalog::write() applies it in one
+// LMDB write transaction. A batch is all-or-nothing: a crash loses at most the batch in flight. When the
+// map is full, write() grows the map and replays the batch, so callers never see MDB_MAP_FULL.
+// One writer at a time per archive (LMDB serialises writers, also across processes).
+//
+// Reading: Catalog::snapshot() opens a read-only transaction that sees one consistent state, however
+// many batches commit meanwhile. Keep snapshots short (one request, one command): a long-lived snapshot
+// stops LMDB from reusing pages and the file grows. Views returned by a Snapshot are valid only while it
+// lives. Snapshots are not thread-safe; use one per thread.
+#pragma once
+
+#include <cstdint>
+#include <functional>
+#include <memory>
+#include <optional>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "kho/model.h"
+#include "kho/status.h"
+
+namespace kho {
+
+// The current on-disk format version, kept in meta["format"]. Archives of another version are refused.
+inline constexpr int kFormatVersion = 1;
+
+// Named databases. Extension modules (search, duplicates) use the raw_* calls on theirs.
+namespace db {
+inline constexpr std::string_view kMeta = "meta";
+inline constexpr std::string_view kPhotos = "photos";            // digest(32) → Photo
+inline constexpr std::string_view kFiles = "files";              // path → File
+inline constexpr std::string_view kPhotoFiles = "photo_files";   // digest(32) path → ""
+inline constexpr std::string_view kEvents = "events";            // event id → Event
+inline constexpr std::string_view kEventFiles = "event_files";   // event id \0 path → digest(32)
+inline constexpr std::string_view kArticles = "articles";        // article id → Article
+inline constexpr std::string_view kLinks = "links";              // article id \0 pos(be32) → Link
+inline constexpr std::string_view kPhotoLinks = "photo_links";   // digest(32) article id \0 pos(be32) → ""
+inline constexpr std::string_view kThumbs = "thumbs";            // digest(32) size(1) → JPEG bytes
+inline constexpr std::string_view kDups = "dups";                // see FORMAT.md (duplicates)
+inline constexpr std::string_view kTerms = "terms";              // see FORMAT.md (search)
+}  // namespace db
+
+struct CatalogOptions {
+  bool read_only = false;          // open without taking the writer role; the archive must exist
+  bool create_if_missing = true;   // ignored when read_only
+  std::uint64_t initial_map_size = std::uint64_t{256} << 20;  // bytes; grows by doubling when full
+  unsigned max_readers = 256;
+};
+
+struct DbStats {
+  std::string name;
+  std::uint64_t entries = 0;
+  std::uint64_t bytes = 0;  // pages in use × page size
+};
+
+struct CatalogStats {
+  std::vector<DbStats> dbs;
+  std::uint64_t file_size = 0;  // data.mdb on disk
+  std::uint64_t map_size = 0;
+  int format_version = 0;
+};
+
+// Records read from the `files` db, with the photo they point to.
+struct EventFile {
+  std::string path;
+  Digest digest;
+};
+
+class Snapshot;
+
+class WriteBatch {
+ public:
+  WriteBatch();
+  ~WriteBatch();
+  WriteBatch(WriteBatch&&) noexcept;
+  WriteBatch& operator=(WriteBatch&&) noexcept;
+
+  // Inserts or replaces the photo record.
+  void put_photo(const Photo& photo);
+  // Inserts or replaces the file at file.path, keeping photo_files and event_files in step (the old
+  // digest's and old event's index entries are removed when they change).
+  void put_file(const File& file);
+  void delete_file(const std::string& path);
+  void put_event(const Event& event);
+  // Inserts or replaces the article record.
+  void put_article(const Article& article);
+  // Replaces every link of `article_id` by `links` (positions as given), keeping photo_links in step.
+  void put_links(const std::string& article_id, const std::vector<Link>& links);
+  void put_thumb(const Digest& digest, ThumbSize size, std::string jpeg);
+  // Removes a photo record with its thumbnails. The caller makes sure nothing refers to it.
+  void delete_photo(const Digest& digest);
+  void put_meta(std::string_view key, std::string_view value);
+
+  // Raw access for extension databases (search terms, duplicates). db must be one of db::k*.
+  void raw_put(std::string_view db, std::string key, std::string value);
+  void raw_delete(std::string_view db, std::string key);
+  // Deletes every key that starts with `prefix` (all keys when empty).
+  void raw_delete_prefix(std::string_view db, std::string prefix);
+
+  std::size_t size() const;       // operations recorded
+  std::size_t byte_size() const;  // approximate bytes held
+  bool empty() const { return size() == 0; }
+  void clear();
+
+  struct Op;  // private to core
+
+ private:
+  friend class Catalog;
+  std::vector<Op> ops_;
+  std::size_t bytes_ = 0;
+};
+
+class Catalog {
+ public:
+  // Opens (and, unless read_only, creates) the archive in `dir`.
+  // Errors: NotFound (read_only and no archive there), Unsupported (another format version, named in the
+  // message), IOError (permissions, disk), Busy (lock table full).
+  static Result<std::unique_ptr<Catalog>> open(const std::string& dir, const CatalogOptions& options = {});
+  ~Catalog();
+  Catalog(const Catalog&) = delete;
+  Catalog& operator=(const Catalog&) = delete;
+
+  // Applies the batch atomically. On MDB_MAP_FULL the map is doubled and the batch replayed.
+  // Errors: InvalidArgument when the catalog is read-only; IOError; Corruption when an index entry
+  // that must be updated cannot be decoded.
+  Status write(const WriteBatch& batch);
+
+  // A consistent read-only view. Thread-safe to call; the Snapshot itself is for one thread.
+  Result<std::unique_ptr<Snapshot>> snapshot() const;
+
+  Result<CatalogStats> stats() const;
+  const std::string& dir() const;
+  bool read_only() const;
+
+  struct Impl;
+
+ private:
+  explicit Catalog(std::unique_ptr<Impl> impl);
+  std::unique_ptr<Impl> impl_;
+};
+
+// A read transaction. Every call returns copies unless it says "view".
+// NotFound means the key is absent; Corruption means the stored bytes fail validation.
+class Snapshot {
+ public:
+  virtual ~Snapshot() = default;
+
+  virtual Result<Photo> photo(const Digest& digest) const = 0;
+  virtual Result<File> file(std::string_view path) const = 0;
+  virtual Result<Event> event(std::string_view id) const = 0;
+  virtual Result<Article> article(std::string_view id) const = 0;
+  // The JPEG bytes of a derivative, as a view into the memory map, valid while the Snapshot lives.
+  virtual Result<std::string_view> thumb_view(const Digest& digest, ThumbSize size) const = 0;
+  virtual Result<std::string> meta(std::string_view key) const = 0;
+
+  // Events, newest date first (undated last, then by title). `offset`/`limit` page the list.
+  virtual Result<std::vector<Event>> events_newest_first(std::size_t offset, std::size_t limit) const = 0;
+  virtual Result<std::uint64_t> event_count() const = 0;
+  // Links of an article, in article order (unresolved ones included).
+  virtual Result<std::vector<Link>> article_links(std::string_view article_id) const = 0;
+  // Links that point at a photo, from every article.
+  virtual Result<std::vector<Link>> photo_links(const Digest& digest) const = 0;
+  // Paths that hold this photo's bytes, sorted.
+  virtual Result<std::vector<File>> photo_files(const Digest& digest) const = 0;
+  // Every file in the event's folder, sorted by path (orphans included).
+  virtual Result<std::vector<EventFile>> event_files(std::string_view event_id) const = 0;
+  // The event's photos in article order (by article, then position), then the rest by path. Each digest
+  // appears once.
+  virtual Result<std::vector<EventFile>> event_photos_in_order(std::string_view event_id) const = 0;
+
+  // Full scans (verify, duplicates, search rebuild). The callback returns false to stop early.
+  // A record that fails to decode is reported through `on_error` (key, status) and skipped.
+  using ErrorFn = std::function<void(std::string_view key, const Status&)>;
+  virtual Status for_each_photo(const std::function<bool(const Photo&)>& fn, const ErrorFn& on_error = {}) const = 0;
+  virtual Status for_each_file(const std::function<bool(const File&)>& fn, const ErrorFn& on_error = {}) const = 0;
+  virtual Status for_each_event(const std::function<bool(const Event&)>& fn, const ErrorFn& on_error = {}) const = 0;
+  virtual Status for_each_article(const std::function<bool(const Article&)>& fn, const ErrorFn& on_error = {}) const = 0;
+  virtual Status for_each_link(const std::function<bool(const Link&)>& fn, const ErrorFn& on_error = {}) const = 0;
+
+  // Raw access to any named database. The views are valid while the Snapshot lives.
+  // raw_get: NotFound when absent (or when the database does not exist yet).
+  virtual Result<std::string_view> raw_get(std::string_view db, std::string_view key) const = 0;
+  // Visits keys >= `prefix` that start with it, in key order, until fn returns false.
+  virtual Status raw_scan(std::string_view db, std::string_view prefix,
+                          const std::function<bool(std::string_view key, std::string_view value)>& fn) const = 0;
+  // Visits keys in [from, ∞) in order until fn returns false (for range queries that are not prefixes).
+  virtual Status raw_seek(std::string_view db, std::string_view from,
+                          const std::function<bool(std::string_view key, std::string_view value)>& fn) const = 0;
+};
+
+// Problems found by verify_catalog(): one human-readable line each.
+struct VerifyReport {
+  std::vector<std::string> problems;
+  std::uint64_t records_checked = 0;
+};
+// Decodes every record and checks that references hold (DESIGN.md, issue "verify").
+Result<VerifyReport> verify_catalog(const Catalog& catalog);
+
+// Stable identifiers (16 hex digits of SHA-256), shared by ingest and the web routes.
+std::string event_id_for_folder(std::string_view folder_path);
+
+}  // namespace kho

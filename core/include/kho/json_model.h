@@ -1,0 +1,38 @@
+// JSON text for the model types, with the field names of DESIGN.md §5 (fixed: tools outside rely on
+// them). Used by the CLI's --json output and by the web API, so both say the same thing.
+// Absent optional fields are written as null, never left out. Text is written as stored (NFC UTF-8);
+// bytes that are not valid UTF-8 (paths) are shown escaped by display_path() first.
+#pragma once
+
+#include <string>
+#include <vector>
+
+#include "kho/model.h"
+
+namespace kho {
+
+// {"width", "height", "orientation", "make", "model", "lens", "datetime_original", "exposure_time",
+//  "f_number", "iso", "focal_length", "gps_lat", "gps_lon", "gps_alt", "description", "headline",
+//  "keywords", "creator", "credit", "event", "warnings", "format"}
+std::string metadata_json(const Metadata& meta);
+
+// {"digest", "size", "width", "height", "path", "added_at", "has_thumbs", "phash", "metadata": {…}}
+std::string photo_json(const Photo& photo);
+
+// {"path", "digest", "size", "mtime_ns", "event_id"}
+std::string file_json(const File& file);
+
+// {"id", "folder", "title", "date", "article_ids", "cover", "photo_count"}
+std::string event_json(const Event& event);
+
+// {"id", "title", "date", "author", "copies", "sources", "event_id",
+//  "photos": [{"ref", "caption", "group_caption", "credit"}], "blocks": [{"kind", "text", "ref_index"}]}
+std::string article_json(const Article& article);
+
+// {"article_id", "position", "digest", "path", "ref", "caption", "group_caption", "method", "confidence"}
+std::string link_json(const Link& link);
+
+// A path for people and JSON: valid UTF-8 is kept as is; each invalid byte becomes \xNN.
+std::string display_path(const std::string& raw_path);
+
+}  // namespace kho

@@ -1,0 +1,160 @@
+// The archive's model (DESIGN.md §1): photos, files, events, articles, links.
+//
+// These are plain values. Text fields hold NFC UTF-8 exactly as written in the source; derived keys
+// (folded, search) are computed from them and never replace them. Paths are stored as the raw bytes the
+// operating system gave, which may not be valid UTF-8 (see display_path() in kho/text.h).
+#pragma once
+
+#include <array>
+#include <cstdint>
+#include <optional>
+#include <string>
+#include <string_view>
+#include <vector>
+
+namespace kho {
+
+// SHA-256 of a photo's bytes: its identity.
+struct Digest {
+  std::array<std::uint8_t, 32> bytes{};
+
+  std::string hex() const;  // 64 lower-case hex digits
+  // Parses 64 hex digits (either case); nullopt for anything else.
+  static std::optional<Digest> from_hex(std::string_view hex);
+  std::string_view view() const {
+    return {reinterpret_cast<const char*>(bytes.data()), bytes.size()};
+  }
+  friend bool operator==(const Digest&, const Digest&) = default;
+  friend auto operator<=>(const Digest&, const Digest&) = default;
+};
+
+// What `kho meta` reports (DESIGN.md §5). Absent fields are nullopt / empty.
+struct Metadata {
+  std::optional<std::string> format;  // detected from the bytes: "jpeg", "png", "tiff", "webp", "heif", …
+  std::optional<std::int64_t> width;   // as stored, before orientation
+  std::optional<std::int64_t> height;
+  std::optional<int> orientation;  // EXIF 1–8
+  std::optional<std::string> make, model, lens;
+  std::optional<std::string> datetime_original;  // ISO 8601, with sub-seconds and offset when known
+  std::optional<double> exposure_time;           // seconds
+  std::optional<double> f_number;
+  std::optional<std::int64_t> iso;
+  std::optional<double> focal_length;  // mm
+  std::optional<double> gps_lat, gps_lon, gps_alt;  // signed decimal degrees; metres
+  std::optional<std::string> description, headline;
+  std::vector<std::string> keywords;
+  std::optional<std::string> creator, credit, event;
+  std::vector<std::string> warnings;
+
+  friend bool operator==(const Metadata&, const Metadata&) = default;
+};
+
+// Perceptual signatures computed from the decoded pixels (OpenCV img_hash).
+struct Signatures {
+  std::uint64_t phash = 0;                  // 64-bit PHash, bit i = byte i/8, bit i%8 of OpenCV's output
+  std::vector<std::uint8_t> block_mean;     // BlockMeanHash (mode 0): 32 bytes, empty when absent
+  std::vector<float> color_moment;          // ColorMomentHash: 42 values, empty when absent
+  friend bool operator==(const Signatures&, const Signatures&) = default;
+};
+
+// One set of bytes.
+struct Photo {
+  Digest digest;
+  std::uint64_t size = 0;         // bytes
+  std::uint32_t width = 0;        // pixels as displayed (after EXIF orientation); 0 if not decoded
+  std::uint32_t height = 0;
+  Metadata meta;
+  Signatures sig;
+  bool has_signatures = false;
+  bool has_thumbs = false;        // thumbs holds the preview and the grid thumbnail
+  std::int64_t added_at = 0;      // unix seconds of first ingest
+  std::string first_path;         // the path where it was first seen (raw bytes)
+  friend bool operator==(const Photo&, const Photo&) = default;
+};
+
+// A path on disk that held a photo's bytes when last ingested.
+struct File {
+  std::string path;              // absolute, raw bytes as the OS gave them
+  Digest digest;
+  std::uint64_t size = 0;
+  std::int64_t mtime_ns = 0;
+  std::string event_id;
+  friend bool operator==(const File&, const File&) = default;
+};
+
+// An event: one folder of photos, with zero or more articles.
+struct Event {
+  std::string id;                         // 16 hex digits derived from the folder path
+  std::string folder;                     // absolute folder path (raw bytes)
+  std::string title;                      // first article's title, else the folder's name
+  std::optional<std::string> date;        // ISO 8601: article date, else earliest EXIF date
+  std::vector<std::string> article_ids;   // in the order found
+  std::optional<Digest> cover;            // a photo to show on the home page
+  std::uint32_t photo_count = 0;
+  friend bool operator==(const Event&, const Event&) = default;
+};
+
+// A photo reference inside an article, as the parser found it.
+struct PhotoRef {
+  std::string ref;                           // the file name as written (NFC, trimmed)
+  std::optional<std::string> caption;        // its own caption
+  std::optional<std::string> group_caption;  // a caption covering several photos
+  std::optional<std::string> credit;         // "Ảnh: …"
+  friend bool operator==(const PhotoRef&, const PhotoRef&) = default;
+};
+
+// The article's body in published order: paragraphs with photos in between.
+struct ArticleBlock {
+  enum class Kind : std::uint8_t { kParagraph = 0, kPhoto = 1, kGroupCaption = 2 };
+  Kind kind = Kind::kParagraph;
+  std::string text;            // paragraph or group caption text; empty for kPhoto
+  std::uint32_t ref_index = 0;  // for kPhoto: index into Article::refs
+  friend bool operator==(const ArticleBlock&, const ArticleBlock&) = default;
+};
+
+struct Article {
+  std::string id;                     // 16 hex digits from the normalized title and date
+  std::string title;
+  std::optional<std::string> date;    // ISO 8601, with offset when known
+  std::optional<std::string> author;  // the author/source line
+  std::vector<ArticleBlock> blocks;
+  std::vector<PhotoRef> refs;
+  std::vector<std::string> sources;   // the export files it came from
+  std::uint32_t copies = 1;           // how many copies were collapsed into this one
+  std::string event_id;
+  friend bool operator==(const Article&, const Article&) = default;
+};
+
+// How a reference was resolved to a file (ingest/linker). Ordered from strongest to weakest.
+enum class LinkMethod : std::uint8_t {
+  kExact = 0,       // byte-identical name
+  kNfc = 1,         // equal after NFC (NFD names from a Mac)
+  kCaseFolded = 2,  // equal after case folding
+  kCompareKey = 3,  // equal after unifying the two tone-mark placements
+  kSearchKey = 4,   // equal with all marks removed (thăm = tham)
+  kTelex = 5,       // equal after repairing a Telex typing slip (toanf = toàn)
+  kFuzzy = 6,       // small edit distance on the folded key
+  kUnresolved = 7,  // no file found
+};
+const char* link_method_name(LinkMethod m);
+
+// A photo ↔ article reference.
+struct Link {
+  std::string article_id;
+  std::uint32_t position = 0;   // index of the reference in the article
+  std::optional<Digest> digest;  // nullopt when unresolved
+  std::string path;             // the file it resolved to (raw bytes); empty when unresolved
+  std::string ref;
+  std::optional<std::string> caption;
+  std::optional<std::string> group_caption;
+  LinkMethod method = LinkMethod::kUnresolved;
+  float confidence = 0.0f;      // 0–1
+  friend bool operator==(const Link&, const Link&) = default;
+};
+
+// Derivative sizes kept in the thumbs database.
+enum class ThumbSize : std::uint8_t { kGrid = 0 /* 320 px */, kPreview = 1 /* 1280 px */ };
+std::optional<ThumbSize> thumb_size_from_pixels(int px);  // 320 → kGrid, 1280 → kPreview
+int thumb_size_pixels(ThumbSize size);
+
+}  // namespace kho

@@ -1,0 +1,33 @@
+// The interface through which ingest asks for pixels work without depending on OpenCV.
+// app/ fills it with kho::thumbnailer's implementation (DESIGN.md §2).
+#pragma once
+
+#include <cstdint>
+#include <span>
+#include <string>
+
+#include "kho/model.h"
+#include "kho/status.h"
+
+namespace kho {
+
+struct ProcessedPhoto {
+  std::uint32_t width = 0;   // full image, after EXIF orientation
+  std::uint32_t height = 0;
+  std::string preview_jpeg;  // 1280 px on the long edge (never upscaled)
+  std::string grid_jpeg;     // 320 px on the long edge (never upscaled)
+  Signatures sig;
+};
+
+class PhotoProcessor {
+ public:
+  virtual ~PhotoProcessor() = default;
+  // Decodes `bytes` once, applies EXIF `orientation` (1–8; anything else is treated as 1) and makes
+  // both derivatives and the signatures from the same pixels.
+  // Errors: InvalidArgument for bytes that are not a decodable image (zero bytes, text, truncated beyond
+  // use), Unsupported for a format this build cannot decode or a header over the pixel limit.
+  // Thread-safe: one instance may be called from several threads at once.
+  virtual Result<ProcessedPhoto> process(std::span<const std::uint8_t> bytes, int orientation) const = 0;
+};
+
+}  // namespace kho
