@@ -1,0 +1,219 @@
+// UTF-8 validation, normalization and the search key (kho/text.h). Syllable rules live in
+// text_syllable.cc.
+#include "kho/text.h"
+
+#include <utf8proc.h>
+
+#include <algorithm>
+#include <cstdlib>
+#include <memory>
+
+namespace kho {
+namespace {
+
+bool is_ascii(std::string_view s) {
+  for (char c : s) {
+    if (static_cast<unsigned char>(c) >= 0x80) return false;
+  }
+  return true;
+}
+
+// Length of the well-formed UTF-8 sequence starting at s[i], or 0 when s[i] does not start one.
+std::size_t valid_sequence_length(std::string_view s, std::size_t i) {
+  const auto b0 = static_cast<unsigned char>(s[i]);
+  if (b0 < 0x80) return 1;
+  std::size_t n = 0;
+  unsigned char lo = 0x80, hi = 0xBF;  // allowed range of the second byte
+  if (b0 >= 0xC2 && b0 <= 0xDF) {
+    n = 2;
+  } else if (b0 >= 0xE0 && b0 <= 0xEF) {
+    n = 3;
+    if (b0 == 0xE0) lo = 0xA0;  // overlong
+    if (b0 == 0xED) hi = 0x9F;  // surrogates
+  } else if (b0 >= 0xF0 && b0 <= 0xF4) {
+    n = 4;
+    if (b0 == 0xF0) lo = 0x90;  // overlong
+    if (b0 == 0xF4) hi = 0x8F;  // above U+10FFFF
+  } else {
+    return 0;
+  }
+  if (i + n > s.size()) return 0;
+  const auto b1 = static_cast<unsigned char>(s[i + 1]);
+  if (b1 < lo || b1 > hi) return 0;
+  for (std::size_t k = 2; k < n; ++k) {
+    const auto b = static_cast<unsigned char>(s[i + k]);
+    if (b < 0x80 || b > 0xBF) return 0;
+  }
+  return n;
+}
+
+// Runs utf8proc_map on valid UTF-8. Returns the input unchanged if utf8proc refuses it (it should not:
+// the input was validated), so callers never see a failure.
+std::string map_utf8(std::string_view valid, int options) {
+  utf8proc_uint8_t* out = nullptr;
+  const utf8proc_ssize_t n =
+      utf8proc_map(reinterpret_cast<const utf8proc_uint8_t*>(valid.data()),
+                   static_cast<utf8proc_ssize_t>(valid.size()), &out,
+                   static_cast<utf8proc_option_t>(options));
+  if (n < 0 || out == nullptr) {
+    std::free(out);
+    return std::string(valid);
+  }
+  std::unique_ptr<utf8proc_uint8_t, decltype(&std::free)> holder(out, &std::free);
+  return std::string(reinterpret_cast<const char*>(out), static_cast<std::size_t>(n));
+}
+
+std::string valid_copy(std::string_view s) {
+  return is_valid_utf8(s) ? std::string(s) : sanitize_utf8(s);
+}
+
+void ascii_lower(std::string& s) {
+  for (char& c : s) {
+    if (c >= 'A' && c <= 'Z') c = static_cast<char>(c - 'A' + 'a');
+  }
+}
+
+// đ (U+0111, "\xC4\x91") has no decomposition, so utf8proc keeps it: the Vietnamese rule maps it to d.
+void replace_d_stroke(std::string& s) {
+  std::string out;
+  out.reserve(s.size());
+  for (std::size_t i = 0; i < s.size(); ++i) {
+    if (s[i] == '\xC4' && i + 1 < s.size() && s[i + 1] == '\x91') {
+      out.push_back('d');
+      ++i;
+    } else {
+      out.push_back(s[i]);
+    }
+  }
+  s.swap(out);
+}
+
+}  // namespace
+
+bool is_valid_utf8(std::string_view s) {
+  std::size_t i = 0;
+  while (i < s.size()) {
+    if (static_cast<unsigned char>(s[i]) < 0x80) {
+      ++i;
+      continue;
+    }
+    const std::size_t n = valid_sequence_length(s, i);
+    if (n == 0) return false;
+    i += n;
+  }
+  return true;
+}
+
+std::string sanitize_utf8(std::string_view s) {
+  std::string out;
+  out.reserve(s.size());
+  std::size_t i = 0;
+  while (i < s.size()) {
+    const std::size_t n = valid_sequence_length(s, i);
+    if (n == 0) {
+      out += "\xEF\xBF\xBD";  // U+FFFD for this one byte; resynchronize on the next
+      ++i;
+    } else {
+      out.append(s.substr(i, n));
+      i += n;
+    }
+  }
+  return out;
+}
+
+std::string to_nfc(std::string_view s) {
+  if (is_ascii(s)) return std::string(s);
+  return map_utf8(valid_copy(s), UTF8PROC_STABLE | UTF8PROC_COMPOSE);
+}
+
+std::string to_nfd(std::string_view s) {
+  if (is_ascii(s)) return std::string(s);
+  return map_utf8(valid_copy(s), UTF8PROC_STABLE | UTF8PROC_DECOMPOSE);
+}
+
+std::string fold_case(std::string_view s) {
+  std::string out(s);
+  if (is_ascii(s)) {
+    ascii_lower(out);
+    return out;
+  }
+  return map_utf8(valid_copy(s), UTF8PROC_STABLE | UTF8PROC_COMPOSE | UTF8PROC_CASEFOLD);
+}
+
+std::string search_key(std::string_view s) {
+  std::string out(s);
+  if (is_ascii(s)) {
+    ascii_lower(out);
+    return out;
+  }
+  // CASEFOLD turns Đ into đ; STRIPMARK drops the tone and vowel marks once decomposed.
+  out = map_utf8(valid_copy(s), UTF8PROC_STABLE | UTF8PROC_COMPOSE | UTF8PROC_CASEFOLD |
+                                    UTF8PROC_STRIPMARK);
+  replace_d_stroke(out);
+  return out;
+}
+
+std::vector<std::string> search_terms(std::string_view s) {
+  const std::string key = search_key(s);
+  std::vector<std::string> terms;
+  std::string word;
+  utf8proc_ssize_t i = 0;
+  const auto* data = reinterpret_cast<const utf8proc_uint8_t*>(key.data());
+  const auto size = static_cast<utf8proc_ssize_t>(key.size());
+  while (i < size) {
+    utf8proc_int32_t cp = 0;
+    const utf8proc_ssize_t n = utf8proc_iterate(data + i, size - i, &cp);
+    if (n <= 0) {  // cannot happen on sanitized text; skip a byte rather than loop
+      ++i;
+      continue;
+    }
+    const utf8proc_category_t cat = utf8proc_category(cp);
+    const bool word_char = (cat >= UTF8PROC_CATEGORY_LU && cat <= UTF8PROC_CATEGORY_LO) ||
+                           (cat >= UTF8PROC_CATEGORY_ND && cat <= UTF8PROC_CATEGORY_NO) ||
+                           (cat >= UTF8PROC_CATEGORY_MN && cat <= UTF8PROC_CATEGORY_ME);
+    if (word_char) {
+      word.append(key, static_cast<std::size_t>(i), static_cast<std::size_t>(n));
+    } else if (!word.empty()) {
+      terms.push_back(std::move(word));
+      word.clear();
+    }
+    i += n;
+  }
+  if (!word.empty()) terms.push_back(std::move(word));
+  return terms;
+}
+
+std::size_t edit_distance(std::string_view a, std::string_view b) {
+  auto code_points = [](std::string_view s) {
+    std::vector<utf8proc_int32_t> cps;
+    const std::string v = valid_copy(s);
+    const auto* data = reinterpret_cast<const utf8proc_uint8_t*>(v.data());
+    const auto size = static_cast<utf8proc_ssize_t>(v.size());
+    utf8proc_ssize_t i = 0;
+    while (i < size) {
+      utf8proc_int32_t cp = 0;
+      const utf8proc_ssize_t n = utf8proc_iterate(data + i, size - i, &cp);
+      if (n <= 0) break;
+      cps.push_back(cp);
+      i += n;
+    }
+    return cps;
+  };
+  const auto x = code_points(a);
+  const auto y = code_points(b);
+  std::vector<std::size_t> row(y.size() + 1);
+  for (std::size_t j = 0; j <= y.size(); ++j) row[j] = j;
+  for (std::size_t i = 1; i <= x.size(); ++i) {
+    std::size_t diag = row[0];
+    row[0] = i;
+    for (std::size_t j = 1; j <= y.size(); ++j) {
+      const std::size_t up = row[j];
+      const std::size_t cost = x[i - 1] == y[j - 1] ? 0 : 1;
+      row[j] = std::min({row[j] + 1, row[j - 1] + 1, diag + cost});
+      diag = up;
+    }
+  }
+  return row[y.size()];
+}
+
+}  // namespace kho
