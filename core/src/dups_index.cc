@@ -1,0 +1,263 @@
+// PhashIndex: multi-index hashing over 64-bit PHash values (see kho/dups.h and docs/duplicates.md).
+//
+// Why this shape: a hash map per substring (the first try) spends its time chasing buckets. Here each
+// substring is one counting sort (ids and full hashes in substring order) plus a dense offset table, so
+// a probe is two loads and the candidate check is a stream of XOR+POPCNT over contiguous hashes. The
+// all-pairs search joins buckets with their neighbours directly instead of querying every photo, which
+// visits each bucket pair once and needs no per-query result set.
+#include <algorithm>
+#include <atomic>
+#include <cmath>
+#include <thread>
+
+#include "kho/dups.h"
+
+namespace kho {
+namespace {
+
+// POPCNT is on every x86-64 this runs on; target_clones keeps a portable fallback all the same.
+#if defined(__x86_64__) && defined(__GNUC__) && !defined(__clang__)
+#define KHO_POPCNT_CLONES __attribute__((target_clones("popcnt", "default")))
+#else
+#define KHO_POPCNT_CLONES
+#endif
+
+constexpr int kMaxPartBits = 22;  // offset table of 2^22 entries (16 MB) at most
+
+double choose(int n, int k) {
+  double r = 1;
+  for (int i = 0; i < k; ++i) r = r * (n - i) / (i + 1);
+  return r;
+}
+
+// Flip masks over `bits` bits with at most `t` bits set, 0 first.
+std::vector<std::uint32_t> flip_masks(int bits, int t) {
+  std::vector<std::uint32_t> out{0};
+  std::vector<std::uint32_t> frontier{0};
+  for (int level = 1; level <= t && level <= bits; ++level) {
+    std::vector<std::uint32_t> next;
+    for (std::uint32_t m : frontier) {
+      // Extend only above the highest set bit so each mask is made once.
+      int start = m == 0 ? 0 : 32 - __builtin_clz(m);
+      for (int b = start; b < bits; ++b) next.push_back(m | (1u << b));
+    }
+    out.insert(out.end(), next.begin(), next.end());
+    frontier = std::move(next);
+  }
+  return out;
+}
+
+// Generalized pigeonhole: thresholds summing to r - m + 1, as even as possible, larger ones first.
+std::vector<int> split_thresholds(int radius, int m) {
+  int total = radius - m + 1;
+  int base = total >= 0 ? total / m : -((-total + m - 1) / m);
+  int extra = total - base * m;
+  std::vector<int> t(m, base);
+  for (int i = 0; i < extra; ++i) t[i] += 1;
+  for (int& x : t) x = std::max(x, -1);  // -1: the substring need not be probed at all
+  return t;
+}
+
+std::vector<int> part_bits(int m) {
+  std::vector<int> bits(m, 64 / m);
+  for (int i = 0; i < 64 % m; ++i) bits[i] += 1;
+  return bits;
+}
+
+// Estimated nanoseconds per query for m substrings: probes cost a cache miss, candidates a POPCNT.
+double query_cost(std::size_t n, int radius, int m) {
+  auto bits = part_bits(m);
+  auto t = split_thresholds(radius, m);
+  double cost = 0;
+  for (int i = 0; i < m; ++i) {
+    if (t[i] < 0) continue;
+    double probes = 0;
+    for (int k = 0; k <= t[i]; ++k) probes += choose(bits[i], k);
+    double per_bucket = static_cast<double>(n) / std::ldexp(1.0, bits[i]);
+    cost += probes * 30.0 + probes * per_bucket * 1.5;
+  }
+  return cost;
+}
+
+KHO_POPCNT_CLONES
+void scan_bucket(std::uint64_t h, int radius, const std::uint64_t* hashes, const std::uint32_t* ids,
+                 std::uint32_t n, const std::vector<std::uint64_t>& earlier_masks,
+                 const std::vector<int>& earlier_t, std::vector<std::pair<std::uint32_t, int>>& out) {
+  for (std::uint32_t j = 0; j < n; ++j) {
+    std::uint64_t x = h ^ hashes[j];
+    int d = __builtin_popcountll(x);
+    if (d > radius) continue;
+    bool seen = false;
+    for (std::size_t e = 0; e < earlier_masks.size(); ++e) {
+      if (earlier_t[e] >= 0 && __builtin_popcountll(x & earlier_masks[e]) <= earlier_t[e]) {
+        seen = true;
+        break;
+      }
+    }
+    if (!seen) out.emplace_back(ids[j], d);
+  }
+}
+
+struct JoinCtx {
+  int radius;
+  const std::vector<std::uint64_t>* earlier_masks;
+  const std::vector<int>* earlier_t;
+};
+
+KHO_POPCNT_CLONES
+void join_buckets(const JoinCtx& c, const std::uint64_t* ha, const std::uint32_t* ia, std::uint32_t na,
+                  const std::uint64_t* hb, const std::uint32_t* ib, std::uint32_t nb, bool same,
+                  std::vector<HashPair>& out) {
+  for (std::uint32_t i = 0; i < na; ++i) {
+    const std::uint64_t h = ha[i];
+    for (std::uint32_t j = same ? i + 1 : 0; j < nb; ++j) {
+      std::uint64_t x = h ^ hb[j];
+      int d = __builtin_popcountll(x);
+      if (d > c.radius) continue;
+      bool seen = false;
+      for (std::size_t e = 0; e < c.earlier_masks->size(); ++e) {
+        if ((*c.earlier_t)[e] >= 0 &&
+            __builtin_popcountll(x & (*c.earlier_masks)[e]) <= (*c.earlier_t)[e]) {
+          seen = true;
+          break;
+        }
+      }
+      if (seen) continue;
+      std::uint32_t a = ia[i], b = ib[j];
+      out.push_back(HashPair{std::min(a, b), std::max(a, b), d});
+    }
+  }
+}
+
+}  // namespace
+
+PhashIndex::PhashIndex(std::vector<std::uint64_t> hashes, int design_radius, int parts)
+    : hashes_(std::move(hashes)) {
+  design_radius = std::clamp(design_radius, 0, 63);
+  int m = parts;
+  if (m <= 0) {
+    double best = 0;
+    for (int cand = 3; cand <= 16; ++cand) {
+      double c = query_cost(hashes_.size(), design_radius, cand);
+      if (m == 0 || c < best) best = c, m = cand;
+    }
+  }
+  m = std::clamp(m, 3, 16);
+  auto bits = part_bits(m);
+  int offset = 0;
+  parts_.resize(m);
+  for (int i = 0; i < m; ++i) {
+    Part& p = parts_[i];
+    p.offset = offset;
+    p.bits = std::min(bits[i], kMaxPartBits);
+    p.mask = (p.bits == 64 ? ~0ull : ((1ull << p.bits) - 1)) << offset;
+    offset += bits[i];
+    // Counting sort by substring value: one pass to count, one to place.
+    const std::size_t buckets = std::size_t{1} << p.bits;
+    p.starts.assign(buckets + 1, 0);
+    for (std::uint64_t h : hashes_) ++p.starts[((h >> p.offset) & (buckets - 1)) + 1];
+    for (std::size_t k = 0; k < buckets; ++k) p.starts[k + 1] += p.starts[k];
+    p.ids.resize(hashes_.size());
+    p.sorted.resize(hashes_.size());
+    std::vector<std::uint32_t> fill(p.starts.begin(), p.starts.end() - 1);
+    for (std::size_t id = 0; id < hashes_.size(); ++id) {
+      std::size_t key = (hashes_[id] >> p.offset) & (buckets - 1);
+      std::uint32_t at = fill[key]++;
+      p.ids[at] = static_cast<std::uint32_t>(id);
+      p.sorted[at] = hashes_[id];
+    }
+  }
+}
+
+std::vector<int> PhashIndex::thresholds(int radius) const {
+  auto t = split_thresholds(radius, parts());
+  // A part narrower than its threshold would enumerate every key; clamp (still exact: all keys seen).
+  for (int i = 0; i < parts(); ++i) t[i] = std::min(t[i], parts_[i].bits);
+  return t;
+}
+
+void PhashIndex::query(std::uint64_t h, int radius,
+                       std::vector<std::pair<std::uint32_t, int>>& out) const {
+  if (radius < 0 || hashes_.empty()) return;
+  auto t = thresholds(radius);
+  std::vector<std::uint64_t> earlier_masks;
+  std::vector<int> earlier_t;
+  for (int i = 0; i < parts(); ++i) {
+    const Part& p = parts_[i];
+    if (t[i] >= 0) {
+      const std::uint32_t key = static_cast<std::uint32_t>((h & p.mask) >> p.offset);
+      for (std::uint32_t f : flip_masks(p.bits, t[i])) {
+        std::uint32_t k = key ^ f;
+        std::uint32_t b = p.starts[k], e = p.starts[k + 1];
+        if (b == e) continue;
+        scan_bucket(h, radius, p.sorted.data() + b, p.ids.data() + b, e - b, earlier_masks, earlier_t,
+                    out);
+      }
+    }
+    earlier_masks.push_back(p.mask);
+    earlier_t.push_back(t[i]);
+  }
+}
+
+std::vector<HashPair> PhashIndex::all_pairs(int radius, int threads) const {
+  if (radius < 0 || hashes_.size() < 2) return {};
+  auto t = thresholds(radius);
+  threads = std::max(1, threads);
+  // Work units: (part, block of keys). Small blocks balance the two threads on skewed real hashes.
+  struct Unit {
+    int part;
+    std::uint32_t first, last;
+  };
+  std::vector<Unit> units;
+  std::vector<std::vector<std::uint32_t>> masks(parts());
+  for (int i = 0; i < parts(); ++i) {
+    if (t[i] < 0) continue;
+    masks[i] = flip_masks(parts_[i].bits, t[i]);
+    const std::uint32_t keys = 1u << parts_[i].bits;
+    const std::uint32_t block = std::max<std::uint32_t>(64, keys / 256);
+    for (std::uint32_t k = 0; k < keys; k += block) units.push_back({i, k, std::min(keys, k + block)});
+  }
+  std::atomic<std::size_t> next{0};
+  std::vector<std::vector<HashPair>> found(threads);
+  auto work = [&](int w) {
+    std::vector<HashPair>& out = found[w];
+    for (;;) {
+      std::size_t u = next.fetch_add(1);
+      if (u >= units.size()) break;
+      const Unit& unit = units[u];
+      const Part& p = parts_[unit.part];
+      std::vector<std::uint64_t> earlier_masks;
+      std::vector<int> earlier_t;
+      for (int j = 0; j < unit.part; ++j) {
+        earlier_masks.push_back(parts_[j].mask);
+        earlier_t.push_back(t[j]);
+      }
+      JoinCtx ctx{radius, &earlier_masks, &earlier_t};
+      for (std::uint32_t k = unit.first; k < unit.last; ++k) {
+        const std::uint32_t b0 = p.starts[k], e0 = p.starts[k + 1];
+        if (b0 == e0) continue;
+        for (std::uint32_t f : masks[unit.part]) {
+          const std::uint32_t k2 = k ^ f;
+          if (k2 < k) continue;  // each bucket pair once, from its smaller key
+          const std::uint32_t b1 = p.starts[k2], e1 = p.starts[k2 + 1];
+          if (b1 == e1) continue;
+          join_buckets(ctx, p.sorted.data() + b0, p.ids.data() + b0, e0 - b0, p.sorted.data() + b1,
+                       p.ids.data() + b1, e1 - b1, k2 == k, out);
+        }
+      }
+    }
+  };
+  std::vector<std::thread> pool;
+  for (int w = 1; w < threads; ++w) pool.emplace_back(work, w);
+  work(0);
+  for (auto& th : pool) th.join();
+  std::vector<HashPair> all;
+  std::size_t total = 0;
+  for (auto& f : found) total += f.size();
+  all.reserve(total);
+  for (auto& f : found) all.insert(all.end(), f.begin(), f.end());
+  std::sort(all.begin(), all.end());
+  return all;
+}
+
+}  // namespace kho
