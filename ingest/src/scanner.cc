@@ -9,6 +9,8 @@
 #include <set>
 #include <utility>
 
+#include "pipeline_util.h"
+
 namespace kho::ingest {
 namespace bfs = boost::filesystem;
 
@@ -22,42 +24,20 @@ std::string lower(std::string_view s) {
   return out;
 }
 
-// Strict UTF-8 check (no overlongs, no surrogates, ≤ U+10FFFF). Local so the scanner has no dependency on
-// the text module; display_path() does the escaping for people.
-bool valid_utf8(std::string_view s) {
-  std::size_t i = 0;
-  const auto* p = reinterpret_cast<const unsigned char*>(s.data());
-  while (i < s.size()) {
-    unsigned c = p[i];
-    if (c < 0x80) { ++i; continue; }
-    int extra = 0;
-    unsigned cp = 0;
-    if (c >= 0xC2 && c <= 0xDF) { extra = 1; cp = c & 0x1F; }
-    else if (c >= 0xE0 && c <= 0xEF) { extra = 2; cp = c & 0x0F; }
-    else if (c >= 0xF0 && c <= 0xF4) { extra = 3; cp = c & 0x07; }
-    else return false;
-    if (i + static_cast<std::size_t>(extra) >= s.size()) return false;  // truncated sequence
-    for (int k = 1; k <= extra; ++k) {
-      unsigned cc = p[i + static_cast<std::size_t>(k)];
-      if ((cc & 0xC0) != 0x80) return false;
-      cp = (cp << 6) | (cc & 0x3F);
-    }
-    if ((extra == 2 && (cp < 0x800 || (cp >= 0xD800 && cp <= 0xDFFF))) ||
-        (extra == 3 && (cp < 0x10000 || cp > 0x10FFFF)))
-      return false;
-    i += static_cast<std::size_t>(extra) + 1;
-  }
-  return true;
-}
-
 std::int64_t mtime_ns_of(const struct stat& st) {
   return static_cast<std::int64_t>(st.st_mtim.tv_sec) * 1'000'000'000 + st.st_mtim.tv_nsec;
 }
 
+}  // namespace
+
 // "/a/b/." and "/a/b/" both become "/a/b": one spelling per folder, so event ids are stable.
-std::string normal_absolute(const std::string& raw) {
-  bfs::path p = bfs::absolute(bfs::path(raw)).lexically_normal();
-  std::string s = p.string();
+std::string normalize_path(const std::string& raw) {
+  std::string s;
+  try {
+    s = bfs::absolute(bfs::path(raw)).lexically_normal().string();
+  } catch (const std::exception&) {  // the current directory is gone: keep the path as given
+    s = bfs::path(raw).lexically_normal().string();
+  }
   for (;;) {
     if (s.size() > 2 && s.ends_with("/.")) {
       s.resize(s.size() - 2);
@@ -69,6 +49,8 @@ std::string normal_absolute(const std::string& raw) {
   }
   return s.empty() ? std::string("/") : s;
 }
+
+namespace {
 
 std::string parent_of(const std::string& path) {
   auto slash = path.find_last_of('/');
@@ -87,7 +69,7 @@ class Walker {
   explicit Walker(const ScanOptions& options) : options_(options) {}
 
   void add_root(const std::string& raw_root) {
-    std::string root = normal_absolute(raw_root);
+    std::string root = normalize_path(raw_root);
     struct stat st {};
     if (::stat(root.c_str(), &st) != 0) {
       result_.problems.push_back({root, "cannot read: no such file or folder, or permission denied"});
@@ -126,7 +108,7 @@ class Walker {
     f.path = path;
     f.size = static_cast<std::uint64_t>(st.st_size);
     f.mtime_ns = mtime_ns_of(st);
-    f.name_is_utf8 = valid_utf8(name_of(path));
+    f.name_is_utf8 = detail::valid_utf8(name_of(path));
     auto& ev = folders_[folder];
     (kind == ScanKind::kPhoto ? ev.photos : ev.articles).push_back(std::move(f));
   }

@@ -60,6 +60,10 @@ ScanKind classify_name(std::string_view file_name);
 // True for names the scanner never visits (hidden and system files, see above).
 bool is_hidden_or_system(std::string_view file_name);
 
+// The spelling of a path that scan_tree() uses: absolute (against the current directory), lexically
+// normal, no trailing "/" or "/.". Raw bytes are kept. Event ids are derived from folders spelled so.
+std::string normalize_path(const std::string& path);
+
 // Scans each root (a folder, or a single photo or article file). A root that does not exist is a problem,
 // not a failure; the result is an error (InvalidArgument) only when `roots` is empty.
 // Thread-safe (no shared state). Paths are made absolute against the current directory.

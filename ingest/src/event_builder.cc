@@ -1,0 +1,177 @@
+#include "event_builder.h"
+
+#include <algorithm>
+#include <map>
+
+#include "pipeline_util.h"
+
+// The article parser, the linker and the search index are built by other modules' files; this file
+// compiles without them (a build without them stores events with orphans only, and says so).
+#if __has_include("kho/ingest/article_parser.h") && __has_include("kho/ingest/linker.h")
+#include "kho/ingest/article_parser.h"
+#include "kho/ingest/linker.h"
+#define KHO_INGEST_HAVE_ARTICLES 1
+#else
+#define KHO_INGEST_HAVE_ARTICLES 0
+#endif
+#if __has_include("kho/search.h")
+#include "kho/search.h"
+#define KHO_INGEST_HAVE_SEARCH 1
+#else
+#define KHO_INGEST_HAVE_SEARCH 0
+#endif
+
+namespace kho::ingest::detail {
+namespace {
+
+// The same article met in two exports of one folder (same id from title and date) is stored once.
+[[maybe_unused]] void merge_article(std::vector<Article>& articles, Article a) {
+  auto it = std::find_if(articles.begin(), articles.end(), [&](const Article& x) { return x.id == a.id; });
+  if (it == articles.end()) {
+    articles.push_back(std::move(a));
+    return;
+  }
+  it->copies += a.copies;
+  for (auto& s : a.sources)
+    if (std::find(it->sources.begin(), it->sources.end(), s) == it->sources.end()) it->sources.push_back(s);
+}
+
+std::vector<Article> parse_folder_articles(const EventFolder& folder, IngestSummary& summary) {
+  std::vector<Article> articles;
+#if KHO_INGEST_HAVE_ARTICLES
+  for (const auto& f : folder.articles) {
+    auto parsed = parse_article_file(f.path);
+    if (!parsed.ok()) {
+      summary.warnings.push_back(display(f.path) + ": not read as an article: " + parsed.status().message());
+      continue;
+    }
+    for (const auto& w : parsed->warnings) summary.warnings.push_back(display(f.path) + ": " + w);
+    if (parsed->articles.empty()) {
+      summary.warnings.push_back(display(f.path) + ": no article found in this text file");
+      continue;
+    }
+    for (auto& a : parsed->articles) merge_article(articles, std::move(a));
+  }
+#else
+  if (!folder.articles.empty())
+    summary.warnings.push_back(display(folder.path) +
+                               ": article exports not read (this build has no article parser)");
+#endif
+  return articles;
+}
+
+std::vector<Link> link_refs(const Article& article, const std::vector<std::string>& names) {
+#if KHO_INGEST_HAVE_ARTICLES
+  return link_article(article, names);
+#else
+  (void)names;
+  std::vector<Link> links;
+  for (std::uint32_t i = 0; i < article.refs.size(); ++i) {
+    Link l;
+    l.position = i;
+    l.ref = article.refs[i].ref;
+    links.push_back(std::move(l));
+  }
+  return links;
+#endif
+}
+
+Status index_article_text(const Snapshot* current, WriteBatch& batch, const Article& article) {
+#if KHO_INGEST_HAVE_SEARCH
+  return index_article(current, batch, article);
+#else
+  (void)current, (void)batch, (void)article;
+  return Status::OK();
+#endif
+}
+
+// The earliest EXIF capture time among the folder's photos: the date of an event without an article.
+std::optional<std::string> earliest_exif_date(const Snapshot* current, const std::vector<StoredPhoto>& photos) {
+  if (!current) return std::nullopt;
+  std::optional<std::string> best;
+  for (const auto& p : photos) {
+    auto photo = current->photo(p.digest);
+    if (!photo.ok() || !photo->meta.datetime_original) continue;
+    if (!best || *photo->meta.datetime_original < *best) best = photo->meta.datetime_original;
+  }
+  return best;
+}
+
+}  // namespace
+
+bool articles_supported() { return KHO_INGEST_HAVE_ARTICLES != 0; }
+
+Status build_event(const Snapshot* current, const FolderWork& work, WriteBatch& batch,
+                   IngestSummary& summary, std::set<std::string>& indexed_articles) {
+  const EventFolder& folder = *work.folder;
+  Event ev;
+  ev.id = event_id_for_folder(folder.path);
+  ev.folder = folder.path;
+
+  // The linker matches NAMES inside the folder; names are unique within one folder.
+  std::vector<std::string> names;
+  std::map<std::string, const StoredPhoto*, std::less<>> by_name;
+  for (const auto& p : work.photos) {
+    std::string name(file_name(p.path));
+    by_name.emplace(name, &p);
+    names.push_back(std::move(name));
+  }
+
+  std::vector<Article> articles = parse_folder_articles(folder, summary);
+  std::set<std::string, std::less<>> claimed;
+  for (auto& a : articles) {
+    a.event_id = ev.id;
+    ev.article_ids.push_back(a.id);
+    if (a.refs.empty()) {
+      std::string from = a.sources.empty() ? display(folder.path) : display(a.sources.front());
+      summary.warnings.push_back(from + ": article \"" + a.title + "\" names no photos");
+    }
+    std::vector<Link> links = link_refs(a, names);
+    for (auto& l : links) {
+      l.article_id = a.id;
+      auto it = l.method == LinkMethod::kUnresolved ? by_name.end() : by_name.find(l.path);
+      if (it == by_name.end()) {
+        l.method = LinkMethod::kUnresolved;
+        l.confidence = 0;
+        l.path.clear();
+        l.digest.reset();
+        summary.unresolved.push_back({a.title, l.ref, display(folder.path)});
+        continue;
+      }
+      claimed.insert(it->first);
+      l.path = it->second->path;
+      l.digest = it->second->digest;
+      if (!ev.cover) ev.cover = l.digest;
+      ++summary.links;
+      summary.link_report.push_back({a.title, l.ref, display(l.path), l.method, l.confidence});
+    }
+    batch.put_article(a);
+    batch.put_links(a.id, links);
+    if (indexed_articles.insert(a.id).second) KHO_RETURN_IF_ERROR(index_article_text(current, batch, a));
+    ++summary.articles;
+  }
+
+  std::set<Digest> distinct;
+  for (const auto& p : work.photos) {
+    distinct.insert(p.digest);
+    if (!claimed.contains(file_name(p.path))) summary.orphans.push_back(display(p.path));
+  }
+  if (!ev.cover && !work.photos.empty()) ev.cover = work.photos.front().digest;
+  ev.photo_count = static_cast<std::uint32_t>(distinct.size());
+
+  // Title and date: the first article's, else the folder's name and the earliest EXIF capture time.
+  ev.title = articles.empty() ? display(file_name(folder.path)) : articles.front().title;
+  for (const auto& a : articles) {
+    if (a.date) {
+      ev.date = a.date;
+      break;
+    }
+  }
+  if (!ev.date) ev.date = earliest_exif_date(current, work.photos);
+
+  batch.put_event(ev);
+  ++summary.events;
+  return Status::OK();
+}
+
+}  // namespace kho::ingest::detail

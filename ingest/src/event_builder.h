@@ -1,0 +1,39 @@
+// Per event folder: parse its article exports, link their references to the folder's photos, and put the
+// articles, links, event and search terms into a WriteBatch (private to kho::ingest).
+#pragma once
+
+#include <set>
+#include <string>
+#include <vector>
+
+#include "kho/catalog.h"
+#include "kho/ingest/pipeline.h"
+#include "kho/ingest/scanner.h"
+#include "kho/model.h"
+
+namespace kho::ingest::detail {
+
+// A photo file of the folder that is stored in the catalog (failed files are left out).
+struct StoredPhoto {
+  std::string path;  // raw bytes
+  Digest digest;
+};
+
+struct FolderWork {
+  const EventFolder* folder = nullptr;
+  std::vector<StoredPhoto> photos;  // sorted by path
+};
+
+// True when this build has the article parser and linker.
+bool articles_supported();
+
+// Builds the folder's event, articles and links into `batch` and adds counts, orphans, unresolved
+// references and warnings to `summary`. `current` (may be null) is used to read the photos' EXIF dates
+// and the search postings that must be replaced; it is only read during the call.
+// `indexed_articles` carries article ids already indexed in this batch (an article met in two folders is
+// indexed once per batch, as kho/search.h asks).
+// Errors: only those of the search index (Corruption); per-file problems become warnings.
+Status build_event(const Snapshot* current, const FolderWork& work, WriteBatch& batch,
+                   IngestSummary& summary, std::set<std::string>& indexed_articles);
+
+}  // namespace kho::ingest::detail

@@ -1,0 +1,195 @@
+// ingest(): scan, skip unchanged files, the oneTBB photo pipeline, then events and clean-up.
+// The photo stages live in pipeline_photos.cc; this file orders the phases and owns the summary.
+#include "kho/ingest/pipeline.h"
+
+#include <algorithm>
+#include <chrono>
+#include <set>
+#include <sys/stat.h>
+#include <thread>
+#include <unordered_map>
+
+#include "event_builder.h"
+#include "kho/ingest/scanner.h"
+#include "pipeline_photos.h"
+#include "pipeline_util.h"
+
+namespace kho::ingest {
+namespace {
+
+using detail::display;
+
+// Commits `batch` (if it holds anything) and clears it.
+Status flush(Catalog& catalog, WriteBatch& batch) {
+  if (batch.empty()) return Status::OK();
+  Status st = catalog.write(batch);
+  batch.clear();
+  return st;
+}
+
+// Files the catalog knows under a scanned folder root that the scan did not find any more (deleted or
+// moved away): forget them, and remember their photos for the garbage check.
+Status remove_missing(Catalog& catalog, const std::vector<std::string>& dir_roots,
+                      const std::set<std::string, std::less<>>& scanned, std::set<Digest>& gc,
+                      IngestSummary& summary) {
+  std::vector<std::pair<std::string, Digest>> gone;
+  {
+    auto snap = catalog.snapshot();
+    if (!snap.ok()) return snap.status();
+    for (const auto& root : dir_roots) {
+      std::string prefix = root == "/" ? root : root + "/";
+      KHO_RETURN_IF_ERROR((*snap)->raw_scan(db::kFiles, prefix, [&](std::string_view key, std::string_view) {
+        if (!scanned.contains(key)) gone.emplace_back(std::string(key), Digest{});
+        return true;
+      }));
+    }
+    for (auto& [path, digest] : gone) {
+      auto f = (*snap)->file(path);
+      if (f.ok()) digest = f->digest;
+    }
+  }
+  WriteBatch batch;
+  for (const auto& [path, digest] : gone) {
+    batch.delete_file(path);
+    gc.insert(digest);
+    ++summary.files_removed;
+  }
+  return flush(catalog, batch);
+}
+
+// Photos that lost their last file and their last link (a changed file's old bytes) are deleted; a photo
+// that anything still refers to is kept.
+Status collect_garbage(Catalog& catalog, const std::set<Digest>& candidates, IngestSummary& summary) {
+  if (candidates.empty()) return Status::OK();
+  WriteBatch batch;
+  {
+    auto snap = catalog.snapshot();
+    if (!snap.ok()) return snap.status();
+    for (const auto& d : candidates) {
+      if (!(*snap)->photo(d).ok()) continue;
+      auto files = (*snap)->photo_files(d);
+      auto links = (*snap)->photo_links(d);
+      if (!files.ok() || !links.ok() || !files->empty() || !links->empty()) continue;
+      batch.delete_photo(d);
+      ++summary.photos_removed;
+    }
+  }
+  return flush(catalog, batch);
+}
+
+// Events, articles and links of every scanned folder, a few folders per transaction.
+Status build_events(Catalog& catalog, const ScanResult& scan,
+                    const std::unordered_map<std::string, Digest>& stored, IngestSummary& summary,
+                    const IngestOptions& options, IngestProgress& progress) {
+  constexpr std::size_t kFoldersPerBatch = 32;
+  std::set<std::string> indexed;
+  for (std::size_t start = 0; start < scan.folders.size(); start += kFoldersPerBatch) {
+    WriteBatch batch;
+    {
+      auto snap = catalog.snapshot();
+      if (!snap.ok()) return snap.status();
+      std::size_t end = std::min(scan.folders.size(), start + kFoldersPerBatch);
+      for (std::size_t i = start; i < end; ++i) {
+        detail::FolderWork work;
+        work.folder = &scan.folders[i];
+        for (const auto& f : scan.folders[i].photos) {
+          auto it = stored.find(f.path);
+          if (it != stored.end()) work.photos.push_back({f.path, it->second});
+        }
+        KHO_RETURN_IF_ERROR(detail::build_event(snap->get(), work, batch, summary, indexed));
+      }
+    }  // the snapshot ends before the write: a write that must grow the map needs no reader in this process
+    KHO_RETURN_IF_ERROR(flush(catalog, batch));
+    indexed.clear();
+    if (options.progress) options.progress(progress);
+  }
+  return Status::OK();
+}
+
+}  // namespace
+
+Result<IngestSummary> ingest(Catalog& catalog, const PhotoProcessor& processor,
+                             const std::vector<std::string>& roots, const IngestOptions& options) {
+  const auto t0 = std::chrono::steady_clock::now();
+  auto elapsed = [&] { return std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count(); };
+  IngestSummary summary;
+  IngestProgress progress;
+  auto report = [&](IngestProgress::Phase phase) {
+    progress.phase = phase;
+    progress.elapsed_s = elapsed();
+    if (options.progress) options.progress(progress);
+  };
+  report(IngestProgress::Phase::kScanning);
+
+  auto scanned = scan_tree(roots);
+  if (!scanned.ok()) return scanned.status();
+  const ScanResult& scan = *scanned;
+  for (const auto& p : scan.problems) summary.warnings.push_back(display(p.path) + ": " + p.reason);
+  summary.files_seen = scan.photo_count() + scan.article_count();
+  summary.photo_files_total = scan.photo_count();
+
+  // The stat check: a file whose path, size and mtime match its File record is not read at all.
+  std::unordered_map<std::string, Digest> stored;  // path → digest of every photo file now in the catalog
+  std::vector<detail::PhotoJob> jobs;
+  std::set<std::string, std::less<>> scanned_paths;
+  {
+    auto snap = catalog.snapshot();
+    if (!snap.ok()) return snap.status();
+    for (const auto& folder : scan.folders) {
+      std::string event_id = event_id_for_folder(folder.path);
+      for (const auto& f : folder.photos) {
+        scanned_paths.insert(f.path);
+        if (!f.name_is_utf8)
+          summary.errors.push_back({display(f.path),
+                                    "file name is not valid UTF-8 (stored under its raw bytes, shown escaped)"});
+        auto known = (*snap)->file(f.path);
+        if (known.ok() && known->size == f.size && known->mtime_ns == f.mtime_ns) {
+          stored.emplace(f.path, known->digest);
+          ++summary.photos_unchanged;
+          ++summary.skipped_by_stat;
+          continue;
+        }
+        detail::PhotoJob job;
+        job.file = &f;
+        job.event_id = event_id;
+        if (known.ok()) job.old_digest = known->digest;
+        jobs.push_back(std::move(job));
+      }
+    }
+  }
+  progress.total = summary.photo_files_total;
+  progress.done = summary.skipped_by_stat;
+  progress.committed = summary.skipped_by_stat;
+  progress.to_read = jobs.size();
+  report(IngestProgress::Phase::kPhotos);
+
+  // The photo pipeline.
+  std::set<Digest> gc;
+  auto photos = detail::run_photo_pipeline(catalog, processor, jobs, options, summary, progress, t0);
+  if (!photos.ok()) return photos.status();
+  for (auto& [path, digest] : photos->stored) stored.emplace(path, digest);
+  gc.insert(photos->replaced.begin(), photos->replaced.end());
+  summary.photo_files_committed = progress.committed;
+  if (summary.interrupted) {
+    summary.seconds = elapsed();
+    return summary;
+  }
+
+  // Clean-up of vanished files, then events and articles, then photos nothing refers to.
+  report(IngestProgress::Phase::kArticles);
+  if (options.remove_missing) {
+    std::vector<std::string> dir_roots;
+    for (const auto& r : roots) {
+      struct stat st {};
+      if (!r.empty() && ::stat(r.c_str(), &st) == 0 && S_ISDIR(st.st_mode)) dir_roots.push_back(normalize_path(r));
+    }
+    KHO_RETURN_IF_ERROR(remove_missing(catalog, dir_roots, scanned_paths, gc, summary));
+  }
+  KHO_RETURN_IF_ERROR(build_events(catalog, scan, stored, summary, options, progress));
+  report(IngestProgress::Phase::kFinishing);
+  KHO_RETURN_IF_ERROR(collect_garbage(catalog, gc, summary));
+  summary.seconds = elapsed();
+  return summary;
+}
+
+}  // namespace kho::ingest
