@@ -28,6 +28,7 @@ expect=(
   "$ev1/tham phòng truyền thống 1.jpg"
   "$ev2/DSC_0412.JPG" "$ev2/DSC_0419.JPG" "$ev2/DSC_0433.JPG"
   "$ev3/bai-viet.txt" "$ev3/tiết mục văn nghệ chào mừng.jpg" "$ev3/biểu diễn lửa.jpg"
+  "$ev3/quảng trường lam sơn.jpg"
 )
 for f in "${expect[@]}"; do [[ -f "$f" ]] || fail "missing ${f#"$here/"}"; done
 
@@ -77,7 +78,7 @@ while IFS= read -r -d '' f; do
   fi
 done < <(find "$here" -type f \( -iname '*.jpg' -o -iname '*.jpeg' \) -print0 | sort -z)
 
-((photos == 13)) || fail "expected 13 photos, found $photos"
+((photos == 14)) || fail "expected 14 photos, found $photos"
 ((captions == 2)) || fail "expected 2 photos with an embedded caption, found $captions"
 ((total < 6 * 1024 * 1024)) || fail "photos total $total bytes (limit 6 MiB)"
 # Only the near-duplicate pair shares a capture instant: every other photo is its own exposure.

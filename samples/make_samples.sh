@@ -138,5 +138,9 @@ photo "$mei/jpg/Konica Q-M100 (2).jpg" "$ev3" "tiết mục văn nghệ chào m�
   Canon "Canon EOS 80D" "2020:12:01 08:52:16" 33
 photo "$mei/webp/Photo (2).webp" "$ev3" "biểu diễn lửa.jpg" \
   Canon "Canon EOS 80D" "2020:12:01 09:07:40" 88
+# An orphan beside the article: no reference names it, and it must not be taken for the missing
+# "cắt băng khai mạc.jpg" just because it is the only file left unclaimed.
+photo "$mei/jpg/Nokia 3110c (Mobile Phone).jpg" "$ev3" "quảng trường lam sơn.jpg" \
+  Canon "Canon EOS 80D" "2020:12:01 09:15:02" 47
 
 echo "make_samples.sh: photos written under $here"
