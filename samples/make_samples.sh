@@ -4,8 +4,8 @@
 #
 #   samples/make_samples.sh [PHOTOS_DIR]     (default: <repo>/../shared/photos)
 #
-# Needs bash, ImageMagick 6 `convert`/`identify` (with the webp delegate) and the `exiv2` CLI
-# (Debian: imagemagick, webp, exiv2). The article texts are not generated: they are committed as is.
+# Needs bash, ImageMagick 6 `convert`/`identify` (Debian's build decodes the two WebP sources itself)
+# and the `exiv2` CLI (Debian: imagemagick, exiv2). The article texts are not generated: they are committed as is.
 # Which source photo becomes which sample, and why, is in samples/README.md.
 set -euo pipefail
 
