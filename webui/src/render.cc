@@ -1,0 +1,76 @@
+// mustache rendering of view models. JSON null, false and "" become false so that {{#x}} sections
+// skip absent values; numbers are written as text.
+#include "render.h"
+
+#include <kainjow/mustache.hpp>
+
+#include <functional>
+
+#include "templates.h"
+
+namespace kho::web {
+namespace mst = kainjow::mustache;
+namespace {
+
+mst::data to_data(const Json& j) {
+  switch (j.type()) {
+    case Json::value_t::object: {
+      mst::data d{mst::data::type::object};
+      for (auto it = j.begin(); it != j.end(); ++it) d.set(it.key(), to_data(it.value()));
+      return d;
+    }
+    case Json::value_t::array: {
+      mst::data d{mst::data::type::list};
+      for (const Json& v : j) d.push_back(to_data(v));
+      return d;
+    }
+    case Json::value_t::string: {
+      const std::string& s = j.get_ref<const std::string&>();
+      return s.empty() ? mst::data{false} : mst::data{s};
+    }
+    case Json::value_t::boolean:
+      return mst::data{j.get<bool>()};
+    case Json::value_t::number_integer:
+    case Json::value_t::number_unsigned:
+    case Json::value_t::number_float:
+      return mst::data{j.dump()};
+    default:
+      return mst::data{false};
+  }
+}
+
+std::string render(std::string_view tmpl, const mst::data& data) {
+  mst::mustache m{std::string(tmpl)};
+  if (!m.is_valid()) return "template error: " + m.error_message();
+  std::string out = m.render(data);
+  if (!m.is_valid()) return "template error: " + m.error_message();
+  return out;
+}
+
+}  // namespace
+
+const std::string& asset_version() {
+  static const std::string version = [] {
+    std::size_t h = std::hash<std::string_view>{}(kStylesheet) ^ (std::hash<std::string_view>{}(kScript) << 1);
+    char buf[20];
+    std::snprintf(buf, sizeof buf, "%016zx", h);
+    return std::string(buf, 12);
+  }();
+  return version;
+}
+
+std::string render_page(std::string_view body_template, const Json& view, const PageInfo& info) {
+  const std::string body = render(body_template, to_data(view));
+  mst::data layout{mst::data::type::object};
+  layout.set("content", body);
+  layout.set("page_title", info.title);
+  layout.set("page_kind", info.kind);
+  layout.set("q", info.query);
+  layout.set("api_url", info.api_url.empty() ? std::string("/api/events") : info.api_url);
+  layout.set("asset_version", asset_version());
+  layout.set("nav_events", info.kind == "home" || info.kind == "event");
+  layout.set("nav_dups", info.kind == "dups");
+  return render(kLayoutTemplate, layout);
+}
+
+}  // namespace kho::web
