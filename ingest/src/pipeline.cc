@@ -65,7 +65,14 @@ Status collect_garbage(Catalog& catalog, const std::set<Digest>& candidates, Ing
   {
     auto snap = catalog.snapshot();
     if (!snap.ok()) return snap.status();
+    // An event whose folder was not scanned this time may still show one of them as its cover.
+    std::set<Digest> covers;
+    KHO_RETURN_IF_ERROR((*snap)->for_each_event([&](const Event& e) {
+      if (e.cover && candidates.contains(*e.cover)) covers.insert(*e.cover);
+      return true;
+    }));
     for (const auto& d : candidates) {
+      if (covers.contains(d)) continue;
       if (!(*snap)->photo(d).ok()) continue;
       auto files = (*snap)->photo_files(d);
       auto links = (*snap)->photo_links(d);
@@ -151,6 +158,7 @@ Result<IngestSummary> ingest(Catalog& catalog, const PhotoProcessor& processor,
         }
         detail::PhotoJob job;
         job.file = &f;
+        job.folder = &folder.path;
         job.event_id = event_id;
         if (known.ok()) job.old_digest = known->digest;
         jobs.push_back(std::move(job));

@@ -208,9 +208,26 @@ class Writer {
     file.size = f.size;
     file.mtime_ns = f.mtime_ns;
     file.event_id = item.job->event_id;
+    put_event_stub(*item.job);
     batch_.put_file(file);
     pending_stored_.emplace_back(f.path, item.digest);
     if (item.job->old_digest && *item.job->old_digest != item.digest) result_.replaced.push_back(*item.job->old_digest);
+  }
+
+  // A file must never point at an event that does not exist (kho verify checks it), also when the run is
+  // killed before the events phase. So the first file of a new folder brings a provisional event along
+  // in the same transaction; the events phase replaces it with the real one.
+  void put_event_stub(const PhotoJob& job) {
+    if (!events_checked_.insert(job.event_id).second) return;
+    {
+      auto snap = catalog_.snapshot();  // short: released before any write
+      if (snap.ok() && (*snap)->event(job.event_id).ok()) return;
+    }
+    Event ev;
+    ev.id = job.event_id;
+    ev.folder = *job.folder;
+    ev.title = display(file_name(*job.folder));
+    batch_.put_event(ev);
   }
 
   void notify() {
@@ -229,6 +246,7 @@ class Writer {
   std::size_t in_batch_ = 0;
   std::vector<std::pair<Photo, std::string>> new_photos_;
   std::vector<std::pair<std::string, Digest>> pending_stored_;
+  std::set<std::string> events_checked_;  // event ids whose record exists or is in the batch
   std::map<Digest, std::string> failed_;  // digests whose first file failed: its copies fail alike
   PhotoPhaseResult result_;
   Status status_;

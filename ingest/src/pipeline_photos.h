@@ -17,6 +17,7 @@ namespace kho::ingest::detail {
 // One photo file that must be read (the stat check did not skip it).
 struct PhotoJob {
   const ScannedFile* file = nullptr;
+  const std::string* folder = nullptr;  // the event folder's path
   std::string event_id;
   std::optional<Digest> old_digest;  // the digest its File record had (a changed file), if any
 };
