@@ -1,0 +1,414 @@
+// The Exiv2 adapter: the only file that includes Exiv2. Exceptions from Exiv2 stop here, and Exiv2's
+// log goes into the record's warnings instead of stderr.
+#include <exiv2/exiv2.hpp>
+
+#include <cmath>
+#include <cstdlib>
+#include <mutex>
+
+#include "metadata_internal.h"
+
+namespace kho::ingest::detail {
+namespace {
+
+// Exiv2's log handler is one global function pointer, but each message is emitted on the thread
+// that reads the file; so each reading thread points this at its own record's warnings.
+thread_local std::vector<std::string>* t_log_sink = nullptr;
+
+void log_to_sink(int level, const char* msg) {
+  if (!t_log_sink || level < Exiv2::LogMsg::warn || !msg) return;  // never print
+  std::string text = trim(msg);
+  if (!text.empty()) t_log_sink->push_back("exiv2: " + text);
+}
+
+std::mutex g_xmp_toolkit_mutex;
+void xmp_toolkit_lock(void*, bool lock) {
+  if (lock) {
+    g_xmp_toolkit_mutex.lock();
+  } else {
+    g_xmp_toolkit_mutex.unlock();
+  }
+}
+
+void init_exiv2_once() {
+  static std::once_flag once;
+  std::call_once(once, [] {
+    Exiv2::LogMsg::setLevel(Exiv2::LogMsg::warn);
+    Exiv2::LogMsg::setHandler(log_to_sink);
+    // The XMP toolkit is not thread-safe: one initialisation, and a lock around its use.
+    Exiv2::XmpParser::initialize(xmp_toolkit_lock, nullptr);
+    Exiv2::enableBMFF(true);  // HEIF, AVIF, CR3: off by default in 0.27
+  });
+}
+
+class LogSinkScope {
+ public:
+  explicit LogSinkScope(std::vector<std::string>* sink) : prev_(t_log_sink) { t_log_sink = sink; }
+  ~LogSinkScope() { t_log_sink = prev_; }
+  LogSinkScope(const LogSinkScope&) = delete;
+  LogSinkScope& operator=(const LogSinkScope&) = delete;
+
+ private:
+  std::vector<std::string>* prev_;
+};
+
+std::string raw_bytes(const Exiv2::Metadatum& d) {
+  long size = d.size();
+  if (size <= 0 || size > (16 << 20)) return {};
+  std::string buf(static_cast<std::size_t>(size), '\0');
+  d.copy(reinterpret_cast<Exiv2::byte*>(buf.data()), Exiv2::littleEndian);
+  return buf;
+}
+
+std::optional<double> number_at(const Exiv2::Metadatum& d, long i) {
+  if (d.count() <= i) return std::nullopt;
+  Exiv2::TypeId t = d.typeId();
+  if (t == Exiv2::unsignedRational || t == Exiv2::signedRational) {
+    Exiv2::Rational r = d.toRational(i);
+    if (r.second == 0) return std::nullopt;
+    return static_cast<double>(r.first) / static_cast<double>(r.second);
+  }
+  if (t == Exiv2::asciiString || t == Exiv2::undefined || t == Exiv2::comment) return std::nullopt;
+  return static_cast<double>(d.toFloat(i));
+}
+
+std::optional<std::int64_t> integer_at(const Exiv2::Metadatum& d, long i) {
+  auto v = number_at(d, i);
+  if (!v || !std::isfinite(*v)) return std::nullopt;
+  return static_cast<std::int64_t>(*v);
+}
+
+class ExifReader {
+ public:
+  ExifReader(const Exiv2::ExifData& data, Exiv2::ByteOrder order) : data_(data), order_(order) {}
+
+  const Exiv2::Exifdatum* find(const char* key) const {
+    auto it = data_.findKey(Exiv2::ExifKey(key));
+    return it == data_.end() ? nullptr : &*it;
+  }
+  std::optional<std::string> text(const char* key) const {
+    const auto* d = find(key);
+    if (!d) return std::nullopt;
+    return decode_8bit(raw_bytes(*d));
+  }
+  std::optional<double> number(const char* key) const {
+    const auto* d = find(key);
+    return d ? number_at(*d, 0) : std::nullopt;
+  }
+  std::optional<std::int64_t> integer(const char* key) const {
+    const auto* d = find(key);
+    return d ? integer_at(*d, 0) : std::nullopt;
+  }
+  std::vector<double> numbers(const char* key) const {
+    std::vector<double> out;
+    const auto* d = find(key);
+    if (!d) return out;
+    for (long i = 0; i < d->count() && i < 3; ++i) {
+      // A 0/0 minute or second (common) counts as 0; a 0/0 degree means no position.
+      auto v = number_at(*d, i);
+      if (!v && i == 0) return {};
+      out.push_back(v.value_or(0.0));
+    }
+    return out;
+  }
+  std::optional<std::string> ucs2(const char* key) const {  // Windows XP tags: UCS-2LE bytes
+    const auto* d = find(key);
+    if (!d) return std::nullopt;
+    std::string raw = raw_bytes(*d);
+    std::string text = trim(decode_utf16({reinterpret_cast<const std::uint8_t*>(raw.data()), raw.size()}, true));
+    if (text.empty()) return std::nullopt;
+    return text;
+  }
+  std::optional<std::string> user_comment() const {
+    const auto* d = find("Exif.Photo.UserComment");
+    if (!d) return std::nullopt;
+    std::string raw = raw_bytes(*d);
+    return decode_user_comment({reinterpret_cast<const std::uint8_t*>(raw.data()), raw.size()},
+                               order_ != Exiv2::bigEndian);
+  }
+
+ private:
+  const Exiv2::ExifData& data_;
+  Exiv2::ByteOrder order_;
+};
+
+ExifFields exif_fields(const Exiv2::ExifData& data, Exiv2::ByteOrder order) {
+  ExifReader r(data, order);
+  ExifFields f;
+  f.make = r.text("Exif.Image.Make");
+  f.model = r.text("Exif.Image.Model");
+  f.lens = r.text("Exif.Photo.LensModel");
+  if (!f.lens || trim(*f.lens).empty()) {
+    // Makers' notes name the lens when LensModel is missing; Exiv2 knows where each maker keeps it.
+    auto it = Exiv2::lensName(data);
+    if (it != data.end()) {
+      std::string name = trim(it->print(&data));
+      bool unknown = name.empty() || name[0] == '(' || name.find_first_not_of("0123456789 ") == std::string::npos;
+      if (!unknown && is_valid_utf8(name)) f.lens = name;
+    }
+  }
+  f.description = r.text("Exif.Image.ImageDescription");
+  f.artist = r.text("Exif.Image.Artist");
+  f.datetime_original = r.text("Exif.Photo.DateTimeOriginal");
+  f.subsec_original = r.text("Exif.Photo.SubSecTimeOriginal");
+  f.offset_original = r.text("Exif.Photo.OffsetTimeOriginal");
+  f.orientation = r.integer("Exif.Image.Orientation");
+  f.width = r.integer("Exif.Image.ImageWidth");
+  f.height = r.integer("Exif.Image.ImageLength");
+  f.exposure_time = r.number("Exif.Photo.ExposureTime");
+  f.f_number = r.number("Exif.Photo.FNumber");
+  f.aperture_value = r.number("Exif.Photo.ApertureValue");
+  f.focal_length = r.number("Exif.Photo.FocalLength");
+  f.iso = r.integer("Exif.Photo.ISOSpeedRatings");
+  if (!f.iso || *f.iso <= 0) {
+    auto it = Exiv2::isoSpeed(data);  // makers' notes, when the EXIF tag is missing
+    if (it != data.end()) f.iso = integer_at(*it, 0);
+  }
+  f.gps_lat = r.numbers("Exif.GPSInfo.GPSLatitude");
+  f.gps_lon = r.numbers("Exif.GPSInfo.GPSLongitude");
+  f.gps_lat_ref = r.text("Exif.GPSInfo.GPSLatitudeRef");
+  f.gps_lon_ref = r.text("Exif.GPSInfo.GPSLongitudeRef");
+  f.gps_alt = r.number("Exif.GPSInfo.GPSAltitude");
+  f.gps_alt_ref = r.integer("Exif.GPSInfo.GPSAltitudeRef");
+  f.user_comment = r.user_comment();
+  f.xp_title = r.ucs2("Exif.Image.XPTitle");
+  f.xp_comment = r.ucs2("Exif.Image.XPComment");
+  f.xp_author = r.ucs2("Exif.Image.XPAuthor");
+  f.xp_keywords = r.ucs2("Exif.Image.XPKeywords");
+  f.xp_subject = r.ucs2("Exif.Image.XPSubject");
+  return f;
+}
+
+// ---- XMP ----
+const Exiv2::Xmpdatum* find_xmp(const Exiv2::XmpData& data, const char* key) {
+  auto it = data.findKey(Exiv2::XmpKey(key));
+  return it == data.end() ? nullptr : &*it;
+}
+
+std::optional<std::string> xmp_text(const Exiv2::XmpData& data, const char* key) {
+  const auto* d = find_xmp(data, key);
+  if (!d) return std::nullopt;
+  std::string text;
+  if (const auto* alt = dynamic_cast<const Exiv2::LangAltValue*>(&d->value())) {
+    auto it = alt->value_.find("x-default");
+    if (it == alt->value_.end()) it = alt->value_.begin();
+    if (it != alt->value_.end()) text = it->second;
+  } else if (d->count() > 0) {
+    text = d->toString(0);
+  }
+  text = to_nfc(text);
+  return text;
+}
+
+std::vector<std::string> xmp_list(const Exiv2::XmpData& data, const char* key) {
+  std::vector<std::string> out;
+  const auto* d = find_xmp(data, key);
+  if (!d) return out;
+  for (long i = 0; i < d->count(); ++i) {
+    std::string item = trim(to_nfc(d->toString(i)));
+    if (!item.empty()) out.push_back(item);
+  }
+  return out;
+}
+
+// XMP's copies of EXIF (exif:, tiff:, aux: namespaces), for files that carry XMP but no EXIF.
+ExifFields xmp_exif_fields(const Exiv2::XmpData& data) {
+  ExifFields f;
+  f.make = xmp_text(data, "Xmp.tiff.Make");
+  f.model = xmp_text(data, "Xmp.tiff.Model");
+  f.lens = xmp_text(data, "Xmp.aux.Lens");
+  if (!f.lens) f.lens = xmp_text(data, "Xmp.exifEX.LensModel");
+  f.datetime_original = xmp_text(data, "Xmp.exif.DateTimeOriginal");
+  if (!f.datetime_original) f.datetime_original = xmp_text(data, "Xmp.photoshop.DateCreated");
+  auto number = [&](const char* key) -> std::optional<double> {
+    const auto* d = find_xmp(data, key);
+    if (!d || d->count() == 0) return std::nullopt;
+    std::string s = d->toString(0);
+    auto slash = s.find('/');
+    char* end = nullptr;
+    double num = std::strtod(s.c_str(), &end);
+    if (end == s.c_str()) return std::nullopt;
+    if (slash != std::string::npos) {
+      double den = std::strtod(s.c_str() + slash + 1, nullptr);
+      if (den == 0) return std::nullopt;
+      num /= den;
+    }
+    return num;
+  };
+  if (auto o = number("Xmp.tiff.Orientation")) f.orientation = static_cast<std::int64_t>(*o);
+  f.exposure_time = number("Xmp.exif.ExposureTime");
+  f.f_number = number("Xmp.exif.FNumber");
+  f.focal_length = number("Xmp.exif.FocalLength");
+  if (auto iso = number("Xmp.exif.ISOSpeedRatings")) f.iso = static_cast<std::int64_t>(*iso);
+  // exif:GPSLatitude is "DDD,MM,SSk" or "DDD,MM.mmk".
+  auto coordinate = [&](const char* key, std::vector<double>* dms, std::optional<std::string>* ref) {
+    auto s = xmp_text(data, key);
+    if (!s || s->size() < 2) return;
+    char letter = s->back();
+    std::string body = s->substr(0, s->size() - 1);
+    for (std::size_t at = 0; at <= body.size() && dms->size() < 3;) {
+      auto comma = body.find(',', at);
+      dms->push_back(std::strtod(body.substr(at, comma - at).c_str(), nullptr));
+      if (comma == std::string::npos) break;
+      at = comma + 1;
+    }
+    *ref = std::string(1, letter);
+  };
+  coordinate("Xmp.exif.GPSLatitude", &f.gps_lat, &f.gps_lat_ref);
+  coordinate("Xmp.exif.GPSLongitude", &f.gps_lon, &f.gps_lon_ref);
+  return f;
+}
+
+// ---- IPTC ----
+struct IptcText {
+  std::optional<std::string> caption, headline, credit, date, time;
+  std::vector<std::string> keywords, bylines;
+};
+
+IptcText iptc_text(const Exiv2::IptcData& data) {
+  bool utf8 = false;
+  for (const auto& d : data) {
+    if (d.record() == 1 && d.tag() == 90) {
+      std::string marker = raw_bytes(d);
+      utf8 = marker.find("\x1b%G") != std::string::npos;
+    }
+  }
+  // With the marker the text is UTF-8. Without it the standard says ISO 8859-1; Windows-1252 is
+  // its superset that real writers use; and text that is valid UTF-8 is kept as UTF-8 (Latin-1 text
+  // almost never forms valid multi-byte UTF-8 by chance, while UTF-8 without the marker is common).
+  auto decode = [&](const Exiv2::Iptcdatum& d) {
+    std::string raw = raw_bytes(d);
+    return utf8 ? to_nfc(raw) : decode_8bit(raw);
+  };
+  IptcText out;
+  for (const auto& d : data) {
+    if (d.record() != 2) continue;
+    switch (d.tag()) {
+      case 120: if (!out.caption) out.caption = decode(d); break;
+      case 105: if (!out.headline) out.headline = decode(d); break;
+      case 110: if (!out.credit) out.credit = decode(d); break;
+      case 55: if (!out.date) out.date = decode(d); break;
+      case 60: if (!out.time) out.time = decode(d); break;
+      case 25: out.keywords.push_back(trim(decode(d))); break;
+      case 80: out.bylines.push_back(trim(decode(d))); break;
+      default: break;
+    }
+  }
+  std::erase(out.keywords, std::string());
+  std::erase(out.bylines, std::string());
+  return out;
+}
+
+std::optional<std::string> first_nonblank(std::initializer_list<const std::optional<std::string>*> list) {
+  for (const auto* s : list) {
+    if (*s && !trim(**s).empty()) return trim(**s);
+  }
+  return std::nullopt;
+}
+
+std::string join(const std::vector<std::string>& parts) {
+  std::string out;
+  for (const auto& p : parts) {
+    if (!out.empty()) out += "; ";
+    out += p;
+  }
+  return out;
+}
+
+void fill_from_image(const Exiv2::Image& image, kho::Metadata* meta, CaptionSources* sources) {
+  const Exiv2::XmpData& xmp = image.xmpData();
+  const Exiv2::IptcData& iptc = image.iptcData();
+  ExifFields exif = exif_fields(image.exifData(), image.byteOrder());
+  IptcText it = iptc_text(iptc);
+
+  std::optional<std::string> xmp_desc = xmp.empty() ? std::nullopt : xmp_text(xmp, "Xmp.dc.description");
+  sources->xmp_description = xmp_desc;
+  sources->iptc_caption = it.caption;
+  sources->exif_description = exif.description;
+  sources->exif_user_comment = exif.user_comment;
+  sources->xp_comment = exif.xp_comment;
+
+  meta->description = first_nonblank({&xmp_desc, &it.caption});
+  if (!xmp.empty()) {
+    auto headline = xmp_text(xmp, "Xmp.photoshop.Headline");
+    auto credit = xmp_text(xmp, "Xmp.photoshop.Credit");
+    auto event = xmp_text(xmp, "Xmp.iptcExt.Event");
+    meta->headline = first_nonblank({&headline, &it.headline});
+    meta->credit = first_nonblank({&credit, &it.credit});
+    meta->event = first_nonblank({&event});
+    meta->keywords = xmp_list(xmp, "Xmp.dc.subject");
+    auto creators = xmp_list(xmp, "Xmp.dc.creator");
+    if (!creators.empty()) meta->creator = join(creators);
+  } else {
+    meta->headline = first_nonblank({&it.headline});
+    meta->credit = first_nonblank({&it.credit});
+  }
+  if (meta->keywords.empty()) meta->keywords = it.keywords;
+  if (!meta->creator && !it.bylines.empty()) meta->creator = join(it.bylines);
+
+  apply_exif_fields(exif, meta);
+  if (!xmp.empty()) apply_exif_fields(xmp_exif_fields(xmp), meta);
+  if (!meta->datetime_original && it.date) {
+    // IPTC 2:55 is CCYYMMDD, 2:60 HHMMSS±HHMM.
+    std::string d = trim(*it.date), t = trim(it.time.value_or(""));
+    if (d.size() == 8) {
+      std::string dt = d.substr(0, 4) + ":" + d.substr(4, 2) + ":" + d.substr(6, 2);
+      std::string off;
+      if (t.size() >= 6) {
+        dt.append(" ").append(t, 0, 2).append(":").append(t, 2, 2).append(":").append(t, 4, 2);
+        if (t.size() >= 11) off = t.substr(6, 3) + ":" + t.substr(9, 2);
+      }
+      meta->datetime_original = exif_datetime_to_iso(dt, "", off);
+    }
+  }
+  if (!meta->width && exif.width && exif.height && *exif.width > 0 && *exif.height > 0) {
+    meta->width = exif.width;
+    meta->height = exif.height;
+  }
+  if (!meta->width && image.pixelWidth() > 0 && image.pixelHeight() > 0) {
+    meta->width = image.pixelWidth();
+    meta->height = image.pixelHeight();
+  }
+}
+
+}  // namespace
+
+Exiv2Outcome read_with_exiv2(std::span<const std::uint8_t> bytes, kho::Metadata* meta, CaptionSources* sources) {
+  init_exiv2_once();
+  Exiv2Outcome outcome;
+  LogSinkScope scope(&meta->warnings);
+  Exiv2::Image::AutoPtr image;
+  try {
+    image = Exiv2::ImageFactory::open(bytes.data(), static_cast<long>(bytes.size()));
+  } catch (const std::exception& e) {
+    meta->warnings.push_back(std::string("exiv2 cannot read this ") + meta->format.value_or("file") + ": " + e.what());
+    return outcome;
+  } catch (...) {
+    meta->warnings.push_back("exiv2 cannot read this file: unknown error");
+    return outcome;
+  }
+  if (!image.get()) {
+    meta->warnings.push_back("exiv2 does not support the format " + meta->format.value_or("?"));
+    return outcome;
+  }
+  try {
+    image->readMetadata();
+  } catch (const std::exception& e) {
+    // Keep what was read before the failure: the metadata containers are valid, only incomplete.
+    meta->warnings.push_back(std::string("exiv2: metadata damaged, partly read: ") + e.what());
+  } catch (...) {
+    meta->warnings.emplace_back("exiv2: metadata damaged, partly read");
+  }
+  try {
+    fill_from_image(*image, meta, sources);
+    outcome.opened = true;
+  } catch (const std::exception& e) {
+    meta->warnings.push_back(std::string("exiv2: could not interpret metadata: ") + e.what());
+  } catch (...) {
+    meta->warnings.emplace_back("exiv2: could not interpret metadata");
+  }
+  outcome.exif_rejected = image->exifData().empty() && meta->format == "jpeg" && jpeg_has_exif_app1(bytes);
+  return outcome;
+}
+
+}  // namespace kho::ingest::detail

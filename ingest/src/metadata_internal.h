@@ -1,0 +1,88 @@
+// Private helpers shared by the metadata adapters (metadata_*.cc, image_type.cc). Not installed.
+#pragma once
+
+#include <cstdint>
+#include <optional>
+#include <span>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "kho/ingest/metadata.h"
+#include "kho/model.h"
+
+namespace kho::ingest::detail {
+
+// ---- text (metadata_text.cc) ----
+bool is_valid_utf8(std::string_view s);
+// Windows-1252 (what exiftool and most writers mean by "Latin") to UTF-8.
+std::string cp1252_to_utf8(std::string_view s);
+// NFC of valid UTF-8; invalid UTF-8 is first read as Windows-1252.
+std::string to_nfc(std::string_view s);
+// A legacy 8-bit string (EXIF ASCII, IPTC without marker): cut at the first NUL, valid UTF-8 kept,
+// else Windows-1252; NFC.
+std::string decode_8bit(std::string_view s);
+// UCS-2/UTF-16 code units to UTF-8 (surrogate pairs joined, lone ones become U+FFFD), stopping at a
+// NUL code unit. A BOM overrides `little_endian`.
+std::string decode_utf16(std::span<const std::uint8_t> bytes, bool little_endian);
+// EXIF UserComment: 8-byte charset prefix "ASCII", "UNICODE", "JIS" or 8 NULs (undefined), then
+// the text. nullopt when empty or blank.
+std::optional<std::string> decode_user_comment(std::span<const std::uint8_t> bytes, bool little_endian);
+// ASCII whitespace and NULs trimmed at both ends.
+std::string trim(std::string_view s);
+// True for blank text and for what cameras write when the user wrote nothing ("OLYMPUS DIGITAL
+// CAMERA", "SONY DSC", the make or model again, a file name such as "DSC00019").
+bool is_placeholder_description(std::string_view text, std::string_view make, std::string_view model);
+// "YYYY:MM:DD HH:MM:SS" (EXIF) or an ISO-like "YYYY-MM-DDTHH:MM:SS" with optional sub-seconds and
+// offset → "YYYY-MM-DDTHH:MM:SS[.fff][+HH:MM]". nullopt for blank or zero dates and for garbage.
+std::optional<std::string> exif_datetime_to_iso(std::string_view datetime, std::string_view subsec,
+                                                std::string_view offset);
+// Degrees, minutes, seconds and a reference letter (N/S/E/W) to signed decimal degrees.
+// nullopt when out of range.
+std::optional<double> dms_to_degrees(const std::vector<double>& dms, std::string_view ref, double limit);
+
+// ---- EXIF field assembly shared by the Exiv2 and libexif adapters (metadata_fields.cc) ----
+// Raw EXIF values as the parsers give them, before the rules of kho::Metadata are applied.
+struct ExifFields {
+  std::optional<std::string> make, model, lens, description, artist;
+  std::optional<std::string> datetime_original, subsec_original, offset_original;
+  std::optional<std::string> datetime_digitized, subsec_digitized, offset_digitized;
+  std::optional<std::int64_t> orientation, width, height;  // IFD0 ImageWidth/Length (TIFF)
+  std::optional<double> exposure_time, f_number, focal_length, aperture_value;
+  std::optional<std::int64_t> iso;
+  std::vector<double> gps_lat, gps_lon;
+  std::optional<std::string> gps_lat_ref, gps_lon_ref;
+  std::optional<double> gps_alt;
+  std::optional<std::int64_t> gps_alt_ref;
+  std::optional<std::string> user_comment;                    // decoded
+  std::optional<std::string> xp_title, xp_comment, xp_author, xp_keywords, xp_subject;  // decoded
+  bool any() const;
+};
+// Fills the EXIF-derived fields of `meta` that are still empty.
+void apply_exif_fields(const ExifFields& exif, kho::Metadata* meta);
+
+// ---- adapters ----
+// Exiv2 (metadata_exiv2.cc). Fills `meta` (format already set) and `sources`; adds warnings.
+// Returns false when Exiv2 could not read the EXIF block although the bytes hold one, so that the
+// caller salvages it with libexif.
+struct Exiv2Outcome {
+  bool opened = false;          // Exiv2 recognised and read the file
+  bool exif_rejected = false;   // an EXIF block is present but Exiv2 gave no EXIF from it
+};
+Exiv2Outcome read_with_exiv2(std::span<const std::uint8_t> bytes, kho::Metadata* meta,
+                             CaptionSources* sources);
+// libexif (metadata_libexif.cc): EXIF of a JPEG (APP1) or a bare "Exif\0\0" block. False when no
+// EXIF block could be loaded.
+bool read_with_libexif(std::span<const std::uint8_t> bytes, ExifFields* out, std::vector<std::string>* warnings);
+
+// ---- image type and size from the bytes (image_type.cc) ----
+struct PixelSize {
+  std::int64_t width = 0, height = 0;
+};
+// Size as stored, read from the container itself (JPEG SOF, PNG IHDR, GIF, BMP, WebP, HEIF ispe of
+// the primary item). nullopt when the format is not one of these or the header is damaged.
+std::optional<PixelSize> container_pixel_size(std::span<const std::uint8_t> bytes, std::string_view type);
+// Offset of the "Exif\0\0" APP1 payload in a JPEG, or nullopt.
+bool jpeg_has_exif_app1(std::span<const std::uint8_t> bytes);
+
+}  // namespace kho::ingest::detail
