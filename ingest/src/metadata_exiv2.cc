@@ -4,6 +4,7 @@
 
 #include <cmath>
 #include <cstdlib>
+#include <cstring>
 #include <mutex>
 
 #include "metadata_internal.h"
@@ -153,6 +154,8 @@ ExifFields exif_fields(const Exiv2::ExifData& data, Exiv2::ByteOrder order) {
   f.subsec_original = r.text("Exif.Photo.SubSecTimeOriginal");
   f.offset_original = r.text("Exif.Photo.OffsetTimeOriginal");
   f.orientation = r.integer("Exif.Image.Orientation");
+  // Some cameras (Nikon D5000) tag only the thumbnail's IFD; it is the same camera position.
+  if (!f.orientation) f.orientation = r.integer("Exif.Thumbnail.Orientation");
   f.width = r.integer("Exif.Image.ImageWidth");
   f.height = r.integer("Exif.Image.ImageLength");
   f.exposure_time = r.number("Exif.Photo.ExposureTime");
@@ -161,8 +164,16 @@ ExifFields exif_fields(const Exiv2::ExifData& data, Exiv2::ByteOrder order) {
   f.focal_length = r.number("Exif.Photo.FocalLength");
   f.iso = r.integer("Exif.Photo.ISOSpeedRatings");
   if (!f.iso || *f.iso <= 0) {
-    auto it = Exiv2::isoSpeed(data);  // makers' notes, when the EXIF tag is missing
-    if (it != data.end()) f.iso = integer_at(*it, 0);
+    // Makers' notes, when the EXIF tag is missing. Their raw values are often codes (Canon's 128
+    // means ISO 50), so take the interpreted value Exiv2 prints.
+    auto it = Exiv2::isoSpeed(data);
+    if (it != data.end()) {
+      std::string printed = it->print(&data);
+      char* end = nullptr;
+      long long iso = std::strtoll(printed.c_str(), &end, 10);
+      // Below ISO 10 is a misdecoded value (Exiv2 0.27 reads some Canon BaseISO as 3.125).
+      if (end != printed.c_str() && iso >= 10 && iso < 10000000) f.iso = iso;
+    }
   }
   f.gps_lat = r.numbers("Exif.GPSInfo.GPSLatitude");
   f.gps_lon = r.numbers("Exif.GPSInfo.GPSLongitude");
@@ -219,7 +230,12 @@ ExifFields xmp_exif_fields(const Exiv2::XmpData& data) {
   f.lens = xmp_text(data, "Xmp.aux.Lens");
   if (!f.lens) f.lens = xmp_text(data, "Xmp.exifEX.LensModel");
   f.datetime_original = xmp_text(data, "Xmp.exif.DateTimeOriginal");
-  if (!f.datetime_original) f.datetime_original = xmp_text(data, "Xmp.photoshop.DateCreated");
+  if (!f.datetime_original) {
+    // photoshop:DateCreated often holds the date alone, while IPTC beside it has the time too:
+    // a date alone waits until IPTC has been tried (see fill_from_image).
+    auto created = xmp_text(data, "Xmp.photoshop.DateCreated");
+    if (created && created->size() > 10) f.datetime_original = created;
+  }
   auto number = [&](const char* key) -> std::optional<double> {
     const auto* d = find_xmp(data, key);
     if (!d || d->count() == 0) return std::nullopt;
@@ -315,9 +331,39 @@ std::string join(const std::vector<std::string>& parts) {
   return out;
 }
 
-void fill_from_image(const Exiv2::Image& image, kho::Metadata* meta, CaptionSources* sources) {
+// AFCP ("AXS!" trailer, written by some Windows photo tools after the image data): a directory of
+// blocks, one of them an IPTC record. Exiv2 does not read it. Layout: the last 12 bytes are
+// "AXS!" or "AXS*" and the header's offset (big-endian); the header is "AXS!", version (2),
+// entry count (2), 4 reserved bytes, then entries of id (4), size (4), absolute offset (4).
+Exiv2::IptcData afcp_iptc(std::span<const std::uint8_t> b) {
+  Exiv2::IptcData out;
+  if (b.size() < 24) return out;
+  auto be32 = [&](std::size_t at) {
+    return static_cast<std::uint32_t>((b[at] << 24) | (b[at + 1] << 16) | (b[at + 2] << 8) | b[at + 3]);
+  };
+  std::size_t tail = b.size() - 12;
+  if (std::memcmp(b.data() + tail, "AXS", 3) != 0) return out;
+  std::size_t header = be32(tail + 4);
+  if (header + 12 > tail || std::memcmp(b.data() + header, "AXS", 3) != 0) return out;
+  std::size_t count = static_cast<std::size_t>((b[header + 6] << 8) | b[header + 7]);
+  for (std::size_t i = 0; i < count && i < 64; ++i) {
+    std::size_t entry = header + 12 + i * 12;
+    if (entry + 12 > tail) break;
+    if (std::memcmp(b.data() + entry, "IPTC", 4) != 0) continue;
+    std::size_t size = be32(entry + 4), offset = be32(entry + 8);
+    if (offset >= b.size() || size > b.size() - offset) break;
+    Exiv2::IptcParser::decode(out, b.data() + offset, static_cast<std::uint32_t>(size));
+    break;
+  }
+  return out;
+}
+
+void fill_from_image(const Exiv2::Image& image, std::span<const std::uint8_t> bytes, kho::Metadata* meta,
+                     CaptionSources* sources) {
   const Exiv2::XmpData& xmp = image.xmpData();
-  const Exiv2::IptcData& iptc = image.iptcData();
+  Exiv2::IptcData trailer_iptc;
+  if (image.iptcData().empty()) trailer_iptc = afcp_iptc(bytes);
+  const Exiv2::IptcData& iptc = image.iptcData().empty() ? trailer_iptc : image.iptcData();
   ExifFields exif = exif_fields(image.exifData(), image.byteOrder());
   IptcText it = iptc_text(iptc);
 
@@ -361,6 +407,11 @@ void fill_from_image(const Exiv2::Image& image, kho::Metadata* meta, CaptionSour
       meta->datetime_original = exif_datetime_to_iso(dt, "", off);
     }
   }
+  if (!meta->datetime_original && !xmp.empty()) {
+    if (auto created = xmp_text(xmp, "Xmp.photoshop.DateCreated")) {
+      meta->datetime_original = exif_datetime_to_iso(*created, "", "");
+    }
+  }
   if (!meta->width && exif.width && exif.height && *exif.width > 0 && *exif.height > 0) {
     meta->width = exif.width;
     meta->height = exif.height;
@@ -400,13 +451,14 @@ Exiv2Outcome read_with_exiv2(std::span<const std::uint8_t> bytes, kho::Metadata*
     meta->warnings.emplace_back("exiv2: metadata damaged, partly read");
   }
   try {
-    fill_from_image(*image, meta, sources);
+    fill_from_image(*image, bytes, meta, sources);
     outcome.opened = true;
   } catch (const std::exception& e) {
     meta->warnings.push_back(std::string("exiv2: could not interpret metadata: ") + e.what());
   } catch (...) {
     meta->warnings.emplace_back("exiv2: could not interpret metadata");
   }
+  outcome.exif_empty = image->exifData().empty();
   outcome.exif_rejected = image->exifData().empty() && meta->format == "jpeg" && jpeg_has_exif_app1(bytes);
   return outcome;
 }

@@ -30,10 +30,10 @@ bool ExifFields::any() const {
 }
 
 void apply_exif_fields(const ExifFields& exif, kho::Metadata* meta) {
-  // Make and model stay exactly as stored (trailing blanks too: exiftool and camera databases
-  // key on the stored string), but a blank one is no make at all.
-  if (!meta->make && exif.make && !trim(*exif.make).empty()) meta->make = exif.make;
-  if (!meta->model && exif.model && !trim(*exif.model).empty()) meta->model = exif.model;
+  // Cameras pad make and model with blanks to a fixed width ("RICOH      "); like exiftool, the
+  // padding is dropped.
+  fill(&meta->make, nonblank(exif.make));
+  fill(&meta->model, nonblank(exif.model));
   fill(&meta->lens, nonblank(exif.lens));
 
   if (!meta->orientation && exif.orientation) {
@@ -59,7 +59,7 @@ void apply_exif_fields(const ExifFields& exif, kho::Metadata* meta) {
   if (!meta->f_number) {
     if (positive(exif.f_number)) {
       meta->f_number = exif.f_number;
-    } else if (exif.aperture_value && std::isfinite(*exif.aperture_value) && *exif.aperture_value >= 0 &&
+    } else if (exif.aperture_value && std::isfinite(*exif.aperture_value) && *exif.aperture_value > 0 &&
                *exif.aperture_value < 32) {
       // ApertureValue is APEX: N = 2^(AV/2). Cameras without FNumber still write it.
       meta->f_number = std::round(std::pow(2.0, *exif.aperture_value / 2.0) * 100.0) / 100.0;

@@ -67,13 +67,21 @@ void apply_exif_fields(const ExifFields& exif, kho::Metadata* meta);
 // caller salvages it with libexif.
 struct Exiv2Outcome {
   bool opened = false;          // Exiv2 recognised and read the file
-  bool exif_rejected = false;   // an EXIF block is present but Exiv2 gave no EXIF from it
+  bool exif_rejected = false;   // a JPEG EXIF block is present but Exiv2 gave no EXIF from it
+  bool exif_empty = true;       // Exiv2 gave no EXIF at all
 };
 Exiv2Outcome read_with_exiv2(std::span<const std::uint8_t> bytes, kho::Metadata* meta,
                              CaptionSources* sources);
 // libexif (metadata_libexif.cc): EXIF of a JPEG (APP1) or a bare "Exif\0\0" block. False when no
 // EXIF block could be loaded.
 bool read_with_libexif(std::span<const std::uint8_t> bytes, ExifFields* out, std::vector<std::string>* warnings);
+
+// Vendor blocks outside EXIF (metadata_vendor.cc). Old Olympus and Agfa cameras wrote their
+// shot data only as "[picture info]" text in a JPEG APP12 segment. False when absent.
+bool read_picture_info(std::span<const std::uint8_t> bytes, ExifFields* out);
+// Offset of a TIFF-headed "Exif\0\0" block anywhere in the bytes (HEIF/AVIF keep EXIF as an item):
+// the salvage path when Exiv2 cannot open the container. nullopt when none.
+std::optional<std::size_t> find_exif_block(std::span<const std::uint8_t> bytes);
 
 // ---- image type and size from the bytes (image_type.cc) ----
 struct PixelSize {

@@ -51,6 +51,12 @@ void tidy_warnings(std::vector<std::string>* warnings) {
 void salvage_exif(std::span<const std::uint8_t> bytes, kho::Metadata* meta, CaptionSources* sources) {
   detail::ExifFields exif;
   std::vector<std::string> log;
+  if (meta->format != "jpeg") {
+    // Outside JPEG, libexif wants the bare block: find it by its signature.
+    auto at = detail::find_exif_block(bytes);
+    if (!at) return;
+    bytes = bytes.subspan(*at);
+  }
   if (!detail::read_with_libexif(bytes, &exif, &log) || !exif.any()) {
     meta->warnings.emplace_back("EXIF block unreadable by both Exiv2 and libexif; EXIF fields skipped");
     return;
@@ -81,8 +87,13 @@ kho::Result<kho::Metadata> read_metadata(std::span<const std::uint8_t> bytes, Ca
     meta.height = size->height;
   }
   detail::Exiv2Outcome outcome = detail::read_with_exiv2(bytes, &meta, sources);
-  if (outcome.exif_rejected || (!outcome.opened && detail::jpeg_has_exif_app1(bytes))) {
+  bool no_exif_from_exiv2 = !outcome.opened || outcome.exif_empty;
+  if (outcome.exif_rejected || (no_exif_from_exiv2 && (*type == "jpeg" ? detail::jpeg_has_exif_app1(bytes)
+                                                                        : *type == "heif" || *type == "avif"))) {
     salvage_exif(bytes, &meta, sources);
+  }
+  if (*type == "jpeg") {
+    if (detail::ExifFields info; detail::read_picture_info(bytes, &info)) detail::apply_exif_fields(info, &meta);
   }
   if (!meta.width) meta.warnings.emplace_back("image size not found in the " + *type + " header");
   tidy_warnings(&meta.warnings);

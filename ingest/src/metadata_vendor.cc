@@ -1,0 +1,87 @@
+// Metadata kept outside EXIF/IPTC/XMP by a few cameras, and EXIF blocks found by scanning when the
+// container itself cannot be parsed.
+#include <cstring>
+#include <ctime>
+
+#include "metadata_internal.h"
+
+namespace kho::ingest::detail {
+namespace {
+
+// The payload of each APPn segment of a JPEG, up to the first scan.
+template <typename Fn>
+void for_each_app_segment(std::span<const std::uint8_t> b, Fn fn) {
+  if (b.size() < 4 || b[0] != 0xFF || b[1] != 0xD8) return;
+  std::size_t i = 2;
+  while (i + 4 <= b.size()) {
+    if (b[i] != 0xFF) return;
+    std::uint8_t m = b[i + 1];
+    if (m == 0xFF) {
+      ++i;
+      continue;
+    }
+    if (m == 0x01 || (m >= 0xD0 && m <= 0xD7)) {
+      i += 2;
+      continue;
+    }
+    if (m == 0xDA || m == 0xD9) return;
+    std::size_t len = static_cast<std::size_t>((b[i + 2] << 8) | b[i + 3]);
+    if (len < 2 || i + 2 + len > b.size()) return;
+    if (m >= 0xE0 && m <= 0xEF) fn(m, b.subspan(i + 4, len - 2));
+    i += 2 + len;
+  }
+}
+
+}  // namespace
+
+bool read_picture_info(std::span<const std::uint8_t> bytes, ExifFields* out) {
+  bool found = false;
+  for_each_app_segment(bytes, [&](std::uint8_t marker, std::span<const std::uint8_t> payload) {
+    if (marker != 0xEC || found) return;
+    std::string_view text(reinterpret_cast<const char*>(payload.data()), payload.size());
+    auto start = text.find("[picture info]");
+    if (start == std::string_view::npos) return;
+    found = true;
+    text.remove_prefix(start);
+    while (!text.empty()) {
+      auto eol = text.find_first_of("\r\n");
+      std::string_view line = text.substr(0, eol);
+      text.remove_prefix(eol == std::string_view::npos ? text.size() : eol + 1);
+      auto eq = line.find('=');
+      if (eq == std::string_view::npos) continue;
+      std::string key(line.substr(0, eq)), value = trim(line.substr(eq + 1));
+      if (key == "TimeDate") {  // Unix seconds, written in the camera's clock (no zone)
+        char* end = nullptr;
+        long long secs = std::strtoll(value.c_str(), &end, 10);
+        if (end == value.c_str() || secs <= 0) continue;
+        std::time_t t = static_cast<std::time_t>(secs);
+        std::tm tm{};
+        if (!gmtime_r(&t, &tm)) continue;
+        char buf[32];
+        std::strftime(buf, sizeof buf, "%Y:%m:%d %H:%M:%S", &tm);
+        out->datetime_original = buf;
+      } else if (key == "Shutter") {  // microseconds
+        double us = std::strtod(value.c_str(), nullptr);
+        if (us > 0) out->exposure_time = us / 1e6;
+      } else if (key == "FNumber") {  // "F2.8"
+        const char* v = value.c_str();
+        if (*v == 'F' || *v == 'f') ++v;
+        double n = std::strtod(v, nullptr);
+        if (n > 0) out->f_number = n;
+      }
+    }
+  });
+  return found;
+}
+
+std::optional<std::size_t> find_exif_block(std::span<const std::uint8_t> b) {
+  static constexpr std::string_view kHeader("Exif\0\0", 6);
+  std::string_view all(reinterpret_cast<const char*>(b.data()), b.size());
+  for (std::size_t at = all.find(kHeader); at != std::string_view::npos; at = all.find(kHeader, at + 1)) {
+    std::string_view tiff = all.substr(at + 6, 4);
+    if (tiff == std::string_view("II*\0", 4) || tiff == std::string_view("MM\0*", 4)) return at;
+  }
+  return std::nullopt;
+}
+
+}  // namespace kho::ingest::detail
