@@ -1,0 +1,195 @@
+// bench_thumbnailer: CPU cost of Thumbnailer::process() per photo against `djpeg -scale 1/2` (the decode a
+// 1280 px preview cannot avoid) over the same files, in one run, interleaved file by file so that the
+// shared machine's noise hits both sides alike. Also times each stage and the alternatives we measured
+// (white-box: it includes thumbnailer/src's private headers).
+//
+//   bench_thumbnailer [--rounds N] [--stages] FILE.jpg...
+//
+// Make a corpus of 12 MP JPEGs (real photos upscaled with a little noise, about 4–5 MB each):
+//   convert in.jpg -strip -resize '4000x3000!' -attenuate 0.4 +noise Gaussian -quality 92 out.jpg
+#include <spawn.h>
+#include <sys/resource.h>
+#include <sys/wait.h>
+#include <time.h>
+
+#include <algorithm>
+#include <cstdio>
+#include <cstdlib>
+#include <cstring>
+#include <fstream>
+#include <functional>
+#include <iterator>
+#include <string>
+#include <vector>
+
+#include "decode.h"
+#include "encode.h"
+#include "kho/thumbnailer/thumbnailer.h"
+#include "orient.h"
+#include "resize.h"
+#include "signatures.h"
+
+extern char** environ;
+
+namespace {
+
+using Bytes = std::vector<std::uint8_t>;
+
+double thread_cpu_seconds() {
+  timespec ts{};
+  clock_gettime(CLOCK_THREAD_CPUTIME_ID, &ts);
+  return static_cast<double>(ts.tv_sec) + static_cast<double>(ts.tv_nsec) * 1e-9;
+}
+
+double children_cpu_seconds() {
+  rusage ru{};
+  getrusage(RUSAGE_CHILDREN, &ru);
+  auto sec = [](const timeval& tv) { return static_cast<double>(tv.tv_sec) + static_cast<double>(tv.tv_usec) * 1e-6; };
+  return sec(ru.ru_utime) + sec(ru.ru_stime);
+}
+
+// CPU seconds (user + system) of `djpeg -scale 1/2 -outfile /dev/null path`.
+double djpeg_seconds(const std::string& path) {
+  const double before = children_cpu_seconds();
+  std::vector<std::string> args = {"djpeg", "-scale", "1/2", "-outfile", "/dev/null", path};
+  std::vector<char*> argv;
+  for (auto& a : args) argv.push_back(a.data());
+  argv.push_back(nullptr);
+  pid_t pid = 0;
+  if (posix_spawnp(&pid, "djpeg", nullptr, nullptr, argv.data(), environ) != 0) {
+    std::fprintf(stderr, "cannot run djpeg\n");
+    std::exit(2);
+  }
+  int status = 0;
+  waitpid(pid, &status, 0);
+  return children_cpu_seconds() - before;
+}
+
+Bytes read_all(const std::string& path) {
+  std::ifstream in(path, std::ios::binary);
+  return Bytes(std::istreambuf_iterator<char>(in), {});
+}
+
+double time_it(const std::function<void()>& fn) {
+  const double t0 = thread_cpu_seconds();
+  fn();
+  return thread_cpu_seconds() - t0;
+}
+
+void must(bool ok, const char* what) {
+  if (!ok) {
+    std::fprintf(stderr, "failed: %s\n", what);
+    std::exit(1);
+  }
+}
+
+// Per-stage costs and the alternatives, summed over all files and rounds.
+void run_stages(const std::vector<Bytes>& files, int rounds) {
+  using namespace kho::thumb;
+  struct Row {
+    const char* name;
+    std::function<void(const Bytes&)> fn;
+    double total = 0;
+  };
+  auto decode_with = [](bool any_eighth, bool fancy, bool fast) {
+    return [=](const Bytes& b) {
+      auto info = probe_image(b);
+      DecodeOptions o;
+      o.min_long_edge = 1280;
+      o.any_eighth_scale = any_eighth;
+      o.fancy_upsampling = fancy;
+      o.fast_idct = fast;
+      must(decode_image(b, *info, o).ok(), "decode");
+    };
+  };
+  // Shared inputs for the post-decode stages, made once from the first file.
+  auto info0 = probe_image(files[0]);
+  DecodeOptions d0;
+  d0.min_long_edge = 1280;
+  const cv::Mat frame = decode_image(files[0], *info0, d0)->bgr;
+  const cv::Size psize = fit_long_edge(cv::Size(static_cast<int>(info0->width), static_cast<int>(info0->height)), 1280);
+  const cv::Mat preview = resize_to(frame, psize);
+  const cv::Mat grid = resize_to(preview, fit_long_edge(psize, 320));
+  std::vector<Row> rows = {
+      {"decode M/8, no fancy, ifast (chosen)", decode_with(true, false, true)},
+      {"decode M/8, fancy, islow", decode_with(true, true, false)},
+      {"decode 1/2 (pow2), no fancy, ifast", decode_with(false, false, true)},
+      {"decode 1/2 (pow2), fancy, islow", decode_with(false, true, false)},
+      {"resize frame->1280 auto (linear <2x)", [&](const Bytes&) { (void)resize_to(frame, psize); }},
+      {"resize frame->1280 INTER_AREA", [&](const Bytes&) { (void)resize_to(frame, psize, ResizeMethod::kArea); }},
+      {"orient 1280 (rotate 90)", [&](const Bytes&) { (void)apply_orientation(preview, 6); }},
+      {"resize 1280->320 auto (area)", [&](const Bytes&) { (void)resize_to(preview, grid.size()); }},
+      {"encode 1280 q82 ifast", [&](const Bytes&) { must(encode_jpeg(preview, {82, true, false}).ok(), "enc"); }},
+      {"encode 1280 q82 islow", [&](const Bytes&) { must(encode_jpeg(preview, {82, false, false}).ok(), "enc"); }},
+      {"encode 1280 q82 optimized huffman", [&](const Bytes&) { must(encode_jpeg(preview, {82, true, true}).ok(), "enc"); }},
+      {"encode 320 q82", [&](const Bytes&) { must(encode_jpeg(grid, {82, true, false}).ok(), "enc"); }},
+      {"signatures from 320 grid", [&](const Bytes&) { (void)compute_signatures(grid); }},
+      {"signatures from 1280 preview", [&](const Bytes&) { (void)compute_signatures(preview); }},
+  };
+  const double n = static_cast<double>(files.size()) * rounds;
+  for (int r = 0; r < rounds; ++r) {
+    for (const auto& f : files) {
+      for (auto& row : rows) row.total += time_it([&] { row.fn(f); });
+    }
+  }
+  std::printf("\nstage costs, CPU ms per photo (mean of %.0f):\n", n);
+  for (const auto& row : rows) std::printf("  %-40s %7.2f\n", row.name, 1e3 * row.total / n);
+}
+
+}  // namespace
+
+int main(int argc, char** argv) {
+  int rounds = 2;
+  bool stages = false;
+  std::vector<std::string> paths;
+  for (int i = 1; i < argc; ++i) {
+    const std::string a = argv[i];
+    if (a == "--rounds" && i + 1 < argc) {
+      rounds = std::max(1, std::atoi(argv[++i]));
+    } else if (a == "--stages") {
+      stages = true;
+    } else {
+      paths.push_back(a);
+    }
+  }
+  if (paths.empty()) {
+    std::fprintf(stderr, "usage: bench_thumbnailer [--rounds N] [--stages] FILE.jpg...\n");
+    return 2;
+  }
+  std::vector<Bytes> files;
+  std::uint64_t total_bytes = 0;
+  for (const auto& p : paths) {
+    files.push_back(read_all(p));
+    total_bytes += files.back().size();
+  }
+
+  const kho::thumb::Thumbnailer thumbnailer;
+  // Warm caches and lazily initialised codec tables on both sides before measuring.
+  must(thumbnailer.process(files[0], 1).ok(), "process");
+  (void)djpeg_seconds(paths[0]);
+
+  double ours = 0, djpeg = 0;
+  std::uint64_t preview_bytes = 0, grid_bytes = 0;
+  for (int r = 0; r < rounds; ++r) {
+    for (std::size_t i = 0; i < files.size(); ++i) {
+      djpeg += djpeg_seconds(paths[i]);
+      kho::Result<kho::ProcessedPhoto> out = kho::Status::Aborted("not run");
+      ours += time_it([&] { out = thumbnailer.process(files[i], 1); });
+      if (!out.ok()) {
+        std::fprintf(stderr, "%s: %s\n", paths[i].c_str(), out.status().to_string().c_str());
+        return 1;
+      }
+      preview_bytes += out->preview_jpeg.size();
+      grid_bytes += out->grid_jpeg.size();
+    }
+  }
+  const double n = static_cast<double>(files.size()) * rounds;
+  std::printf("%zu files (mean %.2f MB), %d rounds\n", files.size(),
+              static_cast<double>(total_bytes) / static_cast<double>(files.size()) / 1e6, rounds);
+  std::printf("djpeg -scale 1/2 : %7.2f ms CPU per photo\n", 1e3 * djpeg / n);
+  std::printf("process()        : %7.2f ms CPU per photo  (preview %.0f KB, grid %.1f KB)\n", 1e3 * ours / n,
+              static_cast<double>(preview_bytes) / n / 1e3, static_cast<double>(grid_bytes) / n / 1e3);
+  std::printf("ratio            : %7.3f x djpeg -scale 1/2\n", ours / djpeg);
+  if (stages) run_stages(files, rounds);
+  return 0;
+}

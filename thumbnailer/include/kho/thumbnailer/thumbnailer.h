@@ -1,0 +1,70 @@
+// kho::thumb::Thumbnailer: one decode per photo → preview (1280 px) + grid thumbnail (320 px) + perceptual
+// signatures, all from the same pixels. It is the kho::PhotoProcessor that app/ hands to the ingest pipeline.
+//
+// Stage order (thumbnailer/README.md explains each choice): probe the header → shrink on load (JPEG decodes
+// at the smallest libjpeg-turbo M/8 scale whose long edge is still >= preview_px) → resize to the preview →
+// apply the EXIF orientation (the only place that does) → encode the preview → grid from the preview →
+// encode the grid → signatures from the grid.
+//
+// Nothing here exposes OpenCV or libjpeg types; their exceptions and errors stop inside the module.
+#pragma once
+
+#include <cstdint>
+#include <span>
+
+#include "kho/photo_processor.h"
+#include "kho/status.h"
+
+namespace kho::thumb {
+
+enum class ImageFormat : std::uint8_t { kJpeg, kPng, kTiff, kWebp };
+
+// "jpeg", "png", "tiff", "webp".
+const char* image_format_name(ImageFormat format);
+
+// What an image's header says, before any pixel is decoded.
+struct ImageInfo {
+  ImageFormat format = ImageFormat::kJpeg;
+  std::uint32_t width = 0;   // as stored, before EXIF orientation
+  std::uint32_t height = 0;
+};
+
+// Reads only the header (JPEG markers up to the first SOF, PNG IHDR, the first TIFF IFD, WebP VP8/VP8L/VP8X
+// chunks); the cost does not depend on the image size. Every offset read from the bytes is bounds-checked.
+// Errors: InvalidArgument for zero bytes, a signature that is none of the four formats (the message says what
+// the bytes look like, e.g. text), or a header cut short or with zero dimensions.
+// Thread-safe (pure function).
+Result<ImageInfo> probe_image(std::span<const std::uint8_t> bytes);
+
+// Defaults are the derivative sizes of DESIGN.md §1 and kho::ThumbSize.
+struct ThumbnailOptions {
+  int preview_px = 1280;    // long edge of the preview; never upscaled
+  int grid_px = 320;        // long edge of the grid thumbnail, made from the preview; never upscaled
+  int jpeg_quality = 82;    // libjpeg quality of both derivatives (4:2:0, baseline)
+  std::uint64_t max_pixels = 200'000'000;  // refuse larger headers before decoding anything
+};
+
+class Thumbnailer final : public kho::PhotoProcessor {
+ public:
+  // Out-of-range options are clamped (sizes to >= 16 px, grid <= preview, quality to 1–100).
+  // The first Thumbnailer made in a process also silences OpenCV's logging and error printing and sets
+  // cv::setNumThreads(0): the pipeline already runs one photo per core, and OpenCV's own thread pool would
+  // only add CPU time and noise. Both are process-wide settings of OpenCV.
+  explicit Thumbnailer(ThumbnailOptions options = {});
+
+  // See kho::PhotoProcessor::process. Successful results hold two baseline JPEGs without metadata whose
+  // pixels are upright (orientation applied), and width/height of the full image after orientation.
+  // Errors (the message says why; the caller adds the path with Status::with_context):
+  //   InvalidArgument: zero bytes, not an image (text named .jpg…), truncated or corrupt data.
+  //   Unsupported: a header over max_pixels (message with the dimensions), or a JPEG variant libjpeg-turbo
+  //   cannot decode (e.g. lossless), or memory exhausted.
+  // Thread-safe: process() keeps no state between calls.
+  Result<ProcessedPhoto> process(std::span<const std::uint8_t> bytes, int orientation) const override;
+
+  const ThumbnailOptions& options() const { return options_; }
+
+ private:
+  ThumbnailOptions options_;
+};
+
+}  // namespace kho::thumb

@@ -1,0 +1,50 @@
+// Stage 1: decode once, shrinking on load. Private to kho::thumbnailer (may name OpenCV types).
+#pragma once
+
+#include <cstdint>
+#include <span>
+
+#include <opencv2/core/mat.hpp>
+
+#include "kho/status.h"
+#include "kho/thumbnailer/thumbnailer.h"
+
+namespace kho::thumb {
+
+// The knobs of the JPEG fast path. Defaults are the measured choices (README.md, "Measured").
+struct DecodeOptions {
+  // The decoded long edge should be at least this (the preview's long edge); 0 decodes at full size.
+  int min_long_edge = 0;
+  // true: any libjpeg-turbo scale M/8 (1..8); false: only 1/8, 1/4, 1/2, 1 (what OpenCV's
+  // IMREAD_REDUCED_COLOR_* offers).
+  bool any_eighth_scale = true;
+  // libjpeg's "fancy" (triangle-filter) chroma upsampling. Off: the resize that follows smooths anyway,
+  // and the merged upsample + colour convert path is faster.
+  bool fancy_upsampling = false;
+  // JDCT_IFAST instead of JDCT_ISLOW for full-size 8x8 IDCTs (scaled IDCTs ignore it).
+  bool fast_idct = true;
+};
+
+struct Decoded {
+  cv::Mat bgr;                 // 8-bit, 3 channels, stored orientation (EXIF not applied)
+  std::uint32_t full_width = 0;   // the image's size before shrink-on-load, stored orientation
+  std::uint32_t full_height = 0;
+  int scale_eighths = 8;       // JPEG: decoded at scale_eighths/8; other formats: 8
+};
+
+// The libjpeg-turbo scale M (decode at M/8) for an image whose long edge is `long_edge`: the smallest M
+// whose scaled long edge (rounded up, as libjpeg does) is still >= min_long_edge.
+int pick_jpeg_scale(std::uint32_t long_edge, int min_long_edge, bool any_eighth_scale);
+
+// Decodes `bytes` (already probed as `info`) to BGR, ignoring any orientation the codec knows about.
+// JPEG goes through libjpeg-turbo directly with shrink-on-load; CMYK JPEG, PNG, TIFF and WebP go through
+// cv::imdecode. Errors: InvalidArgument (truncated, corrupt), Unsupported (a variant the codec refuses).
+// Never throws. Thread-safe.
+Result<Decoded> decode_image(std::span<const std::uint8_t> bytes, const ImageInfo& info,
+                             const DecodeOptions& options);
+
+// The libjpeg-turbo path alone. Returns Unsupported with a message starting "cmyk" for CMYK/YCCK files,
+// which decode_image() then hands to OpenCV.
+Result<Decoded> decode_jpeg(std::span<const std::uint8_t> bytes, const DecodeOptions& options);
+
+}  // namespace kho::thumb

@@ -1,0 +1,15 @@
+// Stage 5: perceptual signatures (OpenCV img_hash). Private to kho::thumbnailer.
+#pragma once
+
+#include <opencv2/core/mat.hpp>
+
+#include "kho/model.h"
+
+namespace kho::thumb {
+
+// PHash (64 bits: OpenCV's byte i → bits 8i..8i+7), BlockMeanHash mode 0 (32 bytes) and ColorMomentHash
+// (42 floats) of an upright 8-bit BGR image. Deterministic: the same pixels give the same signatures.
+// Throws cv::Exception on failure. Thread-safe (hash objects are made per call: they keep buffers).
+Signatures compute_signatures(const cv::Mat& bgr);
+
+}  // namespace kho::thumb
