@@ -1,0 +1,61 @@
+// The article parser: turns an article export (a news portal's page saved as text, like
+// ../shared/seed/) into kho::Article values. See ingest/README.md, "Article parser", for every rule.
+//
+// Layout of an export, as the parser reads it:
+//   TITLE                      the first line of an article (the line right before a date line)
+//   <date line>                one of the date forms below; a date inside the body is not the date
+//   paragraphs, photo lines    a photo line holds only a file name with an image extension
+//   caption lines              the short line beside a photo (after it, or before it on some sites)
+//   group caption              "Một số hình ảnh …" / a line ending in ":" followed by photos
+//   Author (Organisation)      the last line: author/source, never a caption
+// The same article twice in one file is one Article with copies = 2; different articles give several.
+//
+// Thread-safety: all functions are pure; call them from any thread.
+#pragma once
+
+#include <optional>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "kho/model.h"
+#include "kho/status.h"
+
+namespace kho::ingest {
+
+struct ParseResult {
+  std::vector<kho::Article> articles;  // in the order their first copy appears
+  std::vector<std::string> warnings;   // "<source>: <what and where>", for people (stderr)
+};
+
+// Parses an export held in memory. `source_name` names it in warnings and errors and becomes
+// Article::sources. Accepts a BOM, CRLF/CR line ends, NFD text and invalid UTF-8 (replaced by U+FFFD,
+// with a warning). Output text is NFC and trimmed, otherwise exactly as written.
+// Success: possibly zero articles (empty file, nothing that looks like an article), with a warning
+// saying why. Failure: InvalidArgument when the bytes are binary data, not text. Never throws.
+// Article::event_id is left empty (the ingest pipeline sets it).
+kho::Result<ParseResult> parse_articles(std::string_view bytes, std::string_view source_name);
+
+// Reads `path` and parses it; `path` is the source name. IOError/NotFound name the file.
+kho::Result<ParseResult> parse_article_file(const std::string& path);
+
+// An article's identity: 16 hex digits of SHA-256 over search_key(title) + "|" + the calendar date
+// (YYYY-MM-DD, empty when unknown). The time and zone are left out so that the copy with "(GMT+7)" and
+// the copy without it, or a re-export, keep one identity.
+std::string article_id(std::string_view title, const std::optional<std::string>& date);
+
+// Building blocks, public so that they are tested on their own.
+
+// When the whole line is a publication date, its ISO 8601 form: "2020-11-18", "2020-11-18T09:15:00",
+// "2020-11-18T00:00:00+07:00" (offset only when the line gives one, e.g. "GMT+7"). Forms:
+//   Ngày 18/11/2020 00:00:00            Đăng lúc: 18/11/2020 00:00:00 (GMT+7)
+//   Thứ Tư, 18/11/2020 - 09:15          18-11-2020            Thứ 4, 22.12.2021 | 20:42:03
+//   06:57 | 06/09/2022 GMT+7            Ngày đăng: 06:03 AM, 29/03/2018     Đăng ngày 11 - 11 - 2023
+// nullopt when the line holds any other words (a sentence that mentions a date) or an impossible date.
+std::optional<std::string> parse_date_line(std::string_view line);
+
+// True when the trimmed line is only a file name with an image extension (jpg, jpeg, png, gif, webp,
+// heic, tif, tiff; any case).
+bool is_photo_line(std::string_view trimmed_line);
+
+}  // namespace kho::ingest

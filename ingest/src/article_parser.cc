@@ -1,0 +1,202 @@
+// parse_articles (kho/ingest/article_parser.h): bytes → text → articles → copies collapsed.
+//
+// Article boundaries: an article starts at a title, a line directly followed by a date line.
+// That is how the seed repeats itself (title, "Ngày …", body, author, title, "Đăng lúc: …", …) and how
+// several different articles sit in one file. Without any date line the whole file is one article whose
+// title is its first line. Lines before the first title (a page clock, a menu) are skipped with a warning.
+#include <algorithm>
+#include <cerrno>
+#include <filesystem>
+#include <cstring>
+#include <fstream>
+#include <sstream>
+#include <string>
+#include <string_view>
+#include <unordered_map>
+#include <vector>
+
+#include "article_parser_internal.h"
+#include "kho/ingest/article_parser.h"
+#include "kho/ingest/digest.h"
+#include "kho/text.h"
+
+namespace kho::ingest {
+namespace {
+
+// Binary data: a NUL byte, or many control characters, in the first 64 KiB.
+bool looks_binary(std::string_view bytes) {
+  const std::string_view head = bytes.substr(0, 64 * 1024);
+  std::size_t controls = 0;
+  for (char ch : head) {
+    const auto c = static_cast<unsigned char>(ch);
+    if (c == 0) return true;
+    if (c < 0x20 && c != '\t' && c != '\n' && c != '\r' && c != '\f' && c != '\v') ++controls;
+  }
+  return controls * 20 > head.size();
+}
+
+void append_utf8(std::uint32_t cp, std::string& out) {
+  if (cp < 0x80) {
+    out.push_back(static_cast<char>(cp));
+  } else if (cp < 0x800) {
+    out.push_back(static_cast<char>(0xC0 | (cp >> 6)));
+    out.push_back(static_cast<char>(0x80 | (cp & 0x3F)));
+  } else if (cp < 0x10000) {
+    out.push_back(static_cast<char>(0xE0 | (cp >> 12)));
+    out.push_back(static_cast<char>(0x80 | ((cp >> 6) & 0x3F)));
+    out.push_back(static_cast<char>(0x80 | (cp & 0x3F)));
+  } else {
+    out.push_back(static_cast<char>(0xF0 | (cp >> 18)));
+    out.push_back(static_cast<char>(0x80 | ((cp >> 12) & 0x3F)));
+    out.push_back(static_cast<char>(0x80 | ((cp >> 6) & 0x3F)));
+    out.push_back(static_cast<char>(0x80 | (cp & 0x3F)));
+  }
+}
+
+// Windows "Unicode" text files are UTF-16 with a BOM; unpaired surrogates become U+FFFD.
+std::string utf16_to_utf8(std::string_view bytes, bool big_endian) {
+  std::string out;
+  out.reserve(bytes.size());
+  auto unit = [&](std::size_t i) -> std::uint32_t {
+    const auto a = static_cast<unsigned char>(bytes[i]), b = static_cast<unsigned char>(bytes[i + 1]);
+    return big_endian ? (a << 8u | b) : (b << 8u | a);
+  };
+  for (std::size_t i = 2; i + 1 < bytes.size(); i += 2) {
+    std::uint32_t cp = unit(i);
+    if (cp >= 0xD800 && cp <= 0xDBFF && i + 3 < bytes.size()) {
+      const std::uint32_t lo = unit(i + 2);
+      if (lo >= 0xDC00 && lo <= 0xDFFF) {
+        cp = 0x10000 + ((cp - 0xD800) << 10) + (lo - 0xDC00);
+        i += 2;
+      } else {
+        cp = 0xFFFD;
+      }
+    } else if (cp >= 0xD800 && cp <= 0xDFFF) {
+      cp = 0xFFFD;
+    }
+    append_utf8(cp, out);
+  }
+  return out;
+}
+
+// A title is the line right before a date line. (Allowing a line in between would make the previous
+// article's author line a title whenever the next article's title sits between them.)
+bool is_article_start(const std::vector<std::string_view>& lines, std::size_t i) {
+  const std::string_view l = lines[i];
+  if (i + 1 >= lines.size() || l.size() > detail::kMaxTitleBytes || is_photo_line(l)) return false;
+  return parse_date_line(lines[i + 1]).has_value() && !parse_date_line(l);
+}
+
+std::string identity_key(const kho::Article& a) {
+  return search_key(a.title) + "|" + (a.date ? a.date->substr(0, 10) : std::string());
+}
+
+// Of two copies of one article, keep the fuller body, and the date that says more (with its zone).
+void merge_copy(kho::Article& kept, kho::Article&& copy) {
+  const std::uint32_t copies = kept.copies + 1;
+  std::optional<std::string> date = kept.date;
+  if (copy.date && (!date || copy.date->size() > date->size())) date = copy.date;
+  std::optional<std::string> author = kept.author ? kept.author : copy.author;
+  if (copy.refs.size() > kept.refs.size() ||
+      (copy.refs.size() == kept.refs.size() && copy.blocks.size() > kept.blocks.size())) {
+    kept = std::move(copy);
+  }
+  kept.copies = copies;
+  kept.date = std::move(date);
+  if (!kept.author) kept.author = std::move(author);
+}
+
+}  // namespace
+
+std::string article_id(std::string_view title, const std::optional<std::string>& date) {
+  const std::string key = search_key(title) + "|" + (date ? date->substr(0, 10) : std::string());
+  const Digest d = sha256({reinterpret_cast<const std::uint8_t*>(key.data()), key.size()});
+  return d.hex().substr(0, 16);
+}
+
+kho::Result<ParseResult> parse_articles(std::string_view bytes, std::string_view source_name) {
+  const std::string source(source_name);
+  ParseResult result;
+  std::string text;
+  if (bytes.size() >= 2 && ((bytes[0] == '\xFF' && bytes[1] == '\xFE') || (bytes[0] == '\xFE' && bytes[1] == '\xFF'))) {
+    text = utf16_to_utf8(bytes, bytes[0] == '\xFE');
+  } else if (looks_binary(bytes)) {
+    return Status::InvalidArgument(source + ": binary data, not an article export");
+  } else {
+    text.assign(bytes);
+  }
+  if (!is_valid_utf8(text)) {
+    result.warnings.push_back(source + ": invalid UTF-8 bytes replaced by U+FFFD");
+    text = sanitize_utf8(text);
+  }
+  text = to_nfc(text);  // NFD input (from a Mac) becomes NFC once, for every line
+
+  const std::vector<std::string_view> lines = detail::split_lines(text);
+  if (lines.empty()) {
+    result.warnings.push_back(source + ": empty, no article found");
+    return result;
+  }
+
+  std::vector<std::size_t> starts;
+  for (std::size_t i = 0; i < lines.size(); ++i) {
+    if (is_article_start(lines, i)) {
+      starts.push_back(i);
+      ++i;  // its date line
+    }
+  }
+  if (starts.empty()) {
+    std::size_t first = 0;
+    while (first < lines.size() && (lines[first].size() > detail::kMaxTitleBytes || parse_date_line(lines[first]))) {
+      ++first;
+    }
+    if (first == lines.size()) {
+      result.warnings.push_back(source + ": no line can be a title (lines too long), no article found");
+      return result;
+    }
+    starts.push_back(first);
+  }
+  if (starts.front() > 0) {
+    result.warnings.push_back(source + ": skipped " + std::to_string(starts.front()) +
+                              " line(s) before the first title");
+  }
+
+  std::unordered_map<std::string, std::size_t> by_identity;
+  for (std::size_t s = 0; s < starts.size(); ++s) {
+    const std::size_t end = s + 1 < starts.size() ? starts[s + 1] : lines.size();
+    const std::vector<std::string_view> chunk(lines.begin() + static_cast<std::ptrdiff_t>(starts[s]),
+                                              lines.begin() + static_cast<std::ptrdiff_t>(end));
+    std::vector<std::string> warnings;
+    kho::Article a = detail::build_article(chunk, source, warnings);
+    const std::string key = identity_key(a);
+    auto it = by_identity.find(key);
+    if (it != by_identity.end()) {
+      merge_copy(result.articles[it->second], std::move(a));  // a copy: its warnings say nothing new
+      continue;
+    }
+    result.warnings.insert(result.warnings.end(), warnings.begin(), warnings.end());
+    by_identity.emplace(key, result.articles.size());
+    result.articles.push_back(std::move(a));
+  }
+  for (kho::Article& a : result.articles) {
+    a.id = article_id(a.title, a.date);
+    a.sources = {source};
+  }
+  return result;
+}
+
+kho::Result<ParseResult> parse_article_file(const std::string& path) {
+  std::error_code ec;
+  if (std::filesystem::is_directory(path, ec)) return Status::InvalidArgument(path + ": is a directory");
+  std::ifstream in(path, std::ios::binary);
+  if (!in) {
+    const int err = errno;
+    if (err == ENOENT) return Status::NotFound(path + ": no such file");
+    return Status::IOError(path + ": cannot open: " + std::strerror(err));
+  }
+  std::ostringstream buf;
+  buf << in.rdbuf();
+  if (in.bad()) return Status::IOError(path + ": read failed");
+  return parse_articles(buf.str(), path);
+}
+
+}  // namespace kho::ingest

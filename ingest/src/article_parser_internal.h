@@ -1,0 +1,50 @@
+// Private pieces of the article parser (kho/ingest/article_parser.h), shared by its .cc files:
+// line classification (article_parser_lines.cc) and the layout of one article (article_parser_layout.cc).
+// All functions take NFC, valid UTF-8 lines that are already trimmed.
+#pragma once
+
+#include <optional>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "kho/model.h"
+
+namespace kho::ingest::detail {
+
+// Removes spaces from both ends: ASCII blanks, no-break space, BOM/zero-width space, the Unicode spaces
+// U+2000–U+200A, U+202F, U+205F, U+3000.
+std::string_view trim(std::string_view s);
+
+// Splits on \n, \r\n and lone \r; each line trimmed; blank lines dropped.
+std::vector<std::string_view> split_lines(std::string_view text);
+
+std::size_t count_code_points(std::string_view s);
+
+// "Ảnh: Thu Hiền", "(Ảnh: …)", "Photo: …": a photo credit line. Returns the credit text.
+std::optional<std::string> credit_line(std::string_view line);
+// A credit at the end of a caption: "… (Ảnh: Thu Hiền)" → "Thu Hiền".
+std::optional<std::string> trailing_credit(std::string_view caption);
+
+// "Một số hình ảnh …", "Hình ảnh …", "Chùm ảnh …", or any line ending in ':' — a group caption when a
+// photo line follows it (the caller checks that).
+bool looks_like_group_lead(std::string_view line);
+
+// The author/source line: "Name (Organisation)", "Theo …", "Nguồn: …", "PV", "Tin, ảnh: …", or a short
+// run of capitalised words with no full stop ("Thu Hiền", "Minh Anh - Hoàng Long").
+bool looks_like_author(std::string_view line);
+
+// Short enough to be a caption: at most kMaxCaptionChars code points and fewer than two sentence breaks
+// inside. Longer text is "clearly a body paragraph".
+inline constexpr std::size_t kMaxCaptionChars = 300;
+bool caption_sized(std::string_view line);
+
+// The longest line that can be a title.
+inline constexpr std::size_t kMaxTitleBytes = 600;
+
+// Builds one article from its lines: lines[0] is the title, the rest is header, body and last line.
+// Fills everything but id, sources and copies. Appends warnings prefixed with `source`.
+kho::Article build_article(const std::vector<std::string_view>& lines, std::string_view source,
+                           std::vector<std::string>& warnings);
+
+}  // namespace kho::ingest::detail

@@ -1,0 +1,154 @@
+// The layout of one article: which line is the date, the author, a caption, a group caption, a credit.
+//
+// Caption side. Most portals put a photo's caption on the line after it; some put it on the line before.
+// Per article we count the photos that have a caption-sized text line after them and those that have one
+// before them. The caption is taken from the side with more photos; a tie goes to "after", the common
+// layout. A caption-sized line is at most 300 characters with fewer than two sentence breaks inside:
+// anything longer is clearly a body paragraph and is never taken as a caption.
+#include <optional>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "article_parser_internal.h"
+#include "kho/ingest/article_parser.h"
+
+namespace kho::ingest::detail {
+namespace {
+
+enum class Kind { kText, kPhoto, kCredit, kGroupLead };
+
+struct BodyLine {
+  std::string_view text;
+  Kind kind = Kind::kText;
+  bool consumed = false;   // taken as a caption or credit
+  int ref = -1;            // for photos: index into Article::refs
+};
+
+bool free_caption(const std::vector<BodyLine>& body, std::size_t i) {
+  return i < body.size() && body[i].kind == Kind::kText && !body[i].consumed && caption_sized(body[i].text);
+}
+
+std::string quote(std::string_view title) {
+  std::string t(title.substr(0, 60));
+  if (title.size() > 60) {
+    while (!t.empty() && (static_cast<unsigned char>(t.back()) & 0xC0) == 0x80) t.pop_back();
+    if (!t.empty()) t.pop_back();
+    t += "…";
+  }
+  return "\"" + t + "\"";
+}
+
+}  // namespace
+
+kho::Article build_article(const std::vector<std::string_view>& lines, std::string_view source,
+                           std::vector<std::string>& warnings) {
+  kho::Article a;
+  if (lines.empty()) return a;
+  a.title = std::string(lines[0]);
+  std::size_t begin = 1, end = lines.size();
+
+  // The date is in the header: one of the two lines after the title. Later dates belong to the body.
+  for (std::size_t i = 1; i < lines.size() && i <= 2; ++i) {
+    if (auto d = parse_date_line(lines[i])) {
+      a.date = std::move(d);
+      begin = i + 1;
+      break;
+    }
+  }
+  // Lines between the title and the date (a sapo) stay in the body.
+  std::vector<std::string_view> pre;
+  if (a.date && begin > 2) pre.push_back(lines[1]);
+
+  // The last line is the author/source when it looks like one; it is never a caption.
+  if (end > begin && looks_like_author(lines[end - 1])) {
+    a.author = std::string(lines[end - 1]);
+    --end;
+  }
+
+  std::vector<BodyLine> body;
+  for (std::string_view p : pre) body.push_back({p});
+  for (std::size_t i = begin; i < end; ++i) {
+    BodyLine b{lines[i]};
+    if (is_photo_line(b.text)) {
+      b.kind = Kind::kPhoto;
+    } else if (credit_line(b.text)) {
+      b.kind = Kind::kCredit;
+    }
+    body.push_back(b);
+  }
+  for (std::size_t i = 0; i + 1 < body.size(); ++i) {
+    if (body[i].kind == Kind::kText && body[i + 1].kind == Kind::kPhoto && looks_like_group_lead(body[i].text)) {
+      body[i].kind = Kind::kGroupLead;
+    }
+  }
+
+  // Which side the captions are on (see the comment at the top).
+  int after = 0, before = 0;
+  for (std::size_t i = 0; i < body.size(); ++i) {
+    if (body[i].kind != Kind::kPhoto) continue;
+    std::size_t next = i + 1;
+    if (next < body.size() && body[next].kind == Kind::kCredit) ++next;
+    after += free_caption(body, next);
+    before += i > 0 && free_caption(body, i - 1);
+  }
+  const bool caption_before = before > after;
+
+  for (std::size_t i = 0; i < body.size(); ++i) {
+    if (body[i].kind != Kind::kPhoto) continue;
+    kho::PhotoRef ref;
+    ref.ref = std::string(body[i].text);
+    std::size_t next = i + 1;
+    if (next < body.size() && body[next].kind == Kind::kCredit) {
+      ref.credit = credit_line(body[next].text);
+      body[next].consumed = true;
+      ++next;
+    }
+    const std::size_t cap = caption_before ? i - 1 : next;
+    if ((caption_before ? i > 0 : true) && free_caption(body, cap)) {
+      ref.caption = std::string(body[cap].text);
+      body[cap].consumed = true;
+      if (!ref.credit) ref.credit = trailing_credit(body[cap].text);
+      if (!caption_before && cap + 1 < body.size() && body[cap + 1].kind == Kind::kCredit && !ref.credit) {
+        ref.credit = credit_line(body[cap + 1].text);
+        body[cap + 1].consumed = true;
+      }
+    }
+    body[i].ref = static_cast<int>(a.refs.size());
+    a.refs.push_back(std::move(ref));
+  }
+
+  // A group caption covers the photos after it (with their captions and credits) up to the next
+  // paragraph or group caption.
+  for (std::size_t i = 0; i < body.size(); ++i) {
+    if (body[i].kind != Kind::kGroupLead) continue;
+    for (std::size_t j = i + 1; j < body.size(); ++j) {
+      if (body[j].kind == Kind::kPhoto) {
+        a.refs[static_cast<std::size_t>(body[j].ref)].group_caption = std::string(body[i].text);
+      } else if (!body[j].consumed) {
+        break;
+      }
+    }
+  }
+
+  for (const BodyLine& b : body) {
+    if (b.consumed) continue;
+    kho::ArticleBlock block;
+    if (b.kind == Kind::kPhoto) {
+      block.kind = kho::ArticleBlock::Kind::kPhoto;
+      block.ref_index = static_cast<std::uint32_t>(b.ref);
+    } else {
+      block.kind = b.kind == Kind::kGroupLead ? kho::ArticleBlock::Kind::kGroupCaption
+                                              : kho::ArticleBlock::Kind::kParagraph;
+      block.text = std::string(b.text);
+    }
+    a.blocks.push_back(std::move(block));
+  }
+
+  const std::string where = std::string(source) + ": article " + quote(a.title);
+  if (!a.date) warnings.push_back(where + ": no date line after the title");
+  if (a.refs.empty()) warnings.push_back(where + ": no photo references");
+  return a;
+}
+
+}  // namespace kho::ingest::detail
