@@ -1,18 +1,71 @@
-// Placeholder until the issue that owns `kho search` lands.
+// kho search: phrase search over titles, captions, body text and photo text (the `terms` index).
 #include <CLI/CLI.hpp>
+#include <nlohmann/json.hpp>
 
-#include "commands.h"
+#include <cstdio>
+
+#include "archive.h"
+#include "kho/webui/api.h"
 
 namespace kho::app {
+namespace {
 
-void add_search_command(CLI::App& app, GlobalOptions&) {
-  auto* cmd = app.add_subcommand("search", "(not built yet)");
-  cmd->allow_extras();
-  cmd->callback([] {
-    set_command([] {
-      print_error("'search' is not built yet");
+int run_search(const GlobalOptions& g, const std::vector<std::string>& words, bool json, std::size_t limit) {
+  std::string query;
+  for (const std::string& w : words) query += (query.empty() ? "" : " ") + w;
+  auto cat = open_archive(g, /*read_only=*/true);
+  if (!cat) return kExitFatal;
+  Result<std::string> doc = Status::Busy("archive unavailable");
+  {
+    auto snap = cat->snapshot();
+    if (!snap.ok()) {
+      print_error(snap.status().message());
       return kExitFatal;
-    });
+    }
+    doc = web::api_search(**snap, query, limit);
+  }
+  if (!doc.ok()) {
+    print_error(doc.status().message());
+    return kExitFatal;
+  }
+  if (json) {
+    print_json(*doc);
+    return kExitOk;
+  }
+  auto r = nlohmann::json::parse(*doc);
+  if (r["hits"].empty()) {
+    std::fprintf(stderr, "kho: nothing found for \"%s\"\n", query.c_str());
+    return kExitOk;
+  }
+  for (const auto& group : r["groups"]) {
+    std::string title = group["event_title"].is_string() ? group["event_title"].get<std::string>() : "(no event)";
+    std::printf("%s  %s  [%s]\n", title.c_str(), group["event_date"].get<std::string>().c_str(),
+                group["event_id"].get<std::string>().c_str());
+    for (const auto& hit : group["hits"]) {
+      std::string line;
+      for (const auto& part : hit["parts"]) {
+        bool mark = part["hit"].get<bool>();
+        line += (mark ? "«" : "") + part["text"].get<std::string>() + (mark ? "»" : "");
+      }
+      std::printf("  %-7s %s\n", hit["field"].get<std::string>().c_str(), line.c_str());
+    }
+  }
+  if (r["more"].get<bool>()) std::fprintf(stderr, "kho: more results exist; use --limit to see them\n");
+  return kExitOk;
+}
+
+}  // namespace
+
+void add_search_command(CLI::App& app, GlobalOptions& g) {
+  auto* cmd = app.add_subcommand("search", "Search captions, titles and articles, with or without diacritics");
+  auto words = std::make_shared<std::vector<std::string>>();
+  auto json = std::make_shared<bool>(false);
+  auto limit = std::make_shared<std::size_t>(50);
+  cmd->add_option("QUERY", *words, "Words of the phrase to find (\"thanh hoa\" finds Thanh Hóa)")->required();
+  cmd->add_flag("--json", *json, "Print one JSON document on stdout");
+  cmd->add_option("--limit", *limit, "At most this many hits (default 50)")->check(CLI::Range(1, 100000));
+  cmd->callback([&g, words, json, limit] {
+    set_command([&g, words, json, limit] { return run_search(g, *words, *json, *limit); });
   });
 }
 

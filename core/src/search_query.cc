@@ -68,7 +68,7 @@ Result<std::vector<std::uint32_t>> phrase_starts(const std::vector<std::string_v
 Status match_tier(const Snapshot& snap, const std::vector<std::string>& prefixes, char field, bool exact,
                   std::set<std::string>& seen, std::size_t want, std::vector<Match>& out) {
   const std::size_t n = prefixes.size();
-  std::string target;  // doc key suffix to seek from; empty = start of the tier
+  std::string target(1, field);  // doc key to seek from: the start of the tier
   std::vector<std::string_view> values(n);
   std::string doc;
   while (out.size() < want) {
