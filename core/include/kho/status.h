@@ -80,6 +80,7 @@ class Result {
   T&& value() && { return std::get<T>(std::move(v_)); }
   T& operator*() & { return value(); }
   const T& operator*() const& { return value(); }
+  T&& operator*() && { return std::move(*this).value(); }
   T* operator->() { return &value(); }
   const T* operator->() const { return &value(); }
 
@@ -90,8 +91,11 @@ class Result {
 }  // namespace kho
 
 // Returns early from a function returning Status (or Result) when `expr` fails.
-#define KHO_RETURN_IF_ERROR(expr)            \
+#define KHO_CONCAT_INNER_(a, b) a##b
+#define KHO_CONCAT_(a, b) KHO_CONCAT_INNER_(a, b)
+#define KHO_RETURN_IF_ERROR(expr) KHO_RETURN_IF_ERROR_IMPL_(KHO_CONCAT_(kho_status_, __COUNTER__), expr)
+#define KHO_RETURN_IF_ERROR_IMPL_(var, expr) \
   do {                                       \
-    ::kho::Status kho_status_ = (expr);      \
-    if (!kho_status_.ok()) return kho_status_; \
+    ::kho::Status var = (expr);              \
+    if (!var.ok()) return var;               \
   } while (0)

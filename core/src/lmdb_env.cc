@@ -1,0 +1,142 @@
+#include "lmdb_env.h"
+
+#include <sys/stat.h>
+
+#include <cerrno>
+#include <cstring>
+#include <filesystem>
+#include <mutex>
+
+namespace kho::lmdb {
+
+Status lmdb_status(int rc, std::string_view what) {
+  if (rc == MDB_SUCCESS) return Status::OK();
+  std::string msg = std::string(what) + ": " + mdb_strerror(rc);
+  switch (rc) {
+    case MDB_NOTFOUND: return Status::NotFound(msg);
+    case MDB_CORRUPTED:
+    case MDB_PAGE_NOTFOUND:
+    case MDB_INVALID: return Status::Corruption(msg);
+    case MDB_VERSION_MISMATCH: return Status::Unsupported(msg);
+    case MDB_READERS_FULL:
+    case MDB_TXN_FULL:
+    case MDB_DBS_FULL: return Status::Busy(msg);
+    case MDB_MAP_FULL: return Status::IOError(msg + " (map full)");
+    case ENOENT: return Status::NotFound(msg);
+    case EACCES:
+    case EROFS: return Status::IOError(msg + " (permission denied)");
+    case EINVAL: return Status::InvalidArgument(msg);
+    default: return Status::IOError(msg);
+  }
+}
+
+Env::~Env() {
+  if (env_) mdb_env_close(env_);
+}
+
+Status Env::open(const std::string& dir, bool read_only, std::uint64_t map_size, unsigned max_readers,
+                 const std::vector<std::string_view>& names) {
+  read_only_ = read_only;
+  KHO_RETURN_IF_ERROR(lmdb_status(mdb_env_create(&env_), "mdb_env_create"));
+  KHO_RETURN_IF_ERROR(lmdb_status(mdb_env_set_maxdbs(env_, static_cast<MDB_dbi>(names.size() + 8)), "set_maxdbs"));
+  KHO_RETURN_IF_ERROR(lmdb_status(mdb_env_set_maxreaders(env_, max_readers), "set_maxreaders"));
+  if (!read_only)
+    KHO_RETURN_IF_ERROR(lmdb_status(mdb_env_set_mapsize(env_, static_cast<size_t>(map_size)), "set_mapsize"));
+  // MDB_NOTLS: read transactions are not tied to a thread, so a server's worker pool can use them.
+  unsigned flags = MDB_NOTLS | (read_only ? MDB_RDONLY : 0u);
+  int rc = mdb_env_open(env_, dir.c_str(), flags, 0644);
+  if (rc != MDB_SUCCESS) return lmdb_status(rc, "opening archive " + dir);
+
+  Txn txn;
+  KHO_RETURN_IF_ERROR(txn.begin(env_, read_only));
+  for (auto name : names) {
+    MDB_dbi dbi;
+    std::string n(name);
+    rc = mdb_dbi_open(txn.get(), n.c_str(), read_only ? 0u : unsigned{MDB_CREATE}, &dbi);
+    if (rc == MDB_NOTFOUND && read_only) continue;  // an archive made before this database existed
+    KHO_RETURN_IF_ERROR(lmdb_status(rc, "opening database " + n));
+    dbis_.emplace(n, dbi);
+  }
+  return txn.commit();  // makes the handles visible to every later transaction
+}
+
+bool Env::dbi(std::string_view name, MDB_dbi* out) const {
+  auto it = dbis_.find(name);
+  if (it == dbis_.end()) return false;
+  *out = it->second;
+  return true;
+}
+
+std::uint64_t Env::map_size() const {
+  MDB_envinfo info;
+  mdb_env_info(env_, &info);
+  return info.me_mapsize;
+}
+
+Status Env::grow() {
+  std::unique_lock lock(resize_mutex_);
+  std::uint64_t next = map_size() * 2;
+  return lmdb_status(mdb_env_set_mapsize(env_, static_cast<size_t>(next)), "growing the map");
+}
+
+Status Env::adopt_new_size() {
+  std::unique_lock lock(resize_mutex_);
+  return lmdb_status(mdb_env_set_mapsize(env_, 0), "adopting the new map size");
+}
+
+Status Txn::begin(MDB_env* env, bool read_only) {
+  abort();
+  last_rc_ = mdb_txn_begin(env, nullptr, read_only ? MDB_RDONLY : 0u, &txn_);
+  if (last_rc_ == MDB_MAP_RESIZED) return Status::Busy("the map was grown by another process");
+  return lmdb_status(last_rc_, "beginning a transaction");
+}
+
+Status Txn::commit() {
+  last_rc_ = mdb_txn_commit(txn_);
+  txn_ = nullptr;  // committed or not, LMDB has freed it
+  return lmdb_status(last_rc_, "committing");
+}
+
+Result<std::string_view> Txn::get(MDB_dbi dbi, std::string_view key) const {
+  MDB_val k = to_val(key), v;
+  int rc = mdb_get(txn_, dbi, &k, &v);
+  if (rc != MDB_SUCCESS) return lmdb_status(rc, "get");
+  return to_view(v);
+}
+
+Status Txn::put(MDB_dbi dbi, std::string_view key, std::string_view value, unsigned flags) {
+  MDB_val k = to_val(key), v = to_val(value);
+  last_rc_ = mdb_put(txn_, dbi, &k, &v, flags);
+  return lmdb_status(last_rc_, "put");
+}
+
+Status Txn::del(MDB_dbi dbi, std::string_view key) {
+  MDB_val k = to_val(key);
+  last_rc_ = mdb_del(txn_, dbi, &k, nullptr);
+  if (last_rc_ == MDB_NOTFOUND) return Status::OK();
+  return lmdb_status(last_rc_, "delete");
+}
+
+Status Cursor::open(const Txn& txn, MDB_dbi dbi) {
+  return lmdb_status(mdb_cursor_open(txn.get(), dbi, &cur_), "opening a cursor");
+}
+
+bool Cursor::step(MDB_cursor_op op, std::string_view* k, std::string_view* v, MDB_val key) {
+  MDB_val val;
+  rc_ = mdb_cursor_get(cur_, &key, &val, op);
+  if (rc_ != MDB_SUCCESS) return false;
+  *k = to_view(key);
+  *v = to_view(val);
+  return true;
+}
+
+bool Cursor::seek(std::string_view key, std::string_view* k, std::string_view* v) {
+  if (key.empty()) return first(k, v);
+  return step(MDB_SET_RANGE, k, v, to_val(key));
+}
+bool Cursor::first(std::string_view* k, std::string_view* v) { return step(MDB_FIRST, k, v); }
+bool Cursor::next(std::string_view* k, std::string_view* v) { return step(MDB_NEXT, k, v); }
+
+Status Cursor::del_current() { return lmdb_status(mdb_cursor_del(cur_, 0), "cursor delete"); }
+
+}  // namespace kho::lmdb

@@ -1,0 +1,236 @@
+// Snapshot: the read side of the catalog, over one LMDB read transaction.
+#include <algorithm>
+#include <set>
+
+#include "catalog_impl.h"
+
+namespace kho {
+namespace {
+
+class LmdbSnapshot final : public Snapshot {
+ public:
+  LmdbSnapshot(const Catalog::Impl& impl, lmdb::Txn txn, std::shared_lock<std::shared_mutex> lock)
+      : c_(impl), txn_(std::move(txn)), lock_(std::move(lock)) {
+    note_snapshot_opened();
+  }
+  ~LmdbSnapshot() override {
+    txn_.abort();
+    note_snapshot_closed();
+  }
+
+  Result<Photo> photo(const Digest& digest) const override { return get_record<Photo>(db::kPhotos, digest.view()); }
+  Result<File> file(std::string_view path) const override { return get_record<File>(db::kFiles, path); }
+  Result<Event> event(std::string_view id) const override { return get_record<Event>(db::kEvents, id); }
+  Result<Article> article(std::string_view id) const override { return get_record<Article>(db::kArticles, id); }
+
+  Result<std::string_view> thumb_view(const Digest& digest, ThumbSize size) const override {
+    return raw_get(db::kThumbs, keys::thumb(digest, size));
+  }
+  Result<std::string> meta(std::string_view key) const override {
+    auto v = raw_get(db::kMeta, key);
+    if (!v.ok()) return v.status();
+    return std::string(*v);
+  }
+
+  Result<std::vector<Event>> events_newest_first(std::size_t offset, std::size_t limit) const override {
+    std::vector<Event> all;
+    KHO_RETURN_IF_ERROR(for_each_event(
+        [&](const Event& e) {
+          all.push_back(e);
+          return true;
+        },
+        {}));
+    std::sort(all.begin(), all.end(), [](const Event& a, const Event& b) {
+      if (a.date.has_value() != b.date.has_value()) return a.date.has_value();
+      if (a.date && *a.date != *b.date) return *a.date > *b.date;
+      if (a.title != b.title) return a.title < b.title;
+      return a.id < b.id;
+    });
+    if (offset >= all.size()) return std::vector<Event>{};
+    auto end = all.begin() + static_cast<std::ptrdiff_t>(std::min(all.size(), offset + limit));
+    return std::vector<Event>(all.begin() + static_cast<std::ptrdiff_t>(offset), end);
+  }
+
+  Result<std::uint64_t> event_count() const override {
+    MDB_stat st;
+    MDB_dbi d;
+    if (!c_.env.dbi(db::kEvents, &d)) return std::uint64_t{0};
+    KHO_RETURN_IF_ERROR(lmdb::lmdb_status(mdb_stat(txn_.get(), d, &st), "stat events"));
+    return std::uint64_t{st.ms_entries};
+  }
+
+  Result<std::vector<Link>> article_links(std::string_view article_id) const override {
+    std::vector<Link> out;
+    Status bad;
+    KHO_RETURN_IF_ERROR(raw_scan(db::kLinks, keys::link_prefix(article_id), [&](std::string_view, std::string_view v) {
+      Link l;
+      bad = codec::decode(v, &l);
+      if (!bad.ok()) return false;
+      out.push_back(std::move(l));
+      return true;
+    }));
+    if (!bad.ok()) return bad.with_context("links of article " + std::string(article_id));
+    return out;
+  }
+
+  Result<std::vector<Link>> photo_links(const Digest& digest) const override {
+    std::vector<Link> out;
+    Status bad;
+    KHO_RETURN_IF_ERROR(raw_scan(db::kPhotoLinks, digest.view(), [&](std::string_view k, std::string_view) {
+      auto link = raw_get(db::kLinks, k.substr(32));
+      if (!link.ok()) {
+        bad = link.status().is_not_found() ? Status::Corruption("photo_links entry without its link") : link.status();
+        return false;
+      }
+      Link l;
+      bad = codec::decode(*link, &l);
+      if (!bad.ok()) return false;
+      out.push_back(std::move(l));
+      return true;
+    }));
+    if (!bad.ok()) return bad.with_context("links of photo " + digest.hex());
+    return out;
+  }
+
+  Result<std::vector<File>> photo_files(const Digest& digest) const override {
+    std::vector<File> out;
+    Status bad;
+    KHO_RETURN_IF_ERROR(raw_scan(db::kPhotoFiles, digest.view(), [&](std::string_view k, std::string_view) {
+      auto f = file(k.substr(32));
+      if (!f.ok()) {
+        bad = f.status();
+        return false;
+      }
+      out.push_back(std::move(*f));
+      return true;
+    }));
+    if (!bad.ok()) return bad.with_context("files of photo " + digest.hex());
+    return out;
+  }
+
+  Result<std::vector<EventFile>> event_files(std::string_view event_id) const override {
+    std::vector<EventFile> out;
+    const std::string prefix = keys::event_file_prefix(event_id);
+    Status bad;
+    KHO_RETURN_IF_ERROR(raw_scan(db::kEventFiles, prefix, [&](std::string_view k, std::string_view v) {
+      if (v.size() != 32) {
+        bad = Status::Corruption("event_files value is not a digest");
+        return false;
+      }
+      EventFile ef;
+      ef.path = std::string(k.substr(prefix.size()));
+      std::copy(v.begin(), v.end(), reinterpret_cast<char*>(ef.digest.bytes.data()));
+      out.push_back(std::move(ef));
+      return true;
+    }));
+    if (!bad.ok()) return bad;
+    return out;
+  }
+
+  Result<std::vector<EventFile>> event_photos_in_order(std::string_view event_id) const override {
+    auto ev = event(event_id);
+    if (!ev.ok()) return ev.status();
+    std::vector<EventFile> out;
+    std::set<Digest> seen;
+    for (const auto& aid : ev->article_ids) {
+      auto links = article_links(aid);
+      if (!links.ok()) return links.status();
+      for (const auto& l : *links)
+        if (l.digest && seen.insert(*l.digest).second) out.push_back({l.path, *l.digest});
+    }
+    auto files = event_files(event_id);
+    if (!files.ok()) return files.status();
+    for (auto& f : *files)
+      if (seen.insert(f.digest).second) out.push_back(std::move(f));
+    return out;
+  }
+
+  Status for_each_photo(const std::function<bool(const Photo&)>& fn, const ErrorFn& on_error) const override {
+    return for_each_record<Photo>(db::kPhotos, fn, on_error);
+  }
+  Status for_each_file(const std::function<bool(const File&)>& fn, const ErrorFn& on_error) const override {
+    return for_each_record<File>(db::kFiles, fn, on_error);
+  }
+  Status for_each_event(const std::function<bool(const Event&)>& fn, const ErrorFn& on_error) const override {
+    return for_each_record<Event>(db::kEvents, fn, on_error);
+  }
+  Status for_each_article(const std::function<bool(const Article&)>& fn, const ErrorFn& on_error) const override {
+    return for_each_record<Article>(db::kArticles, fn, on_error);
+  }
+  Status for_each_link(const std::function<bool(const Link&)>& fn, const ErrorFn& on_error) const override {
+    return for_each_record<Link>(db::kLinks, fn, on_error);
+  }
+
+  Result<std::string_view> raw_get(std::string_view db, std::string_view key) const override {
+    MDB_dbi d;
+    if (!c_.env.dbi(db, &d)) return Status::NotFound("no database " + std::string(db));
+    auto v = txn_.get(d, key);
+    if (!v.ok() && v.status().is_not_found()) return Status::NotFound(std::string(db) + ": key not found");
+    return v;
+  }
+
+  Status raw_scan(std::string_view db, std::string_view prefix,
+                  const std::function<bool(std::string_view, std::string_view)>& fn) const override {
+    return raw_seek(db, prefix, [&](std::string_view k, std::string_view v) {
+      if (k.substr(0, prefix.size()) != prefix) return false;
+      return fn(k, v);
+    });
+  }
+
+  Status raw_seek(std::string_view db, std::string_view from,
+                  const std::function<bool(std::string_view, std::string_view)>& fn) const override {
+    MDB_dbi d;
+    if (!c_.env.dbi(db, &d)) return Status::OK();  // a database this archive does not have yet is empty
+    lmdb::Cursor cur;
+    KHO_RETURN_IF_ERROR(cur.open(txn_, d));
+    std::string_view k, v;
+    for (bool more = cur.seek(from, &k, &v); more; more = cur.next(&k, &v))
+      if (!fn(k, v)) break;
+    if (cur.last_rc() != MDB_SUCCESS && cur.last_rc() != MDB_NOTFOUND)
+      return lmdb::lmdb_status(cur.last_rc(), "scanning " + std::string(db));
+    return Status::OK();
+  }
+
+ private:
+  template <typename T>
+  Result<T> get_record(std::string_view db, std::string_view key) const {
+    auto v = raw_get(db, key);
+    if (!v.ok()) return v.status();
+    T rec;
+    Status st = codec::decode(*v, &rec);
+    if (!st.ok()) return st.with_context(std::string(db) + " record");
+    return rec;
+  }
+
+  template <typename T>
+  Status for_each_record(std::string_view db, const std::function<bool(const T&)>& fn, const ErrorFn& on_error) const {
+    Status first_error;
+    KHO_RETURN_IF_ERROR(raw_seek(db, {}, [&](std::string_view k, std::string_view v) {
+      T rec;
+      Status st = codec::decode(v, &rec);
+      if (!st.ok()) {
+        if (on_error) {
+          on_error(k, st);
+          return true;
+        }
+        first_error = st.with_context(std::string(db) + " record");
+        return false;
+      }
+      return fn(rec);
+    }));
+    return first_error;
+  }
+
+  const Catalog::Impl& c_;
+  lmdb::Txn txn_;
+  std::shared_lock<std::shared_mutex> lock_;
+};
+
+}  // namespace
+
+std::unique_ptr<Snapshot> make_snapshot(const Catalog::Impl& impl, lmdb::Txn txn,
+                                        std::shared_lock<std::shared_mutex> lock) {
+  return std::make_unique<LmdbSnapshot>(impl, std::move(txn), std::move(lock));
+}
+
+}  // namespace kho
