@@ -167,6 +167,11 @@ PhashIndex::PhashIndex(std::vector<std::uint64_t> hashes, int design_radius, int
       p.sorted[at] = hashes_[id];
     }
   }
+  auto t = thresholds(design_radius);
+  for (int i = 0; i < m; ++i) {
+    parts_[i].flips_t = t[i];
+    if (t[i] >= 0) parts_[i].flips = flip_masks(parts_[i].bits, t[i]);
+  }
 }
 
 std::vector<int> PhashIndex::thresholds(int radius) const {
@@ -182,11 +187,15 @@ void PhashIndex::query(std::uint64_t h, int radius,
   auto t = thresholds(radius);
   std::vector<std::uint64_t> earlier_masks;
   std::vector<int> earlier_t;
+  earlier_masks.reserve(parts_.size());
+  earlier_t.reserve(parts_.size());
   for (int i = 0; i < parts(); ++i) {
     const Part& p = parts_[i];
     if (t[i] >= 0) {
       const std::uint32_t key = static_cast<std::uint32_t>((h & p.mask) >> p.offset);
-      for (std::uint32_t f : flip_masks(p.bits, t[i])) {
+      std::vector<std::uint32_t> other;
+      if (t[i] != p.flips_t) other = flip_masks(p.bits, t[i]);
+      for (std::uint32_t f : t[i] == p.flips_t ? p.flips : other) {
         std::uint32_t k = key ^ f;
         std::uint32_t b = p.starts[k], e = p.starts[k + 1];
         if (b == e) continue;
@@ -212,7 +221,7 @@ std::vector<HashPair> PhashIndex::all_pairs(int radius, int threads) const {
   std::vector<std::vector<std::uint32_t>> masks(parts());
   for (int i = 0; i < parts(); ++i) {
     if (t[i] < 0) continue;
-    masks[i] = flip_masks(parts_[i].bits, t[i]);
+    masks[i] = t[i] == parts_[i].flips_t ? parts_[i].flips : flip_masks(parts_[i].bits, t[i]);
     const std::uint32_t keys = 1u << parts_[i].bits;
     const std::uint32_t block = std::max<std::uint32_t>(64, keys / 256);
     for (std::uint32_t k = 0; k < keys; k += block) units.push_back({i, k, std::min(keys, k + block)});

@@ -124,6 +124,8 @@ class PhashIndex {
     std::vector<std::uint32_t> starts;     // 2^bits + 1 offsets into ids/sorted
     std::vector<std::uint32_t> ids;        // positions, ordered by substring value
     std::vector<std::uint64_t> sorted;     // hashes_[ids[j]]
+    int flips_t = -1;                      // the design threshold of this part
+    std::vector<std::uint32_t> flips;      // its flip masks, made once
   };
   std::vector<int> thresholds(int radius) const;
   std::vector<std::uint64_t> hashes_;

@@ -1,0 +1,203 @@
+// list_duplicates() and duplicates_of(): clusters from stored results (no pixels, no index).
+#include <algorithm>
+#include <map>
+#include <set>
+
+#include "dups_format.h"
+#include "kho/dups.h"
+
+namespace kho {
+namespace {
+
+struct Member {
+  Photo photo;
+  std::vector<File> files;
+};
+
+Result<Member> load_member(const Snapshot& snap, const Digest& d) {
+  auto photo = snap.photo(d);
+  if (!photo.ok()) return photo.status();
+  auto files = snap.photo_files(d);
+  if (!files.ok()) return files.status();
+  return Member{std::move(*photo), std::move(*files)};
+}
+
+// The path shown for a photo: its first path when a file still holds it, else its first file.
+std::string shown_path(const Member& m) {
+  for (const File& f : m.files) {
+    if (f.path == m.photo.first_path) return f.path;
+  }
+  return m.files.empty() ? m.photo.first_path : m.files.front().path;
+}
+
+CopyFacts facts_of(const Member& m) {
+  CopyFacts f;
+  f.pixels = std::uint64_t{m.photo.width} * m.photo.height;
+  f.has_datetime_original = m.photo.meta.datetime_original.has_value();
+  for (const File& file : m.files) {
+    if (file.mtime_ns != 0 && (f.oldest_mtime_ns == 0 || file.mtime_ns < f.oldest_mtime_ns)) {
+      f.oldest_mtime_ns = file.mtime_ns;
+    }
+  }
+  f.tie_break = shown_path(m);
+  return f;
+}
+
+// Builds a near cluster (best first, then by distance to it, then path) from loaded members.
+DupCluster near_cluster(const std::vector<Member>& members) {
+  std::vector<CopyFacts> facts;
+  for (const Member& m : members) facts.push_back(facts_of(m));
+  const std::size_t best = best_copy(facts);
+  DupCluster c;
+  c.kind = "near";
+  c.best = members[best].photo.digest;
+  c.best_path = shown_path(members[best]);
+  for (std::size_t i = 0; i < members.size(); ++i) {
+    const Photo& p = members[i].photo;
+    c.photos.push_back(DupPhoto{p.digest, shown_path(members[i]),
+                                hamming64(p.sig.phash, members[best].photo.sig.phash), p.width, p.height,
+                                i == best});
+  }
+  std::sort(c.photos.begin(), c.photos.end(), [](const DupPhoto& x, const DupPhoto& y) {
+    if (x.best != y.best) return x.best;
+    if (x.distance != y.distance) return x.distance < y.distance;
+    return x.path < y.path;
+  });
+  return c;
+}
+
+// Every stored confirmed pair (each once, lower digest first) within `radius`.
+Status stored_pairs(const Snapshot& snap, int radius, std::vector<std::pair<Digest, Digest>>& out) {
+  Status bad;
+  KHO_RETURN_IF_ERROR(snap.raw_scan(db::kDups, std::string(1, dupsfmt::kPair),
+                                    [&](std::string_view k, std::string_view v) {
+                                      auto value = dupsfmt::decode_pair(v);
+                                      if (k.size() != 65 || !value) {
+                                        bad = Status::Corruption("dups: bad pair entry");
+                                        return false;
+                                      }
+                                      Digest a = dupsfmt::digest_at(k, 1), b = dupsfmt::digest_at(k, 33);
+                                      if (a < b && value->distance <= radius) out.emplace_back(a, b);
+                                      return true;
+                                    }));
+  return bad;
+}
+
+}  // namespace
+
+Result<std::vector<DupCluster>> list_duplicates(const Snapshot& snap, const DupOptions& options) {
+  std::vector<DupCluster> clusters;
+
+  // Exact: photo_files keys are digest(32) path, so one digest's files are adjacent.
+  std::vector<std::pair<Digest, std::size_t>> multi;  // digest, file count
+  {
+    Digest current;
+    std::size_t count = 0;
+    bool any = false;
+    KHO_RETURN_IF_ERROR(snap.raw_scan(db::kPhotoFiles, "", [&](std::string_view k, std::string_view) {
+      if (k.size() < 32) return true;
+      Digest d = dupsfmt::digest_at(k, 0);
+      if (any && d == current) {
+        ++count;
+      } else {
+        if (any && count >= 2) multi.emplace_back(current, count);
+        current = d, count = 1, any = true;
+      }
+      return true;
+    }));
+    if (any && count >= 2) multi.emplace_back(current, count);
+  }
+  for (const auto& [digest, count] : multi) {
+    auto m = load_member(snap, digest);
+    if (!m.ok()) return m.status().with_context("dups: photo " + digest.hex());
+    DupCluster c;
+    c.kind = "exact";
+    c.best = digest;
+    // Same bytes, so the rule reduces to the oldest file, then the path.
+    std::vector<CopyFacts> facts;
+    for (const File& f : m->files) facts.push_back(CopyFacts{0, false, f.mtime_ns, f.path});
+    const std::size_t best = best_copy(facts);
+    for (std::size_t i = 0; i < m->files.size(); ++i) {
+      c.photos.push_back(DupPhoto{digest, m->files[i].path, 0, m->photo.width, m->photo.height, i == best});
+    }
+    c.best_path = m->files[best].path;
+    std::stable_sort(c.photos.begin(), c.photos.end(),
+                     [](const DupPhoto& x, const DupPhoto& y) { return x.best && !y.best; });
+    clusters.push_back(std::move(c));
+  }
+
+  // Near: connected components of the stored confirmed pairs.
+  std::vector<std::pair<Digest, Digest>> pairs;
+  KHO_RETURN_IF_ERROR(stored_pairs(snap, options.phash_radius, pairs));
+  std::map<Digest, std::size_t> ids;
+  std::vector<Digest> digests;
+  auto id_of = [&](const Digest& d) {
+    auto [it, added] = ids.emplace(d, digests.size());
+    if (added) digests.push_back(d);
+    return it->second;
+  };
+  std::vector<std::pair<std::size_t, std::size_t>> edges;
+  for (const auto& [a, b] : pairs) edges.emplace_back(id_of(a), id_of(b));
+  UnionFind uf(digests.size());
+  for (auto [a, b] : edges) uf.unite(a, b);
+  std::vector<DupCluster> near;
+  for (const auto& group : uf.groups(2)) {
+    std::vector<Member> members;
+    for (std::size_t i : group) {
+      auto m = load_member(snap, digests[i]);
+      if (m.status().is_not_found()) continue;  // removed since the last update
+      if (!m.ok()) return m.status().with_context("dups: photo " + digests[i].hex());
+      members.push_back(std::move(*m));
+    }
+    if (members.size() >= 2) near.push_back(near_cluster(members));
+  }
+  std::sort(near.begin(), near.end(),
+            [](const DupCluster& x, const DupCluster& y) { return x.best_path < y.best_path; });
+  for (auto& c : near) clusters.push_back(std::move(c));
+  return clusters;
+}
+
+Result<std::vector<DupPhoto>> duplicates_of(const Snapshot& snap, const Digest& digest) {
+  // The cluster by breadth-first search over stored pairs (each node's pairs are one prefix scan).
+  std::vector<Digest> order{digest};
+  std::set<Digest> seen{digest};
+  Status bad;
+  for (std::size_t i = 0; i < order.size(); ++i) {
+    KHO_RETURN_IF_ERROR(snap.raw_scan(db::kDups, dupsfmt::pair_prefix(order[i]),
+                                      [&](std::string_view k, std::string_view) {
+                                        if (k.size() != 65) {
+                                          bad = Status::Corruption("dups: bad pair key");
+                                          return false;
+                                        }
+                                        Digest other = dupsfmt::digest_at(k, 33);
+                                        if (seen.insert(other).second) order.push_back(other);
+                                        return true;
+                                      }));
+    KHO_RETURN_IF_ERROR(bad);
+  }
+  if (order.size() < 2) return std::vector<DupPhoto>{};
+  std::vector<Member> members;
+  for (const Digest& d : order) {
+    auto m = load_member(snap, d);
+    if (m.status().is_not_found()) continue;
+    if (!m.ok()) return m.status().with_context("dups: photo " + d.hex());
+    members.push_back(std::move(*m));
+  }
+  if (members.size() < 2 || !(members.front().photo.digest == digest)) return std::vector<DupPhoto>{};
+  DupCluster c = near_cluster(members);
+  const std::uint64_t self = members.front().photo.sig.phash;
+  std::vector<DupPhoto> out;
+  for (DupPhoto& p : c.photos) {
+    if (p.digest == digest) continue;
+    for (const Member& m : members) {
+      if (m.photo.digest == p.digest) p.distance = hamming64(m.photo.sig.phash, self);
+    }
+    out.push_back(std::move(p));
+  }
+  std::sort(out.begin(), out.end(), [](const DupPhoto& x, const DupPhoto& y) {
+    return x.distance != y.distance ? x.distance < y.distance : x.path < y.path;
+  });
+  return out;
+}
+
+}  // namespace kho

@@ -1,0 +1,188 @@
+// update_duplicates(): finds candidate pairs with the PHash index, verifies them, stores the verdicts.
+//
+// The whole update reads one snapshot (index, photos, thumbnails, verdicts) and only then writes, in
+// batches: Catalog::write refuses to run while this thread holds a snapshot, and a crash between batches
+// only leaves photos un-indexed, which the next update picks up again (they have no 'h' key yet).
+#include <algorithm>
+#include <map>
+#include <set>
+#include <unordered_map>
+
+#include "dups_format.h"
+#include "kho/dups.h"
+
+namespace kho {
+namespace {
+
+struct DigestHash {
+  std::size_t operator()(const Digest& d) const {
+    std::size_t h = 0;
+    std::memcpy(&h, d.bytes.data(), sizeof h);
+    return h;
+  }
+};
+
+struct Known {
+  std::vector<Digest> digests;      // position → digest
+  std::vector<std::uint64_t> hashes;  // position → phash
+  std::vector<bool> is_new;
+};
+
+constexpr std::size_t kOpsPerBatch = 4096;
+
+}  // namespace
+
+Status update_duplicates(Catalog& catalog, const PairVerifier& verifier, const DupOptions& options,
+                         bool full) {
+  WriteBatch pending;
+  std::vector<WriteBatch> batches;
+  auto flush_if_big = [&] {
+    if (pending.size() >= kOpsPerBatch) {
+      batches.push_back(std::move(pending));
+      pending = WriteBatch();
+    }
+  };
+  {
+    auto snap_or = catalog.snapshot();
+    if (!snap_or.ok()) return snap_or.status();
+    const Snapshot& snap = **snap_or;
+
+    // What is indexed already ('h' keys), unless we start over.
+    std::unordered_map<Digest, std::uint64_t, DigestHash> indexed;
+    if (!full) {
+      Status bad;
+      KHO_RETURN_IF_ERROR(snap.raw_scan(db::kDups, std::string(1, dupsfmt::kIndexed),
+                                        [&](std::string_view k, std::string_view v) {
+                                          auto h = dupsfmt::decode_u64(v);
+                                          if (k.size() != 33 || !h) {
+                                            bad = Status::Corruption("dups: bad index entry");
+                                            return false;
+                                          }
+                                          indexed.emplace(dupsfmt::digest_at(k, 1), *h);
+                                          return true;
+                                        }));
+      KHO_RETURN_IF_ERROR(bad);
+    } else {
+      pending.raw_delete_prefix(db::kDups, "");
+    }
+
+    // Every photo: indexed ones keep their stored hash; new ones are read for their signature.
+    Known known;
+    std::unordered_map<Digest, std::size_t, DigestHash> position;
+    std::vector<Digest> new_digests;
+    KHO_RETURN_IF_ERROR(snap.raw_scan(db::kPhotos, "", [&](std::string_view k, std::string_view) {
+      if (k.size() != 32) return true;
+      Digest d = dupsfmt::digest_at(k, 0);
+      auto it = indexed.find(d);
+      if (it != indexed.end()) {
+        position.emplace(d, known.digests.size());
+        known.digests.push_back(d);
+        known.hashes.push_back(it->second);
+        known.is_new.push_back(false);
+        indexed.erase(it);
+      } else {
+        new_digests.push_back(d);
+      }
+      return true;
+    }));
+    for (const Digest& d : new_digests) {
+      auto photo = snap.photo(d);
+      if (!photo.ok()) continue;  // verify reports undecodable records; duplicates skip them
+      if (!photo->has_signatures) continue;
+      position.emplace(d, known.digests.size());
+      known.digests.push_back(d);
+      known.hashes.push_back(photo->sig.phash);
+      known.is_new.push_back(true);
+    }
+    // Photos that left the archive: drop their index entry and their pairs, both directions.
+    for (const auto& [gone, hash] : indexed) {
+      pending.raw_delete(db::kDups, dupsfmt::indexed_key(gone));
+      KHO_RETURN_IF_ERROR(snap.raw_scan(db::kDups, dupsfmt::pair_prefix(gone),
+                                        [&](std::string_view k, std::string_view) {
+                                          if (k.size() == 65) {
+                                            pending.raw_delete(db::kDups,
+                                                               dupsfmt::pair_key(dupsfmt::kPair, dupsfmt::digest_at(k, 33), gone));
+                                          }
+                                          return true;
+                                        }));
+      pending.raw_delete_prefix(db::kDups, dupsfmt::pair_prefix(gone));
+      flush_if_big();
+    }
+
+    // Candidates that involve at least one new photo.
+    std::size_t new_count = static_cast<std::size_t>(std::count(known.is_new.begin(), known.is_new.end(), true));
+    std::vector<HashPair> candidates;
+    if (new_count > 0) {
+      PhashIndex index(known.hashes, options.phash_radius);
+      if (new_count * 8 >= known.digests.size()) {
+        for (const HashPair& p : index.all_pairs(options.phash_radius, options.threads)) {
+          if (known.is_new[p.a] || known.is_new[p.b]) candidates.push_back(p);
+        }
+      } else {
+        std::vector<std::pair<std::uint32_t, int>> hits;
+        for (std::uint32_t i = 0; i < known.digests.size(); ++i) {
+          if (!known.is_new[i]) continue;
+          hits.clear();
+          index.query(known.hashes[i], options.phash_radius, hits);
+          for (auto [j, d] : hits) {
+            if (j == i || (known.is_new[j] && j < i)) continue;  // each new-new pair once
+            candidates.push_back({std::min(i, j), std::max(i, j), d});
+          }
+        }
+      }
+    }
+
+    // Verify: EXIF first (free), then the pixels.
+    std::unordered_map<Digest, Photo, DigestHash> photos;
+    auto photo_of = [&](std::uint32_t i) -> const Photo* {
+      auto it = photos.find(known.digests[i]);
+      if (it != photos.end()) return &it->second;
+      auto p = snap.photo(known.digests[i]);
+      if (!p.ok()) return nullptr;
+      return &photos.emplace(known.digests[i], std::move(*p)).first->second;
+    };
+    for (const HashPair& c : candidates) {
+      const Photo* a = photo_of(c.a);
+      const Photo* b = photo_of(c.b);
+      if (!a || !b) continue;
+      PairVerdict verdict;
+      if (options.exif_rule && distinct_exposures(a->meta, b->meta)) {
+        verdict = {false, 0.0f, "two exposures (different DateTimeOriginal from one camera)"};
+      } else {
+        auto ta = snap.thumb_view(a->digest, ThumbSize::kGrid);
+        auto tb = snap.thumb_view(b->digest, ThumbSize::kGrid);
+        if (!ta.ok() || !tb.ok()) {
+          verdict = {false, 0.0f, "no grid thumbnail to compare"};
+        } else {
+          auto v = verifier.verify(*a, *ta, *b, *tb);
+          verdict = v.ok() ? std::move(*v) : PairVerdict{false, 0.0f, v.status().message()};
+        }
+      }
+      dupsfmt::PairValue value{c.distance, verdict.score, verdict.reason};
+      const Digest& lo = std::min(a->digest, b->digest);
+      const Digest& hi = std::max(a->digest, b->digest);
+      if (verdict.duplicate) {
+        pending.raw_put(db::kDups, dupsfmt::pair_key(dupsfmt::kPair, lo, hi), dupsfmt::encode_pair(value));
+        pending.raw_put(db::kDups, dupsfmt::pair_key(dupsfmt::kPair, hi, lo), dupsfmt::encode_pair(value));
+      } else {
+        pending.raw_put(db::kDups, dupsfmt::pair_key(dupsfmt::kRejected, lo, hi),
+                        dupsfmt::encode_pair(value));
+      }
+      flush_if_big();
+    }
+    // Index entries last: a photo counts as done only once its pairs are stored.
+    for (std::size_t i = 0; i < known.digests.size(); ++i) {
+      if (!known.is_new[i]) continue;
+      pending.raw_put(db::kDups, dupsfmt::indexed_key(known.digests[i]), dupsfmt::encode_u64(known.hashes[i]));
+      flush_if_big();
+    }
+    pending.raw_put(db::kDups, std::string(dupsfmt::kRadiusKey), std::to_string(options.phash_radius));
+  }  // the snapshot closes here, before any write
+  batches.push_back(std::move(pending));
+  for (const WriteBatch& b : batches) {
+    if (!b.empty()) KHO_RETURN_IF_ERROR(catalog.write(b));
+  }
+  return Status::OK();
+}
+
+}  // namespace kho
