@@ -1,19 +1,192 @@
-// Placeholder until the issue that owns `kho ingest` lands.
+// kho ingest PATH... [--jobs N] [--json] [--links]: bulk import of event folders (DESIGN.md §5).
+//
+// Progress goes to stderr on a terminal only; --json prints the summary on stdout; without --json a short
+// summary goes to stderr. Ctrl-C stops after the photos in flight are committed (exit 2, saying how far it
+// got); a second Ctrl-C quits at once (the archive stays consistent either way: LMDB commits are atomic).
 #include <CLI/CLI.hpp>
+#include <nlohmann/json.hpp>
+#include <unistd.h>
 
-#include "commands.h"
+#include <atomic>
+#include <csignal>
+#include <cstdio>
+#include <map>
+#include <memory>
+
+#include "archive.h"
+#include "kho/dups.h"
+#include "kho/ingest/pipeline.h"
+#include "kho/thumbnailer/thumbnailer.h"
+#include "progress.h"
+
+#if __has_include("kho/thumbnailer/pair_verifier.h")
+#include "kho/thumbnailer/pair_verifier.h"
+#define KHO_APP_HAVE_PAIR_VERIFIER 1
+#else
+#define KHO_APP_HAVE_PAIR_VERIFIER 0
+#endif
 
 namespace kho::app {
+namespace {
 
-void add_ingest_command(CLI::App& app, GlobalOptions&) {
-  auto* cmd = app.add_subcommand("ingest", "(not built yet)");
-  cmd->allow_extras();
-  cmd->callback([] {
-    set_command([] {
-      print_error("'ingest' is not built yet");
-      return kExitFatal;
-    });
-  });
+struct IngestArgs {
+  std::vector<std::string> paths;
+  unsigned jobs = 0;
+  std::size_t batch = 64;
+  bool json = false;
+  bool links = false;
+};
+
+std::atomic<bool> g_stop{false};
+
+// Async-signal-safe: only an atomic store and write(2).
+extern "C" void on_sigint(int) {
+  if (g_stop.exchange(true)) {
+    std::signal(SIGINT, SIG_DFL);
+    std::raise(SIGINT);
+    return;
+  }
+  static const char kMsg[] = "\nkho: stopping after the photos in flight are saved (Ctrl-C again to quit now)\n";
+  ssize_t ignored = ::write(STDERR_FILENO, kMsg, sizeof kMsg - 1);
+  (void)ignored;
+}
+
+nlohmann::json summary_json(const ingest::IngestSummary& s) {
+  using nlohmann::json;
+  json unresolved = json::array();
+  for (const auto& u : s.unresolved) unresolved.push_back({{"article", u.article}, {"ref", u.ref}});
+  json errors = json::array();
+  for (const auto& e : s.errors) errors.push_back({{"path", e.path}, {"reason", e.reason}});
+  json methods = json::object();
+  for (const auto& l : s.link_report) {
+    auto& n = methods[link_method_name(l.method)];
+    n = n.is_null() ? 1 : n.get<int>() + 1;
+  }
+  return json{{"files_seen", s.files_seen},
+              {"photos_added", s.photos_added},
+              {"photos_unchanged", s.photos_unchanged},
+              {"articles", s.articles},
+              {"links", s.links},
+              {"unresolved", unresolved},
+              {"orphans", s.orphans},
+              {"errors", errors},
+              // Extras beyond DESIGN.md §5, for people and scripts that want more.
+              {"events", s.events},
+              {"exact_duplicates", s.exact_duplicates},
+              {"skipped_unchanged", s.skipped_by_stat},
+              {"files_removed", s.files_removed},
+              {"photos_removed", s.photos_removed},
+              {"link_methods", methods},
+              {"warnings", s.warnings},
+              {"interrupted", s.interrupted},
+              {"seconds", s.seconds}};
+}
+
+void print_human_summary(const ingest::IngestSummary& s, bool all_links) {
+  std::fprintf(stderr,
+               "kho: %llu files seen in %llu events: %llu photos added, %llu unchanged, %llu exact copies; "
+               "%llu articles, %llu links, %zu unresolved, %zu orphans, %zu errors (%.1f s)\n",
+               static_cast<unsigned long long>(s.files_seen), static_cast<unsigned long long>(s.events),
+               static_cast<unsigned long long>(s.photos_added), static_cast<unsigned long long>(s.photos_unchanged),
+               static_cast<unsigned long long>(s.exact_duplicates), static_cast<unsigned long long>(s.articles),
+               static_cast<unsigned long long>(s.links), s.unresolved.size(), s.orphans.size(), s.errors.size(),
+               s.seconds);
+  // Each link with the way it was resolved, so a person can check the linker's work; a big import
+  // shows the counts per method unless --links asks for every line.
+  constexpr std::size_t kListAll = 40;
+  if (!s.link_report.empty()) {
+    if (all_links || s.link_report.size() <= kListAll) {
+      std::fprintf(stderr, "links (method, confidence, reference → file in the article's folder):\n");
+      for (const auto& l : s.link_report) {
+        auto slash = l.path.find_last_of('/');
+        std::string name = slash == std::string::npos ? l.path : l.path.substr(slash + 1);
+        std::fprintf(stderr, "  %-14s %.2f  %s  →  %s\n", link_method_name(l.method),
+                     static_cast<double>(l.confidence), l.ref.c_str(), name.c_str());
+      }
+    } else {
+      std::map<std::string, int> counts;
+      for (const auto& l : s.link_report) ++counts[link_method_name(l.method)];
+      std::fprintf(stderr, "links by method:");
+      for (const auto& [m, n] : counts) std::fprintf(stderr, " %s %d", m.c_str(), n);
+      std::fprintf(stderr, " (--links lists each)\n");
+    }
+  }
+  for (const auto& u : s.unresolved)
+    std::fprintf(stderr, "unresolved: \"%s\" in \"%s\" (no such photo in %s)\n", u.ref.c_str(), u.article.c_str(),
+                 u.folder.c_str());
+  constexpr std::size_t kListOrphans = 20;
+  for (std::size_t i = 0; i < s.orphans.size() && (all_links || i < kListOrphans); ++i)
+    std::fprintf(stderr, "orphan: %s\n", s.orphans[i].c_str());
+  if (!all_links && s.orphans.size() > kListOrphans)
+    std::fprintf(stderr, "orphan: … and %zu more (--json or --links lists them all)\n", s.orphans.size() - kListOrphans);
+  for (const auto& e : s.errors) std::fprintf(stderr, "error: %s: %s\n", e.path.c_str(), e.reason.c_str());
+}
+
+int run_ingest(const GlobalOptions& g, const IngestArgs& args) {
+  auto catalog = open_archive(g, /*read_only=*/false);
+  if (!catalog) return kExitFatal;
+  thumb::Thumbnailer thumbnailer;
+  ProgressBar bar(::isatty(STDERR_FILENO) != 0 && !g.quiet);
+
+  ingest::IngestOptions opt;
+  opt.jobs = args.jobs;
+  opt.batch_size = args.batch;
+  opt.stop = &g_stop;
+  opt.progress = [&bar](const ingest::IngestProgress& p) { bar.update(p); };
+  g_stop = false;
+  struct sigaction sa {};
+  sa.sa_handler = on_sigint;
+  sigemptyset(&sa.sa_mask);
+  struct sigaction old {};
+  ::sigaction(SIGINT, &sa, &old);
+  auto result = ingest::ingest(*catalog, thumbnailer, args.paths, opt);
+  bar.clear();
+  if (!result.ok()) {
+    ::sigaction(SIGINT, &old, nullptr);
+    print_error("ingest failed: " + result.status().message() +
+                " (batches committed before this stay; run the same command again to continue)");
+    return kExitFatal;
+  }
+  ingest::IngestSummary& s = *result;
+
+  // Keep the duplicate index current so `kho dups` and the gallery only read stored results.
+  if (!s.interrupted && !g_stop.load()) {
+#if KHO_APP_HAVE_PAIR_VERIFIER
+    thumb::OpenCvPairVerifier verifier;
+    Status st = update_duplicates(*catalog, verifier, DupOptions{});
+    if (!st.ok()) s.warnings.push_back("duplicates not updated: " + st.message());
+#endif
+  }
+  ::sigaction(SIGINT, &old, nullptr);
+
+  for (const auto& w : s.warnings) std::fprintf(stderr, "kho: warning: %s\n", w.c_str());
+  if (args.json)
+    print_json(summary_json(s).dump(-1, ' ', false, nlohmann::json::error_handler_t::replace));
+  else if (!g.quiet)
+    print_human_summary(s, args.links);
+
+  if (s.interrupted || g_stop.load()) {
+    print_error("interrupted: " + std::to_string(s.photo_files_committed) + " of " +
+                std::to_string(s.photo_files_total) +
+                " photo files are saved; run the same command again to finish (saved files are skipped)");
+    return kExitFatal;
+  }
+  return s.errors.empty() ? kExitOk : kExitPartial;
+}
+
+}  // namespace
+
+void add_ingest_command(CLI::App& app, GlobalOptions& g) {
+  auto* cmd = app.add_subcommand("ingest",
+                                 "Import event folders: photos (digest, metadata, thumbnails, signatures) and "
+                                 "article exports (.txt), linked photo by photo");
+  auto args = std::make_shared<IngestArgs>();
+  cmd->add_option("PATH", args->paths, "Folders (trees of event folders) or single files")->required();
+  cmd->add_option("--jobs,-j", args->jobs, "Worker threads (default: all cores)")->check(CLI::Range(1, 256));
+  cmd->add_option("--batch", args->batch, "Photos per archive transaction (default 64)")->check(CLI::Range(1, 100000));
+  cmd->add_flag("--json", args->json, "Print the summary as one JSON document on stdout");
+  cmd->add_flag("--links", args->links, "List every link with its method, and every orphan");
+  cmd->callback([&g, args] { set_command([&g, args] { return run_ingest(g, *args); }); });
 }
 
 }  // namespace kho::app
