@@ -232,6 +232,34 @@ std::optional<PixelSize> container_pixel_size(std::span<const std::uint8_t> b, s
   return std::nullopt;
 }
 
+bool may_hold_xmp(std::span<const std::uint8_t> b, std::string_view type) {
+  if (type == "jpeg") {
+    // Exiv2 takes JPEG XMP from APP1 segments only, which sit before the first scan.
+    std::size_t i = 2;
+    while (i + 4 <= b.size()) {
+      if (b[i] != 0xFF) return false;
+      std::uint8_t m = b[i + 1];
+      if (m == 0xFF) {
+        ++i;
+        continue;
+      }
+      if (m == 0x01 || (m >= 0xD0 && m <= 0xD7)) {
+        i += 2;
+        continue;
+      }
+      if (m == 0xDA || m == 0xD9) return false;
+      std::size_t len = be16(b, i + 2);
+      if (len < 2) return false;
+      if (m == 0xE1 && starts_with(b, i + 4, "http://ns.adobe.com/x")) return true;
+      i += 2 + len;
+    }
+    return false;
+  }
+  std::string_view all(reinterpret_cast<const char*>(b.data()), b.size());
+  return all.find("xmpmeta") != std::string_view::npos || all.find("rdf:RDF") != std::string_view::npos ||
+         all.find(std::string_view("x\0m\0p\0m\0e\0t\0a", 13)) != std::string_view::npos;
+}
+
 bool jpeg_has_exif_app1(std::span<const std::uint8_t> b) {
   if (b.size() < 4 || b[0] != 0xFF || b[1] != 0xD8) return false;
   std::size_t i = 2;

@@ -23,6 +23,11 @@ void log_to_sink(int level, const char* msg) {
 }
 
 std::mutex g_xmp_toolkit_mutex;
+// Exiv2 0.27's XmpParser::decode is not safe to run on two threads at once, even with the toolkit
+// lock installed: parallel decodes fail with "XMP Toolkit error 101: Schema namespace URI and prefix
+// mismatch" (found by MetadataThreads.ParallelReadsGiveTheSameRecordsAsSerialOnes). Files that may
+// hold XMP are therefore read one at a time; files without XMP (most camera JPEGs) stay parallel.
+std::mutex g_xmp_decode_mutex;
 void xmp_toolkit_lock(void*, bool lock) {
   if (lock) {
     g_xmp_toolkit_mutex.lock();
@@ -443,6 +448,8 @@ Exiv2Outcome read_with_exiv2(std::span<const std::uint8_t> bytes, kho::Metadata*
     return outcome;
   }
   try {
+    std::unique_lock<std::mutex> xmp_lock(g_xmp_decode_mutex, std::defer_lock);
+    if (may_hold_xmp(bytes, meta->format.value_or(""))) xmp_lock.lock();
     image->readMetadata();
   } catch (const std::exception& e) {
     // Keep what was read before the failure: the metadata containers are valid, only incomplete.

@@ -90,7 +90,10 @@ struct PixelSize {
 // Size as stored, read from the container itself (JPEG SOF, PNG IHDR, GIF, BMP, WebP, HEIF ispe of
 // the primary item). nullopt when the format is not one of these or the header is damaged.
 std::optional<PixelSize> container_pixel_size(std::span<const std::uint8_t> bytes, std::string_view type);
-// Offset of the "Exif\0\0" APP1 payload in a JPEG, or nullopt.
+// True when the bytes may hold an XMP packet that Exiv2 will parse: for JPEG an APP1 segment with
+// the XMP namespace; otherwise the words "xmpmeta" or "rdf:RDF" (UTF-8 or UTF-16) anywhere.
+bool may_hold_xmp(std::span<const std::uint8_t> bytes, std::string_view type);
+// True when a JPEG has an APP1 "Exif\0\0" segment.
 bool jpeg_has_exif_app1(std::span<const std::uint8_t> bytes);
 
 }  // namespace kho::ingest::detail
