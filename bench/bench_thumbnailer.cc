@@ -22,6 +22,8 @@
 #include <string>
 #include <vector>
 
+#include <opencv2/img_hash.hpp>
+
 #include "decode.h"
 #include "encode.h"
 #include "kho/thumbnailer/thumbnailer.h"
@@ -110,20 +112,44 @@ void run_stages(const std::vector<Bytes>& files, int rounds) {
   const cv::Size psize = fit_long_edge(cv::Size(static_cast<int>(info0->width), static_cast<int>(info0->height)), 1280);
   const cv::Mat preview = resize_to(frame, psize);
   const cv::Mat grid = resize_to(preview, fit_long_edge(psize, 320));
+  auto decode_resize = [&](bool any_eighth, ResizeMethod method) {
+    return [=](const Bytes& b) {
+      auto info = probe_image(b);
+      DecodeOptions o;
+      o.min_long_edge = 1280;
+      o.any_eighth_scale = any_eighth;
+      auto d = decode_image(b, *info, o);
+      must(d.ok(), "decode");
+      (void)resize_to(d->bgr, fit_long_edge(cv::Size(static_cast<int>(info->width), static_cast<int>(info->height)), 1280), method);
+    };
+  };
+  auto one_hash = [&](cv::Ptr<cv::img_hash::ImgHashBase> h) {
+    return [=](const Bytes&) {
+      cv::Mat out;
+      h->compute(grid, out);
+    };
+  };
   std::vector<Row> rows = {
-      {"decode M/8, no fancy, ifast (chosen)", decode_with(true, false, true)},
+      {"decode M/8 + resize auto", decode_resize(true, ResizeMethod::kAuto)},
+      {"decode 1/2 + resize auto (chosen)", decode_resize(false, ResizeMethod::kAuto)},
+      {"decode 1/2 + resize INTER_AREA", decode_resize(false, ResizeMethod::kArea)},
+      {"decode M/8, no fancy, ifast", decode_with(true, false, true)},
       {"decode M/8, fancy, islow", decode_with(true, true, false)},
-      {"decode 1/2 (pow2), no fancy, ifast", decode_with(false, false, true)},
+      {"decode 1/2 (pow2), no fancy, ifast (chosen)", decode_with(false, false, true)},
       {"decode 1/2 (pow2), fancy, islow", decode_with(false, true, false)},
       {"resize frame->1280 auto (linear <2x)", [&](const Bytes&) { (void)resize_to(frame, psize); }},
       {"resize frame->1280 INTER_AREA", [&](const Bytes&) { (void)resize_to(frame, psize, ResizeMethod::kArea); }},
-      {"orient 1280 (rotate 90)", [&](const Bytes&) { (void)apply_orientation(preview, 6); }},
-      {"resize 1280->320 auto (area)", [&](const Bytes&) { (void)resize_to(preview, grid.size()); }},
+      {"orient 1280 (6: cv::rotate)", [&](const Bytes&) { (void)apply_orientation(preview, 6); }},
+      {"resize 1280->320 auto (2 halvings)", [&](const Bytes&) { (void)resize_to(preview, grid.size()); }},
+      {"resize 1280->320 INTER_AREA", [&](const Bytes&) { (void)resize_to(preview, grid.size(), ResizeMethod::kArea); }},
       {"encode 1280 q82 ifast", [&](const Bytes&) { must(encode_jpeg(preview, {82, true, false}).ok(), "enc"); }},
       {"encode 1280 q82 islow", [&](const Bytes&) { must(encode_jpeg(preview, {82, false, false}).ok(), "enc"); }},
       {"encode 1280 q82 optimized huffman", [&](const Bytes&) { must(encode_jpeg(preview, {82, true, true}).ok(), "enc"); }},
       {"encode 320 q82", [&](const Bytes&) { must(encode_jpeg(grid, {82, true, false}).ok(), "enc"); }},
       {"signatures from 320 grid", [&](const Bytes&) { (void)compute_signatures(grid); }},
+      {"  PHash of grid", one_hash(cv::img_hash::PHash::create())},
+      {"  BlockMeanHash of grid", one_hash(cv::img_hash::BlockMeanHash::create())},
+      {"  ColorMomentHash of grid", one_hash(cv::img_hash::ColorMomentHash::create())},
       {"signatures from 1280 preview", [&](const Bytes&) { (void)compute_signatures(preview); }},
   };
   const double n = static_cast<double>(files.size()) * rounds;

@@ -62,7 +62,7 @@ TEST_P(DerivativeSizeTest, LongEdgesAre1280And320) {
 
 INSTANTIATE_TEST_SUITE_P(
     Sizes, DerivativeSizeTest,
-    ::testing::Values(SizeCase{4000, 3000, {1280, 960}, {320, 240}},   // 12 MP: decoded at 3/8
+    ::testing::Values(SizeCase{4000, 3000, {1280, 960}, {320, 240}},   // 12 MP: decoded at 1/2
                       SizeCase{3000, 4000, {960, 1280}, {240, 320}},   // portrait
                       SizeCase{2592, 1456, {1280, 719}, {320, 180}},   // 16:9, odd rounding
                       SizeCase{1281, 100, {1280, 100}, {320, 25}},     // barely above, very wide

@@ -1,4 +1,4 @@
-// Stage 1 (dispatch): JPEG through libjpeg-turbo with M/8 shrink-on-load (decode_jpeg.cc); everything
+// Stage 1 (dispatch): JPEG through libjpeg-turbo with scaled (shrink-on-load) decoding (decode_jpeg.cc); everything
 // else through cv::imdecode, which cannot shrink on load for PNG/TIFF/WebP anyway.
 #include "decode.h"
 

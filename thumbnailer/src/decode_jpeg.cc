@@ -1,6 +1,9 @@
-// Stage 1 for JPEG: libjpeg-turbo called directly, because OpenCV's IMREAD_REDUCED_COLOR_2/4/8 only offers
-// power-of-two reductions while libjpeg-turbo scales by any M/8 inside the IDCT. A 4000 px photo decodes
-// at 3/8 (1500 px) instead of 1/2 (2000 px): fewer pixels to colour-convert, hold and resize.
+// Stage 1 for JPEG: libjpeg-turbo called directly rather than through cv::imdecode, because here we choose
+//  - the scale: any M/8 is possible (OpenCV's IMREAD_REDUCED_COLOR_2/4/8 only offers powers of two); we
+//    measured both and default to powers of two (DecodeOptions::any_eighth_scale says why);
+//  - no "fancy" chroma upsampling, which lets libjpeg-turbo use its merged SIMD upsample + colour path;
+//  - BGR written straight into the cv::Mat rows (JCS_EXT_BGR), no intermediate buffer;
+//  - error handling: a truncated file is an error (not grey rows), and nothing is printed on stderr.
 //
 // libjpeg reports fatal errors through error_exit, which must not return: we longjmp back to the one
 // setjmp in run_decoder(). That function therefore holds only plain C data between setjmp and the last

@@ -1,8 +1,12 @@
-// Stage 2: resize. Shrink-on-load has already done the big reduction inside the IDCT (which averages,
-// so it does not alias), leaving a factor under 2 for the preview; the grid is a 4x reduction of the
-// preview. So: bilinear below 2x (no source pixel is skipped, and it is several times cheaper than
-// OpenCV's general area resize), area averaging from 2x up (bilinear would skip pixels and alias; exact
-// integer factors take OpenCV's fast box path).
+// Stage 2: resize. Shrink-on-load has already done the big reduction inside the IDCT (which averages, so
+// it does not alias), leaving a factor under 2 for the preview; the grid is a 4x reduction of the preview.
+// So the automatic method is an integer box step followed by a linear one:
+//  - while the factor is 2 or more, halve with bilinear: at exactly 2x, bilinear samples at the midpoint
+//    of each 2x2 block, so it is a 2x2 box average, and OpenCV runs it ~3x faster than its INTER_AREA
+//    (which takes a general, slow path whenever the factor is not an exact integer on both axes);
+//  - the remaining factor is under 2, where bilinear skips no source pixel.
+// Measured on 12 MP photos (README.md): frame→1280 bilinear 3.4 ms vs INTER_AREA 25 ms; 1280→320 two
+// halvings 0.8 ms vs INTER_AREA 2.4 ms (5.1 ms for 1280x853→320x213).
 #include "resize.h"
 
 #include <algorithm>
@@ -23,16 +27,19 @@ cv::Size fit_long_edge(cv::Size full, int long_edge_px) {
 
 cv::Mat resize_to(const cv::Mat& src, cv::Size target, ResizeMethod method) {
   if (src.size() == target) return src;
-  int interpolation = cv::INTER_AREA;
-  if (method == ResizeMethod::kLinear) {
-    interpolation = cv::INTER_LINEAR;
-  } else if (method == ResizeMethod::kAuto) {
-    const double factor = std::max(static_cast<double>(src.cols) / target.width,
-                                   static_cast<double>(src.rows) / target.height);
-    interpolation = factor < 2.0 ? cv::INTER_LINEAR : cv::INTER_AREA;
-  }
   cv::Mat dst;
-  cv::resize(src, dst, target, 0, 0, interpolation);
+  if (method != ResizeMethod::kAuto) {
+    cv::resize(src, dst, target, 0, 0, method == ResizeMethod::kArea ? cv::INTER_AREA : cv::INTER_LINEAR);
+    return dst;
+  }
+  cv::Mat current = src;
+  while (current.cols >= 2 * target.width && current.rows >= 2 * target.height) {
+    cv::resize(current, dst, cv::Size((current.cols + 1) / 2, (current.rows + 1) / 2), 0, 0, cv::INTER_LINEAR);
+    current = dst;
+    dst = cv::Mat();  // a fresh buffer for the next step; `current` keeps this one alive
+  }
+  if (current.size() == target) return current;
+  cv::resize(current, dst, target, 0, 0, cv::INTER_LINEAR);
   return dst;
 }
 

@@ -10,9 +10,9 @@ namespace kho::thumb {
 cv::Size fit_long_edge(cv::Size full, int long_edge_px);
 
 enum class ResizeMethod {
-  kAuto,    // linear under a 2x reduction, area averaging from 2x up (the measured choice, README.md)
+  kAuto,    // bilinear halvings (2x2 box) while the factor is >= 2, then one bilinear step (measured)
   kArea,    // cv::INTER_AREA always
-  kLinear,  // cv::INTER_LINEAR always (aliases above 2x)
+  kLinear,  // one cv::INTER_LINEAR step (aliases above 2x)
 };
 
 // Returns `src` itself (no copy) when it already has `target` size. Throws cv::Exception on failure

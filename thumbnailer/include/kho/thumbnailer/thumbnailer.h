@@ -2,7 +2,7 @@
 // signatures, all from the same pixels. It is the kho::PhotoProcessor that app/ hands to the ingest pipeline.
 //
 // Stage order (thumbnailer/README.md explains each choice): probe the header → shrink on load (JPEG decodes
-// at the smallest libjpeg-turbo M/8 scale whose long edge is still >= preview_px) → resize to the preview →
+// at the smallest libjpeg-turbo scale 1/8, 1/4, 1/2 or 1 whose long edge is still >= preview_px) → resize →
 // apply the EXIF orientation (the only place that does) → encode the preview → grid from the preview →
 // encode the grid → signatures from the grid.
 //
