@@ -1,10 +1,9 @@
 #include "record_codec.h"
 
-#include <zlib.h>
-
 #include <cstring>
 #include <limits>
 
+#include "crc32c.h"
 #include "wire.h"
 
 namespace kho::codec {
@@ -18,7 +17,7 @@ std::string seal(RecordType type, const wire::Writer& w) {
   out.push_back(static_cast<char>(type));
   out.push_back(static_cast<char>(kCodecVersion));
   out.append(w.data());
-  uLong crc = crc32(0L, reinterpret_cast<const Bytef*>(out.data()), static_cast<uInt>(out.size()));
+  std::uint32_t crc = crc32c(out.data(), out.size());
   for (int i = 0; i < 4; ++i) out.push_back(static_cast<char>((crc >> (8 * i)) & 0xff));
   return out;
 }
@@ -29,7 +28,7 @@ Status unseal(std::string_view bytes, RecordType type, std::string_view* payload
   std::uint32_t stored = 0;
   for (int i = 0; i < 4; ++i)
     stored |= std::uint32_t{static_cast<std::uint8_t>(bytes[bytes.size() - 4 + i])} << (8 * i);
-  uLong crc = crc32(0L, reinterpret_cast<const Bytef*>(bytes.data()), static_cast<uInt>(bytes.size() - 4));
+  std::uint32_t crc = crc32c(bytes.data(), bytes.size() - 4);
   if (crc != stored) return Status::Corruption("record checksum mismatch");
   if (static_cast<std::uint8_t>(bytes[0]) != static_cast<std::uint8_t>(type))
     return Status::Corruption("record of type " + std::to_string(static_cast<int>(bytes[0])) + " where type " +

@@ -1,6 +1,6 @@
 // Record encoding for every value kho stores (core/FORMAT.md, "Values").
 //
-// A value is: type (1 byte) | codec version (1 byte) | fields | CRC-32 of everything before (4 bytes, LE).
+// A value is: type (1 byte) | codec version (1 byte) | fields | CRC-32C of everything before (4 bytes, LE).
 // Fields are tagged like Protocol Buffers (tag = number << 3 | wire type; varint, fixed64, bytes, fixed32),
 // so new fields can be added without a migration: decoders skip fields they do not know.
 // Every length and count is checked against the bytes that remain; a value that fails any check, or
