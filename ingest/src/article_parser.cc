@@ -84,6 +84,8 @@ std::string utf16_to_utf8(std::string_view bytes, bool big_endian) {
 bool is_article_start(const std::vector<std::string_view>& lines, std::size_t i) {
   const std::string_view l = lines[i];
   if (i + 1 >= lines.size() || l.size() > detail::kMaxTitleBytes || is_photo_line(l)) return false;
+  // A title is not a sentence: a body line ending in '.' before a date-only line does not start one.
+  if (l.back() == '.' && !(l.size() >= 3 && l.substr(l.size() - 3) == "...")) return false;
   return parse_date_line(lines[i + 1]).has_value() && !parse_date_line(l);
 }
 

@@ -1,9 +1,9 @@
 // The layout of one article: which line is the date, the author, a caption, a group caption, a credit.
 //
 // Caption side. Most portals put a photo's caption on the line after it; some put it on the line before.
-// Per article we count the photos that have a caption-sized text line after them and those that have one
-// before them. The caption is taken from the side with more photos; a tie goes to "after", the common
-// layout. A caption-sized line is at most 300 characters with fewer than two sentence breaks inside:
+// Per article we count the photos that have a caption-sized text line after them, and those that have one
+// before them while a clear body paragraph follows them. The caption is taken from the side with more
+// photos; a tie goes to "after", the common layout. A caption-sized line is at most 300 characters with fewer than two sentence breaks inside:
 // anything longer is clearly a body paragraph and is never taken as a caption.
 #include <optional>
 #include <string>
@@ -90,7 +90,10 @@ kho::Article build_article(const std::vector<std::string_view>& lines, std::stri
     std::size_t next = i + 1;
     if (next < body.size() && body[next].kind == Kind::kCredit) ++next;
     after += free_caption(body, next);
-    before += i > 0 && free_caption(body, i - 1);
+    // Evidence for "before" needs both sides: a short line before the photo and a paragraph that is
+    // clearly not a caption after it. A short line before the article's last photo proves nothing.
+    before += i > 0 && free_caption(body, i - 1) && next < body.size() &&
+              body[next].kind == Kind::kText && !caption_sized(body[next].text);
   }
   const bool caption_before = before > after;
 

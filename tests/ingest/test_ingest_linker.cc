@@ -1,0 +1,164 @@
+// The linker: each stage, one-to-one claims, references that must stay unresolved, orphans.
+#include "kho/ingest/linker.h"
+
+#include <gtest/gtest.h>
+
+#include <string>
+#include <vector>
+
+#include "kho/ingest/article_parser.h"
+#include "kho/text.h"
+#include "test_support.h"
+
+namespace kho::ingest {
+namespace {
+
+kho::Article article_with(const std::vector<std::string>& refs) {
+  kho::Article a;
+  a.id = "0123456789abcdef";
+  a.title = "Bài";
+  for (const auto& r : refs) {
+    kho::PhotoRef p;
+    p.ref = r;
+    p.caption = "Chú thích " + r;
+    a.refs.push_back(p);
+  }
+  return a;
+}
+
+struct Expect {
+  std::string ref, file;
+  LinkMethod method;
+};
+
+void expect_single(const Expect& e) {
+  const auto links = link_article(article_with({e.ref}), {"unrelated.jpg", e.file, "notes.txt"});
+  ASSERT_EQ(links.size(), 1u);
+  EXPECT_EQ(links[0].path, e.file) << e.ref;
+  EXPECT_EQ(links[0].method, e.method) << e.ref << " → " << kho::link_method_name(links[0].method);
+}
+
+TEST(Linker, EachStage) {
+  expect_single({"ảnh 1.jpg", "ảnh 1.jpg", LinkMethod::kExact});
+  expect_single({"ảnh 1.jpg", kho::to_nfd("ảnh 1.jpg"), LinkMethod::kNfc});
+  expect_single({"ảnh 1.jpg", "ẢNH 1.JPG", LinkMethod::kCaseFolded});
+  expect_single({"ảnh 1.jpg", "Ảnh 1.jpeg", LinkMethod::kCaseFolded});
+  expect_single({"thành uỷ hoà bình.jpg", "thành ủy hòa bình.jpg", LinkMethod::kCompareKey});
+  expect_single({"tặng sơn la tranh.jpg", "tang son la tranh.jpg", LinkMethod::kSearchKey});
+  expect_single({"toanf cảnh sơn la làm việc tại điện biên.jpg", "toàn cảnh sơn la làm việc tại điện biên.jpg",
+                 LinkMethod::kTelex});
+  expect_single({"phòng truyền thống thành uỷ.jpg", "phong truyen thon thanh uy.jpg", LinkMethod::kFuzzy});
+}
+
+TEST(Linker, LinkCarriesRefCaptionPositionAndConfidence) {
+  const auto links = link_article(article_with({"a.jpg", "b.jpg"}), {"b.jpg"});
+  ASSERT_EQ(links.size(), 2u);
+  EXPECT_EQ(links[0].position, 0u);
+  EXPECT_EQ(links[1].position, 1u);
+  EXPECT_EQ(links[0].method, LinkMethod::kUnresolved);
+  EXPECT_TRUE(links[0].path.empty());
+  EXPECT_EQ(links[0].confidence, 0.0f);
+  EXPECT_EQ(links[1].ref, "b.jpg");
+  EXPECT_EQ(links[1].caption.value_or(""), "Chú thích b.jpg");
+  EXPECT_EQ(links[1].article_id, "0123456789abcdef");
+  EXPECT_EQ(links[1].confidence, 1.0f);
+  EXPECT_FALSE(links[1].digest);
+}
+
+// The seed's trap: two names that fold to the same key. Each exact match claims its own file first.
+TEST(Linker, OneToOneTrapNeverSwapsOrMerges) {
+  const std::vector<std::string> refs = {"thăm bộ phân một cửa.jpg", "tham bộ phận một cửa.jpg"};
+  const std::vector<std::string> files = {"tham bộ phận một cửa.jpg", "thăm bộ phân một cửa.jpg"};
+  const auto links = link_article(article_with(refs), files);
+  ASSERT_EQ(links.size(), 2u);
+  EXPECT_EQ(links[0].path, "thăm bộ phân một cửa.jpg");
+  EXPECT_EQ(links[1].path, "tham bộ phận một cửa.jpg");
+  EXPECT_EQ(links[0].method, LinkMethod::kExact);
+  EXPECT_EQ(links[1].method, LinkMethod::kExact);
+}
+
+TEST(Linker, StrongerMatchClaimsFirstEvenWhenListedLater) {
+  // Ref 0 only matches by diacritics; ref 1 matches exactly. Ref 1 must get its file, ref 0 the other.
+  const auto links = link_article(article_with({"tham ho.jpg", "thăm hồ.jpg"}), {"thăm hồ.jpg", "thâm hổ.jpg"});
+  EXPECT_EQ(links[1].path, "thăm hồ.jpg");
+  EXPECT_EQ(links[1].method, LinkMethod::kExact);
+  EXPECT_EQ(links[0].path, "thâm hổ.jpg");
+  EXPECT_EQ(links[0].method, LinkMethod::kSearchKey);
+}
+
+TEST(Linker, TieAtOneStageStaysUnresolved) {
+  // Both files fold to "tham ho" and neither is closer to the reference: do not guess.
+  const auto r = link_article_files(article_with({"tham ho.jpg"}), {"thăm hồ.jpg", "thâm hổ.jpg"});
+  EXPECT_EQ(r.links[0].method, LinkMethod::kUnresolved);
+  EXPECT_EQ(r.unclaimed.size(), 2u);
+}
+
+TEST(Linker, MissingPhotoStaysUnresolvedRatherThanTakeAWrongFile) {
+  const auto r = link_article_files(article_with({"tham phòng truyền thống 1.jpg", "hội nghị tổng kết.jpg"}),
+                                    {"tham phòng truyền thống 2.jpg", "phòng truyền thống 3.jpg",
+                                     "hội chợ tổng kết.jpg", "DSC_0001.JPG"});
+  EXPECT_EQ(r.links[0].method, LinkMethod::kUnresolved);  // another number is another photo
+  EXPECT_EQ(r.links[1].method, LinkMethod::kUnresolved);  // "nghị" vs "chợ": too far for its length
+  EXPECT_EQ(r.unclaimed.size(), 4u);
+}
+
+TEST(Linker, ShortNamesAreNeverFuzzy) {
+  const auto links = link_article(article_with({"a1.jpg", "anh.jpg"}), {"a2.jpg", "ahn.jpg"});
+  EXPECT_EQ(links[0].method, LinkMethod::kUnresolved);
+  EXPECT_EQ(links[1].method, LinkMethod::kUnresolved);
+}
+
+TEST(Linker, FuzzyNeedsAUniqueBest) {
+  const auto links = link_article(article_with({"toan canh hoi nghi.jpg"}),
+                                  {"toan canh hoi nghe.jpg", "toan canh hoi nghj.jpg"});
+  EXPECT_EQ(links[0].method, LinkMethod::kUnresolved);
+}
+
+TEST(Linker, NonUtf8AndNonImageNames) {
+  const std::string latin1 = "Th\xE0nh ph\xF4.jpg";  // not UTF-8
+  const auto r = link_article_files(article_with({"ảnh.jpg"}), {latin1, "ảnh.jpg", "bài viết.txt"});
+  EXPECT_EQ(r.links[0].path, "ảnh.jpg");
+  ASSERT_EQ(r.unclaimed.size(), 1u);  // the .txt is not an image and is never an orphan
+  EXPECT_EQ(r.unclaimed[0], latin1);
+}
+
+TEST(Linker, SameReferenceTwiceGetsOneFile) {
+  const auto links = link_article(article_with({"a.jpg", "a.jpg"}), {"a.jpg"});
+  const int resolved = (links[0].method != LinkMethod::kUnresolved) + (links[1].method != LinkMethod::kUnresolved);
+  EXPECT_EQ(resolved, 0);  // a tie: neither copy of the reference can claim the one file over the other
+}
+
+// The seed against a folder named the way the samples/ event is: NFD, no diacritics, the Telex slip,
+// both trap names, one photo missing on purpose, one orphan.
+TEST(Linker, SeedAgainstItsEventFolder) {
+  auto parsed = parse_article_file((kho::testing::test_data_dir() / "articles" / "seed_thanh_hoa.txt").string());
+  ASSERT_TRUE(parsed.ok());
+  ASSERT_EQ(parsed->articles.size(), 1u);
+  const std::vector<std::string> files = {
+      kho::to_nfd("ảnh anh xuân tiếp và làm việc với sơn la.jpg"),
+      "toàn cảnh sơn la làm việc tại điện biên.jpg",
+      "tang son la tranh.jpg",
+      "thăm bộ phân một cửa.jpg",
+      "tham bộ phận một cửa.jpg",
+      "Phòng truyền thống 2.JPG",
+      "thăm phòng truyền thống.jpg",
+      "IMG_0042.jpg",
+      "article.txt",
+  };
+  const FolderLinks fl = link_folder(parsed->articles, files);
+  ASSERT_EQ(fl.links.size(), 1u);
+  const auto& links = fl.links[0];
+  ASSERT_EQ(links.size(), 8u);
+  const LinkMethod want[] = {LinkMethod::kNfc,        LinkMethod::kTelex, LinkMethod::kSearchKey,
+                             LinkMethod::kExact,      LinkMethod::kExact, LinkMethod::kCaseFolded,
+                             LinkMethod::kExact,      LinkMethod::kUnresolved};
+  const int file_of[] = {0, 1, 2, 3, 4, 5, 6, -1};
+  for (std::size_t i = 0; i < 8; ++i) {
+    EXPECT_EQ(links[i].method, want[i]) << i << ": " << kho::link_method_name(links[i].method);
+    EXPECT_EQ(links[i].path, file_of[i] < 0 ? std::string() : files[static_cast<std::size_t>(file_of[i])]) << i;
+  }
+  EXPECT_EQ(fl.orphans, std::vector<std::string>{"IMG_0042.jpg"});
+}
+
+}  // namespace
+}  // namespace kho::ingest
