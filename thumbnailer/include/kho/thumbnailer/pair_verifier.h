@@ -1,0 +1,43 @@
+// OpenCvPairVerifier: the pixel check behind near duplicates (docs/duplicates.md).
+//
+// Given two 320 px grid thumbnails of a candidate pair, it (1) registers one onto the other with ORB
+// keypoints and a RANSAC similarity transform (rotation, scale, shift), falling back to a plain resize
+// when there are too few keypoints; (2) requires the registered overlap to cover most of both images
+// (crops of one large photo that overlap by less than half are not copies); (3) fits brightness and
+// contrast over the overlap and looks at where the residual differences are: a copy's residual is low
+// and spread evenly (compression, blur, resampling), another frame of the same scene has a few cells
+// with large residuals (people who moved). A lone corner cluster of hot cells is allowed (watermark).
+// Stateless; verify() is thread-safe. OpenCV exceptions stop here and become a Status.
+#pragma once
+
+#include "kho/dups.h"
+
+namespace kho::thumb {
+
+struct PairVerifierOptions {
+  int work_px = 256;             // both thumbnails are compared at this long edge
+  int min_inliers = 12;          // RANSAC inliers needed to trust a registration
+  double max_rotation_deg = 8;   // larger rotations are other photos (or edits we do not call copies)
+  double max_scale_change = 2.2;  // between the two registered thumbnails
+  double min_coverage = 0.66;    // overlap / area, for each of the two images
+  double min_correlation = 0.80;  // normalized cross-correlation over the overlap
+  double hot_cell = 14.0;        // a cell's mean residual (grey levels, after the photometric fit) that is "hot"
+  double hot_ratio = 3.0;        // … and this many times the median cell residual
+  int max_hot_cells = 0;         // hot cells allowed outside one corner block
+  int corner_block = 3;          // a watermark may occupy this many cells square at one corner
+  double max_mean_residual = 9.0;  // overall mean residual of a copy
+};
+
+class OpenCvPairVerifier final : public kho::PairVerifier {
+ public:
+  explicit OpenCvPairVerifier(PairVerifierOptions options = {}) : options_(options) {}
+  // duplicate=true only when registration, coverage, correlation and the residual map all agree.
+  // The reason names the deciding measurement. Errors: InvalidArgument when a thumbnail cannot be decoded.
+  Result<PairVerdict> verify(const Photo& a, std::string_view grid_jpeg_a, const Photo& b,
+                             std::string_view grid_jpeg_b) const override;
+
+ private:
+  PairVerifierOptions options_;
+};
+
+}  // namespace kho::thumb

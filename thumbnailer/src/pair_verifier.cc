@@ -1,0 +1,176 @@
+// OpenCvPairVerifier (kho/thumbnailer/pair_verifier.h): register, check overlap, read the residual map.
+#include "kho/thumbnailer/pair_verifier.h"
+
+#include <opencv2/calib3d.hpp>
+#include <opencv2/features2d.hpp>
+#include <opencv2/imgcodecs.hpp>
+#include <opencv2/imgproc.hpp>
+
+#include <algorithm>
+#include <cmath>
+#include <cstdio>
+#include <string>
+#include <vector>
+
+namespace kho::thumb {
+namespace {
+
+cv::Mat decode_gray(std::string_view jpeg, int work_px) {
+  if (jpeg.empty()) return {};
+  cv::Mat buf(1, static_cast<int>(jpeg.size()), CV_8U, const_cast<char*>(jpeg.data()));
+  // The grid thumbnail is already oriented: do not let OpenCV rotate it again.
+  cv::Mat img = cv::imdecode(buf, cv::IMREAD_GRAYSCALE | cv::IMREAD_IGNORE_ORIENTATION);
+  if (img.empty()) return img;
+  const double s = static_cast<double>(work_px) / std::max(img.cols, img.rows);
+  if (s < 1.0) cv::resize(img, img, cv::Size(), s, s, cv::INTER_AREA);
+  return img;
+}
+
+struct Registration {
+  cv::Mat m;  // 2×3, maps b's pixels into a's frame
+  int inliers = 0;
+  bool by_features = false;
+};
+
+// ORB + RANSAC similarity; falls back to stretching b onto a (most copies keep their framing).
+Registration register_pair(const cv::Mat& a, const cv::Mat& b, const PairVerifierOptions& o) {
+  Registration r;
+  auto orb = cv::ORB::create(600, 1.2f, 6, 15, 0, 2, cv::ORB::HARRIS_SCORE, 15);
+  std::vector<cv::KeyPoint> ka, kb;
+  cv::Mat da, db;
+  orb->detectAndCompute(a, cv::noArray(), ka, da);
+  orb->detectAndCompute(b, cv::noArray(), kb, db);
+  if (ka.size() >= 8 && kb.size() >= 8) {
+    cv::BFMatcher matcher(cv::NORM_HAMMING);
+    std::vector<std::vector<cv::DMatch>> knn;
+    matcher.knnMatch(db, da, knn, 2);
+    std::vector<cv::Point2f> pb, pa;
+    for (const auto& m : knn) {
+      if (m.size() == 2 && m[0].distance < 0.8f * m[1].distance) {
+        pb.push_back(kb[m[0].queryIdx].pt);
+        pa.push_back(ka[m[0].trainIdx].pt);
+      }
+    }
+    if (static_cast<int>(pb.size()) >= o.min_inliers) {
+      std::vector<uchar> inl;
+      cv::Mat m = cv::estimateAffinePartial2D(pb, pa, inl, cv::RANSAC, 3.0, 2000, 0.99);
+      int n = static_cast<int>(std::count(inl.begin(), inl.end(), uchar{1}));
+      if (!m.empty() && n >= o.min_inliers) {
+        r.m = m;
+        r.inliers = n;
+        r.by_features = true;
+        return r;
+      }
+    }
+  }
+  r.m = (cv::Mat_<double>(2, 3) << static_cast<double>(a.cols) / b.cols, 0, 0, 0,
+         static_cast<double>(a.rows) / b.rows, 0);
+  return r;
+}
+
+}  // namespace
+
+Result<PairVerdict> OpenCvPairVerifier::verify(const Photo&, std::string_view grid_jpeg_a, const Photo&,
+                                               std::string_view grid_jpeg_b) const {
+  try {
+    const PairVerifierOptions& o = options_;
+    cv::Mat a = decode_gray(grid_jpeg_a, o.work_px);
+    cv::Mat b = decode_gray(grid_jpeg_b, o.work_px);
+    if (a.empty() || b.empty()) return Status::InvalidArgument("grid thumbnail cannot be decoded");
+    // Register the smaller onto the larger so the warp never magnifies much.
+    bool swapped = b.total() > a.total();
+    if (swapped) std::swap(a, b);
+    Registration reg = register_pair(a, b, o);
+    const double sx = reg.m.at<double>(0, 0), sy = reg.m.at<double>(1, 0);
+    const double scale = std::sqrt(sx * sx + sy * sy);
+    const double rot = std::abs(std::atan2(sy, sx)) * 180.0 / CV_PI;
+    char buf[200];
+    if (reg.by_features && (rot > o.max_rotation_deg || scale > o.max_scale_change ||
+                            scale < 1.0 / o.max_scale_change)) {
+      std::snprintf(buf, sizeof buf, "registration: rotation %.1f deg, scale %.2f", rot, scale);
+      return PairVerdict{false, 0.0f, buf};
+    }
+    cv::Mat wb, mask;
+    cv::warpAffine(b, wb, reg.m, a.size(), cv::INTER_LINEAR, cv::BORDER_CONSTANT, 0);
+    cv::Mat ones(b.size(), CV_8U, cv::Scalar(255));
+    cv::warpAffine(ones, mask, reg.m, a.size(), cv::INTER_NEAREST, cv::BORDER_CONSTANT, 0);
+    cv::erode(mask, mask, cv::Mat(), cv::Point(-1, -1), 2);  // drop interpolated borders
+    const double overlap = cv::countNonZero(mask);
+    const double cover_a = overlap / static_cast<double>(a.total());
+    const double cover_b = overlap / (static_cast<double>(b.total()) * scale * scale);
+    const double coverage = std::min(cover_a, std::min(1.0, cover_b));
+    if (coverage < o.min_coverage) {
+      std::snprintf(buf, sizeof buf, "overlap covers %.0f%% only", coverage * 100);
+      return PairVerdict{false, static_cast<float>(coverage * 0.5), buf};
+    }
+
+    // Photometric fit over the overlap after a blur that hides compression and resampling noise.
+    cv::Mat fa, fb;
+    a.convertTo(fa, CV_32F);
+    wb.convertTo(fb, CV_32F);
+    cv::GaussianBlur(fa, fa, cv::Size(0, 0), 1.5);
+    cv::GaussianBlur(fb, fb, cv::Size(0, 0), 1.5);
+    cv::Scalar ma, sa, mb, sb;
+    cv::meanStdDev(fa, ma, sa, mask);
+    cv::meanStdDev(fb, mb, sb, mask);
+    if (sa[0] < 1e-3 || sb[0] < 1e-3) {
+      // Flat images (a blank frame): equal when their levels agree after the brightness allowance.
+      const bool same = std::abs(ma[0] - mb[0]) < 0.2 * std::max(ma[0], mb[0]) + 4;
+      return PairVerdict{same, same ? 1.0f : 0.0f, "flat images"};
+    }
+    cv::Mat za = (fa - ma[0]) / sa[0], zb = (fb - mb[0]) / sb[0];
+    cv::Mat prod = za.mul(zb);
+    const double ncc = cv::mean(prod, mask)[0];
+    // Residual in a's grey levels: b mapped onto a's mean and contrast.
+    cv::Mat resid = cv::abs(za - zb) * sa[0];
+
+    // Cell map of the residual.
+    const int cells = 8;
+    std::vector<double> cell(cells * cells, -1.0);
+    for (int cy = 0; cy < cells; ++cy) {
+      for (int cx = 0; cx < cells; ++cx) {
+        cv::Rect rc(cx * a.cols / cells, cy * a.rows / cells, (cx + 1) * a.cols / cells - cx * a.cols / cells,
+                    (cy + 1) * a.rows / cells - cy * a.rows / cells);
+        cv::Mat m = mask(rc);
+        if (cv::countNonZero(m) < static_cast<int>(m.total() / 2)) continue;
+        cell[cy * cells + cx] = cv::mean(resid(rc), m)[0];
+      }
+    }
+    std::vector<double> vals;
+    for (double v : cell)
+      if (v >= 0) vals.push_back(v);
+    if (vals.empty()) return PairVerdict{false, 0.0f, "no comparable cells"};
+    std::sort(vals.begin(), vals.end());
+    const double median = vals[vals.size() / 2];
+    const double mean_resid = cv::mean(resid, mask)[0];
+    // Hot cells, and whether all of them fit in one corner block (a watermark).
+    int hot = 0, outside_corner[4] = {0, 0, 0, 0};
+    for (int cy = 0; cy < cells; ++cy) {
+      for (int cx = 0; cx < cells; ++cx) {
+        double v = cell[cy * cells + cx];
+        if (v < 0 || v < o.hot_cell || v < o.hot_ratio * median) continue;
+        ++hot;
+        const int k = o.corner_block;
+        bool left = cx < k, right = cx >= cells - k, top = cy < k, bottom = cy >= cells - k;
+        if (!(top && left)) ++outside_corner[0];
+        if (!(top && right)) ++outside_corner[1];
+        if (!(bottom && left)) ++outside_corner[2];
+        if (!(bottom && right)) ++outside_corner[3];
+      }
+    }
+    const int stray = *std::min_element(outside_corner, outside_corner + 4);
+    const float score = static_cast<float>(std::clamp(ncc, 0.0, 1.0));
+    std::snprintf(buf, sizeof buf,
+                  "%s, cover %.2f, ncc %.3f, residual mean %.1f median %.1f max %.1f, hot cells %d (%d "
+                  "outside a corner)",
+                  reg.by_features ? "orb" : "resize", coverage, ncc, mean_resid, median, vals.back(), hot, stray);
+    const bool dup = ncc >= o.min_correlation && stray <= o.max_hot_cells && mean_resid <= o.max_mean_residual;
+    return PairVerdict{dup, score, buf};
+  } catch (const cv::Exception& e) {
+    return Status::InvalidArgument(std::string("pair check failed: ") + e.what());
+  } catch (const std::exception& e) {
+    return Status::InvalidArgument(std::string("pair check failed: ") + e.what());
+  }
+}
+
+}  // namespace kho::thumb
