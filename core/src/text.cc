@@ -5,7 +5,9 @@
 #include <utf8proc.h>
 
 #include <algorithm>
+#include <cstdint>
 #include <cstdlib>
+#include <cstring>
 #include <memory>
 
 namespace kho {
@@ -63,6 +65,39 @@ std::string map_utf8(std::string_view valid, int options) {
   return std::string(reinterpret_cast<const char*>(out), static_cast<std::size_t>(n));
 }
 
+// True when every code point of valid UTF-8 `s` is one that NFC keeps as is and that never composes
+// with its neighbour: ASCII, Latin-1 to Latin Extended-B (U+00A0–U+024F), Latin Extended Additional
+// (U+1E00–U+1EFF, the precomposed Vietnamese letters), general punctuation without the two singleton
+// quads (U+2002–U+206F), currency signs and U+FFFD. Combining marks (U+0300…) are not in these ranges.
+bool nfc_stable(std::string_view s) {
+  std::size_t i = 0;
+  while (i < s.size()) {
+    const auto b0 = static_cast<unsigned char>(s[i]);
+    if (b0 < 0x80) {
+      ++i;
+      continue;
+    }
+    std::uint32_t cp = 0;
+    std::size_t n = 0;
+    if (b0 < 0xE0) {
+      n = 2;
+      cp = b0 & 0x1Fu;
+    } else if (b0 < 0xF0) {
+      n = 3;
+      cp = b0 & 0x0Fu;
+    } else {
+      return false;
+    }
+    if (i + n > s.size()) return false;
+    for (std::size_t k = 1; k < n; ++k) cp = (cp << 6) | (static_cast<unsigned char>(s[i + k]) & 0x3Fu);
+    const bool stable = (cp >= 0xA0 && cp <= 0x24F) || (cp >= 0x1E00 && cp <= 0x1EFF) ||
+                        (cp >= 0x2002 && cp <= 0x206F) || (cp >= 0x20A0 && cp <= 0x20BF) || cp == 0xFFFD;
+    if (!stable) return false;
+    i += n;
+  }
+  return true;
+}
+
 std::string valid_copy(std::string_view s) {
   return is_valid_utf8(s) ? std::string(s) : sanitize_utf8(s);
 }
@@ -93,6 +128,14 @@ void replace_d_stroke(std::string& s) {
 bool is_valid_utf8(std::string_view s) {
   std::size_t i = 0;
   while (i < s.size()) {
+    // Skip ASCII eight bytes at a time: most of an article is ASCII letters and spaces.
+    while (i + 8 <= s.size()) {
+      std::uint64_t word;
+      std::memcpy(&word, s.data() + i, 8);
+      if (word & 0x8080808080808080ull) break;
+      i += 8;
+    }
+    if (i >= s.size()) break;
     if (static_cast<unsigned char>(s[i]) < 0x80) {
       ++i;
       continue;
@@ -123,7 +166,29 @@ std::string sanitize_utf8(std::string_view s) {
 
 std::string to_nfc(std::string_view s) {
   if (is_ascii(s)) return std::string(s);
-  return map_utf8(valid_copy(s), UTF8PROC_STABLE | UTF8PROC_COMPOSE);
+  std::string sanitized;
+  std::string_view valid = s;
+  if (!is_valid_utf8(s)) {
+    sanitized = sanitize_utf8(s);
+    valid = sanitized;
+  }
+  // Most text is already NFC: normalize only the lines that hold a code point outside the ranges known
+  // to be stable (a line break is a starter that never composes, so lines normalize independently).
+  std::string out;
+  out.reserve(valid.size());
+  std::size_t begin = 0;
+  while (begin < valid.size()) {
+    std::size_t end = valid.find('\n', begin);
+    end = end == std::string::npos ? valid.size() : end + 1;
+    const std::string_view line = valid.substr(begin, end - begin);
+    if (nfc_stable(line)) {
+      out.append(line);
+    } else {
+      out += map_utf8(line, UTF8PROC_STABLE | UTF8PROC_COMPOSE);
+    }
+    begin = end;
+  }
+  return out;
 }
 
 std::string to_nfd(std::string_view s) {

@@ -5,6 +5,7 @@
 // (h:mm[:ss] [am|pm]) and an optional zone (GMT+7, UTC) are taken out; what is left may only be the
 // label and weekday words of the known forms. Any other word means the line is a sentence that mentions
 // a date, so it is not the article's date.
+#include <algorithm>
 #include <array>
 #include <cstdio>
 #include <optional>
@@ -164,6 +165,13 @@ bool allowed_word(std::string_view w) {
 
 std::optional<std::string> parse_date_line(std::string_view line) {
   if (line.empty() || line.size() > 120) return std::nullopt;
+  // Every form has a four-digit year: a cheap test before folding the line.
+  std::size_t run = 0, longest = 0;
+  for (char c : line) {
+    run = (c >= '0' && c <= '9') ? run + 1 : 0;
+    longest = std::max(longest, run);
+  }
+  if (longest < 4) return std::nullopt;
   // Dashes and no-break spaces are common around the time; make them plain before tokenizing.
   const std::string key = search_key(line);
   std::string folded;
