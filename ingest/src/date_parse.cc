@@ -1,8 +1,8 @@
 // parse_date_line (kho/ingest/article_parser.h): is this whole line a publication date, and which?
 //
 // The line is folded with search_key() ("Đăng lúc" → "dang luc") and cut into numbers, words and
-// punctuation. A date (d/m/y with /, - or . and optional spaces, or y-m-d), an optional time
-// (h:mm[:ss] [am|pm]) and an optional zone (GMT+7, UTC) are taken out; what is left may only be the
+// punctuation. A date (d/m/y with /, - or . and optional spaces, y-m-d, or "d tháng m năm y"), an
+// optional time (h:mm[:ss] or 9h15 [am|pm]) and an optional zone (GMT+7, UTC) are taken out; what is left may only be the
 // label and weekday words of the known forms. Any other word means the line is a sentence that mentions
 // a date, so it is not the article's date.
 #include <algorithm>
@@ -93,6 +93,15 @@ bool take_date(std::vector<Token>& t, Found& f) {
       use(t, i, 5);
       return true;
     }
+    // "ngày 18 tháng 11 năm 2020"
+    if (is_num(t, i, 1, 2) && is_word(t, i + 1, "thang") && is_num(t, i + 2, 1, 2) && is_word(t, i + 3, "nam") &&
+        is_num(t, i + 4, 4, 4)) {
+      f.d = t[i].value;
+      f.m = t[i + 2].value;
+      f.y = t[i + 4].value;
+      use(t, i, 5);
+      return true;
+    }
     // y-m-d
     if (is_num(t, i, 4, 4) && is_punct(t, i + 1, '-') && is_num(t, i + 2, 1, 2) &&
         is_punct(t, i + 3, '-') && is_num(t, i + 4, 1, 2)) {
@@ -108,11 +117,14 @@ bool take_date(std::vector<Token>& t, Found& f) {
 
 bool take_time(std::vector<Token>& t, Found& f) {
   for (std::size_t i = 0; i < t.size(); ++i) {
-    if (!(is_num(t, i, 1, 2) && is_punct(t, i + 1, ':') && is_num(t, i + 2, 2, 2))) continue;
+    // "09:15" and the Vietnamese "09h15"
+    if (!(is_num(t, i, 1, 2) && (is_punct(t, i + 1, ':') || is_word(t, i + 1, "h")) && is_num(t, i + 2, 2, 2))) {
+      continue;
+    }
     f.hh = t[i].value;
     f.mm = t[i + 2].value;
     std::size_t n = 3;
-    if (is_punct(t, i + 3, ':') && is_num(t, i + 4, 2, 2)) {
+    if ((is_punct(t, i + 3, ':') || is_word(t, i + 3, "p")) && is_num(t, i + 4, 2, 2)) {
       f.ss = t[i + 4].value;
       n = 5;
     }

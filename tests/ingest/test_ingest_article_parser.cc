@@ -120,6 +120,8 @@ TEST(DateParse, EveryFormOfTheIssue) {
       {"Chủ nhật, 5/1/2020", "2020-01-05"},
       {"Thứ Tư, 18/11/2020 – 09:15 (GMT+07:00)", "2020-11-18T09:15:00+07:00"},
       {"2020-11-18 09:15", "2020-11-18T09:15:00"},
+      {"Thứ Năm, ngày 19 tháng 11 năm 2020", "2020-11-19"},
+      {"Cập nhật: 09h15, 18/11/2020", "2020-11-18T09:15:00"},
   };
   for (const DateCase& c : cases) {
     const auto d = parse_date_line(c.line);
