@@ -127,25 +127,33 @@ void claim_pairs(State& st, std::vector<Pair> pairs, LinkMethod m, float confide
 }
 
 void run_key_stage(State& st, const Stage& stage) {
+  if (std::all_of(st.ref_done.begin(), st.ref_done.end(), [](bool b) { return b; })) return;
   std::map<std::string, std::vector<std::size_t>> files_by_key;
   for (std::size_t f = 0; f < st.files.size(); ++f) {
     if (!st.file_claimed[f]) files_by_key[stage.key(st.files[f])].push_back(f);
   }
-  std::vector<Pair> pairs;
+  std::map<std::string, std::vector<std::size_t>> refs_by_key;
   for (std::size_t r = 0; r < st.refs.size(); ++r) {
-    if (st.ref_done[r]) continue;
-    auto it = files_by_key.find(stage.key(st.refs[r]));
+    if (!st.ref_done[r]) refs_by_key[stage.key(st.refs[r])].push_back(r);
+  }
+  std::vector<Pair> pairs;
+  for (const auto& [key, refs] : refs_by_key) {
+    auto it = files_by_key.find(key);
     if (it == files_by_key.end()) continue;
-    for (std::size_t f : it->second) {
-      // Among equal keys, prefer the names that differ least before folding.
-      const std::size_t d = it->second.size() == 1 ? 0 : edit_distance(fold_case(st.refs[r].raw), fold_case(st.files[f].raw));
-      pairs.push_back({r, f, d});
+    const bool contested = refs.size() > 1 || it->second.size() > 1;
+    for (std::size_t r : refs) {
+      for (std::size_t f : it->second) {
+        // Among equal keys, prefer the names that differ least as written (NFC, case kept).
+        const std::size_t d = contested ? edit_distance(to_nfc(st.refs[r].raw), to_nfc(st.files[f].raw)) : 0;
+        pairs.push_back({r, f, d});
+      }
     }
   }
   claim_pairs(st, std::move(pairs), stage.method, stage.confidence);
 }
 
 void run_fuzzy_stage(State& st) {
+  if (std::all_of(st.ref_done.begin(), st.ref_done.end(), [](bool b) { return b; })) return;
   std::vector<std::string> file_keys(st.files.size());
   for (std::size_t f = 0; f < st.files.size(); ++f) {
     if (!st.file_claimed[f]) file_keys[f] = fuzzy_key(st.files[f]);

@@ -122,7 +122,15 @@ TEST(Linker, NonUtf8AndNonImageNames) {
   EXPECT_EQ(r.unclaimed[0], latin1);
 }
 
-TEST(Linker, SameReferenceTwiceGetsOneFile) {
+TEST(Linker, ContestedKeyGoesToTheCloserName) {
+  // Both references fold to the file's key; the one written closer to the file's name gets it.
+  const auto links = link_article(article_with({"ẢNH HỒ.jpg", "Ảnh hồ.jpg"}), {"ảnh hồ.JPG"});
+  EXPECT_EQ(links[0].method, LinkMethod::kUnresolved);
+  EXPECT_EQ(links[1].path, "ảnh hồ.JPG");
+  EXPECT_EQ(links[1].method, LinkMethod::kCaseFolded);
+}
+
+TEST(Linker, SameReferenceTwiceIsATieNotAGuess) {
   const auto links = link_article(article_with({"a.jpg", "a.jpg"}), {"a.jpg"});
   const int resolved = (links[0].method != LinkMethod::kUnresolved) + (links[1].method != LinkMethod::kUnresolved);
   EXPECT_EQ(resolved, 0);  // a tie: neither copy of the reference can claim the one file over the other

@@ -13,7 +13,7 @@
 //                the best file must be the only one at that distance.
 // The assignment is one-to-one: each stage only sees the files no stronger stage has claimed, so the
 // exact `thăm bộ phân một cửa.jpg` and `tham bộ phận một cửa.jpg` each keep their own file. When one
-// stage finds several equally good pairings, the pair whose folded names differ least wins, and a tie
+// stage finds several equally good pairings, the pair whose names (NFC) differ least wins, and a tie
 // is left unresolved: a reference stays unresolved rather than take a file that may be wrong.
 //
 // Thread-safety: pure functions.
