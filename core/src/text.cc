@@ -205,15 +205,74 @@ std::string fold_case(std::string_view s) {
   return map_utf8(valid_copy(s), UTF8PROC_STABLE | UTF8PROC_COMPOSE | UTF8PROC_CASEFOLD);
 }
 
+namespace {
+
+constexpr int kFoldOptions = UTF8PROC_STABLE | UTF8PROC_COMPOSE | UTF8PROC_CASEFOLD | UTF8PROC_STRIPMARK;
+
+// The search key of one code point, for the code points of Vietnamese text: Latin up to the combining
+// marks (U+0000–U+036F), Latin Extended Additional (U+1E00–U+1EFF) and general punctuation
+// (U+2000–U+206F). No two of these compose with each other once marks are stripped, so folding them one
+// by one gives what folding the whole string gives. -1 for other code points.
+int fold_slot(std::uint32_t cp) {
+  if (cp < 0x370) return static_cast<int>(cp);
+  if (cp >= 0x1E00 && cp <= 0x1EFF) return static_cast<int>(0x370 + (cp - 0x1E00));
+  if (cp >= 0x2000 && cp <= 0x206F) return static_cast<int>(0x470 + (cp - 0x2000));
+  return -1;
+}
+
+const std::vector<std::string>& fold_table() {
+  static const std::vector<std::string> table = [] {
+    std::vector<std::string> t(0x470 + 0x70);
+    for (std::uint32_t cp = 0; cp < 0x2070; ++cp) {
+      const int slot = fold_slot(cp);
+      if (slot < 0) continue;
+      utf8proc_uint8_t buf[4];
+      const auto n = utf8proc_encode_char(static_cast<utf8proc_int32_t>(cp), buf);
+      std::string one = map_utf8(std::string_view(reinterpret_cast<const char*>(buf), static_cast<std::size_t>(n)),
+                                 kFoldOptions);
+      replace_d_stroke(one);
+      t[static_cast<std::size_t>(slot)] = std::move(one);
+    }
+    return t;
+  }();
+  return table;
+}
+
+}  // namespace
+
 std::string search_key(std::string_view s) {
   std::string out(s);
   if (is_ascii(s)) {
     ascii_lower(out);
     return out;
   }
-  // CASEFOLD turns Đ into đ; STRIPMARK drops the tone and vowel marks once decomposed.
-  out = map_utf8(valid_copy(s), UTF8PROC_STABLE | UTF8PROC_COMPOSE | UTF8PROC_CASEFOLD |
-                                    UTF8PROC_STRIPMARK);
+  const std::string valid = valid_copy(s);
+  // Fast path: fold code point by code point through the table.
+  const std::vector<std::string>& table = fold_table();
+  out.clear();
+  const auto* data = reinterpret_cast<const utf8proc_uint8_t*>(valid.data());
+  const auto size = static_cast<utf8proc_ssize_t>(valid.size());
+  bool fast = true;
+  for (utf8proc_ssize_t i = 0; i < size && fast;) {
+    if (data[i] < 0x80) {
+      const char c = static_cast<char>(data[i]);
+      out.push_back(c >= 'A' && c <= 'Z' ? static_cast<char>(c - 'A' + 'a') : c);
+      ++i;
+      continue;
+    }
+    utf8proc_int32_t cp = 0;
+    const utf8proc_ssize_t n = utf8proc_iterate(data + i, size - i, &cp);
+    const int slot = n > 0 ? fold_slot(static_cast<std::uint32_t>(cp)) : -1;
+    if (slot < 0) {
+      fast = false;
+    } else {
+      out += table[static_cast<std::size_t>(slot)];
+      i += n;
+    }
+  }
+  if (fast) return out;
+  // Other scripts: CASEFOLD turns Đ into đ; STRIPMARK drops the marks once decomposed.
+  out = map_utf8(valid, kFoldOptions);
   replace_d_stroke(out);
   return out;
 }

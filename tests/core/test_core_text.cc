@@ -90,6 +90,9 @@ TEST(TextKeys, SearchKeyIgnoresNormalForm) {
   EXPECT_EQ(search_key("Thăm Bộ Phận Một Cửa"), "tham bo phan mot cua");
   EXPECT_EQ(search_key(to_nfd("Thăm Bộ Phận Một Cửa")), "tham bo phan mot cua");
   EXPECT_EQ(search_key("ĐIỆN BIÊN"), "dien bien");
+  // Outside the Vietnamese fast path the whole string goes through utf8proc: same rules.
+  EXPECT_EQ(search_key("Ελληνικά Đà Nẵng"), "ελληνικα da nang");
+  EXPECT_EQ(search_key("Straße “Hội” – 2020"), "strasse “hoi” – 2020");
 }
 
 TEST(TextKeys, CompareKeyUnifiesTonePlacementOnly) {
