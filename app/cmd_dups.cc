@@ -1,19 +1,116 @@
-// Placeholder until the issue that owns `kho dups` lands.
+// kho dups: exact and near-duplicate clusters from stored results (DESIGN.md §5, docs/duplicates.md).
+//
+// `kho ingest` keeps the stored pairs current, so this only reads. --update / --rebuild recompute
+// them here (for archives ingested before duplicates existed, or after changing the radius).
 #include <CLI/CLI.hpp>
+#include <nlohmann/json.hpp>
 
-#include "commands.h"
+#include <cstdio>
+
+#include "archive.h"
+#include "kho/dups.h"
+#include "kho/json_model.h"
+#include "kho/thumbnailer/pair_verifier.h"
 
 namespace kho::app {
+namespace {
 
-void add_dups_command(CLI::App& app, GlobalOptions&) {
-  auto* cmd = app.add_subcommand("dups", "(not built yet)");
-  cmd->allow_extras();
-  cmd->callback([] {
-    set_command([] {
-      print_error("'dups' is not built yet");
+struct DupsArgs {
+  bool json = false;
+  int threshold = -1;  // -1: the default radius
+  bool update = false;
+  bool rebuild = false;
+};
+
+int run_dups(const GlobalOptions& g, const DupsArgs& args) {
+  DupOptions options;
+  if (args.threshold >= 0) options.phash_radius = args.threshold;
+
+  if (args.update || args.rebuild) {
+    auto cat = open_archive(g, /*read_only=*/false);
+    if (!cat) return kExitFatal;
+    thumb::OpenCvPairVerifier verifier;
+    DupOptions search;  // search at the full default radius; --threshold only narrows the listing
+    search.phash_radius = std::max(search.phash_radius, options.phash_radius);
+    Status st = update_duplicates(*cat, verifier, search, /*full=*/args.rebuild);
+    if (!st.ok()) {
+      print_error("duplicates not updated: " + st.to_string());
       return kExitFatal;
-    });
-  });
+    }
+  }
+
+  auto cat = open_archive(g, /*read_only=*/true);
+  if (!cat) return kExitFatal;
+  auto snap = cat->snapshot();
+  if (!snap.ok()) {
+    print_error(snap.status().to_string());
+    return kExitFatal;
+  }
+  if (auto searched = (*snap)->raw_get(db::kDups, "mradius"); searched.ok()) {
+    int r = std::atoi(std::string(*searched).c_str());
+    if (options.phash_radius > r) {
+      std::fprintf(stderr,
+                   "kho: warning: pairs were searched up to distance %d; run `kho dups --rebuild "
+                   "--threshold %d` to search farther\n",
+                   r, options.phash_radius);
+    }
+  }
+  auto clusters = list_duplicates(**snap, options);
+  if (!clusters.ok()) {
+    print_error("cannot list duplicates: " + clusters.status().to_string());
+    return kExitFatal;
+  }
+
+  if (args.json) {
+    nlohmann::json out = nlohmann::json::array();
+    for (const DupCluster& c : *clusters) {
+      nlohmann::json photos = nlohmann::json::array();
+      for (const DupPhoto& p : c.photos) {
+        photos.push_back({{"path", display_path(p.path)},
+                          {"digest", p.digest.hex()},
+                          {"distance", p.distance},
+                          {"width", p.width},
+                          {"height", p.height},
+                          {"best", p.best}});
+      }
+      out.push_back({{"kind", c.kind}, {"best", display_path(c.best_path)}, {"photos", std::move(photos)}});
+    }
+    print_json(nlohmann::json{{"clusters", std::move(out)}}.dump());
+    return kExitOk;
+  }
+  if (clusters->empty()) {
+    if (!g.quiet) std::printf("No duplicates.\n");
+    return kExitOk;
+  }
+  std::size_t exact = 0, near = 0;
+  for (const DupCluster& c : *clusters) {
+    (c.kind == "exact" ? exact : near) += 1;
+    std::printf("%s duplicates (%zu)\n", c.kind.c_str(), c.photos.size());
+    for (const DupPhoto& p : c.photos) {
+      std::printf("  %s %s  %ux%u", p.best ? "*" : " ", display_path(p.path).c_str(), p.width, p.height);
+      if (c.kind == "near") std::printf("  distance %d", p.distance);
+      std::printf("\n");
+    }
+  }
+  if (!g.quiet) std::printf("\n%zu exact and %zu near-duplicate clusters (* = best copy)\n", exact, near);
+  return kExitOk;
+}
+
+}  // namespace
+
+void add_dups_command(CLI::App& app, GlobalOptions& g) {
+  auto* cmd = app.add_subcommand(
+      "dups", "List exact and near-duplicate photos (stored at ingest; the best copy is marked)");
+  auto args = std::make_shared<DupsArgs>();
+  cmd->add_flag("--json", args->json, "Print one JSON document on stdout");
+  cmd->add_option("--threshold", args->threshold,
+                  "Largest PHash distance that joins two photos (default " +
+                      std::to_string(DupOptions{}.phash_radius) + ")")
+      ->check(CLI::Range(0, 64))
+      ->type_name("N");
+  cmd->add_flag("--update", args->update, "Check the photos added since the last update first");
+  cmd->add_flag("--rebuild", args->rebuild, "Recompute every pair first (slow: looks at thumbnails)");
+  cmd->callback([&g, args] { set_command([&g, args] { return run_dups(g, *args); }); });
 }
 
 }  // namespace kho::app

@@ -33,7 +33,7 @@ int main(int argc, char** argv) {
   kho::eval::SetOptions set;
   set.photos_dir = KHO_SOURCE_DIR "/../shared/photos";
   set.unrelated_dir = "/usr/share/doc/opencv-doc/examples/data";
-  std::string write_dir, pairs_file;
+  std::string write_dir, pairs_file, from_dir;
   int radius = kho::DupOptions{}.phash_radius;
   bool default_videos = true;
   for (int i = 1; i < argc; ++i) {
@@ -45,6 +45,7 @@ int main(int argc, char** argv) {
     else if (a == "--radius") radius = std::stoi(next());
     else if (a == "--write") write_dir = next();
     else if (a == "--pairs") pairs_file = next();
+    else if (a == "--from") from_dir = next();
     else if (a == "--max-bases") set.max_bases = std::stoi(next());
     else {
       std::fprintf(stderr, "usage: see bench/dups_eval/README.md\n");
@@ -55,7 +56,9 @@ int main(int argc, char** argv) {
     for (const char* v : {"vtest.avi", "Megamind.avi", "tree.avi"})
       set.videos.push_back(std::string("/usr/share/doc/opencv-doc/examples/data/") + v);
   }
-  std::vector<kho::eval::Item> items = kho::eval::build_eval_set(set);
+  // A set written by an earlier --write is read back as is (quicker while tuning).
+  std::vector<kho::eval::Item> items =
+      from_dir.empty() ? kho::eval::build_eval_set(set) : kho::eval::read_eval_set(from_dir);
 
   if (!write_dir.empty()) {
     std::filesystem::create_directories(write_dir);

@@ -11,7 +11,9 @@
 #include <cmath>
 #include <cstdio>
 #include <filesystem>
+#include <fstream>
 #include <random>
+#include <sstream>
 
 namespace kho::eval {
 namespace {
@@ -193,6 +195,29 @@ std::vector<Item> build_eval_set(const SetOptions& o) {
                      300000 + unrelated, -1});
   }
   std::fprintf(stderr, "eval: %d video frames, %d unrelated, %zu items\n", frames, unrelated, items.size());
+  return items;
+}
+
+std::vector<Item> read_eval_set(const std::string& dir) {
+  std::vector<Item> items;
+  std::ifstream truth(dir + "/truth.tsv");
+  std::string line;
+  std::getline(truth, line);  // header
+  while (std::getline(truth, line)) {
+    std::istringstream fields(line);
+    Item it;
+    std::string group, scene;
+    std::getline(fields, it.name, '\t');
+    std::getline(fields, it.category, '\t');
+    std::getline(fields, it.transform, '\t');
+    std::getline(fields, group, '\t');
+    std::getline(fields, scene, '\t');
+    it.group = std::stoi(group);
+    it.scene = std::stoi(scene);
+    std::ifstream f(dir + "/" + it.name, std::ios::binary);
+    it.bytes.assign(std::istreambuf_iterator<char>(f), std::istreambuf_iterator<char>());
+    items.push_back(std::move(it));
+  }
   return items;
 }
 

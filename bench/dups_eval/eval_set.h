@@ -30,4 +30,7 @@ struct SetOptions {
 // collections hold one picture in several files) are left out, so the truth stays true.
 std::vector<Item> build_eval_set(const SetOptions& options);
 
+// Reads a set written with its truth.tsv (kho-dups-eval --write DIR); empty when unreadable.
+std::vector<Item> read_eval_set(const std::string& dir);
+
 }  // namespace kho::eval

@@ -15,15 +15,46 @@
 namespace kho::thumb {
 namespace {
 
-cv::Mat decode_gray(std::string_view jpeg, int work_px) {
+cv::Mat decode_gray(std::string_view jpeg) {
   if (jpeg.empty()) return {};
   cv::Mat buf(1, static_cast<int>(jpeg.size()), CV_8U, const_cast<char*>(jpeg.data()));
   // The grid thumbnail is already oriented: do not let OpenCV rotate it again.
-  cv::Mat img = cv::imdecode(buf, cv::IMREAD_GRAYSCALE | cv::IMREAD_IGNORE_ORIENTATION);
-  if (img.empty()) return img;
-  const double s = static_cast<double>(work_px) / std::max(img.cols, img.rows);
+  return cv::imdecode(buf, cv::IMREAD_GRAYSCALE | cv::IMREAD_IGNORE_ORIENTATION);
+}
+
+void shrink_to(cv::Mat& img, int long_edge) {
+  const double s = static_cast<double>(long_edge) / std::max(img.cols, img.rows);
   if (s < 1.0) cv::resize(img, img, cv::Size(), s, s, cv::INTER_AREA);
-  return img;
+}
+
+// Maps b's grey levels onto a's by matching their histograms over the overlap: brightness, contrast,
+// gamma and clipped highlights all become one monotonic curve, so they leave no residual.
+cv::Mat match_levels(const cv::Mat& a, const cv::Mat& b, const cv::Mat& mask) {
+  int channels[] = {0}, bins[] = {256};
+  float range[] = {0, 256};
+  const float* ranges[] = {range};
+  cv::Mat ha, hb;
+  cv::calcHist(&a, 1, channels, mask, ha, 1, bins, ranges);
+  cv::calcHist(&b, 1, channels, mask, hb, 1, bins, ranges);
+  std::vector<double> ca(256), cb(256);
+  double ta = 0, tb = 0;
+  for (int i = 0; i < 256; ++i) ta += ha.at<float>(i), tb += hb.at<float>(i);
+  double sa = 0, sb = 0;
+  for (int i = 0; i < 256; ++i) {
+    sa += ha.at<float>(i), sb += hb.at<float>(i);
+    ca[i] = sa / std::max(ta, 1.0), cb[i] = sb / std::max(tb, 1.0);
+  }
+  cv::Mat lut(1, 256, CV_8U);
+  int j = 0;
+  for (int i = 0; i < 256; ++i) {
+    // The middle of b's bin i in its CDF, located in a's CDF.
+    const double target = cb[i] - 0.5 * hb.at<float>(i) / std::max(tb, 1.0);
+    while (j < 255 && ca[j] < target) ++j;
+    lut.at<uchar>(i) = static_cast<uchar>(j);
+  }
+  cv::Mat out;
+  cv::LUT(b, lut, out);
+  return out;
 }
 
 struct Registration {
@@ -74,9 +105,13 @@ Result<PairVerdict> OpenCvPairVerifier::verify(const Photo&, std::string_view gr
                                                std::string_view grid_jpeg_b) const {
   try {
     const PairVerifierOptions& o = options_;
-    cv::Mat a = decode_gray(grid_jpeg_a, o.work_px);
-    cv::Mat b = decode_gray(grid_jpeg_b, o.work_px);
+    cv::Mat a = decode_gray(grid_jpeg_a);
+    cv::Mat b = decode_gray(grid_jpeg_b);
     if (a.empty() || b.empty()) return Status::InvalidArgument("grid thumbnail cannot be decoded");
+    // Compare at the smaller one's scale: detail that only the larger copy has is not a difference.
+    const int work = std::min(o.work_px, std::min(std::max(a.cols, a.rows), std::max(b.cols, b.rows)));
+    shrink_to(a, work);
+    shrink_to(b, work);
     // Register the smaller onto the larger so the warp never magnifies much.
     bool swapped = b.total() > a.total();
     if (swapped) std::swap(a, b);
@@ -104,25 +139,26 @@ Result<PairVerdict> OpenCvPairVerifier::verify(const Photo&, std::string_view gr
       return PairVerdict{false, static_cast<float>(coverage * 0.5), buf};
     }
 
-    // Photometric fit over the overlap after a blur that hides compression and resampling noise.
+    // Levels matched over the overlap, then a blur that hides compression and resampling noise.
     cv::Mat fa, fb;
-    a.convertTo(fa, CV_32F);
-    wb.convertTo(fb, CV_32F);
-    cv::GaussianBlur(fa, fa, cv::Size(0, 0), 1.5);
-    cv::GaussianBlur(fb, fb, cv::Size(0, 0), 1.5);
+    cv::GaussianBlur(a, fa, cv::Size(0, 0), 1.2);
+    cv::GaussianBlur(wb, fb, cv::Size(0, 0), 1.2);
+    fb = match_levels(fa, fb, mask);
     cv::Scalar ma, sa, mb, sb;
     cv::meanStdDev(fa, ma, sa, mask);
     cv::meanStdDev(fb, mb, sb, mask);
-    if (sa[0] < 1e-3 || sb[0] < 1e-3) {
-      // Flat images (a blank frame): equal when their levels agree after the brightness allowance.
-      const bool same = std::abs(ma[0] - mb[0]) < 0.2 * std::max(ma[0], mb[0]) + 4;
-      return PairVerdict{same, same ? 1.0f : 0.0f, "flat images"};
+    if (sa[0] < 2.0 || sb[0] < 2.0) {
+      // A blank frame has nothing to compare: two of them look alike whatever they were. Byte-equal
+      // copies are still found as exact duplicates.
+      return PairVerdict{false, 0.0f, "flat image: nothing to compare"};
     }
-    cv::Mat za = (fa - ma[0]) / sa[0], zb = (fb - mb[0]) / sb[0];
-    cv::Mat prod = za.mul(zb);
-    const double ncc = cv::mean(prod, mask)[0];
-    // Residual in a's grey levels: b mapped onto a's mean and contrast.
-    cv::Mat resid = cv::abs(za - zb) * sa[0];
+    cv::Mat za, zb;
+    fa.convertTo(za, CV_32F, 1.0 / sa[0], -ma[0] / sa[0]);
+    fb.convertTo(zb, CV_32F, 1.0 / sb[0], -mb[0] / sb[0]);
+    const double ncc = cv::mean(za.mul(zb), mask)[0];
+    cv::Mat resid;
+    cv::absdiff(fa, fb, resid);
+    resid.convertTo(resid, CV_32F);
 
     // Cell map of the residual.
     const int cells = 8;

@@ -3,8 +3,8 @@
 // Given two 320 px grid thumbnails of a candidate pair, it (1) registers one onto the other with ORB
 // keypoints and a RANSAC similarity transform (rotation, scale, shift), falling back to a plain resize
 // when there are too few keypoints; (2) requires the registered overlap to cover most of both images
-// (crops of one large photo that overlap by less than half are not copies); (3) fits brightness and
-// contrast over the overlap and looks at where the residual differences are: a copy's residual is low
+// (crops of one large photo that overlap by less than half are not copies); (3) matches grey levels
+// (histograms) over the overlap and looks at where the residual differences are: a copy's residual is low
 // and spread evenly (compression, blur, resampling), another frame of the same scene has a few cells
 // with large residuals (people who moved). A lone corner cluster of hot cells is allowed (watermark).
 // Stateless; verify() is thread-safe. OpenCV exceptions stop here and become a Status.
@@ -18,7 +18,7 @@ struct PairVerifierOptions {
   int work_px = 256;             // both thumbnails are compared at this long edge
   int min_inliers = 12;          // RANSAC inliers needed to trust a registration
   double max_rotation_deg = 8;   // larger rotations are other photos (or edits we do not call copies)
-  double max_scale_change = 2.2;  // between the two registered thumbnails
+  double max_scale_change = 4.5;  // between the two registered thumbnails (a 25% copy of a small photo)
   double min_coverage = 0.66;    // overlap / area, for each of the two images
   double min_correlation = 0.80;  // normalized cross-correlation over the overlap
   double hot_cell = 14.0;        // a cell's mean residual (grey levels, after the photometric fit) that is "hot"
