@@ -120,6 +120,15 @@ void serve_original(const Catalog& catalog, const httplib::Request& req, httplib
       res.status = 304;
       return;
     }
+    // httplib 0.11 serves a range that starts past the end as 206; RFC 9110 says 416.
+    for (const auto& [first, last] : req.ranges) {
+      if (first >= 0 && static_cast<std::uint64_t>(first) >= photo.size) {
+        ::close(fd);
+        res.status = 416;
+        res.set_header("Content-Range", "bytes */" + std::to_string(photo.size));
+        return;
+      }
+    }
     res.set_content_provider(
         static_cast<std::size_t>(photo.size), mime_for(photo.meta.format),
         [fd_holder](std::size_t offset, std::size_t length, httplib::DataSink& sink) {
