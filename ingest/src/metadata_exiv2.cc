@@ -5,6 +5,7 @@
 #include <cmath>
 #include <cstdlib>
 #include <cstring>
+#include <algorithm>
 #include <mutex>
 #include <unordered_map>
 
@@ -218,52 +219,48 @@ ExifFields exif_fields(const Exiv2::ExifData& data, Exiv2::ByteOrder order) {
 }
 
 // ---- XMP ----
-// XMP datums by key, built in one pass (see ifd_tag() for why not findKey()).
-class XmpIndex {
- public:
-  explicit XmpIndex(const Exiv2::XmpData& data) {
-    for (const auto& d : data) index_.emplace(d.key(), &d);
+// Exiv2's XMP (non-JPEG containers) in the shape of kho's own reader (metadata_xmp.cc).
+XmpProps props_from_exiv2(const Exiv2::XmpData& data) {
+  XmpProps props;
+  for (const auto& d : data) {
+    std::vector<std::pair<std::string, std::string>> items;
+    if (const auto* alt = dynamic_cast<const Exiv2::LangAltValue*>(&d.value())) {
+      for (const auto& [lang, text] : alt->value_) items.emplace_back(lang, text);
+    } else {
+      for (long i = 0; i < d.count(); ++i) items.emplace_back("", d.toString(i));
+    }
+    props.values.try_emplace(d.key(), std::move(items));
   }
-  const Exiv2::Xmpdatum* find(const char* key) const {
-    auto it = index_.find(key);
-    return it == index_.end() ? nullptr : it->second;
-  }
-  bool empty() const { return index_.empty(); }
-
- private:
-  std::unordered_map<std::string, const Exiv2::Xmpdatum*> index_;
-};
-
-const Exiv2::Xmpdatum* find_xmp(const XmpIndex& data, const char* key) { return data.find(key); }
-
-std::optional<std::string> xmp_text(const XmpIndex& data, const char* key) {
-  const auto* d = find_xmp(data, key);
-  if (!d) return std::nullopt;
-  std::string text;
-  if (const auto* alt = dynamic_cast<const Exiv2::LangAltValue*>(&d->value())) {
-    auto it = alt->value_.find("x-default");
-    if (it == alt->value_.end()) it = alt->value_.begin();
-    if (it != alt->value_.end()) text = it->second;
-  } else if (d->count() > 0) {
-    text = d->toString(0);
-  }
-  text = to_nfc(text);
-  return text;
+  return props;
 }
 
-std::vector<std::string> xmp_list(const XmpIndex& data, const char* key) {
+const std::vector<std::pair<std::string, std::string>>* find_xmp(const XmpProps& data, const char* key) {
+  auto it = data.values.find(key);
+  return it == data.values.end() || it->second.empty() ? nullptr : &it->second;
+}
+
+// A simple property, or a lang-alt's x-default (else its first language).
+std::optional<std::string> xmp_text(const XmpProps& data, const char* key) {
+  const auto* items = find_xmp(data, key);
+  if (!items) return std::nullopt;
+  auto it = std::find_if(items->begin(), items->end(), [](const auto& item) { return item.first == "x-default"; });
+  if (it == items->end()) it = items->begin();
+  return to_nfc(it->second);
+}
+
+std::vector<std::string> xmp_list(const XmpProps& data, const char* key) {
   std::vector<std::string> out;
-  const auto* d = find_xmp(data, key);
-  if (!d) return out;
-  for (long i = 0; i < d->count(); ++i) {
-    std::string item = trim(to_nfc(d->toString(i)));
-    if (!item.empty()) out.push_back(item);
+  const auto* items = find_xmp(data, key);
+  if (!items) return out;
+  for (const auto& item : *items) {
+    std::string text = trim(to_nfc(item.second));
+    if (!text.empty()) out.push_back(text);
   }
   return out;
 }
 
 // XMP's copies of EXIF (exif:, tiff:, aux: namespaces), for files that carry XMP but no EXIF.
-ExifFields xmp_exif_fields(const XmpIndex& data) {
+ExifFields xmp_exif_fields(const XmpProps& data) {
   ExifFields f;
   f.make = xmp_text(data, "Xmp.tiff.Make");
   f.model = xmp_text(data, "Xmp.tiff.Model");
@@ -277,9 +274,9 @@ ExifFields xmp_exif_fields(const XmpIndex& data) {
     if (created && created->size() > 10) f.datetime_original = created;
   }
   auto number = [&](const char* key) -> std::optional<double> {
-    const auto* d = find_xmp(data, key);
-    if (!d || d->count() == 0) return std::nullopt;
-    std::string s = d->toString(0);
+    const auto* items = find_xmp(data, key);
+    if (!items) return std::nullopt;
+    const std::string& s = items->front().second;
     auto slash = s.find('/');
     char* end = nullptr;
     double num = std::strtod(s.c_str(), &end);
@@ -398,9 +395,9 @@ Exiv2::IptcData afcp_iptc(std::span<const std::uint8_t> b) {
   return out;
 }
 
-void fill_from_image(const Exiv2::Image& image, std::span<const std::uint8_t> bytes, kho::Metadata* meta,
-                     CaptionSources* sources) {
-  const XmpIndex xmp(image.xmpData());
+void fill_from_image(const Exiv2::Image& image, std::span<const std::uint8_t> bytes, const XmpProps* own_xmp,
+                     kho::Metadata* meta, CaptionSources* sources) {
+  const XmpProps xmp = own_xmp ? *own_xmp : props_from_exiv2(image.xmpData());
   Exiv2::IptcData trailer_iptc;
   if (image.iptcData().empty()) trailer_iptc = afcp_iptc(bytes);
   const Exiv2::IptcData& iptc = image.iptcData().empty() ? trailer_iptc : image.iptcData();
@@ -468,9 +465,19 @@ Exiv2Outcome read_with_exiv2(std::span<const std::uint8_t> bytes, kho::Metadata*
   init_exiv2_once();
   Exiv2Outcome outcome;
   LogSinkScope scope(&meta->warnings);
+  // JPEG, the common case: kho reads the XMP itself, and Exiv2 reads EXIF and IPTC from the
+  // metadata segments alone (see metadata_xmp.cc for why).
+  std::span<const std::uint8_t> for_exiv2 = bytes;
+  JpegWithoutXmp split;
+  XmpProps own_xmp;
+  bool own = meta->format == "jpeg" && split_jpeg_xmp(bytes, &split);
+  if (own) {
+    for (auto packet : split.xmp_packets) parse_xmp_packet(packet, &own_xmp, &meta->warnings);
+    for_exiv2 = split.head;
+  }
   Exiv2::Image::AutoPtr image;
   try {
-    image = Exiv2::ImageFactory::open(bytes.data(), static_cast<long>(bytes.size()));
+    image = Exiv2::ImageFactory::open(for_exiv2.data(), static_cast<long>(for_exiv2.size()));
   } catch (const std::exception& e) {
     meta->warnings.push_back(std::string("exiv2 cannot read this ") + meta->format.value_or("file") + ": " + e.what());
     return outcome;
@@ -484,7 +491,7 @@ Exiv2Outcome read_with_exiv2(std::span<const std::uint8_t> bytes, kho::Metadata*
   }
   try {
     std::unique_lock<std::mutex> xmp_lock(g_xmp_decode_mutex, std::defer_lock);
-    if (may_hold_xmp(bytes, meta->format.value_or(""))) xmp_lock.lock();
+    if (!own && may_hold_xmp(bytes, meta->format.value_or(""))) xmp_lock.lock();
     image->readMetadata();
   } catch (const std::exception& e) {
     // Keep what was read before the failure: the metadata containers are valid, only incomplete.
@@ -493,7 +500,7 @@ Exiv2Outcome read_with_exiv2(std::span<const std::uint8_t> bytes, kho::Metadata*
     meta->warnings.emplace_back("exiv2: metadata damaged, partly read");
   }
   try {
-    fill_from_image(*image, bytes, meta, sources);
+    fill_from_image(*image, bytes, own ? &own_xmp : nullptr, meta, sources);
     outcome.opened = true;
   } catch (const std::exception& e) {
     meta->warnings.push_back(std::string("exiv2: could not interpret metadata: ") + e.what());

@@ -6,6 +6,8 @@
 #include <span>
 #include <string>
 #include <string_view>
+#include <unordered_map>
+#include <utility>
 #include <vector>
 
 #include "kho/ingest/metadata.h"
@@ -60,6 +62,28 @@ struct ExifFields {
 };
 // Fills the EXIF-derived fields of `meta` that are still empty.
 void apply_exif_fields(const ExifFields& exif, kho::Metadata* meta);
+
+// ---- XMP (metadata_xmp.cc) ----
+// The XMP properties kho uses, by Exiv2-style key ("Xmp.dc.description", "Xmp.iptcExt.Event",
+// "Xmp.exif.GPSLatitude"): each holds its items as (xml:lang or "", text); a simple property has
+// one item. Namespaces are matched by URI, so unusual prefixes in the file do not matter.
+struct XmpProps {
+  std::unordered_map<std::string, std::vector<std::pair<std::string, std::string>>> values;
+  bool empty() const { return values.empty(); }
+};
+// Reads the properties of the namespaces kho uses (dc, photoshop, Iptc4xmpExt, tiff, exif, aux,
+// exifEX) from one XMP packet (UTF-8, or UTF-16 with or without BOM). Properties already in `out`
+// are kept (the first packet wins). False, with a warning, when the packet is not readable XML;
+// what was read before the fault stays.
+bool parse_xmp_packet(std::string_view packet, XmpProps* out, std::vector<std::string>* warnings);
+// A JPEG's metadata segments without its XMP: the bytes up to the first scan with the XMP APP1
+// segments left out (so that Exiv2 reads EXIF and IPTC only), and the XMP packets themselves
+// (views into `bytes`). False when the segment structure is damaged (then let Exiv2 read it all).
+struct JpegWithoutXmp {
+  std::vector<std::uint8_t> head;
+  std::vector<std::string_view> xmp_packets;
+};
+bool split_jpeg_xmp(std::span<const std::uint8_t> bytes, JpegWithoutXmp* out);
 
 // ---- adapters ----
 // Exiv2 (metadata_exiv2.cc). Fills `meta` (format already set) and `sources`; adds warnings.
