@@ -6,6 +6,7 @@
 #include <CLI/CLI.hpp>
 #include <nlohmann/json.hpp>
 
+#include <algorithm>
 #include <cstdio>
 #include <iostream>
 #include <optional>
@@ -62,8 +63,8 @@ void print_summary(const kho::Article& a) {
 
 int run_parse(const std::vector<std::string>& files, bool json) {
   int rc = kExitOk;
-  nlohmann::json articles = nlohmann::json::array();
-  bool first = true;
+  // The same article in two files is one article (DESIGN.md §1): collapsed by id, in first-seen order.
+  std::vector<kho::Article> all;
   for (const std::string& path : files) {
     auto parsed = kho::ingest::parse_article_file(path);
     if (!parsed.ok()) {
@@ -75,17 +76,25 @@ int run_parse(const std::vector<std::string>& files, bool json) {
       continue;
     }
     for (const std::string& w : parsed->warnings) std::fprintf(stderr, "kho: warning: %s\n", w.c_str());
-    for (const kho::Article& a : parsed->articles) {
-      if (json) {
-        articles.push_back(article_to_json(a));
+    for (kho::Article& a : parsed->articles) {
+      auto same = std::find_if(all.begin(), all.end(), [&](const kho::Article& b) { return b.id == a.id; });
+      if (same != all.end()) {
+        kho::ingest::merge_copies(*same, std::move(a));
       } else {
-        if (!first) std::cout << "\n";
-        print_summary(a);
-        first = false;
+        all.push_back(std::move(a));
       }
     }
   }
-  if (json) std::cout << nlohmann::json{{"articles", articles}}.dump(2) << std::endl;
+  if (json) {
+    nlohmann::json articles = nlohmann::json::array();
+    for (const kho::Article& a : all) articles.push_back(article_to_json(a));
+    std::cout << nlohmann::json{{"articles", articles}}.dump(2) << std::endl;
+  } else {
+    for (std::size_t i = 0; i < all.size(); ++i) {
+      if (i > 0) std::cout << "\n";
+      print_summary(all[i]);
+    }
+  }
   return rc;
 }
 

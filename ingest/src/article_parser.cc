@@ -93,22 +93,29 @@ std::string identity_key(const kho::Article& a) {
   return search_key(a.title) + "|" + (a.date ? a.date->substr(0, 10) : std::string());
 }
 
-// Of two copies of one article, keep the fuller body, and the date that says more (with its zone).
-void merge_copy(kho::Article& kept, kho::Article&& copy) {
-  const std::uint32_t copies = kept.copies + 1;
+}  // namespace
+
+void merge_copies(kho::Article& kept, kho::Article&& copy) {
+  const std::uint32_t copies = kept.copies + copy.copies;
   std::optional<std::string> date = kept.date;
   if (copy.date && (!date || copy.date->size() > date->size())) date = copy.date;
   std::optional<std::string> author = kept.author ? kept.author : copy.author;
+  std::vector<std::string> sources = kept.sources;
+  for (std::string& s : copy.sources) {
+    if (std::find(sources.begin(), sources.end(), s) == sources.end()) sources.push_back(std::move(s));
+  }
+  const std::string id = kept.id, event_id = kept.event_id;
   if (copy.refs.size() > kept.refs.size() ||
       (copy.refs.size() == kept.refs.size() && copy.blocks.size() > kept.blocks.size())) {
     kept = std::move(copy);
   }
   kept.copies = copies;
   kept.date = std::move(date);
+  kept.sources = std::move(sources);
   if (!kept.author) kept.author = std::move(author);
+  if (!id.empty()) kept.id = id;
+  if (!event_id.empty()) kept.event_id = event_id;
 }
-
-}  // namespace
 
 std::string article_id(std::string_view title, const std::optional<std::string>& date) {
   const std::string key = search_key(title) + "|" + (date ? date->substr(0, 10) : std::string());
@@ -172,7 +179,7 @@ kho::Result<ParseResult> parse_articles(std::string_view bytes, std::string_view
     const std::string key = identity_key(a);
     auto it = by_identity.find(key);
     if (it != by_identity.end()) {
-      merge_copy(result.articles[it->second], std::move(a));  // a copy: its warnings say nothing new
+      merge_copies(result.articles[it->second], std::move(a));  // a copy: its warnings say nothing new
       continue;
     }
     result.warnings.insert(result.warnings.end(), warnings.begin(), warnings.end());

@@ -55,6 +55,19 @@ TEST(AppParse, HumanSummaryWithoutJson) {
   EXPECT_NE(r.out.find("8. tham phòng truyền thống 1.jpg"), std::string::npos);
 }
 
+TEST(AppParse, SameArticleInTwoFilesIsOneArticle) {
+  kho::testing::TempDir dir;
+  const std::string bytes = kho::testing::read_file(seed_path());
+  kho::testing::write_file(dir / "a.txt", bytes);
+  kho::testing::write_file(dir / "b.txt", bytes);
+  const auto r = run_kho({"parse", (dir / "a.txt").string(), (dir / "b.txt").string(), "--json"});
+  ASSERT_EQ(r.exit_code, 0) << r.err;
+  const json doc = json::parse(r.out);
+  ASSERT_EQ(doc["articles"].size(), 1u);
+  EXPECT_EQ(doc["articles"][0]["copies"], 4);
+  EXPECT_EQ(doc["articles"][0]["sources"].size(), 2u);
+}
+
 TEST(AppParse, UnreadableFileExitsTwoAndNamesIt) {
   kho::testing::TempDir dir;
   const std::string missing = (dir / "không có.txt").string();

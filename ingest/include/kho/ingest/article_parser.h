@@ -44,6 +44,11 @@ kho::Result<ParseResult> parse_article_file(const std::string& path);
 // the copy without it, or a re-export, keep one identity.
 std::string article_id(std::string_view title, const std::optional<std::string>& date);
 
+// Folds `copy` into `kept`, two copies of one article (same id, e.g. met in two files): copies add up,
+// sources are joined, the fuller body (more references, then more blocks) and the date that says more
+// (the one with a zone) are kept. parse_articles uses it for copies inside one file.
+void merge_copies(kho::Article& kept, kho::Article&& copy);
+
 // Building blocks, public so that they are tested on their own.
 
 // When the whole line is a publication date, its ISO 8601 form: "2020-11-18", "2020-11-18T09:15:00",
