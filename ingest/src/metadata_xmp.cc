@@ -115,6 +115,7 @@ class XmpReader {
   }
 
  private:
+  static constexpr std::size_t kMaxDepth = 64, kMaxAttributes = 1024, kMaxNamespaces = 256;
   enum class Role { kOther, kDescription, kProperty, kArray, kItem };
   struct Frame {
     Role role = Role::kOther;
@@ -178,6 +179,7 @@ class XmpReader {
       auto qend = s_.find(s_[q], q + 1);
       if (qend == std::string_view::npos) return false;
       attrs.push_back({name, s_.substr(q + 1, qend - q - 1)});
+      if (attrs.size() > kMaxAttributes) return false;
       p = qend + 1;
     }
     i_ = p + 1;
@@ -219,6 +221,8 @@ class XmpReader {
     } else if (parent && parent->role == Role::kArray && uri == kRdf && local == "li") {
       f.role = Role::kItem;
     }
+    // Bounds against hostile packets: the look-ups above walk the stack and the namespace list.
+    if (stack_.size() >= kMaxDepth || ns_.size() > kMaxNamespaces) return false;
     stack_.push_back(std::move(f));
     if (self_closing) return close();
     return true;

@@ -99,6 +99,15 @@ TEST(XmpReader, DamagedPacketKeepsWhatWasReadAndWarns) {
   EXPECT_EQ(p.values["Xmp.dc.format"], (Items{{"", "image/jpeg"}}));
 }
 
+TEST(XmpReader, HostileNestingIsRefusedQuickly) {
+  std::string deep;
+  for (int i = 0; i < 200000; ++i) deep += "<a>";
+  parse(packet(deep), false);
+  std::string wide = "<rdf:Description";
+  for (int i = 0; i < 5000; ++i) wide += " xmlns:p" + std::to_string(i) + "='u'";
+  parse(packet(wide + "/>"), false);
+}
+
 TEST(XmpReader, JpegSplitLeavesXmpOutOfTheHead) {
   std::string xmp_payload = std::string("http://ns.adobe.com/xap/1.0/\0", 29) + "<x:xmpmeta/>";
   std::string jpeg = "\xFF\xD8";
