@@ -4,6 +4,7 @@
 
 #include <cstdint>
 #include <string>
+#include <utility>
 #include <vector>
 
 #include <opencv2/core.hpp>
@@ -79,6 +80,18 @@ TEST(GuardTest, TextNamedJpgIsInvalidArgument) {
   EXPECT_TRUE(out.status().is_invalid_argument()) << out.status().to_string();
   EXPECT_TRUE(contains(out.status().message(), "not an image")) << out.status().message();
   EXPECT_TRUE(contains(out.status().message(), "text")) << out.status().message();
+}
+
+TEST(GuardTest, KnownButUndecodedFormatsAreUnsupportedAndNamed) {
+  // The first bytes of an iPhone HEIC (an ISO-BMFF "ftyp" box with brand heic) and of a GIF.
+  const std::string heic("\0\0\0\x18" "ftypheic\0\0\0\0mif1heic", 24);
+  const std::string gif = "GIF89a\x10\0\x10\0\x80\0\0";
+  for (const auto& [bytes, name] : {std::pair{heic, "HEIF"}, std::pair{gif, "GIF"}}) {
+    auto out = Thumbnailer().process(std::span(reinterpret_cast<const std::uint8_t*>(bytes.data()), bytes.size()), 1);
+    ASSERT_FALSE(out.ok());
+    EXPECT_TRUE(out.status().is_unsupported()) << out.status().to_string();
+    EXPECT_TRUE(contains(out.status().message(), name)) << out.status().message();
+  }
 }
 
 TEST(GuardTest, ZeroBytesIsInvalidArgument) {

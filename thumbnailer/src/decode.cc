@@ -1,5 +1,6 @@
-// Stage 1 (dispatch): JPEG through libjpeg-turbo with scaled (shrink-on-load) decoding (decode_jpeg.cc); everything
-// else through cv::imdecode, which cannot shrink on load for PNG/TIFF/WebP anyway.
+// Stage 1 (dispatch): JPEG through libjpeg-turbo with scaled (shrink-on-load) decoding (decode_jpeg.cc),
+// PNG through libpng's simplified API (decode_png.cc), CMYK JPEG, TIFF and WebP through cv::imdecode
+// (none of those can shrink on load anyway).
 #include "decode.h"
 
 #include <algorithm>
@@ -50,21 +51,6 @@ Result<Decoded> decode_with_opencv(std::span<const std::uint8_t> bytes, const Im
   }
 }
 
-// libpng, as OpenCV drives it, prints "libpng error: …" on stderr before failing on a cut file. Walking the
-// chunk list first (lengths only, no CRCs) reports truncation ourselves and keeps stderr clean.
-Status check_png_chunks(std::span<const std::uint8_t> b) {
-  std::size_t pos = 8;
-  while (pos + 8 <= b.size()) {
-    const std::size_t len = std::size_t{b[pos]} << 24 | std::size_t{b[pos + 1]} << 16 |
-                            std::size_t{b[pos + 2]} << 8 | std::size_t{b[pos + 3]};
-    const bool iend = b[pos + 4] == 'I' && b[pos + 5] == 'E' && b[pos + 6] == 'N' && b[pos + 7] == 'D';
-    if (len > b.size() - pos - 8 || b.size() - pos - 8 - len < 4) break;
-    if (iend) return Status::OK();
-    pos += 12 + len;
-  }
-  return Status::InvalidArgument("truncated PNG: the data ends before the IEND chunk");
-}
-
 }  // namespace
 
 Result<Decoded> decode_image(std::span<const std::uint8_t> bytes, const ImageInfo& info,
@@ -80,7 +66,7 @@ Result<Decoded> decode_image(std::span<const std::uint8_t> bytes, const ImageInf
     return decode_with_opencv(bytes, info,
                               opencv_reduced_flag(pick_jpeg_scale(long_edge, options.min_long_edge, false)));
   }
-  if (info.format == ImageFormat::kPng) KHO_RETURN_IF_ERROR(check_png_chunks(bytes));
+  if (info.format == ImageFormat::kPng) return decode_png(bytes);
   return decode_with_opencv(bytes, info, cv::IMREAD_COLOR);
 }
 

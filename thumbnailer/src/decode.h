@@ -39,8 +39,8 @@ struct Decoded {
 int pick_jpeg_scale(std::uint32_t long_edge, int min_long_edge, bool any_eighth_scale);
 
 // Decodes `bytes` (already probed as `info`) to BGR, ignoring any orientation the codec knows about.
-// JPEG goes through libjpeg-turbo directly with shrink-on-load; CMYK JPEG, PNG, TIFF and WebP go through
-// cv::imdecode. Errors: InvalidArgument (truncated, corrupt), Unsupported (a variant the codec refuses).
+// JPEG goes through libjpeg-turbo directly with shrink-on-load, PNG through libpng's simplified API;
+// CMYK JPEG, TIFF and WebP go through cv::imdecode. Errors: InvalidArgument (truncated, corrupt), Unsupported (a variant the codec refuses).
 // Never throws. Thread-safe.
 Result<Decoded> decode_image(std::span<const std::uint8_t> bytes, const ImageInfo& info,
                              const DecodeOptions& options);
@@ -48,5 +48,9 @@ Result<Decoded> decode_image(std::span<const std::uint8_t> bytes, const ImageInf
 // The libjpeg-turbo path alone. Returns Unsupported with a message starting "cmyk" for CMYK/YCCK files,
 // which decode_image() then hands to OpenCV.
 Result<Decoded> decode_jpeg(std::span<const std::uint8_t> bytes, const DecodeOptions& options);
+
+// The libpng path alone (decode_png.cc): 8-bit BGR, transparency composited onto white.
+// Errors: InvalidArgument (truncated, corrupt), Unsupported (out of memory).
+Result<Decoded> decode_png(std::span<const std::uint8_t> bytes);
 
 }  // namespace kho::thumb

@@ -2,10 +2,12 @@
 // decompression bomb (a tiny file whose header claims gigapixels) before any codec allocates a frame.
 // Every length and offset comes from untrusted bytes, so each read goes through a bounds-checked Reader.
 #include <cstddef>
+#include <algorithm>
 #include <cstdint>
 #include <optional>
 #include <span>
 #include <string>
+#include <string_view>
 
 #include "kho/thumbnailer/thumbnailer.h"
 
@@ -150,16 +152,36 @@ Result<ImageInfo> probe_webp(Bytes b) {
   return Status::InvalidArgument("corrupt WebP: unknown first chunk");
 }
 
+// Image formats we recognise but do not decode: refused as Unsupported (a valid input this build cannot
+// handle), so users see "HEIF" rather than "not an image".
+const char* known_unsupported(Bytes b) {
+  if (starts_with(b, "GIF87a") || starts_with(b, "GIF89a")) return "GIF";
+  if (starts_with(b, "BM") && b.size() >= 26) return "BMP";
+  if (starts_with(b, "FUJIFILMCCD-RAW")) return "Fujifilm RAF camera raw";
+  if (starts_with(b, std::string_view("IIU\0", 4))) return "Panasonic RW2 camera raw";
+  if (starts_with(b, std::string_view("\0\0\0\x0CjP  ", 10))) return "JPEG 2000";
+  if (b.size() >= 12 && starts_with(b.subspan(4), "ftyp")) {
+    const std::string_view brand(reinterpret_cast<const char*>(b.data()) + 8, 4);
+    if (brand == "avif" || brand == "avis") return "AVIF";
+    if (brand == "crx ") return "Canon CR3 camera raw";
+    if (brand == "heic" || brand == "heix" || brand == "mif1" || brand == "msf1" || brand == "hevc") return "HEIF";
+  }
+  return nullptr;
+}
+
 // For the error message: say what the bytes look like when they are not an image.
-std::string describe_unknown(Bytes b) {
+Status describe_unknown(Bytes b) {
+  if (const char* name = known_unsupported(b)) {
+    return Status::Unsupported(std::string(name) + " images are not supported (JPEG, PNG, TIFF and WebP are)");
+  }
   std::size_t printable = 0;
   const std::size_t n = std::min<std::size_t>(b.size(), 512);
   for (std::size_t i = 0; i < n; ++i) {
     const auto c = b[i];
     if (c == '\n' || c == '\r' || c == '\t' || c >= 0x20) ++printable;
   }
-  if (printable == n) return "not an image: the bytes look like text";
-  return "not an image: unrecognised signature (expected JPEG, PNG, TIFF or WebP)";
+  if (printable == n) return Status::InvalidArgument("not an image: the bytes look like text");
+  return Status::InvalidArgument("not an image: unrecognised signature (expected JPEG, PNG, TIFF or WebP)");
 }
 
 }  // namespace
@@ -186,7 +208,7 @@ Result<ImageInfo> probe_image(std::span<const std::uint8_t> bytes) {
   if (starts_with(bytes, "RIFF") && bytes.size() >= 12 && starts_with(bytes.subspan(8), "WEBP")) {
     return probe_webp(bytes);
   }
-  return Status::InvalidArgument(describe_unknown(bytes));
+  return describe_unknown(bytes);
 }
 
 }  // namespace kho::thumb

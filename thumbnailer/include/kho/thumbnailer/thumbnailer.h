@@ -31,8 +31,9 @@ struct ImageInfo {
 
 // Reads only the header (JPEG markers up to the first SOF, PNG IHDR, the first TIFF IFD, WebP VP8/VP8L/VP8X
 // chunks); the cost does not depend on the image size. Every offset read from the bytes is bounds-checked.
-// Errors: InvalidArgument for zero bytes, a signature that is none of the four formats (the message says what
-// the bytes look like, e.g. text), or a header cut short or with zero dimensions.
+// Errors: InvalidArgument for zero bytes, a signature that is no image format (the message says what the
+// bytes look like, e.g. text), or a header cut short or with zero dimensions; Unsupported for image formats
+// recognised but not decoded here (HEIF, AVIF, GIF, BMP, JPEG 2000, CR3/RAF/RW2 camera raw), named in the message.
 // Thread-safe (pure function).
 Result<ImageInfo> probe_image(std::span<const std::uint8_t> bytes);
 
@@ -56,8 +57,8 @@ class Thumbnailer final : public kho::PhotoProcessor {
   // pixels are upright (orientation applied), and width/height of the full image after orientation.
   // Errors (the message says why; the caller adds the path with Status::with_context):
   //   InvalidArgument: zero bytes, not an image (text named .jpg…), truncated or corrupt data.
-  //   Unsupported: a header over max_pixels (message with the dimensions), or a JPEG variant libjpeg-turbo
-  //   cannot decode (e.g. lossless), or memory exhausted.
+  //   Unsupported: a header over max_pixels (message with the dimensions), an image format not decoded
+  //   here (HEIF…), a JPEG variant libjpeg-turbo cannot decode (e.g. lossless), or memory exhausted.
   // Thread-safe: process() keeps no state between calls.
   Result<ProcessedPhoto> process(std::span<const std::uint8_t> bytes, int orientation) const override;
 
