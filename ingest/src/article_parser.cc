@@ -153,6 +153,7 @@ kho::Result<ParseResult> parse_articles(std::string_view bytes, std::string_view
       ++i;  // its date line
     }
   }
+  std::optional<std::string> date_before;
   if (starts.empty()) {
     std::size_t first = 0;
     while (first < lines.size() && (lines[first].size() > detail::kMaxTitleBytes || parse_date_line(lines[first]))) {
@@ -163,8 +164,10 @@ kho::Result<ParseResult> parse_articles(std::string_view bytes, std::string_view
       return result;
     }
     starts.push_back(first);
+    // No date after any title: a date line right above the title (some portals) still dates it.
+    if (first > 0) date_before = parse_date_line(lines[first - 1]);
   }
-  if (starts.front() > 0) {
+  if (starts.front() > (date_before ? 1u : 0u)) {
     result.warnings.push_back(source + ": skipped " + std::to_string(starts.front()) +
                               " line(s) before the first title");
   }
@@ -175,7 +178,7 @@ kho::Result<ParseResult> parse_articles(std::string_view bytes, std::string_view
     const std::vector<std::string_view> chunk(lines.begin() + static_cast<std::ptrdiff_t>(starts[s]),
                                               lines.begin() + static_cast<std::ptrdiff_t>(end));
     std::vector<std::string> warnings;
-    kho::Article a = detail::build_article(chunk, source, warnings);
+    kho::Article a = detail::build_article(chunk, source, warnings, s == 0 ? date_before : std::nullopt);
     const std::string key = identity_key(a);
     auto it = by_identity.find(key);
     if (it != by_identity.end()) {

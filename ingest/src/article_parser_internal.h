@@ -43,8 +43,10 @@ bool caption_sized(std::string_view line);
 inline constexpr std::size_t kMaxTitleBytes = 600;
 
 // Builds one article from its lines: lines[0] is the title, the rest is header, body and last line.
-// Fills everything but id, sources and copies. Appends warnings prefixed with `source`.
+// `date_before` is the date of a layout that puts the date line above the title, used when no date
+// follows the title. Fills everything but id, sources and copies. Appends warnings prefixed with `source`.
 kho::Article build_article(const std::vector<std::string_view>& lines, std::string_view source,
-                           std::vector<std::string>& warnings);
+                           std::vector<std::string>& warnings,
+                           std::optional<std::string> date_before = std::nullopt);
 
 }  // namespace kho::ingest::detail

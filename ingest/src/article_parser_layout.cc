@@ -42,7 +42,7 @@ std::string quote(std::string_view title) {
 }  // namespace
 
 kho::Article build_article(const std::vector<std::string_view>& lines, std::string_view source,
-                           std::vector<std::string>& warnings) {
+                           std::vector<std::string>& warnings, std::optional<std::string> date_before) {
   kho::Article a;
   if (lines.empty()) return a;
   a.title = std::string(lines[0]);
@@ -56,6 +56,7 @@ kho::Article build_article(const std::vector<std::string_view>& lines, std::stri
       break;
     }
   }
+  if (!a.date) a.date = std::move(date_before);
   // Lines between the title and the date (a sapo) stay in the body.
   std::vector<std::string_view> pre;
   if (a.date && begin > 2) pre.push_back(lines[1]);

@@ -230,6 +230,15 @@ TEST(ArticleParser, DateInsideBodyOrPageClockIsNotTheDate) {
   EXPECT_EQ(r.articles[0].date.value_or(""), "2020-11-18T07:30:00");
 }
 
+TEST(ArticleParser, DateLineAboveTheTitle) {
+  const ParseResult r = parse_ok("Thứ Tư, 18/11/2020 - 09:15\nTiêu đề bài\nĐoạn mở đầu.\nanh.png\nChú thích\nPV\n");
+  ASSERT_EQ(r.articles.size(), 1u);
+  EXPECT_EQ(r.articles[0].title, "Tiêu đề bài");
+  EXPECT_EQ(r.articles[0].date.value_or(""), "2020-11-18T09:15:00");
+  EXPECT_EQ(r.articles[0].refs.at(0).caption.value_or(""), "Chú thích");
+  EXPECT_TRUE(r.warnings.empty()) << r.warnings.front();
+}
+
 TEST(ArticleParser, ArticleWithoutDateStillParses) {
   const ParseResult r = parse_ok("Một bài không có ngày\nĐoạn mở đầu.\nanh.png\nChú thích\n");
   ASSERT_EQ(r.articles.size(), 1u);
