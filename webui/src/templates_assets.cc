@@ -64,6 +64,7 @@ code { font-size: .85em; background: #efebe3; padding: .05em .3em; border-radius
 .story-photo { margin: 1.5rem 0; }
 .story-photo img { width: 100%; border-radius: 3px; background: #e9e4da; cursor: zoom-in; }
 .story-photo figcaption { font: .92rem/1.5 var(--sans); color: #3d3a35; padding: .5rem 0 0; border-bottom: 1px solid var(--rule); padding-bottom: .6rem; }
+.story-photo figcaption:empty { display: none; }
 .credit { color: var(--muted); font-style: italic; }
 .unresolved .missing { padding: 1.5rem; text-align: center; background: var(--accent-soft); border: 1px dashed var(--accent); border-radius: 4px; color: var(--accent); font-family: var(--sans); font-size: .9rem; }
 
@@ -75,7 +76,7 @@ code { font-size: .85em; background: #efebe3; padding: .05em .3em; border-radius
 .tile img { width: 100%; height: 100%; object-fit: cover; cursor: zoom-in; }
 .tile .badge { position: absolute; top: .4rem; left: .4rem; background: rgba(255,253,249,.92); }
 .tile.orphan { border-style: dashed; }
-.tile-caption { margin: 0; padding: .4rem .5rem .5rem; font-size: .78rem; line-height: 1.35; color: #3d3a35; display: -webkit-box; -webkit-line-clamp: 3; -webkit-box-orient: vertical; overflow: hidden; }
+.tile-caption { margin: .4rem .5rem .5rem; padding: 0; font-size: .78rem; line-height: 1.35; color: #3d3a35; display: -webkit-box; -webkit-line-clamp: 3; -webkit-box-orient: vertical; overflow: hidden; }
 
 .lightbox { position: fixed; inset: 0; z-index: 100; background: rgba(20,18,16,.94); display: flex; align-items: center; justify-content: center; }
 .lightbox[hidden] { display: none; }
@@ -117,7 +118,8 @@ blockquote.group { font-style: italic; }
 .copy .badge.best { position: absolute; top: 1rem; left: 1rem; }
 .copy dl { display: grid; grid-template-columns: auto 1fr; gap: .1rem .6rem; font-size: .8rem; margin: .5rem 0 0; }
 .copy dt { color: var(--muted); }
-.copy dd { margin: 0; }
+.copy dd { margin: 0; overflow-wrap: anywhere; }
+.copy dd code { word-break: normal; }
 
 .result-group { margin-bottom: 1.8rem; }
 .result-group h2 { font: 700 1.2rem var(--serif); margin: 0 0 .6rem; border-bottom: 1px solid var(--rule); padding-bottom: .3rem; }

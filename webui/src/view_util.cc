@@ -12,7 +12,9 @@ std::string date_display(const std::optional<std::string>& iso) {
   // ISO 8601 "YYYY-MM-DD[THH:MM…]" → the day-first form Vietnamese readers expect.
   std::string out;
   out.append(s, 8, 2).append("/").append(s, 5, 2).append("/").append(s, 0, 4);
-  if (s.size() >= 16 && (s[10] == 'T' || s[10] == ' ')) out.append(" ").append(s, 11, 5);
+  // Midnight exactly is how a date without a time is stored: show the day only.
+  if (s.size() >= 16 && (s[10] == 'T' || s[10] == ' ') && s.compare(11, 8, "00:00:00") != 0)
+    out.append(" ").append(s, 11, 5);
   return out;
 }
 

@@ -54,11 +54,15 @@ Json article_blocks(const Snapshot& snap, const Article& art, const std::vector<
     const PhotoRef* ref = idx < art.refs.size() ? &art.refs[idx] : nullptr;
     const Link* link = by_pos.count(idx) ? by_pos[idx] : nullptr;
     std::string caption = ref && ref->caption ? *ref->caption : (link && link->caption ? *link->caption : "");
+    // A photo under a group caption has no caption of its own: the group's text describes it (alt text,
+    // lightbox), while the page shows the group caption once, above the photos.
+    std::string group = ref && ref->group_caption ? *ref->group_caption : (link && link->group_caption ? *link->group_caption : "");
+    const std::string& describe = caption.empty() ? group : caption;
     b["ref"] = ref ? ref->ref : (link ? link->ref : "");
     b["ref_index"] = idx;
     b["credit"] = ref && ref->credit ? Json(*ref->credit) : Json(nullptr);
     if (link && link->digest) {
-      b["photo"] = photo_item(snap, *link->digest, link->path, caption);
+      b["photo"] = photo_item(snap, *link->digest, link->path, describe);
       b["method"] = link_method_name(link->method);
       b["resolved"] = true;
     } else {
@@ -141,7 +145,8 @@ Result<Json> event_view(const Snapshot& snap, std::string_view event_id) {
         continue;
       }
       linked.insert(*l.digest);
-      if (l.caption && !captions.count(*l.digest)) captions[*l.digest] = *l.caption;
+      const std::optional<std::string>& text = l.caption ? l.caption : l.group_caption;
+      if (text && !captions.count(*l.digest)) captions[*l.digest] = *text;
     }
     Json a = parse_model(article_json(*art));
     a["date_display"] = date_display(art->date);
