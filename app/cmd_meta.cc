@@ -10,42 +10,15 @@
 #include <iostream>
 
 #include "commands.h"
+#include "kho/json_model.h"
 #include "kho/ingest/metadata.h"
 
 namespace kho::app {
 namespace {
 
-// The JSON of DESIGN.md §5. TODO(lead): switch to kho::metadata_json() once core/src/json_model.cc
-// implements it, so that the CLI and the web API share one writer.
+// One JSON writer for the CLI and the web API: kho::metadata_json (core/json_model.h).
 nlohmann::ordered_json to_json(const kho::Metadata& m) {
-  auto opt = [](const auto& v) -> nlohmann::ordered_json {
-    if (v) return *v;
-    return nullptr;
-  };
-  nlohmann::ordered_json j = nlohmann::ordered_json::object();
-  j["format"] = opt(m.format);
-  j["width"] = opt(m.width);
-  j["height"] = opt(m.height);
-  j["orientation"] = opt(m.orientation);
-  j["make"] = opt(m.make);
-  j["model"] = opt(m.model);
-  j["lens"] = opt(m.lens);
-  j["datetime_original"] = opt(m.datetime_original);
-  j["exposure_time"] = opt(m.exposure_time);
-  j["f_number"] = opt(m.f_number);
-  j["iso"] = opt(m.iso);
-  j["focal_length"] = opt(m.focal_length);
-  j["gps_lat"] = opt(m.gps_lat);
-  j["gps_lon"] = opt(m.gps_lon);
-  j["gps_alt"] = opt(m.gps_alt);
-  j["description"] = opt(m.description);
-  j["headline"] = opt(m.headline);
-  j["keywords"] = m.keywords;
-  j["creator"] = opt(m.creator);
-  j["credit"] = opt(m.credit);
-  j["event"] = opt(m.event);
-  j["warnings"] = m.warnings;
-  return j;
+  return nlohmann::ordered_json::parse(kho::metadata_json(m));
 }
 
 void print_text(const std::string& path, const kho::Metadata& m, bool several) {
@@ -82,24 +55,31 @@ void add_meta_command(CLI::App& app, GlobalOptions&) {
   cmd->callback([opts] {
     set_command([opts] {
       bool failed = false;
-      nlohmann::ordered_json list = nlohmann::ordered_json::array();
+      std::vector<std::string> docs;  // one per file, "null" for a file that failed
       bool several = opts->files.size() > 1;
       for (const auto& path : opts->files) {
         auto result = kho::ingest::read_metadata_file(path);
         if (!result.ok()) {
           failed = true;
           print_error(result.status().message());
-          list.push_back(nullptr);
+          docs.emplace_back("null");
           continue;
         }
         if (opts->json) {
-          list.push_back(to_json(*result));
+          docs.push_back(kho::metadata_json(*result));
         } else {
           print_text(path, *result, several);
         }
       }
       if (opts->json) {
-        std::string doc = several ? list.dump(2) : list.at(0).dump(2);
+        std::string doc;
+        if (several) {
+          doc = "[";
+          for (std::size_t i = 0; i < docs.size(); ++i) doc += (i ? ",\n " : "") + docs[i];
+          doc += "]";
+        } else {
+          doc = docs.at(0);
+        }
         std::printf("%s\n", doc.c_str());
       }
       return failed ? kExitPartial : kExitOk;
