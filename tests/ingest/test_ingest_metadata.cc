@@ -220,6 +220,38 @@ TEST(ReadMetadata, ExifSalvagedFromAContainerExiv2CannotParse) {
   EXPECT_TRUE(said) << "the record says the fields were salvaged";
 }
 
+// Real files from other tools (tests/data/metadata/php-image-metadata-parser, MIT); expected values
+// are exiftool 12.57's reading of them.
+TEST(ReadMetadata, PhotoMechanicJpegOnAMac) {
+  auto path = kho::testing::test_data_dir() / "metadata" / "php-image-metadata-parser" / "metapm.jpg";
+  std::string bytes = kho::testing::read_file(path);
+  CaptionSources src;
+  auto r = read_metadata({reinterpret_cast<const std::uint8_t*>(bytes.data()), bytes.size()}, &src);
+  ASSERT_TRUE(r.ok()) << r.status().to_string();
+  EXPECT_EQ(r->description, "José Mourinho");  // XMP, which is Unicode, wins
+  EXPECT_EQ(src.xmp_description, "José Mourinho");
+  // The IPTC holds Mac Roman 0x8E for é and no charset marker. Read as Latin (Windows-1252), as the
+  // standard and exiftool say, it is 'Ž': the bytes decide, and XMP above gives the right text.
+  EXPECT_EQ(src.iptc_caption, "JosŽ Mourinho");
+  EXPECT_EQ(r->headline, "Headline");
+  EXPECT_EQ(r->keywords, (std::vector<std::string>{"A keyword", "Another keyword"}));
+  EXPECT_EQ(r->event, "Event Name");
+  EXPECT_EQ(r->width, 10);
+  EXPECT_EQ(r->orientation, 1);
+}
+
+TEST(ReadMetadata, PhotoshopPngAndBrokenPng) {
+  auto dir = kho::testing::test_data_dir() / "metadata" / "php-image-metadata-parser";
+  auto png = read_metadata_file((dir / "metaphotoshop.png").string());
+  ASSERT_TRUE(png.ok());
+  EXPECT_EQ(png->description, "Description");  // exiftool: "Description\n"; the record is trimmed
+  EXPECT_EQ(png->creator, "Author");
+  auto broken = read_metadata_file((dir / "malformedchunks.png").string());
+  ASSERT_TRUE(broken.ok()) << broken.status().to_string();
+  EXPECT_EQ(broken->format, "png");
+  EXPECT_EQ(broken->width, 10);
+}
+
 TEST(SniffImageType, KnownSignatures) {
   auto sniff = [](std::string s) {
     return sniff_image_type({reinterpret_cast<const std::uint8_t*>(s.data()), s.size()});
