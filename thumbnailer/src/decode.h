@@ -16,8 +16,9 @@ struct DecodeOptions {
   // The decoded long edge should be at least this (the preview's long edge); 0 decodes at full size.
   int min_long_edge = 0;
   // true: any libjpeg-turbo scale M/8 (1..8); false: only 1/8, 1/4, 1/2, 1 (what OpenCV's
-  // IMREAD_REDUCED_COLOR_* offers). Measured: false is faster (README.md): libjpeg-turbo's 3x3, 5x5, 6x6
-  // and 7x7 IDCTs are plain C, while at 1/2 the chroma planes of a 4:2:0 file take the SIMD 8x8 IDCT.
+  // IMREAD_REDUCED_COLOR_* offers). Measured: false is faster (README.md). libjpeg-turbo has SIMD code
+  // for the 8x8 IDCT and the reduced 4x4/2x2 ones (1/2, 1/4), but plain C for 3x3, 5x5, 6x6 and 7x7; and
+  // at 1/2 the chroma planes of a 4:2:0 file take the SIMD 8x8 IDCT.
   bool any_eighth_scale = false;
   // libjpeg's "fancy" (triangle-filter) chroma upsampling, and JDCT_IFAST instead of JDCT_ISLOW. Measured:
   // neither changes the cost of a 1/2-scale decode (there libjpeg-turbo decodes 4:2:0 chroma at the scaled
