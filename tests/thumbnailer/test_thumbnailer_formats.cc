@@ -73,6 +73,23 @@ TEST(JpegVariantTest, LargeProgressiveJpegIsShrunkOnLoad) {
   EXPECT_LT(preview_error(bytes, *out), 5.0);
 }
 
+TEST(JpegVariantTest, DecoderMemoryCapRefusesBigProgressiveJpegs) {
+  // 3000x2000 progressive: libjpeg buffers all coefficients (~18 MB); baseline at 1/2 needs far less.
+  cv::Mat img(2000, 3000, CV_8UC3);
+  cv::randu(img, cv::Scalar::all(0), cv::Scalar::all(255));
+  std::vector<std::uint8_t> progressive, baseline;
+  ASSERT_TRUE(cv::imencode(".jpg", img, progressive, {cv::IMWRITE_JPEG_PROGRESSIVE, 1}));
+  ASSERT_TRUE(cv::imencode(".jpg", img, baseline));
+  ThumbnailOptions options;
+  options.max_decoder_bytes = std::uint64_t{8} << 20;
+  auto refused = Thumbnailer(options).process(progressive, 1);
+  ASSERT_FALSE(refused.ok());
+  EXPECT_TRUE(refused.status().is_unsupported()) << refused.status().to_string();
+  EXPECT_NE(refused.status().message().find("8 MB"), std::string::npos) << refused.status().message();
+  EXPECT_TRUE(Thumbnailer(options).process(baseline, 1).ok());
+  EXPECT_TRUE(Thumbnailer().process(progressive, 1).ok());
+}
+
 TEST(JpegVariantTest, TruncatedProgressiveJpegIsInvalidArgument) {
   auto bytes = image("progressive.jpg");
   bytes.resize(bytes.size() * 2 / 3);

@@ -15,6 +15,8 @@ namespace kho::thumb {
 struct DecodeOptions {
   // The decoded long edge should be at least this (the preview's long edge); 0 decodes at full size.
   int min_long_edge = 0;
+  // Cap on libjpeg's working memory; 0 means no cap. ThumbnailOptions::max_decoder_bytes says why.
+  std::uint64_t max_memory_bytes = 0;
   // true: any libjpeg-turbo scale M/8 (1..8); false: only 1/8, 1/4, 1/2, 1 (what OpenCV's
   // IMREAD_REDUCED_COLOR_* offers). Measured: false is faster (README.md). libjpeg-turbo has SIMD code
   // for the 8x8 IDCT and the reduced 4x4/2x2 ones (1/2, 1/4), but plain C for 3x3, 5x5, 6x6 and 7x7; and

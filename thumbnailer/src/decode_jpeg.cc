@@ -9,6 +9,7 @@
 // setjmp in run_decoder(). That function therefore holds only plain C data between setjmp and the last
 // libjpeg call (no destructors may be skipped), and the cv::Mat it fills belongs to its caller.
 #include <algorithm>
+#include <climits>
 #include <csetjmp>
 #include <cstdio>
 #include <cstring>
@@ -23,7 +24,7 @@
 namespace kho::thumb {
 namespace {
 
-enum class Failure { kNone, kTruncated, kCorrupt, kCmyk, kNoMemory };
+enum class Failure { kNone, kTruncated, kCorrupt, kCmyk, kNoMemory, kOverMemoryCap };
 
 struct ErrorManager {
   jpeg_error_mgr pub;  // first member: libjpeg hands us a jpeg_error_mgr*
@@ -35,7 +36,13 @@ struct ErrorManager {
 [[noreturn]] void on_error_exit(j_common_ptr cinfo) {
   auto* err = reinterpret_cast<ErrorManager*>(cinfo->err);
   cinfo->err->format_message(cinfo, err->message);
-  err->failure = cinfo->err->msg_code == JERR_OUT_OF_MEMORY ? Failure::kNoMemory : Failure::kCorrupt;
+  switch (cinfo->err->msg_code) {
+    case JERR_OUT_OF_MEMORY: err->failure = Failure::kNoMemory; break;
+    // With max_memory_to_use set, libjpeg asks for a temporary file instead of going over the cap, and
+    // this build has none: that is how the cap shows up.
+    case JERR_NO_BACKING_STORE: err->failure = Failure::kOverMemoryCap; break;
+    default: err->failure = Failure::kCorrupt;
+  }
   std::longjmp(err->jump, 1);
 }
 
@@ -93,6 +100,10 @@ void run_decoder(const Request& req, cv::Mat* out, Outcome* outcome) {
     return;
   }
   jpeg_create_decompress(&cinfo);
+  if (req.options->max_memory_bytes > 0) {
+    const std::uint64_t cap = std::min<std::uint64_t>(req.options->max_memory_bytes, LONG_MAX);
+    cinfo.mem->max_memory_to_use = static_cast<long>(cap);
+  }
   jpeg_mem_src(&cinfo, req.data, req.size);
   jpeg_read_header(&cinfo, TRUE);
   outcome->full_width = cinfo.image_width;
@@ -158,6 +169,10 @@ Result<Decoded> decode_jpeg(std::span<const std::uint8_t> bytes, const DecodeOpt
       return Status::InvalidArgument(std::string("corrupt JPEG: ") + outcome.message);
     case Failure::kCmyk: return Status::Unsupported("cmyk JPEG: needs the OpenCV decoder");
     case Failure::kNoMemory: return Status::Unsupported("out of memory while decoding the JPEG");
+    case Failure::kOverMemoryCap:
+      return Status::Unsupported("the JPEG needs more decoder memory than the limit of " +
+                                 std::to_string(options.max_memory_bytes >> 20) +
+                                 " MB (a progressive JPEG keeps every coefficient: about 3 bytes per pixel)");
   }
   decoded.full_width = outcome.full_width;
   decoded.full_height = outcome.full_height;

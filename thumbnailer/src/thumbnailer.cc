@@ -54,6 +54,7 @@ Result<ProcessedPhoto> run_stages(std::span<const std::uint8_t> bytes, const Ima
   // 1. Decode once, at the smallest scale still covering the preview.
   DecodeOptions dopt;
   dopt.min_long_edge = std::max(preview_stored.width, preview_stored.height);
+  dopt.max_memory_bytes = opt.max_decoder_bytes;
   auto decoded = decode_image(bytes, info, dopt);
   if (!decoded.ok()) return decoded.status();
   const cv::Size full(static_cast<int>(decoded->full_width), static_cast<int>(decoded->full_height));

@@ -43,6 +43,10 @@ struct ThumbnailOptions {
   int grid_px = 320;        // long edge of the grid thumbnail, made from the preview; never upscaled
   int jpeg_quality = 82;    // libjpeg quality of both derivatives (4:2:0, baseline)
   std::uint64_t max_pixels = 200'000'000;  // refuse larger headers before decoding anything
+  // Cap on the JPEG decoder's working memory. A baseline JPEG decoded at 1/2 needs a few MB whatever its
+  // size, but a progressive one buffers every coefficient (about 3 bytes per pixel: 36 MB at 12 MP), so a
+  // small progressive file under max_pixels could still ask for 600 MB. Over the cap: Unsupported.
+  std::uint64_t max_decoder_bytes = std::uint64_t{256} << 20;
 };
 
 class Thumbnailer final : public kho::PhotoProcessor {
