@@ -103,6 +103,8 @@ bool read_with_libexif(std::span<const std::uint8_t> bytes, ExifFields* out, std
 // Vendor blocks outside EXIF (metadata_vendor.cc). Old Olympus and Agfa cameras wrote their
 // shot data only as "[picture info]" text in a JPEG APP12 segment. False when absent.
 bool read_picture_info(std::span<const std::uint8_t> bytes, ExifFields* out);
+// Casio QV cameras: the shot date in an APP1 "QVCI" block. False when absent.
+bool read_casio_qvci(std::span<const std::uint8_t> bytes, ExifFields* out);
 // Offset of a TIFF-headed "Exif\0\0" block anywhere in the bytes (HEIF/AVIF keep EXIF as an item):
 // the salvage path when Exiv2 cannot open the container. nullopt when none.
 std::optional<std::size_t> find_exif_block(std::span<const std::uint8_t> bytes);

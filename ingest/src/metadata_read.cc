@@ -94,6 +94,9 @@ kho::Result<kho::Metadata> read_metadata(std::span<const std::uint8_t> bytes, Ca
   }
   if (*type == "jpeg") {
     if (detail::ExifFields info; detail::read_picture_info(bytes, &info)) detail::apply_exif_fields(info, &meta);
+    if (!meta.datetime_original) {
+      if (detail::ExifFields qvci; detail::read_casio_qvci(bytes, &qvci)) detail::apply_exif_fields(qvci, &meta);
+    }
   }
   if (!meta.width) meta.warnings.emplace_back("image size not found in the " + *type + " header");
   tidy_warnings(&meta.warnings);

@@ -74,6 +74,24 @@ bool read_picture_info(std::span<const std::uint8_t> bytes, ExifFields* out) {
   return found;
 }
 
+bool read_casio_qvci(std::span<const std::uint8_t> bytes, ExifFields* out) {
+  bool found = false;
+  for_each_app_segment(bytes, [&](std::uint8_t marker, std::span<const std::uint8_t> payload) {
+    // Casio QV cameras (1990s) wrote an APP1 "QVCI" block instead of EXIF; the shot date is a
+    // 20-byte string at 0x4D, "1998.10.24.12.08.57" (the layout exiftool's Casio module reads).
+    if (marker != 0xE1 || found || payload.size() < 0x4D + 19) return;
+    if (std::memcmp(payload.data(), "QVCI", 4) != 0) return;
+    std::string date(reinterpret_cast<const char*>(payload.data() + 0x4D), 19);
+    for (char& c : date) {
+      if (c == '.') c = ':';
+    }
+    date[10] = ' ';
+    out->datetime_original = date;
+    found = true;
+  });
+  return found;
+}
+
 std::optional<std::size_t> find_exif_block(std::span<const std::uint8_t> b) {
   static constexpr std::string_view kHeader("Exif\0\0", 6);
   std::string_view all(reinterpret_cast<const char*>(b.data()), b.size());

@@ -87,7 +87,6 @@ const std::map<std::pair<std::string, std::string>, const char*>& bytes_decide()
   static const char* canon_iso = "not read: ISO only as Canon's Composite (BaseISO x AutoISO); Exiv2 0.27 decodes BaseISO "
                                  "of this IXUS 40 as 3.125, so kho leaves ISO null rather than report a wrong number";
   static const char* reconyx = "not read: the date is only in the Reconyx maker note (not decoded by Exiv2 0.27)";
-  static const char* qvci = "not read: the date is only in Casio's QVCI APP1 block (not EXIF)";
   static const std::map<std::pair<std::string, std::string>, const char*> list = {
       {{"exiftool/t/images/FujiFilm.raf", "width"}, raf},
       {{"exiftool/t/images/FujiFilm.raf", "height"}, raf},
@@ -106,7 +105,6 @@ const std::map<std::pair<std::string, std::string>, const char*>& bytes_decide()
       {{"exif-samples/jpg/tests/11-tests.jpg", "iso"}, canon_iso},
       {{"exif-samples/jpg/tests/28-hex_value.jpg", "iso"}, canon_iso},
       {{"exif-samples/jpg/Reconyx_HC500_Hyperfire.jpg", "datetime_original"}, reconyx},
-      {{"exiftool/t/images/CasioQVCI.jpg", "datetime_original"}, qvci},
   };
   return list;
 }
