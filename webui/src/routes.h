@@ -14,7 +14,10 @@ void set_security_headers(httplib::Response& res);
 // True when the request's If-None-Match names `etag` (or is "*").
 bool etag_matches(const httplib::Request& req, const std::string& etag);
 
-// /thumb/{digest}/{320|1280} from the thumbs db, /original/{digest} from disk with Range.
+// /original/{digest} from disk with Range.
 void add_media_routes(httplib::Server& http, const Catalog& catalog);
+// Answers GET/HEAD /thumb/{digest}/{320|1280} from the thumbs db and returns true; false (nothing
+// written) for any other request.
+bool try_serve_thumb(const Catalog& catalog, const httplib::Request& req, httplib::Response& res);
 
 }  // namespace kho::web

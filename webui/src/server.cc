@@ -2,6 +2,8 @@
 // per page (views.h); images are in media.cc.
 #include "kho/webui/server.h"
 
+#include <sys/socket.h>
+
 #include <charconv>
 #include <cstdio>
 #include <functional>
@@ -19,6 +21,7 @@ struct Server::Impl {
   ServerOptions options;
   httplib::Server http;
   int port = 0;
+  int listen_fd = -1;  // captured from httplib's socket options hook, to raise its listen backlog
 };
 
 namespace {
@@ -190,6 +193,10 @@ void add_routes(Server::Impl& s) {
   asset("/favicon.ico", kFavicon, "image/svg+xml");
 
   add_media_routes(http, cat);
+  http.set_pre_routing_handler([&cat](const Req& req, Res& res) {
+    return try_serve_thumb(cat, req, res) ? httplib::Server::HandlerResponse::Handled
+                                          : httplib::Server::HandlerResponse::Unhandled;
+  });
 
   // Unknown routes and httplib's own 4xx (malformed requests) get a small page, never a stack trace.
   http.set_error_handler(httplib::Server::HandlerWithResponse([](const Req& req, Res& res) {
@@ -238,10 +245,17 @@ std::unique_ptr<Server> Server::create(const Catalog& catalog, const ServerOptio
   const int threads = options.threads > 0 ? options.threads : 64;
   impl->http.new_task_queue = [threads] { return new httplib::ThreadPool(static_cast<std::size_t>(threads)); };
   impl->http.set_keep_alive_max_count(1000);
+  impl->http.set_tcp_nodelay(true);  // headers and body go out as separate writes
   impl->http.set_keep_alive_timeout(5);
   impl->http.set_read_timeout(10);
   impl->http.set_write_timeout(30);
   impl->http.set_payload_max_length(64 * 1024);  // the server only answers GET/HEAD
+  Impl* raw = impl.get();
+  impl->http.set_socket_options([raw](int fd) {
+    int one = 1;
+    ::setsockopt(fd, SOL_SOCKET, SO_REUSEADDR, &one, sizeof one);
+    raw->listen_fd = fd;
+  });
   add_routes(*impl);
   return std::unique_ptr<Server>(new Server(std::move(impl)));
 }
@@ -260,6 +274,9 @@ Status Server::bind() {
                              " (in use, or not an address of this machine)");
     impl_->port = o.port;
   }
+  // httplib listens with a backlog of 5: a burst of new connections (a grid page opening, a benchmark)
+  // then loses SYNs and waits a second for the retry. Listening again only raises the backlog.
+  if (impl_->listen_fd >= 0) ::listen(impl_->listen_fd, 1024);
   return Status::OK();
 }
 
