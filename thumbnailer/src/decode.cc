@@ -56,10 +56,9 @@ Result<Decoded> decode_with_opencv(std::span<const std::uint8_t> bytes, const Im
 Result<Decoded> decode_image(std::span<const std::uint8_t> bytes, const ImageInfo& info,
                              const DecodeOptions& options) {
   if (info.format == ImageFormat::kJpeg) {
-    auto jpeg = decode_jpeg(bytes, options);
-    if (jpeg.ok() || !jpeg.status().is_unsupported() || jpeg.status().message().rfind("cmyk", 0) != 0) {
-      return jpeg;
-    }
+    bool cmyk = false;
+    auto jpeg = decode_jpeg(bytes, options, &cmyk);
+    if (!cmyk) return jpeg;
     // CMYK/YCCK (Adobe) JPEGs: libjpeg-turbo cannot convert them to BGR itself; OpenCV inverts and
     // converts them. Rare in newsrooms, so the slower power-of-two reduction is fine.
     const std::uint32_t long_edge = std::max(info.width, info.height);

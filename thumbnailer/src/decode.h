@@ -48,9 +48,9 @@ int pick_jpeg_scale(std::uint32_t long_edge, int min_long_edge, bool any_eighth_
 Result<Decoded> decode_image(std::span<const std::uint8_t> bytes, const ImageInfo& info,
                              const DecodeOptions& options);
 
-// The libjpeg-turbo path alone. Returns Unsupported with a message starting "cmyk" for CMYK/YCCK files,
-// which decode_image() then hands to OpenCV.
-Result<Decoded> decode_jpeg(std::span<const std::uint8_t> bytes, const DecodeOptions& options);
+// The libjpeg-turbo path alone. For CMYK/YCCK files it sets *cmyk and returns Unsupported; decode_image()
+// then hands them to OpenCV.
+Result<Decoded> decode_jpeg(std::span<const std::uint8_t> bytes, const DecodeOptions& options, bool* cmyk);
 
 // The libpng path alone (decode_png.cc): 8-bit BGR, transparency composited onto white.
 // Errors: InvalidArgument (truncated, corrupt), Unsupported (out of memory).

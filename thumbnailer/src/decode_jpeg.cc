@@ -152,7 +152,8 @@ int pick_jpeg_scale(std::uint32_t long_edge, int min_long_edge, bool any_eighth_
   return 8;
 }
 
-Result<Decoded> decode_jpeg(std::span<const std::uint8_t> bytes, const DecodeOptions& options) {
+Result<Decoded> decode_jpeg(std::span<const std::uint8_t> bytes, const DecodeOptions& options, bool* cmyk) {
+  *cmyk = false;
   Decoded decoded;
   Outcome outcome;
   const Request req{bytes.data(), static_cast<unsigned long>(bytes.size()), &options};
@@ -167,7 +168,9 @@ Result<Decoded> decode_jpeg(std::span<const std::uint8_t> bytes, const DecodeOpt
         return Status::Unsupported(std::string("JPEG variant not supported: ") + outcome.message);
       }
       return Status::InvalidArgument(std::string("corrupt JPEG: ") + outcome.message);
-    case Failure::kCmyk: return Status::Unsupported("cmyk JPEG: needs the OpenCV decoder");
+    case Failure::kCmyk:
+      *cmyk = true;
+      return Status::Unsupported("CMYK JPEG: libjpeg-turbo cannot convert it to BGR");
     case Failure::kNoMemory: return Status::Unsupported("out of memory while decoding the JPEG");
     case Failure::kOverMemoryCap:
       return Status::Unsupported("the JPEG needs more decoder memory than the limit of " +

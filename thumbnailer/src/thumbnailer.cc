@@ -67,8 +67,8 @@ Result<ProcessedPhoto> run_stages(std::span<const std::uint8_t> bytes, const Ima
   preview = apply_orientation(preview, orientation);
   const cv::Size upright = oriented_size(full, orientation);
 
-  // The grid comes from the preview, not the decoded frame: a 4x area step on 1.2 MP instead of
-  // another pass over the frame, and both derivatives then agree pixel for pixel.
+  // The grid comes from the preview, not the decoded frame: two 2x2-box halvings of 1.2 MP instead of
+  // another pass over the frame, and both derivatives then agree.
   const cv::Mat grid = resize_to(preview, fit_long_edge(upright, opt.grid_px));
 
   // 4. Encode both.
