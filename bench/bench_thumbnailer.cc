@@ -3,7 +3,7 @@
 // shared machine's noise hits both sides alike. Also times each stage and the alternatives we measured
 // (white-box: it includes thumbnailer/src's private headers).
 //
-//   bench_thumbnailer [--rounds N] [--stages] [--vips] FILE.jpg...
+//   bench_thumbnailer [--rounds N] [--stages] [--vips] [--threads] FILE.jpg...
 //
 // Make a corpus of 12 MP JPEGs (real photos upscaled with a little noise, about 4–5 MB each):
 //   convert in.jpg -strip -resize '4000x3000!' -attenuate 0.4 +noise Gaussian -quality 92 out.jpg
@@ -20,6 +20,7 @@
 #include <functional>
 #include <iterator>
 #include <string>
+#include <thread>
 #include <vector>
 
 #include <opencv2/imgcodecs.hpp>
@@ -186,17 +187,51 @@ void run_stages(const std::vector<Bytes>& files, int rounds) {
   for (const auto& row : rows) std::printf("  %-40s %7.2f\n", row.name, 1e3 * row.total / n);
 }
 
+// Wall time of process() over every file, once on one thread and once split over two threads: checks
+// that nothing inside (OpenCV, libjpeg, img_hash) serialises the pipeline's workers.
+void run_scaling(const kho::thumb::Thumbnailer& thumbnailer, const std::vector<Bytes>& files) {
+  auto wall = [] {
+    timespec ts{};
+    clock_gettime(CLOCK_MONOTONIC, &ts);
+    return static_cast<double>(ts.tv_sec) + static_cast<double>(ts.tv_nsec) * 1e-9;
+  };
+  auto work = [&](std::size_t first, std::size_t step) {
+    for (std::size_t i = first; i < files.size(); i += step) must(thumbnailer.process(files[i], 1).ok(), "process");
+  };
+  auto self_cpu = [] {
+    rusage ru{};
+    getrusage(RUSAGE_SELF, &ru);
+    auto sec = [](const timeval& tv) { return static_cast<double>(tv.tv_sec) + static_cast<double>(tv.tv_usec) * 1e-6; };
+    return sec(ru.ru_utime) + sec(ru.ru_stime);
+  };
+  double t0 = wall(), c0 = self_cpu();
+  work(0, 1);
+  const double one = wall() - t0, one_cpu = self_cpu() - c0;
+  t0 = wall();
+  c0 = self_cpu();
+  std::thread other(work, 1, 2);
+  work(0, 2);
+  other.join();
+  const double two = wall() - t0, two_cpu = self_cpu() - c0;
+  std::printf("\nscaling: 1 thread %.2f s wall %.2f s CPU; 2 threads %.2f s wall %.2f s CPU: %.2fx faster, CPU x%.2f\n"
+              "(a shared machine with busy neighbours lowers the speed-up; equal CPU means no lock spinning)\n",
+              one, one_cpu, two, two_cpu, one / two, two_cpu / one_cpu);
+}
+
 }  // namespace
 
 int main(int argc, char** argv) {
   int rounds = 2;
   bool stages = false;
   bool vips = false;
+  bool scaling = false;
   std::vector<std::string> paths;
   for (int i = 1; i < argc; ++i) {
     const std::string a = argv[i];
     if (a == "--rounds" && i + 1 < argc) {
       rounds = std::max(1, std::atoi(argv[++i]));
+    } else if (a == "--threads") {
+      scaling = true;
     } else if (a == "--vips") {
       vips = true;
     } else if (a == "--stages") {
@@ -206,7 +241,7 @@ int main(int argc, char** argv) {
     }
   }
   if (paths.empty()) {
-    std::fprintf(stderr, "usage: bench_thumbnailer [--rounds N] [--stages] [--vips] FILE.jpg...\n");
+    std::fprintf(stderr, "usage: bench_thumbnailer [--rounds N] [--stages] [--vips] [--threads] FILE.jpg...\n");
     return 2;
   }
   std::vector<Bytes> files;
@@ -252,5 +287,6 @@ int main(int argc, char** argv) {
                 1e3 * vipsthumb / n, ours / vipsthumb);
   }
   if (stages) run_stages(files, rounds);
+  if (scaling) run_scaling(thumbnailer, files);
   return 0;
 }
