@@ -84,6 +84,12 @@ struct JpegWithoutXmp {
   std::vector<std::string_view> xmp_packets;
 };
 bool split_jpeg_xmp(std::span<const std::uint8_t> bytes, JpegWithoutXmp* out);
+// (metadata_xmp_fields.cc) A simple property, or a lang-alt's x-default (else its first language), NFC.
+std::optional<std::string> xmp_text(const XmpProps& data, const char* key);
+// An array's items (or a simple value), trimmed, NFC, blanks dropped.
+std::vector<std::string> xmp_list(const XmpProps& data, const char* key);
+// XMP's copies of EXIF values, for files that carry XMP but no EXIF.
+ExifFields xmp_exif_fields(const XmpProps& data);
 
 // ---- adapters ----
 // Exiv2 (metadata_exiv2.cc). Fills `meta` (format already set) and `sources`; adds warnings.

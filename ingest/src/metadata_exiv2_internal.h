@@ -1,0 +1,30 @@
+// Private declarations shared by the Exiv2 adapter files (metadata_exiv2*.cc): the only files that
+// include Exiv2. Not installed.
+#pragma once
+
+#include <exiv2/exiv2.hpp>
+
+#include "metadata_internal.h"
+
+namespace kho::ingest::detail {
+
+// The bytes of a value as stored (ASCII with its NULs, UNDEFINED, BYTE), little-endian for numbers.
+std::string raw_bytes(const Exiv2::Metadatum& d);
+// Value i as a number; nullopt for text types and zero denominators.
+std::optional<double> number_at(const Exiv2::Metadatum& d, long i);
+std::optional<std::int64_t> integer_at(const Exiv2::Metadatum& d, long i);
+
+// The EXIF values kho uses, from Exiv2's EXIF (maker-note ISO and lens included). `order` is the
+// TIFF byte order (for UNICODE UserComment).
+ExifFields exif_fields(const Exiv2::ExifData& data, Exiv2::ByteOrder order);
+
+// IPTC text fields, decoded (1:90 marker → UTF-8, else UTF-8 if valid, else Windows-1252) and NFC.
+struct IptcText {
+  std::optional<std::string> caption, headline, credit, date, time;
+  std::vector<std::string> keywords, bylines;
+};
+IptcText iptc_text(const Exiv2::IptcData& data);
+// The IPTC record of an AFCP trailer ("AXS!"), which Exiv2 does not read; empty when none.
+Exiv2::IptcData afcp_iptc(std::span<const std::uint8_t> bytes);
+
+}  // namespace kho::ingest::detail
