@@ -123,6 +123,13 @@ void print_human_summary(const ingest::IngestSummary& s, bool all_links) {
 }
 
 int run_ingest(const GlobalOptions& g, const IngestArgs& args) {
+  // The handler goes in before anything is written, so a Ctrl-C at any moment is a clean stop.
+  g_stop = false;
+  struct sigaction sa {};
+  sa.sa_handler = on_sigint;
+  sigemptyset(&sa.sa_mask);
+  struct sigaction old {};
+  ::sigaction(SIGINT, &sa, &old);
   auto catalog = open_archive(g, /*read_only=*/false);
   if (!catalog) return kExitFatal;
   thumb::Thumbnailer thumbnailer;
@@ -133,12 +140,6 @@ int run_ingest(const GlobalOptions& g, const IngestArgs& args) {
   opt.batch_size = args.batch;
   opt.stop = &g_stop;
   opt.progress = [&bar](const ingest::IngestProgress& p) { bar.update(p); };
-  g_stop = false;
-  struct sigaction sa {};
-  sa.sa_handler = on_sigint;
-  sigemptyset(&sa.sa_mask);
-  struct sigaction old {};
-  ::sigaction(SIGINT, &sa, &old);
   auto result = ingest::ingest(*catalog, thumbnailer, args.paths, opt);
   bar.clear();
   if (!result.ok()) {
