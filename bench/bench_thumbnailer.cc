@@ -89,7 +89,7 @@ void opencv_loop(const Bytes& b) {
   std::vector<std::uint8_t> out;
   cv::imencode(".jpg", preview, out, {cv::IMWRITE_JPEG_QUALITY, 82});
   cv::imencode(".jpg", grid, out, {cv::IMWRITE_JPEG_QUALITY, 82});
-  (void)kho::thumb::compute_signatures(grid);
+  (void)kho::thumb::compute_signatures(preview, grid);
 }
 
 Bytes read_all(const std::string& path) {
@@ -171,11 +171,12 @@ void run_stages(const std::vector<Bytes>& files, int rounds) {
       {"encode 1280 q82 islow (chosen)", [&](const Bytes&) { must(encode_jpeg(preview, {82, false, false}).ok(), "enc"); }},
       {"encode 1280 q82 optimized huffman", [&](const Bytes&) { must(encode_jpeg(preview, {82, false, true}).ok(), "enc"); }},
       {"encode 320 q82", [&](const Bytes&) { must(encode_jpeg(grid, {82, false, false}).ok(), "enc"); }},
-      {"signatures from 320 grid", [&](const Bytes&) { (void)compute_signatures(grid); }},
+      {"signatures (chosen: grid + 512 px of preview)", [&](const Bytes&) { (void)compute_signatures(preview, grid); }},
+      {"signatures all from 320 grid", [&](const Bytes&) { (void)compute_signatures(grid, grid); }},
       {"  PHash of grid", one_hash(cv::img_hash::PHash::create())},
       {"  BlockMeanHash of grid", one_hash(cv::img_hash::BlockMeanHash::create())},
       {"  ColorMomentHash of grid", one_hash(cv::img_hash::ColorMomentHash::create())},
-      {"signatures from 1280 preview", [&](const Bytes&) { (void)compute_signatures(preview); }},
+      {"signatures all from 1280 preview", [&](const Bytes&) { (void)compute_signatures(preview, preview); }},
   };
   const double n = static_cast<double>(files.size()) * rounds;
   for (int r = 0; r < rounds; ++r) {
