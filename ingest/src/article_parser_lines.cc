@@ -139,9 +139,11 @@ bool looks_like_group_lead(std::string_view line) {
   if (line.back() == ':' || line.substr(line.size() >= 3 ? line.size() - 3 : 0) == "\xEF\xBC\x9A") {
     return true;  // ':' or the full-width '：'
   }
+  // By its words only when it is caption-sized: "Hình ảnh này cho thấy …" may open a long paragraph.
   const std::string key = folded_prefix(line, 40);
   return starts_with_any(key, {"mot so hinh anh", "mot so anh", "mot vai hinh anh", "cac hinh anh",
-                               "hinh anh ", "chum anh", "mot so hinh"});
+                               "hinh anh ", "chum anh", "mot so hinh"}) &&
+         caption_sized(line);
 }
 
 bool looks_like_author(std::string_view line) {

@@ -215,6 +215,16 @@ TEST(ArticleParser, GroupCaptionEndingInColon) {
   EXPECT_EQ(a.blocks[5].ref_index, 2u);
 }
 
+TEST(ArticleParser, LongParagraphOpeningWithHinhAnhIsNotAGroupCaption) {
+  const std::string para =
+      "Hình ảnh này cho thấy quy mô của lễ hội. Hàng nghìn người đã đến dự. Ban tổ chức cho biết sẽ tổ chức "
+      "hằng năm.";
+  const ParseResult r = parse_ok("Tiêu đề\n18-11-2020\n" + para + "\na.jpg\nChú thích a\nPV\n");
+  ASSERT_EQ(r.articles[0].refs.size(), 1u);
+  EXPECT_FALSE(r.articles[0].refs[0].group_caption);
+  EXPECT_EQ(r.articles[0].refs[0].caption.value_or(""), "Chú thích a");
+}
+
 TEST(ArticleParser, AuthorLineIsNeverACaption) {
   const ParseResult r = parse_ok("Tiêu đề\n18-11-2020\nMở đầu.\ncuoi.jpg\nMinh Anh - Hoàng Long\n");
   ASSERT_EQ(r.articles[0].refs.size(), 1u);
