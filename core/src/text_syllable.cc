@@ -2,6 +2,7 @@
 // repair (telex_repair). Both work on NFD code points, one syllable (a run of letters) at a time.
 #include <utf8proc.h>
 
+#include <algorithm>
 #include <optional>
 #include <string>
 #include <vector>
@@ -233,6 +234,10 @@ bool apply_vowel_keys(std::vector<Letter>& w, std::size_t from) {
 }  // namespace
 
 std::string compare_key(std::string_view s) {
+  // ASCII has no marks to move: the key is the lower-case text (names like DSC_0042.JPG).
+  if (std::all_of(s.begin(), s.end(), [](char c) { return static_cast<unsigned char>(c) < 0x80; })) {
+    return fold_case(s);
+  }
   const std::vector<Cp> cps = decode(to_nfd(fold_case(s)));
   std::string out = for_each_syllable(cps, [](std::vector<Letter>& word, std::string& o) {
     Cp tone = 0;
