@@ -38,9 +38,10 @@ void apply_exif_fields(const ExifFields& exif, kho::Metadata* meta) {
 
   if (!meta->orientation && exif.orientation) {
     std::int64_t o = *exif.orientation;
-    if (o >= 0 && o <= 8) {
+    // kho::Metadata promises 1–8, so that every consumer can apply it without checks. 0 ("unknown",
+    // written by some software) and larger values are dropped with a warning: shown as stored.
+    if (o >= 1 && o <= 8) {
       meta->orientation = static_cast<int>(o);
-      if (o == 0) meta->warnings.emplace_back("EXIF Orientation is 0 (invalid); displayed as stored");
     } else {
       meta->warnings.push_back("EXIF Orientation " + std::to_string(o) + " is out of range; ignored");
     }
