@@ -75,7 +75,7 @@ Status remove_owner(const Snapshot* current, WriteBatch& batch, const std::strin
   return Status::OK();
 }
 
-bool has_words(const std::string& text) { return !si::tokenize(text).empty(); }
+bool has_words(const std::string& text) { return !si::tokenize(text, /*with_keys=*/false).empty(); }
 
 }  // namespace
 

@@ -1,9 +1,10 @@
 // Answering a phrase query from the `terms` index (see kho/search.h for the ranking rules).
 //
-// For each ranking tier (field, then accented before folded), the query words' posting lists are
-// intersected by leapfrogging: each list is only ever seeked forward to the largest document seen so far,
-// so a rare word bounds the work even when another word is everywhere. Walking tier by tier lets a query
-// stop as soon as it has `limit` hits.
+// For each ranking tier (field, then accented before folded), the query words' posting lists of that
+// tier are read with one cursor walk each and intersected in memory, driven by the shortest. (Seeking
+// each list per candidate looked cheaper on paper, but a seek costs a cursor and a B-tree descent: two
+// common words that rarely touch made thousands of them.) Walking tier by tier lets a query stop as soon
+// as it has `limit` hits.
 #include <algorithm>
 #include <map>
 #include <set>
@@ -27,22 +28,21 @@ struct Match {
   std::vector<std::uint32_t> starts;  // word positions where the phrase starts
 };
 
-// The first posting of `prefix` (a word's list) at or after doc key `from`, inside the tier `field`.
-Status seek_posting(const Snapshot& snap, const std::string& prefix, std::string_view from, char field,
-                    bool& found, std::string& doc, std::string_view& value) {
-  found = false;
+struct Posting {
+  std::string_view doc;    // doc key (field byte first), a view into the snapshot's map
+  std::string_view value;  // positions
+};
+
+// Every posting of one word in one tier: a single cursor walk, no copies (views live with the snapshot).
+Status load_list(const Snapshot& snap, const std::string& prefix, char field, std::vector<Posting>& out) {
+  out.clear();
   std::string start = prefix;
-  start.append(from);
-  Status st = snap.raw_seek(db::kTerms, start, [&](std::string_view key, std::string_view val) {
-    if (key.size() > prefix.size() && key.compare(0, prefix.size(), prefix) == 0 && key[prefix.size()] == field) {
-      found = true;
-      doc.assign(key.substr(prefix.size()));
-      value = val;
-    }
-    return false;
+  start.push_back(field);
+  Status st = snap.raw_scan(db::kTerms, start, [&](std::string_view key, std::string_view val) {
+    out.push_back({key.substr(prefix.size()), val});
+    return true;
   });
-  if (st.is_not_found()) return Status::OK();  // no terms database yet: nothing indexed
-  return st;
+  return st.is_not_found() ? Status::OK() : st;  // no terms database yet: nothing indexed
 }
 
 // Phrase starts: positions p of word 0 such that word i is at p + i for every i.
@@ -64,42 +64,44 @@ Result<std::vector<std::uint32_t>> phrase_starts(const std::vector<std::string_v
 }
 
 // Appends to `out` the documents of tier `field` where the phrase occurs, skipping those in `seen`,
-// until `out` holds `want` matches.
+// until `out` holds `want` matches. The lists of one tier are read whole (sequential cursor walks are
+// cheap) and intersected in memory, driven by the shortest list with a forward-only search in the others.
 Status match_tier(const Snapshot& snap, const std::vector<std::string>& prefixes, char field, bool exact,
                   std::set<std::string>& seen, std::size_t want, std::vector<Match>& out) {
   const std::size_t n = prefixes.size();
-  std::string target(1, field);  // doc key to seek from: the start of the tier
+  std::vector<std::vector<Posting>> lists(n);
+  for (std::size_t i = 0; i < n; ++i) {
+    KHO_RETURN_IF_ERROR(load_list(snap, prefixes[i], field, lists[i]));
+    if (lists[i].empty()) return Status::OK();
+  }
+  std::size_t driver = 0;
+  for (std::size_t i = 1; i < n; ++i)
+    if (lists[i].size() < lists[driver].size()) driver = i;
+  std::vector<std::size_t> at(n, 0);  // each list's cursor, only ever moved forward
   std::vector<std::string_view> values(n);
-  std::string doc;
-  while (out.size() < want) {
-    bool found = false;
-    std::string_view value;
-    KHO_RETURN_IF_ERROR(seek_posting(snap, prefixes[0], target, field, found, doc, value));
-    if (!found) return Status::OK();
-    target = doc;
-    values[0] = value;
-    bool aligned = true;
-    for (std::size_t i = 1; i < n; ++i) {
-      std::string other;
-      KHO_RETURN_IF_ERROR(seek_posting(snap, prefixes[i], target, field, found, other, value));
-      if (!found) return Status::OK();
-      if (other != target) {  // this list is ahead: restart the round from its document
-        target = std::move(other);
-        aligned = false;
-        break;
+  auto less = [](const Posting& p, std::string_view doc) { return p.doc < doc; };
+  for (const Posting& d : lists[driver]) {
+    if (out.size() >= want) return Status::OK();
+    bool everywhere = true;
+    for (std::size_t i = 0; i < n && everywhere; ++i) {
+      if (i == driver) {
+        values[i] = d.value;
+        continue;
       }
-      values[i] = value;
+      auto it = std::lower_bound(lists[i].begin() + static_cast<std::ptrdiff_t>(at[i]), lists[i].end(), d.doc, less);
+      at[i] = static_cast<std::size_t>(it - lists[i].begin());
+      if (it == lists[i].end()) return Status::OK();  // the driver's later documents cannot match either
+      everywhere = it->doc == d.doc;
+      values[i] = it->value;
     }
-    if (!aligned) continue;
-    if (!seen.count(target)) {
-      Result<std::vector<std::uint32_t>> starts = phrase_starts(values);
-      if (!starts.ok()) return starts.status();
-      if (!starts->empty()) {
-        seen.insert(target);
-        out.push_back(Match{target, exact, std::move(*starts)});
-      }
-    }
-    target.push_back('\0');  // the smallest key after this document
+    if (!everywhere) continue;
+    std::string doc(d.doc);
+    if (seen.count(doc)) continue;
+    Result<std::vector<std::uint32_t>> starts = phrase_starts(values);
+    if (!starts.ok()) return starts.status();
+    if (starts->empty()) continue;
+    seen.insert(doc);
+    out.push_back(Match{std::move(doc), exact, std::move(*starts)});
   }
   return Status::OK();
 }
@@ -107,7 +109,7 @@ Status match_tier(const Snapshot& snap, const std::vector<std::string>& prefixes
 // Cuts the text around the first match and maps the matched words to snippet offsets.
 void make_snippet(const std::string& text, const std::vector<std::uint32_t>& starts, std::size_t words,
                   SearchHit& hit) {
-  std::vector<si::Token> tokens = si::tokenize(text);
+  std::vector<si::Token> tokens = si::tokenize(text, /*with_keys=*/false);
   std::vector<SearchSpan> spans;
   for (std::uint32_t p : starts) {
     if (p + words > tokens.size() || words == 0) continue;

@@ -28,21 +28,23 @@ void fill_keys(std::string_view word, Token& token) {
 
 }  // namespace
 
-std::vector<Token> tokenize(std::string_view text) {
+std::vector<Token> tokenize(std::string_view text, bool with_keys) {
   std::vector<Token> tokens;
   const auto* p = reinterpret_cast<const utf8proc_uint8_t*>(text.data());
   const std::size_t n = text.size();
   std::size_t i = 0;
   std::size_t word_begin = 0;
   bool in_word = false;
+  bool has_base = false;  // a letter or digit, not only marks
   auto close_word = [&](std::size_t end) {
     if (!in_word) return;
     in_word = false;
+    if (!has_base) return;
     Token t;
     t.begin = word_begin;
     t.end = end;
-    fill_keys(text.substr(word_begin, end - word_begin), t);
-    if (!t.folded.empty()) tokens.push_back(std::move(t));
+    if (with_keys) fill_keys(text.substr(word_begin, end - word_begin), t);
+    tokens.push_back(std::move(t));
   };
   while (i < n) {
     utf8proc_int32_t cp = -1;
@@ -55,8 +57,11 @@ std::vector<Token> tokenize(std::string_view text) {
     if (is_word_char(cp)) {
       if (!in_word) {
         in_word = true;
+        has_base = false;
         word_begin = i;
       }
+      auto cat = utf8proc_category(cp);
+      if (cat != UTF8PROC_CATEGORY_MN && cat != UTF8PROC_CATEGORY_MC && cat != UTF8PROC_CATEGORY_ME) has_base = true;
     } else {
       close_word(i);
     }

@@ -16,8 +16,9 @@ struct Token {
   std::string accent;     // compare_key(): lower case NFC, tone placement unified ("hoà" for hòa and hoà)
 };
 
-// Words are maximal runs of letters, digits and combining marks. Everything else (spaces, punctuation,
-// symbols, invalid UTF-8 bytes) separates words. Never fails.
-std::vector<Token> tokenize(std::string_view text);
+// Words are maximal runs of letters, digits and combining marks that hold at least one letter or digit.
+// Everything else (spaces, punctuation, symbols, invalid UTF-8 bytes) separates words. Never fails.
+// Without keys only the offsets are filled (snippets need no keys, and keys cost most of the time).
+std::vector<Token> tokenize(std::string_view text, bool with_keys = true);
 
 }  // namespace kho::search_internal

@@ -5,6 +5,8 @@
 #include <kainjow/mustache.hpp>
 
 #include <functional>
+#include <map>
+#include <memory>
 
 #include "templates.h"
 
@@ -39,8 +41,17 @@ mst::data to_data(const Json& j) {
   }
 }
 
+// Parsed templates, one cache per thread: parsing costs as much as rendering, and a mustache object
+// keeps render state, so threads must not share one.
+mst::mustache& compiled(std::string_view tmpl) {
+  thread_local std::map<const char*, std::unique_ptr<mst::mustache>> cache;
+  std::unique_ptr<mst::mustache>& m = cache[tmpl.data()];
+  if (!m) m = std::make_unique<mst::mustache>(std::string(tmpl));
+  return *m;
+}
+
 std::string render(std::string_view tmpl, const mst::data& data) {
-  mst::mustache m{std::string(tmpl)};
+  mst::mustache& m = compiled(tmpl);
   if (!m.is_valid()) return "template error: " + m.error_message();
   std::string out = m.render(data);
   if (!m.is_valid()) return "template error: " + m.error_message();

@@ -85,6 +85,11 @@ void serve_page(const Catalog& catalog, httplib::Response& res, std::string_view
     if (http_status(view.status()) == 500) std::fprintf(stderr, "kho serve: %s\n", view.status().to_string().c_str());
     return error_page(res, http_status(view.status()), view.status().message());
   }
+  // The page needs only part of the API document: the event page, for instance, shows the article
+  // from blocks_view, so its raw blocks, refs and links are not converted for the template.
+  if (view->contains("articles"))
+    for (Json& a : (*view)["articles"])
+      for (const char* key : {"blocks", "photos", "links", "sources"}) a.erase(key);
   res.set_content(render_page(tmpl, *view, info(*view)), "text/html; charset=utf-8");
 }
 

@@ -1,0 +1,44 @@
+#!/usr/bin/env bash
+# Page latency of `kho serve` with wrk --latency on loopback: the event page (target p99 < 20 ms,
+# DESIGN.md §6), and for context the home page, a photo page, a search page and the event's JSON.
+#
+#   bench/web/page_latency.sh KHO_BINARY [SAMPLES_DIR] [SECONDS] [CONNECTIONS]
+#
+# Ingests SAMPLES_DIR (default samples/) into a temporary archive; the event measured is the one with
+# the most photos (the seed's). Everything it starts is stopped on exit.
+set -euo pipefail
+KHO=$(realpath "${1:?usage: page_latency.sh KHO_BINARY [SAMPLES_DIR] [SECONDS] [CONNECTIONS]}")
+HERE=$(cd "$(dirname "$0")" && pwd)
+SAMPLES=${2:-$HERE/../../samples}
+SECS=${3:-10}
+CONNS=${4:-8}
+THREADS=$(( CONNS < 2 ? 1 : 2 ))
+WORK=$(mktemp -d /tmp/kho-bench-pages.XXXXXX)
+KHO_PID=""
+cleanup() {
+  [ -n "$KHO_PID" ] && kill "$KHO_PID" 2>/dev/null && wait "$KHO_PID" 2>/dev/null || true
+  rm -rf "$WORK"
+}
+trap cleanup EXIT
+free_port() { python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1]); s.close()'; }
+
+"$KHO" --archive "$WORK/archive" ingest "$SAMPLES" >/dev/null 2>&1 || [ $? -eq 1 ]
+PORT=$(free_port)
+"$KHO" --archive "$WORK/archive" serve --port "$PORT" 2>/dev/null &
+KHO_PID=$!
+for _ in $(seq 100); do curl -sf -o /dev/null "http://127.0.0.1:$PORT/api/events" && break; sleep 0.1; done
+
+EVENT=$(curl -sf "http://127.0.0.1:$PORT/api/events" |
+  python3 -c 'import json,sys; e=max(json.load(sys.stdin)["events"], key=lambda e: e["photo_count"]); print(e["id"])')
+PHOTO=$(curl -sf "http://127.0.0.1:$PORT/api/event/$EVENT" | python3 -c 'import json,sys; print(json.load(sys.stdin)["photos"][0]["digest"])')
+echo "event $EVENT ($(curl -sf "http://127.0.0.1:$PORT/event/$EVENT" | wc -c) bytes of HTML), $CONNS connections, ${SECS}s each"
+printf "%-28s %10s %8s %8s %8s\n" route req/s p50 p90 p99
+for route in "/event/$EVENT" "/api/event/$EVENT" "/" "/photo/$PHOTO" "/search?q=thanh+hoa" "/dups"; do
+  out=$(wrk -t"$THREADS" -c"$CONNS" -d"${SECS}s" --latency "http://127.0.0.1:$PORT$route")
+  rps=$(awk '/Requests\/sec/ {print $2}' <<<"$out")
+  p50=$(awk '$1=="50%" {print $2}' <<<"$out")
+  p90=$(awk '$1=="90%" {print $2}' <<<"$out")
+  p99=$(awk '$1=="99%" {print $2}' <<<"$out")
+  name=${route:0:28}
+  printf "%-28s %10s %8s %8s %8s\n" "$name" "$rps" "$p50" "$p90" "$p99"
+done
