@@ -1,5 +1,5 @@
 // UTF-8 validation, normalization and the search key (kho/text.h). Syllable rules live in
-// text_syllable.cc.
+// text_syllable.cc, word splitting and edit distance in text_search.cc.
 #include "kho/text.h"
 
 #include <utf8proc.h>

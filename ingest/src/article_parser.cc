@@ -156,7 +156,8 @@ kho::Result<ParseResult> parse_articles(std::string_view bytes, std::string_view
   std::optional<std::string> date_before;
   if (starts.empty()) {
     std::size_t first = 0;
-    while (first < lines.size() && (lines[first].size() > detail::kMaxTitleBytes || parse_date_line(lines[first]))) {
+    while (first < lines.size() && (lines[first].size() > detail::kMaxTitleBytes || is_photo_line(lines[first]) ||
+                                    parse_date_line(lines[first]))) {
       ++first;
     }
     if (first == lines.size()) {
