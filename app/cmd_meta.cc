@@ -16,16 +16,19 @@
 namespace kho::app {
 namespace {
 
-// One JSON writer for the CLI and the web API: kho::metadata_json (core/json_model.h).
-nlohmann::ordered_json to_json(const kho::Metadata& m) {
-  return nlohmann::ordered_json::parse(kho::metadata_json(m));
-}
+// The text form shows the fields in the order of DESIGN.md §5, present ones only. Values come from
+// kho::metadata_json (core/json_model.h), the writer shared with --json and the web API.
+constexpr const char* kFieldOrder[] = {"format", "width", "height", "orientation", "make", "model", "lens",
+                                       "datetime_original", "exposure_time", "f_number", "iso",
+                                       "focal_length", "gps_lat", "gps_lon", "gps_alt", "description",
+                                       "headline", "keywords", "creator", "credit", "event", "warnings"};
 
 void print_text(const std::string& path, const kho::Metadata& m, bool several) {
   if (several) std::printf("%s\n", path.c_str());
-  nlohmann::ordered_json j = to_json(m);
-  for (auto it = j.begin(); it != j.end(); ++it) {
-    if (it->is_null() || (it->is_array() && it->empty())) continue;
+  nlohmann::json j = nlohmann::json::parse(kho::metadata_json(m));
+  for (const char* key : kFieldOrder) {
+    auto it = j.find(key);
+    if (it == j.end() || it->is_null() || (it->is_array() && it->empty())) continue;
     std::string value;
     if (it->is_string()) {
       value = it->get<std::string>();
@@ -37,7 +40,7 @@ void print_text(const std::string& path, const kho::Metadata& m, bool several) {
     } else {
       value = it->dump();
     }
-    std::printf("%s%-18s %s\n", several ? "  " : "", it.key().c_str(), value.c_str());
+    std::printf("%s%-18s %s\n", several ? "  " : "", key, value.c_str());
   }
 }
 
