@@ -122,13 +122,14 @@ kho::Article build_article(const std::vector<std::string_view>& lines, std::stri
     a.refs.push_back(std::move(ref));
   }
 
-  // A group caption covers the photos after it (with their captions and credits) up to the next
-  // paragraph or group caption.
+  // A group caption covers the photos after it that have no caption of their own, up to the next
+  // paragraph or group caption (photos with their own caption and credits do not end the run).
   for (std::size_t i = 0; i < body.size(); ++i) {
     if (body[i].kind != Kind::kGroupLead) continue;
     for (std::size_t j = i + 1; j < body.size(); ++j) {
       if (body[j].kind == Kind::kPhoto) {
-        a.refs[static_cast<std::size_t>(body[j].ref)].group_caption = std::string(body[i].text);
+        kho::PhotoRef& ref = a.refs[static_cast<std::size_t>(body[j].ref)];
+        if (!ref.caption) ref.group_caption = std::string(body[i].text);
       } else if (!body[j].consumed) {
         break;
       }

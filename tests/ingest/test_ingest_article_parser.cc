@@ -225,6 +225,17 @@ TEST(ArticleParser, LongParagraphOpeningWithHinhAnhIsNotAGroupCaption) {
   EXPECT_EQ(r.articles[0].refs[0].caption.value_or(""), "Chú thích a");
 }
 
+TEST(ArticleParser, GroupCaptionCoversOnlyPhotosWithoutTheirOwn) {
+  const ParseResult r = parse_ok(
+      "Tiêu đề\n18-11-2020\nMột số hình ảnh tại lễ hội\na.jpg\nb.jpg\nRiêng ảnh b\nc.jpg\nPV\n");
+  const kho::Article& a = r.articles[0];
+  ASSERT_EQ(a.refs.size(), 3u);
+  EXPECT_EQ(a.refs[0].group_caption.value_or(""), "Một số hình ảnh tại lễ hội");
+  EXPECT_FALSE(a.refs[1].group_caption);
+  EXPECT_EQ(a.refs[1].caption.value_or(""), "Riêng ảnh b");
+  EXPECT_EQ(a.refs[2].group_caption.value_or(""), "Một số hình ảnh tại lễ hội");
+}
+
 TEST(ArticleParser, AuthorLineIsNeverACaption) {
   const ParseResult r = parse_ok("Tiêu đề\n18-11-2020\nMở đầu.\ncuoi.jpg\nMinh Anh - Hoàng Long\n");
   ASSERT_EQ(r.articles[0].refs.size(), 1u);
