@@ -1,7 +1,7 @@
 // Stage 1 for JPEG: libjpeg-turbo called directly rather than through cv::imdecode, because here we choose
 //  - the scale: any M/8 is possible (OpenCV's IMREAD_REDUCED_COLOR_2/4/8 only offers powers of two); we
 //    measured both and default to powers of two (DecodeOptions::any_eighth_scale says why);
-//  - the upsampling and IDCT (DecodeOptions: we measured the alternatives and kept libjpeg's defaults);
+//  - the chroma upsampling and the IDCT (DecodeOptions says what we measured and chose);
 //  - BGR written straight into the cv::Mat rows (JCS_EXT_BGR), no intermediate buffer;
 //  - error handling: a truncated file is an error (not grey rows), and nothing is printed on stderr.
 //

@@ -7,10 +7,10 @@
 
 namespace kho::thumb {
 
-// PHash (64 bits: OpenCV's byte i → bits 8i..8i+7) and BlockMeanHash mode 0 (32 bytes) of `grid`, and
-// ColorMomentHash (42 floats) of `preview`; both upright 8-bit BGR, the grid made from the preview.
+// PHash (64 bits: OpenCV's byte i → bits 8i..8i+7), BlockMeanHash mode 0 (32 bytes) and ColorMomentHash
+// (42 floats, of a bilinear 512 px square of the input) of an upright 8-bit BGR image, the grid thumbnail.
 // Deterministic: the same pixels give the same signatures. Throws cv::Exception on failure.
 // Thread-safe (hash objects are made per call: they keep buffers).
-Signatures compute_signatures(const cv::Mat& preview, const cv::Mat& grid);
+Signatures compute_signatures(const cv::Mat& grid);
 
 }  // namespace kho::thumb

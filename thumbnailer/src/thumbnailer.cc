@@ -79,13 +79,13 @@ Result<ProcessedPhoto> run_stages(std::span<const std::uint8_t> bytes, const Ima
   auto grid_jpeg = encode_jpeg(grid, eopt);
   if (!grid_jpeg.ok()) return grid_jpeg.status();
 
-  // 5. Signatures from the derivatives' pixels (signatures.cc says which and why).
+  // 5. Signatures from the grid's pixels (signatures.cc says why that is enough).
   ProcessedPhoto out;
   out.width = static_cast<std::uint32_t>(upright.width);
   out.height = static_cast<std::uint32_t>(upright.height);
   out.preview_jpeg = std::move(preview_jpeg).value();
   out.grid_jpeg = std::move(grid_jpeg).value();
-  out.sig = compute_signatures(preview, grid);
+  out.sig = compute_signatures(grid);
   return out;
 }
 
