@@ -50,7 +50,7 @@ if [ "$(ls "$CPU" 2>/dev/null | wc -l)" -lt "$BASES" ]; then
     dims=$(identify -format '%w %h' "$f[0]" 2>/dev/null) || continue
     set -- $dims
     [ "${1:-0}" -ge 600 ] && [ "${2:-0}" -ge 400 ] && echo "$f"
-  done | head -n "$BASES" > "$WORK/bases.txt"
+  done | head -n "$BASES" > "$WORK/bases.txt" || true  # head closes the pipe early: not an error
   i=0
   while read -r f; do
     i=$((i + 1))

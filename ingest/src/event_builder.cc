@@ -5,27 +5,15 @@
 
 #include "pipeline_util.h"
 
-// The article parser, the linker and the search index are built by other modules' files; this file
-// compiles without them (a build without them stores events with orphans only, and says so).
-#if __has_include("kho/ingest/article_parser.h") && __has_include("kho/ingest/linker.h")
 #include "kho/ingest/article_parser.h"
 #include "kho/ingest/linker.h"
-#define KHO_INGEST_HAVE_ARTICLES 1
-#else
-#define KHO_INGEST_HAVE_ARTICLES 0
-#endif
-#if __has_include("kho/search.h")
 #include "kho/search.h"
-#define KHO_INGEST_HAVE_SEARCH 1
-#else
-#define KHO_INGEST_HAVE_SEARCH 0
-#endif
 
 namespace kho::ingest::detail {
 namespace {
 
 // The same article met in two exports of one folder (same id from title and date) is stored once.
-[[maybe_unused]] void merge_article(std::vector<Article>& articles, Article a) {
+void merge_article(std::vector<Article>& articles, Article a) {
   auto it = std::find_if(articles.begin(), articles.end(), [&](const Article& x) { return x.id == a.id; });
   if (it == articles.end()) {
     articles.push_back(std::move(a));
@@ -38,7 +26,6 @@ namespace {
 
 std::vector<Article> parse_folder_articles(const EventFolder& folder, IngestSummary& summary) {
   std::vector<Article> articles;
-#if KHO_INGEST_HAVE_ARTICLES
   for (const auto& f : folder.articles) {
     auto parsed = parse_article_file(f.path);
     if (!parsed.ok()) {
@@ -52,37 +39,7 @@ std::vector<Article> parse_folder_articles(const EventFolder& folder, IngestSumm
     }
     for (auto& a : parsed->articles) merge_article(articles, std::move(a));
   }
-#else
-  if (!folder.articles.empty())
-    summary.warnings.push_back(display(folder.path) +
-                               ": article exports not read (this build has no article parser)");
-#endif
   return articles;
-}
-
-std::vector<Link> link_refs(const Article& article, const std::vector<std::string>& names) {
-#if KHO_INGEST_HAVE_ARTICLES
-  return link_article(article, names);
-#else
-  (void)names;
-  std::vector<Link> links;
-  for (std::uint32_t i = 0; i < article.refs.size(); ++i) {
-    Link l;
-    l.position = i;
-    l.ref = article.refs[i].ref;
-    links.push_back(std::move(l));
-  }
-  return links;
-#endif
-}
-
-Status index_article_text(const Snapshot* current, WriteBatch& batch, const Article& article) {
-#if KHO_INGEST_HAVE_SEARCH
-  return index_article(current, batch, article);
-#else
-  (void)current, (void)batch, (void)article;
-  return Status::OK();
-#endif
 }
 
 // The earliest EXIF capture time among the folder's photos: the date of an event without an article.
@@ -98,8 +55,6 @@ std::optional<std::string> earliest_exif_date(const Snapshot* current, const std
 }
 
 }  // namespace
-
-bool articles_supported() { return KHO_INGEST_HAVE_ARTICLES != 0; }
 
 Status build_event(const Snapshot* current, const FolderWork& work, WriteBatch& batch,
                    IngestSummary& summary, std::set<std::string>& indexed_articles) {
@@ -126,7 +81,7 @@ Status build_event(const Snapshot* current, const FolderWork& work, WriteBatch& 
       std::string from = a.sources.empty() ? display(folder.path) : display(a.sources.front());
       summary.warnings.push_back(from + ": article \"" + a.title + "\" names no photos");
     }
-    std::vector<Link> links = link_refs(a, names);
+    std::vector<Link> links = link_article(a, names);
     for (auto& l : links) {
       l.article_id = a.id;
       auto it = l.method == LinkMethod::kUnresolved ? by_name.end() : by_name.find(l.path);
@@ -147,7 +102,7 @@ Status build_event(const Snapshot* current, const FolderWork& work, WriteBatch& 
     }
     batch.put_article(a);
     batch.put_links(a.id, links);
-    if (indexed_articles.insert(a.id).second) KHO_RETURN_IF_ERROR(index_article_text(current, batch, a));
+    if (indexed_articles.insert(a.id).second) KHO_RETURN_IF_ERROR(index_article(current, batch, a));
     ++summary.articles;
   }
 

@@ -24,9 +24,6 @@ struct FolderWork {
   std::vector<StoredPhoto> photos;  // sorted by path
 };
 
-// True when this build has the article parser and linker.
-bool articles_supported();
-
 // Builds the folder's event, articles and links into `batch` and adds counts, orphans, unresolved
 // references and warnings to `summary`. `current` (may be null) is used to read the photos' EXIF dates
 // and the search postings that must be replaced; it is only read during the call.

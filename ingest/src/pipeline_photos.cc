@@ -18,18 +18,8 @@
 #include "kho/ingest/digest.h"
 #include "pipeline_util.h"
 
-#if __has_include("kho/ingest/metadata.h")
 #include "kho/ingest/metadata.h"
-#define KHO_INGEST_HAVE_METADATA 1
-#else
-#define KHO_INGEST_HAVE_METADATA 0
-#endif
-#if __has_include("kho/search.h")
 #include "kho/search.h"
-#define KHO_INGEST_HAVE_SEARCH 1
-#else
-#define KHO_INGEST_HAVE_SEARCH 0
-#endif
 
 namespace kho::ingest::detail {
 namespace {
@@ -93,7 +83,6 @@ bool read_file(const std::string& path, std::uint64_t max_bytes, std::vector<std
 // Metadata, then one decode for both derivatives and the signatures. Exact copies never get here.
 void process_new(Item& item, const PhotoProcessor& processor) {
   int orientation = 1;
-#if KHO_INGEST_HAVE_METADATA
   auto meta = read_metadata(item.bytes);
   if (!meta.ok()) {
     item.kind = Item::Kind::kFailed;
@@ -102,7 +91,6 @@ void process_new(Item& item, const PhotoProcessor& processor) {
   }
   item.meta = std::move(*meta);
   if (item.meta.orientation) orientation = *item.meta.orientation;
-#endif
   auto processed = processor.process(item.bytes, orientation);
   if (!processed.ok()) {
     item.kind = Item::Kind::kFailed;
@@ -177,13 +165,11 @@ class Writer {
   bool commit() {
     if (!status_.ok()) return false;
     if (in_batch_ == 0 && batch_.empty()) return true;
-#if KHO_INGEST_HAVE_SEARCH
     // A photo first seen in this batch has no old postings to delete, so no snapshot is needed.
     for (const auto& [photo, event_id] : new_photos_) {
       Status st = index_photo_text(nullptr, batch_, photo, event_id);
       if (!st.ok()) summary_.warnings.push_back(display(photo.first_path) + ": not indexed: " + st.message());
     }
-#endif
     if (!batch_.empty()) status_ = catalog_.write(batch_);
     if (!status_.ok()) return false;
     batch_.clear();

@@ -4,14 +4,18 @@
 #include <string>
 #include <string_view>
 
+#include "kho/json_model.h"
+#include "kho/text.h"
+
 namespace kho::ingest::detail {
 
-// Strict UTF-8 check (no overlongs, no surrogates, nothing above U+10FFFF).
-bool valid_utf8(std::string_view s);
-// A path for people: valid UTF-8 is kept; each byte of an invalid sequence becomes \xNN. Same rule as
-// kho::display_path, kept here so ingest does not depend on the JSON module.
-std::string display(std::string_view raw_path);
+// A path for people and JSON: invalid UTF-8 bytes shown as \xNN (kho::display_path).
+inline std::string display(std::string_view raw_path) { return display_path(std::string(raw_path)); }
+
 // The last component of a '/'-separated path.
-std::string_view file_name(std::string_view path);
+inline std::string_view file_name(std::string_view path) {
+  auto slash = path.find_last_of('/');
+  return slash == std::string_view::npos ? path : path.substr(slash + 1);
+}
 
 }  // namespace kho::ingest::detail

@@ -108,7 +108,7 @@ class Walker {
     f.path = path;
     f.size = static_cast<std::uint64_t>(st.st_size);
     f.mtime_ns = mtime_ns_of(st);
-    f.name_is_utf8 = detail::valid_utf8(name_of(path));
+    f.name_is_utf8 = is_valid_utf8(name_of(path));
     auto& ev = folders_[folder];
     (kind == ScanKind::kPhoto ? ev.photos : ev.articles).push_back(std::move(f));
   }
