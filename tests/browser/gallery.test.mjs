@@ -103,8 +103,10 @@ try {
   // Home.
   await page.goto(`${base}/`);
   await page.screenshot({ path: path.join(artifactsDir, '01-home.png'), fullPage: true });
-  const cards = page.locator('.event-card');
-  check('home lists the three sample events', (await cards.count()) === 3, `got ${await cards.count()}`);
+  // The three sample event folders, each with photos (other folders of samples/ are not counted here).
+  const counts = await page.locator('.event-card .kicker').allTextContents();
+  const withPhotos = counts.filter((t) => /· [1-9]\d* ảnh/.test(t)).length;
+  check('home lists the three sample events with photos', withPhotos === 3, `cards: ${JSON.stringify(counts)}`);
   const seedCard = page.locator('.event-card h2 a', { hasText: nfc(seed.title) });
   check('home shows the seed article\'s event', (await seedCard.count()) === 1);
 
