@@ -3,6 +3,8 @@
 
 #include <gtest/gtest.h>
 
+#include <algorithm>
+#include <random>
 #include <string>
 #include <vector>
 
@@ -134,6 +136,41 @@ TEST(Linker, SameReferenceTwiceIsATieNotAGuess) {
   const auto links = link_article(article_with({"a.jpg", "a.jpg"}), {"a.jpg"});
   const int resolved = (links[0].method != LinkMethod::kUnresolved) + (links[1].method != LinkMethod::kUnresolved);
   EXPECT_EQ(resolved, 0);  // a tie: neither copy of the reference can claim the one file over the other
+}
+
+// Random names (Vietnamese syllables, case, NFD, hostile bytes): one link per reference, no file given
+// twice, and every image name is either claimed or listed as unclaimed.
+TEST(Linker, InvariantsOnRandomNames) {
+  const std::vector<std::string> parts = {"thăm", "tham", "thâm", "phòng", "phong", "Hòa", "hoà", "toanf",
+                                          "toàn", "1", "2", "\xFF", " ", "ĐIỆN", "điện", "x"};
+  const std::vector<std::string> exts = {".jpg", ".JPG", ".jpeg", ".png", ".txt"};
+  std::mt19937 rng(42);
+  auto random_name = [&] {
+    std::string n;
+    const int words = 1 + static_cast<int>(rng() % 4);
+    for (int w = 0; w < words; ++w) n += (w ? " " : "") + parts[rng() % parts.size()];
+    if (rng() % 4 == 0) n = kho::to_nfd(n);
+    return n + exts[rng() % exts.size()];
+  };
+  for (int round = 0; round < 300; ++round) {
+    std::vector<std::string> refs(rng() % 8), files(rng() % 12);
+    for (auto& r : refs) r = random_name();
+    for (auto& f : files) f = random_name();
+    const LinkResult r = link_article_files(article_with(refs), files);
+    ASSERT_EQ(r.links.size(), refs.size());
+    std::vector<std::string> claimed;
+    for (std::size_t i = 0; i < r.links.size(); ++i) {
+      EXPECT_EQ(r.links[i].position, i);
+      EXPECT_EQ(r.links[i].path.empty(), r.links[i].method == LinkMethod::kUnresolved);
+      if (!r.links[i].path.empty()) claimed.push_back(r.links[i].path);
+    }
+    std::size_t images = 0;
+    for (const auto& f : files) images += f.size() < 4 || f.substr(f.size() - 4) != ".txt";
+    EXPECT_EQ(claimed.size() + r.unclaimed.size(), images);
+    for (const auto& c : claimed) {  // one-to-one: never more claims on a name than files with it
+      EXPECT_LE(std::count(claimed.begin(), claimed.end(), c), std::count(files.begin(), files.end(), c)) << c;
+    }
+  }
 }
 
 // The seed against a folder named the way the samples/ event is: NFD, no diacritics, the Telex slip,
