@@ -124,7 +124,7 @@ const std::string_view kPhotoTemplate = R"HTML(<p class="crumbs"><a href="/">S�
   </figure>
   <aside class="photo-side">
     <h1 class="photo-name">{{name}}</h1>
-    <p><a class="button" href="{{original}}" download>Tải ảnh gốc</a> <span class="muted small">{{photo.size}} byte</span></p>
+    <p><a class="button" href="{{original}}" download>Tải ảnh gốc</a> <span class="muted small">{{size_display}}</span></p>
     <h2>Đăng trong bài</h2>
     {{#links}}
     <div class="pub">
@@ -145,7 +145,7 @@ const std::string_view kPhotoTemplate = R"HTML(<p class="crumbs"><a href="/">S�
     <div class="dup-row">
       <a href="{{url}}"><img src="{{thumb}}" alt="{{name}}" loading="lazy"></a>
       <div><p><code>{{name}}</code> · khoảng cách {{distance}} · {{width}}×{{height}}{{#best}} <span class="badge best">Bản tốt nhất</span>{{/best}}</p>
-      {{#links}}{{#caption}}<blockquote>{{caption}}</blockquote>{{/caption}}{{/links}}</div>
+      {{#links}}{{#caption}}<blockquote>{{caption}}</blockquote>{{/caption}}{{^caption}}{{#group_caption}}<blockquote class="group">{{group_caption}}</blockquote>{{/group_caption}}{{/caption}}{{/links}}</div>
     </div>
     {{/duplicates}}
     {{^duplicates}}<p class="muted">Không có ảnh trùng.</p>{{/duplicates}}

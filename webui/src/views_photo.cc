@@ -33,8 +33,9 @@ Json meta_rows(const Photo& p) {
   if (p.width && p.height) row("Kích thước · Pixels", std::to_string(p.width) + " × " + std::to_string(p.height));
   row("Dung lượng · File size", human_bytes(p.size));
   row("Ngày chụp · Taken", m.datetime_original ? date_display(m.datetime_original) : "");
-  std::string camera = m.make.value_or("");
-  if (m.model) camera += (camera.empty() ? "" : " ") + *m.model;
+  // Cameras often repeat the make in the model ("Canon" + "Canon EOS 80D").
+  std::string camera = m.model.value_or("");
+  if (m.make && camera.rfind(*m.make, 0) != 0) camera = camera.empty() ? *m.make : *m.make + " " + camera;
   row("Máy ảnh · Camera", camera);
   row("Ống kính · Lens", m.lens.value_or(""));
   if (m.exposure_time && *m.exposure_time > 0)
@@ -87,9 +88,11 @@ Json links_with_articles(const Snapshot& snap, const Digest& d) {
 
 std::string first_caption(const Snapshot& snap, const Digest& d) {
   Result<std::vector<Link>> links = snap.photo_links(d);
-  if (links.ok())
-    for (const Link& l : *links)
-      if (l.caption && !l.caption->empty()) return *l.caption;
+  if (!links.ok()) return "";
+  for (const Link& l : *links)
+    if (l.caption && !l.caption->empty()) return *l.caption;
+  for (const Link& l : *links)
+    if (l.group_caption && !l.group_caption->empty()) return *l.group_caption;
   return "";
 }
 
@@ -105,6 +108,7 @@ Result<Json> photo_view(const Snapshot& snap, std::string_view digest_hex) {
   out["preview"] = thumb_url(*d, 1280);
   out["original"] = "/original/" + d->hex();
   out["name"] = base_name(p->first_path);
+  out["size_display"] = human_bytes(p->size);
   out["files"] = Json::array();
   Result<std::vector<File>> files = snap.photo_files(*d);
   if (files.ok())
@@ -125,8 +129,10 @@ Result<Json> photo_view(const Snapshot& snap, std::string_view digest_hex) {
       break;
     }
   std::string caption;
-  for (const Json& l : out["links"])
-    if (l.contains("caption") && l["caption"].is_string()) { caption = l["caption"]; break; }
+  for (const char* key : {"caption", "group_caption"}) {  // its own caption first, else its group's
+    for (const Json& l : out["links"])
+      if (caption.empty() && l.contains(key) && l[key].is_string()) caption = l[key].get<std::string>();
+  }
   if (caption.empty() && p->meta.description) caption = *p->meta.description;
   out["caption"] = caption.empty() ? Json(nullptr) : Json(caption);
   out["alt"] = caption.empty() ? out["name"].get<std::string>() : caption;
