@@ -10,6 +10,10 @@
 #include <cmath>
 #include <thread>
 
+#if defined(__x86_64__)
+#include <immintrin.h>
+#endif
+
 #include "kho/dups.h"
 
 namespace kho {
@@ -76,28 +80,76 @@ double query_cost(std::size_t n, int radius, int m) {
     double probes = 0;
     for (int k = 0; k <= t[i]; ++k) probes += choose(bits[i], k);
     double per_bucket = static_cast<double>(n) / std::ldexp(1.0, bits[i]);
-    cost += probes * 30.0 + probes * per_bucket * 1.5;
+    cost += probes * 60.0 + probes * per_bucket * 0.6;
   }
   return cost;
 }
 
+// Records bucket entry j when it is within the radius and no earlier substring admits it.
+inline void admit(std::uint64_t x, int d, std::uint32_t id, const std::vector<std::uint64_t>& earlier_masks,
+                  const std::vector<int>& earlier_t, std::vector<std::pair<std::uint32_t, int>>& out) {
+  for (std::size_t e = 0; e < earlier_masks.size(); ++e) {
+    if (earlier_t[e] >= 0 && __builtin_popcountll(x & earlier_masks[e]) <= earlier_t[e]) return;
+  }
+  out.emplace_back(id, d);
+}
+
+#if defined(__x86_64__) && defined(__GNUC__) && !defined(__clang__)
+// AVX2: four XOR+popcounts at once (nibble lookup, then a sum of absolute differences per 64-bit
+// lane), so the common case, a bucket with no hit, costs a few instructions per four entries.
+__attribute__((target("avx2,popcnt"))) void scan_bucket_avx2(
+    std::uint64_t h, int radius, const std::uint64_t* hashes, const std::uint32_t* ids, std::uint32_t n,
+    const std::vector<std::uint64_t>& earlier_masks, const std::vector<int>& earlier_t,
+    std::vector<std::pair<std::uint32_t, int>>& out) {
+  const __m256i lookup = _mm256_setr_epi8(0, 1, 1, 2, 1, 2, 2, 3, 1, 2, 2, 3, 2, 3, 3, 4, 0, 1, 1, 2, 1, 2, 2, 3,
+                                          1, 2, 2, 3, 2, 3, 3, 4);
+  const __m256i low = _mm256_set1_epi8(0x0f);
+  const __m256i query = _mm256_set1_epi64x(static_cast<long long>(h));
+  const __m256i limit = _mm256_set1_epi64x(radius + 1);
+  std::uint32_t j = 0;
+  for (; j + 4 <= n; j += 4) {
+    __m256i x = _mm256_xor_si256(query, _mm256_loadu_si256(reinterpret_cast<const __m256i*>(hashes + j)));
+    __m256i lo = _mm256_shuffle_epi8(lookup, _mm256_and_si256(x, low));
+    __m256i hi = _mm256_shuffle_epi8(lookup, _mm256_and_si256(_mm256_srli_epi16(x, 4), low));
+    __m256i cnt = _mm256_sad_epu8(_mm256_add_epi8(lo, hi), _mm256_setzero_si256());
+    // Lanes with count < radius + 1.
+    int hits = _mm256_movemask_pd(_mm256_castsi256_pd(_mm256_cmpgt_epi64(limit, cnt)));
+    while (hits) {
+      const int lane = __builtin_ctz(static_cast<unsigned>(hits));
+      hits &= hits - 1;
+      const std::uint64_t xs = h ^ hashes[j + lane];
+      admit(xs, __builtin_popcountll(xs), ids[j + lane], earlier_masks, earlier_t, out);
+    }
+  }
+  for (; j < n; ++j) {
+    const std::uint64_t x = h ^ hashes[j];
+    const int d = __builtin_popcountll(x);
+    if (d <= radius) admit(x, d, ids[j], earlier_masks, earlier_t, out);
+  }
+}
+const bool kHaveAvx2 = __builtin_cpu_supports("avx2") && __builtin_cpu_supports("popcnt");
+#else
+constexpr bool kHaveAvx2 = false;
+#endif
+
 KHO_POPCNT_CLONES
+void scan_bucket_scalar(std::uint64_t h, int radius, const std::uint64_t* hashes, const std::uint32_t* ids,
+                        std::uint32_t n, const std::vector<std::uint64_t>& earlier_masks,
+                        const std::vector<int>& earlier_t, std::vector<std::pair<std::uint32_t, int>>& out) {
+  for (std::uint32_t j = 0; j < n; ++j) {
+    const std::uint64_t x = h ^ hashes[j];
+    const int d = __builtin_popcountll(x);
+    if (d <= radius) admit(x, d, ids[j], earlier_masks, earlier_t, out);
+  }
+}
+
 void scan_bucket(std::uint64_t h, int radius, const std::uint64_t* hashes, const std::uint32_t* ids,
                  std::uint32_t n, const std::vector<std::uint64_t>& earlier_masks,
                  const std::vector<int>& earlier_t, std::vector<std::pair<std::uint32_t, int>>& out) {
-  for (std::uint32_t j = 0; j < n; ++j) {
-    std::uint64_t x = h ^ hashes[j];
-    int d = __builtin_popcountll(x);
-    if (d > radius) continue;
-    bool seen = false;
-    for (std::size_t e = 0; e < earlier_masks.size(); ++e) {
-      if (earlier_t[e] >= 0 && __builtin_popcountll(x & earlier_masks[e]) <= earlier_t[e]) {
-        seen = true;
-        break;
-      }
-    }
-    if (!seen) out.emplace_back(ids[j], d);
-  }
+#if defined(__x86_64__) && defined(__GNUC__) && !defined(__clang__)
+  if (kHaveAvx2) return scan_bucket_avx2(h, radius, hashes, ids, n, earlier_masks, earlier_t, out);
+#endif
+  scan_bucket_scalar(h, radius, hashes, ids, n, earlier_masks, earlier_t, out);
 }
 
 struct JoinCtx {
@@ -106,28 +158,17 @@ struct JoinCtx {
   const std::vector<int>* earlier_t;
 };
 
-KHO_POPCNT_CLONES
+// Every admitted pair between bucket A and bucket B (or inside A when `same`), each entry of A
+// scanned against B with the bucket kernel.
 void join_buckets(const JoinCtx& c, const std::uint64_t* ha, const std::uint32_t* ia, std::uint32_t na,
                   const std::uint64_t* hb, const std::uint32_t* ib, std::uint32_t nb, bool same,
-                  std::vector<HashPair>& out) {
+                  std::vector<std::pair<std::uint32_t, int>>& scratch, std::vector<HashPair>& out) {
   for (std::uint32_t i = 0; i < na; ++i) {
-    const std::uint64_t h = ha[i];
-    for (std::uint32_t j = same ? i + 1 : 0; j < nb; ++j) {
-      std::uint64_t x = h ^ hb[j];
-      int d = __builtin_popcountll(x);
-      if (d > c.radius) continue;
-      bool seen = false;
-      for (std::size_t e = 0; e < c.earlier_masks->size(); ++e) {
-        if ((*c.earlier_t)[e] >= 0 &&
-            __builtin_popcountll(x & (*c.earlier_masks)[e]) <= (*c.earlier_t)[e]) {
-          seen = true;
-          break;
-        }
-      }
-      if (seen) continue;
-      std::uint32_t a = ia[i], b = ib[j];
-      out.push_back(HashPair{std::min(a, b), std::max(a, b), d});
-    }
+    const std::uint32_t from = same ? i + 1 : 0;
+    if (from >= nb) break;
+    scratch.clear();
+    scan_bucket(ha[i], c.radius, hb + from, ib + from, nb - from, *c.earlier_masks, *c.earlier_t, scratch);
+    for (auto [other, d] : scratch) out.push_back(HashPair{std::min(ia[i], other), std::max(ia[i], other), d});
   }
 }
 
@@ -189,6 +230,7 @@ void PhashIndex::query(std::uint64_t h, int radius,
   auto t = thresholds(radius);
   std::vector<std::uint64_t> earlier_masks;
   std::vector<int> earlier_t;
+  std::vector<std::pair<std::uint32_t, std::uint32_t>> ranges;
   earlier_masks.reserve(parts_.size());
   earlier_t.reserve(parts_.size());
   for (int i = 0; i < parts(); ++i) {
@@ -197,12 +239,19 @@ void PhashIndex::query(std::uint64_t h, int radius,
       const std::uint32_t key = static_cast<std::uint32_t>((h & p.mask) >> p.offset);
       std::vector<std::uint32_t> other;
       if (t[i] != p.flips_t) other = flip_masks(p.bits, t[i]);
-      for (std::uint32_t f : t[i] == p.flips_t ? p.flips : other) {
-        std::uint32_t k = key ^ f;
-        std::uint32_t b = p.starts[k], e = p.starts[k + 1];
+      const std::vector<std::uint32_t>& flips = t[i] == p.flips_t ? p.flips : other;
+      // Two passes: find every bucket and prefetch its start, then scan. The buckets are scattered
+      // over the whole array, so issuing all the misses first lets them overlap.
+      ranges.clear();
+      for (std::uint32_t f : flips) {
+        const std::uint32_t k = key ^ f;
+        const std::uint32_t b = p.starts[k], e = p.starts[k + 1];
         if (b == e) continue;
-        scan_bucket(h, radius, p.sorted.data() + b, p.ids.data() + b, e - b, earlier_masks, earlier_t,
-                    out);
+        __builtin_prefetch(p.sorted.data() + b);
+        ranges.emplace_back(b, e);
+      }
+      for (auto [b, e] : ranges) {
+        scan_bucket(h, radius, p.sorted.data() + b, p.ids.data() + b, e - b, earlier_masks, earlier_t, out);
       }
     }
     earlier_masks.push_back(p.mask);
@@ -238,6 +287,7 @@ std::vector<HashPair> PhashIndex::all_pairs(int radius, int threads) const {
   std::vector<std::vector<HashPair>> found(threads);
   auto work = [&](int w) {
     std::vector<HashPair>& out = found[w];
+    std::vector<std::pair<std::uint32_t, int>> scratch;
     for (;;) {
       std::size_t u = next.fetch_add(1);
       if (u >= units.size()) break;
@@ -259,7 +309,7 @@ std::vector<HashPair> PhashIndex::all_pairs(int radius, int threads) const {
           const std::uint32_t b1 = p.starts[k2], e1 = p.starts[k2 + 1];
           if (b1 == e1) continue;
           join_buckets(ctx, p.sorted.data() + b0, p.ids.data() + b0, e0 - b0, p.sorted.data() + b1,
-                       p.ids.data() + b1, e1 - b1, k2 == k, out);
+                       p.ids.data() + b1, e1 - b1, k2 == k, scratch, out);
         }
       }
     }
