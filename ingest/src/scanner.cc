@@ -194,7 +194,17 @@ ScanKind classify_name(std::string_view file_name) {
   static constexpr std::array<std::string_view, 9> kPhotoExt = {"jpg",  "jpeg", "png", "gif", "webp",
                                                                 "heic", "heif", "tif", "tiff"};
   if (std::find(kPhotoExt.begin(), kPhotoExt.end(), ext) != kPhotoExt.end()) return ScanKind::kPhoto;
-  if (ext == "txt") return ScanKind::kArticle;
+  if (ext == "txt") {
+    // Text files that software and repositories leave in folders are not article exports.
+    std::string stem = lower(file_name.substr(0, dot));
+    static constexpr std::array<std::string_view, 10> kNotArticles = {
+        "cmakelists", "requirements", "robots", "license", "licence", "copying", "notice", "changelog",
+        "readme", "authors"};
+    for (auto n : kNotArticles)
+      if (stem == n || (stem.starts_with(n) && (stem[n.size()] == '-' || stem[n.size()] == '_' || stem[n.size()] == '.')))
+        return ScanKind::kOther;
+    return ScanKind::kArticle;
+  }
   return ScanKind::kOther;
 }
 

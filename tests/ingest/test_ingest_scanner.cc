@@ -27,6 +27,10 @@ TEST(IngestScanner, ClassifiesByExtensionIgnoringCase) {
   EXPECT_EQ(classify_name("x.heic"), ScanKind::kPhoto);
   EXPECT_EQ(classify_name("bài viết.TXT"), ScanKind::kArticle);
   EXPECT_EQ(classify_name("notes.md"), ScanKind::kOther);
+  EXPECT_EQ(classify_name("CMakeLists.txt"), ScanKind::kOther);
+  EXPECT_EQ(classify_name("README.txt"), ScanKind::kOther);
+  EXPECT_EQ(classify_name("LICENSE-photos.txt"), ScanKind::kOther);
+  EXPECT_EQ(classify_name("readme tin bài.txt"), ScanKind::kArticle);
   EXPECT_EQ(classify_name("jpg"), ScanKind::kOther);
   EXPECT_EQ(classify_name("photo.jpg.part"), ScanKind::kOther);
 }

@@ -8,7 +8,8 @@
 //   "$RECYCLE.BIN", "System Volume Information", "lost+found", "#recycle").
 // - Keeps names that are not valid UTF-8 as raw bytes (flagged, shown with kho::display_path).
 // - Classifies by extension only (jpg, jpeg, png, gif, webp, heic, heif, tif, tiff → photo; txt → article);
-//   the pipeline then checks the bytes. Other files are ignored and counted.
+//   the pipeline then checks the bytes. Text files that tools leave behind (CMakeLists.txt, README.txt,
+//   LICENSE.txt, requirements.txt…) are not articles. Other files are ignored and counted.
 // - An event folder is a folder that directly holds at least one photo or article.
 #pragma once
 
