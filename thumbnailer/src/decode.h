@@ -19,8 +19,7 @@ struct DecodeOptions {
   std::uint64_t max_memory_bytes = 0;
   // true: any libjpeg-turbo scale M/8 (1..8); false: only 1/8, 1/4, 1/2, 1 (what OpenCV's
   // IMREAD_REDUCED_COLOR_* offers). Measured: false is faster (README.md). libjpeg-turbo has SIMD code
-  // for the 8x8 IDCT and the reduced 4x4/2x2 ones (1/2, 1/4), but plain C for 3x3, 5x5, 6x6 and 7x7; and
-  // at 1/2 the chroma planes of a 4:2:0 file take the SIMD 8x8 IDCT.
+  // for the 8x8 IDCT and the reduced 4x4/2x2 ones (1/2, 1/4), but plain C for 3x3, 5x5, 6x6 and 7x7.
   bool any_eighth_scale = false;
   // libjpeg's "fancy" chroma upsampling. Off: at 1/2 scale a 4:2:0 file then takes the reduced 4x4
   // chroma IDCT and libjpeg-turbo's merged (SIMD) upsample + colour conversion, instead of an 8x8 chroma
