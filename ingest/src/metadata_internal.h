@@ -48,7 +48,6 @@ std::optional<double> dms_to_degrees(const std::vector<double>& dms, std::string
 struct ExifFields {
   std::optional<std::string> make, model, lens, description, artist;
   std::optional<std::string> datetime_original, subsec_original, offset_original;
-  std::optional<std::string> datetime_digitized, subsec_digitized, offset_digitized;
   std::optional<std::int64_t> orientation, width, height;  // IFD0 ImageWidth/Length (TIFF)
   std::optional<double> exposure_time, f_number, focal_length, aperture_value;
   std::optional<std::int64_t> iso;
@@ -92,9 +91,8 @@ std::vector<std::string> xmp_list(const XmpProps& data, const char* key);
 ExifFields xmp_exif_fields(const XmpProps& data);
 
 // ---- adapters ----
-// Exiv2 (metadata_exiv2.cc). Fills `meta` (format already set) and `sources`; adds warnings.
-// Returns false when Exiv2 could not read the EXIF block although the bytes hold one, so that the
-// caller salvages it with libexif.
+// Exiv2 (metadata_exiv2*.cc). Fills `meta` (format and size already set) and `sources`, adds
+// warnings, and says whether the caller should salvage EXIF with libexif.
 struct Exiv2Outcome {
   bool opened = false;          // Exiv2 recognised and read the file
   bool exif_rejected = false;   // a JPEG EXIF block is present but Exiv2 gave no EXIF from it
