@@ -54,6 +54,24 @@ std::optional<std::string> earliest_exif_date(const Snapshot* current, const std
   return best;
 }
 
+// An article the folder held last time but not now (its export was deleted, or edited into another title
+// or date) must not keep its links, search postings and record: they would keep old photos alive and show
+// in search. Only articles that belong to this event are removed.
+Status drop_vanished_articles(const Snapshot* current, const Event& ev, WriteBatch& batch) {
+  if (!current) return Status::OK();
+  auto before = current->event(ev.id);
+  if (!before.ok()) return Status::OK();
+  for (const auto& old_id : before->article_ids) {
+    if (std::find(ev.article_ids.begin(), ev.article_ids.end(), old_id) != ev.article_ids.end()) continue;
+    auto old = current->article(old_id);
+    if (!old.ok() || old->event_id != ev.id) continue;
+    batch.put_links(old_id, {});
+    KHO_RETURN_IF_ERROR(unindex_article(current, batch, old_id));
+    batch.raw_delete(db::kArticles, old_id);
+  }
+  return Status::OK();
+}
+
 }  // namespace
 
 Status build_event(const Snapshot* current, const FolderWork& work, WriteBatch& batch,
@@ -124,6 +142,7 @@ Status build_event(const Snapshot* current, const FolderWork& work, WriteBatch& 
   }
   if (!ev.date) ev.date = earliest_exif_date(current, work.photos);
 
+  KHO_RETURN_IF_ERROR(drop_vanished_articles(current, ev, batch));
   batch.put_event(ev);
   ++summary.events;
   return Status::OK();

@@ -152,6 +152,33 @@ TEST(IngestPipelineArticles, ReingestGivesTheSameCounts) {
   EXPECT_EQ(*count, 1u);
 }
 
+TEST(IngestPipelineArticles, EditedArticleReplacesTheOldOne) {
+  Fixture f;
+  f.run();
+  std::string event_id = event_id_for_folder((f.tree / "ev").string());
+  std::string old_id = f.catalog->snapshot().value()->event(event_id)->article_ids.at(0);
+  // The office fixes the title in both exports: a new article identity (title and date).
+  std::string edited = kArticle;
+  edited.replace(0, edited.find('\n'), "KHAI MẠC TRIỂN LÃM ẢNH NGHỆ THUẬT THÀNH PHỐ");
+  write_file(f.tree / "ev/bai-viet.txt", edited);
+  write_file(f.tree / "ev/bai-viet (ban sao).txt", edited);
+  auto r = f.run();
+  EXPECT_EQ(r.articles, 1u);
+  auto snap = f.catalog->snapshot().value();
+  auto ev = snap->event(event_id);
+  ASSERT_TRUE(ev.ok());
+  ASSERT_EQ(ev->article_ids.size(), 1u);
+  EXPECT_NE(ev->article_ids[0], old_id);
+  EXPECT_EQ(ev->title, "KHAI MẠC TRIỂN LÃM ẢNH NGHỆ THUẬT THÀNH PHỐ");
+  EXPECT_TRUE(snap->article(old_id).status().is_not_found()) << "the old version is gone";
+  EXPECT_TRUE(snap->article_links(old_id)->empty());
+  EXPECT_EQ(snap->photo_links(digest_of(fixture(1)))->size(), 1u) << "one link, from the new version";
+  snap.reset();
+  auto verify = verify_catalog(*f.catalog);
+  ASSERT_TRUE(verify.ok());
+  EXPECT_TRUE(verify->problems.empty()) << verify->problems.front();
+}
+
 TEST(IngestPipelineArticles, ArticleWithoutPhotosIsAWarning) {
   TempDir tree, archive_dir;
   write_file(tree / "ev/tin.txt",
