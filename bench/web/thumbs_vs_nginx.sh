@@ -63,6 +63,8 @@ http {
   keepalive_requests 100000;
   default_type image/jpeg;
   etag on;
+  open_file_cache max=10000 inactive=60s;  # a fair peer: no open/stat per request
+  open_file_cache_valid 60s;
   client_body_temp_path $WORK/nginx/tmp;
   server {
     listen 127.0.0.1:$NPORT;
