@@ -61,8 +61,11 @@ kho::Article build_article(const std::vector<std::string_view>& lines, std::stri
   std::vector<std::string_view> pre;
   if (a.date && begin > 2) pre.push_back(lines[1]);
 
-  // The last line is the author/source when it looks like one; it is never a caption.
-  if (end > begin && looks_like_author(lines[end - 1])) {
+  // The last line is the author/source when it looks like one; it is never a caption. "Ảnh: …" right
+  // under the last photo is that photo's credit instead.
+  const bool credit_of_last_photo =
+      end >= begin + 2 && credit_line(lines[end - 1]) && is_photo_line(lines[end - 2]);
+  if (end > begin && looks_like_author(lines[end - 1]) && !credit_of_last_photo) {
     a.author = std::string(lines[end - 1]);
     --end;
   }

@@ -288,6 +288,13 @@ TEST(ArticleParser, SameTitleOnAnotherDayIsAnotherArticle) {
   ASSERT_EQ(r.articles.size(), 2u);
 }
 
+TEST(ArticleParser, CreditUnderTheLastPhotoIsNotTheAuthor) {
+  const ParseResult r = parse_ok("Tiêu đề\n18-11-2020\nMở đầu bài viết dài.\ncuoi.jpg\nẢnh: Minh Hùng\n");
+  ASSERT_EQ(r.articles[0].refs.size(), 1u);
+  EXPECT_EQ(r.articles[0].refs[0].credit.value_or(""), "Minh Hùng");
+  EXPECT_FALSE(r.articles[0].author);
+}
+
 TEST(ArticleParser, TrailingCreditInCaption) {
   const ParseResult r = parse_ok("Tiêu đề\n18-11-2020\na.jpg\nĐại biểu dự lễ (Ảnh: Hà Anh)\nPV\n");
   ASSERT_EQ(r.articles[0].refs.size(), 1u);
