@@ -161,7 +161,7 @@ kho::Result<ParseResult> parse_articles(std::string_view bytes, std::string_view
       ++first;
     }
     if (first == lines.size()) {
-      result.warnings.push_back(source + ": no line can be a title (lines too long), no article found");
+      result.warnings.push_back(source + ": no line can be a title (only photo names, dates or over-long lines), no article found");
       return result;
     }
     starts.push_back(first);
