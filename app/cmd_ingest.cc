@@ -16,15 +16,9 @@
 #include "archive.h"
 #include "kho/dups.h"
 #include "kho/ingest/pipeline.h"
+#include "kho/thumbnailer/pair_verifier.h"
 #include "kho/thumbnailer/thumbnailer.h"
 #include "progress.h"
-
-#if __has_include("kho/thumbnailer/pair_verifier.h")
-#include "kho/thumbnailer/pair_verifier.h"
-#define KHO_APP_HAVE_PAIR_VERIFIER 1
-#else
-#define KHO_APP_HAVE_PAIR_VERIFIER 0
-#endif
 
 namespace kho::app {
 namespace {
@@ -152,11 +146,9 @@ int run_ingest(const GlobalOptions& g, const IngestArgs& args) {
 
   // Keep the duplicate index current so `kho dups` and the gallery only read stored results.
   if (!s.interrupted && !g_stop.load()) {
-#if KHO_APP_HAVE_PAIR_VERIFIER
     thumb::OpenCvPairVerifier verifier;
     Status st = update_duplicates(*catalog, verifier, DupOptions{});
     if (!st.ok()) s.warnings.push_back("duplicates not updated: " + st.message());
-#endif
   }
   ::sigaction(SIGINT, &old, nullptr);
 
