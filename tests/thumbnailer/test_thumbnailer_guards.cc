@@ -114,6 +114,27 @@ TEST(GuardTest, CorruptBodyNeverCrashes) {
   }
 }
 
+TEST(GuardTest, NothingIsPrintedOnStderr) {
+  // The pipeline's progress bar owns the terminal: bad input is reported through Status only.
+  std::vector<std::vector<std::uint8_t>> inputs;
+  for (const char* name : {"bomb.jpg", "bomb.png", "truncated.jpg", "text.jpg", "small.png", "small.tiff",
+                           "small.webp", "cmyk.jpg", "progressive.jpg"}) {
+    inputs.push_back(image(name));
+  }
+  for (const char* name : {"small.png", "small.tiff", "small.webp", "progressive.jpg"}) {
+    auto cut = image(name);
+    cut.resize(cut.size() * 2 / 3);
+    inputs.push_back(cut);
+    auto flipped = image(name);
+    for (std::size_t i = 40; i < flipped.size(); i += 13) flipped[i] = static_cast<std::uint8_t>(~flipped[i]);
+    inputs.push_back(flipped);
+  }
+  const Thumbnailer thumbnailer;
+  ::testing::internal::CaptureStderr();
+  for (const auto& in : inputs) (void)thumbnailer.process(in, 1);
+  EXPECT_EQ(::testing::internal::GetCapturedStderr(), "");
+}
+
 class OtherFormatsTest : public ::testing::TestWithParam<std::string> {};
 
 TEST_P(OtherFormatsTest, DecodesThroughTheSamePath) {
