@@ -24,14 +24,14 @@ struct DupsArgs {
 
 int run_dups(const GlobalOptions& g, const DupsArgs& args) {
   DupOptions options;
-  if (args.threshold >= 0) options.phash_radius = args.threshold;
+  options.list_threshold = args.threshold;
 
   if (args.update || args.rebuild) {
     auto cat = open_archive(g, /*read_only=*/false);
     if (!cat) return kExitFatal;
     thumb::OpenCvPairVerifier verifier;
-    DupOptions search;  // search at the full default radius; --threshold only narrows the listing
-    search.phash_radius = std::max(search.phash_radius, options.phash_radius);
+    DupOptions search;  // the default search; a --threshold beyond it widens the search to match
+    search.phash_radius = std::max(search.phash_radius, args.threshold);
     Status st = update_duplicates(*cat, verifier, search, /*full=*/args.rebuild);
     if (!st.ok()) {
       print_error("duplicates not updated: " + st.to_string());
@@ -48,11 +48,11 @@ int run_dups(const GlobalOptions& g, const DupsArgs& args) {
   }
   if (auto searched = (*snap)->raw_get(db::kDups, "mradius"); searched.ok()) {
     int r = std::atoi(std::string(*searched).c_str());
-    if (options.phash_radius > r) {
+    if (args.threshold > r) {
       std::fprintf(stderr,
                    "kho: warning: pairs were searched up to distance %d; run `kho dups --rebuild "
                    "--threshold %d` to search farther\n",
-                   r, options.phash_radius);
+                   r, args.threshold);
     }
   }
   auto clusters = list_duplicates(**snap, options);
@@ -104,7 +104,8 @@ void add_dups_command(CLI::App& app, GlobalOptions& g) {
   auto args = std::make_shared<DupsArgs>();
   cmd->add_flag("--json", args->json, "Print one JSON document on stdout");
   cmd->add_option("--threshold", args->threshold,
-                  "Largest PHash distance that joins two photos (default " +
+                  "Largest PHash distance that joins two photos (default: every stored pair; ingest "
+                  "searches up to 16 below 20,000 photos, 14 below 100,000, else " +
                       std::to_string(DupOptions{}.phash_radius) + ")")
       ->check(CLI::Range(0, 64))
       ->type_name("N");

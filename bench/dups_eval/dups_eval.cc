@@ -34,7 +34,7 @@ int main(int argc, char** argv) {
   set.photos_dir = KHO_SOURCE_DIR "/../shared/photos";
   set.unrelated_dir = "/usr/share/doc/opencv-doc/examples/data";
   std::string write_dir, pairs_file, from_dir;
-  int radius = kho::DupOptions{}.phash_radius;
+  int radius = -1;  // default: what update_duplicates would use for a set this size
   bool default_videos = true;
   for (int i = 1; i < argc; ++i) {
     std::string a = argv[i];
@@ -108,6 +108,7 @@ int main(int argc, char** argv) {
     hashes.push_back(done[i].photo.sig.phash);
   }
 
+  if (radius < 0) radius = kho::search_radius(kho::DupOptions{}, hashes.size());
   kho::PhashIndex index(hashes, radius);
   auto candidates = index.all_pairs(radius, 2);
   kho::thumb::OpenCvPairVerifier verifier;

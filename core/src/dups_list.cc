@@ -128,7 +128,7 @@ Result<std::vector<DupCluster>> list_duplicates(const Snapshot& snap, const DupO
 
   // Near: connected components of the stored confirmed pairs.
   std::vector<std::pair<Digest, Digest>> pairs;
-  KHO_RETURN_IF_ERROR(stored_pairs(snap, options.phash_radius, pairs));
+  KHO_RETURN_IF_ERROR(stored_pairs(snap, options.list_threshold < 0 ? 64 : options.list_threshold, pairs));
   std::map<Digest, std::size_t> ids;
   std::vector<Digest> digests;
   auto id_of = [&](const Digest& d) {

@@ -40,6 +40,15 @@ std::vector<std::vector<std::size_t>> UnionFind::groups(std::size_t min_size) {
   return out;
 }
 
+int search_radius(const DupOptions& options, std::size_t photos) {
+  int r = options.phash_radius;
+  if (options.widen_small_archives) {
+    if (photos <= 20000) r = std::max(r, 16);
+    else if (photos <= 100000) r = std::max(r, 14);
+  }
+  return std::clamp(r, 0, 64);
+}
+
 std::size_t best_copy(const std::vector<CopyFacts>& copies) {
   auto better = [](const CopyFacts& x, const CopyFacts& y) {
     if (x.pixels != y.pixels) return x.pixels > y.pixels;

@@ -112,10 +112,11 @@ Status update_duplicates(Catalog& catalog, const PairVerifier& verifier, const D
     // Candidates that involve at least one new photo.
     std::size_t new_count = static_cast<std::size_t>(std::count(known.is_new.begin(), known.is_new.end(), true));
     std::vector<HashPair> candidates;
+    const int radius = search_radius(options, known.digests.size());
     if (new_count > 0) {
-      PhashIndex index(known.hashes, options.phash_radius);
+      PhashIndex index(known.hashes, radius);
       if (new_count * 8 >= known.digests.size()) {
-        for (const HashPair& p : index.all_pairs(options.phash_radius, options.threads)) {
+        for (const HashPair& p : index.all_pairs(radius, options.threads)) {
           if (known.is_new[p.a] || known.is_new[p.b]) candidates.push_back(p);
         }
       } else {
@@ -123,7 +124,7 @@ Status update_duplicates(Catalog& catalog, const PairVerifier& verifier, const D
         for (std::uint32_t i = 0; i < known.digests.size(); ++i) {
           if (!known.is_new[i]) continue;
           hits.clear();
-          index.query(known.hashes[i], options.phash_radius, hits);
+          index.query(known.hashes[i], radius, hits);
           for (auto [j, d] : hits) {
             if (j == i || (known.is_new[j] && j < i)) continue;  // each new-new pair once
             candidates.push_back({std::min(i, j), std::max(i, j), d});
@@ -176,7 +177,7 @@ Status update_duplicates(Catalog& catalog, const PairVerifier& verifier, const D
       pending.raw_put(db::kDups, dupsfmt::indexed_key(known.digests[i]), dupsfmt::encode_u64(known.hashes[i]));
       flush_if_big();
     }
-    pending.raw_put(db::kDups, std::string(dupsfmt::kRadiusKey), std::to_string(options.phash_radius));
+    pending.raw_put(db::kDups, std::string(dupsfmt::kRadiusKey), std::to_string(radius));
   }  // the snapshot closes here, before any write
   batches.push_back(std::move(pending));
   for (const WriteBatch& b : batches) {

@@ -145,3 +145,21 @@ TEST(DupsExifRule, BurstFramesAreDistinctExposures) {
 
 }  // namespace
 }  // namespace kho
+
+namespace kho {
+namespace {
+
+TEST(DupsRadius, WidensForSmallArchivesOnly) {
+  DupOptions o;
+  EXPECT_EQ(search_radius(o, 1000), 16);
+  EXPECT_EQ(search_radius(o, 50000), 14);
+  EXPECT_EQ(search_radius(o, 1000000), o.phash_radius);
+  o.widen_small_archives = false;
+  EXPECT_EQ(search_radius(o, 1000), o.phash_radius);
+  o.phash_radius = 20;  // an explicit wider radius is never narrowed
+  o.widen_small_archives = true;
+  EXPECT_EQ(search_radius(o, 1000), 20);
+}
+
+}  // namespace
+}  // namespace kho

@@ -66,11 +66,11 @@ struct Fixture {
     }
     ASSERT_TRUE(catalog->write(b).ok());
   }
-  std::vector<DupCluster> list(int radius = DupOptions{}.phash_radius) {
+  std::vector<DupCluster> list(int threshold = -1) {
     auto snap = catalog->snapshot();
     EXPECT_TRUE(snap.ok());
     DupOptions o;
-    o.phash_radius = radius;
+    o.list_threshold = threshold;
     auto r = list_duplicates(**snap, o);
     EXPECT_TRUE(r.ok()) << r.status().to_string();
     return r.ok() ? *r : std::vector<DupCluster>{};
