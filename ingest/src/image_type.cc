@@ -1,6 +1,7 @@
 // Image type and stored pixel size from the bytes themselves. Every offset read from the file is
 // checked against the buffer before use: these bytes come from anywhere.
 #include <algorithm>
+#include <array>
 #include <cstring>
 
 #include "metadata_internal.h"
@@ -258,6 +259,58 @@ bool may_hold_xmp(std::span<const std::uint8_t> b, std::string_view type) {
   std::string_view all(reinterpret_cast<const char*>(b.data()), b.size());
   return all.find("xmpmeta") != std::string_view::npos || all.find("rdf:RDF") != std::string_view::npos ||
          all.find(std::string_view("x\0m\0p\0m\0e\0t\0a", 13)) != std::string_view::npos;
+}
+
+void check_png_structure(std::span<const std::uint8_t> b, std::vector<std::string>* warnings) {
+  // The chunk chain and the header only; pixel data (IDAT) is the decoder's business. A CRC over
+  // every chunk would cost ~1 ms per MB, so only IHDR's is checked.
+  static const auto crc_table = [] {
+    std::array<std::uint32_t, 256> t{};
+    for (std::uint32_t n = 0; n < 256; ++n) {
+      std::uint32_t c = n;
+      for (int k = 0; k < 8; ++k) c = (c & 1) ? 0xEDB88320u ^ (c >> 1) : c >> 1;
+      t[n] = c;
+    }
+    return t;
+  }();
+  auto crc = [&](std::size_t at, std::size_t len) {
+    std::uint32_t c = 0xFFFFFFFFu;
+    for (std::size_t i = at; i < at + len; ++i) c = crc_table[(c ^ b[i]) & 0xFF] ^ (c >> 8);
+    return c ^ 0xFFFFFFFFu;
+  };
+  if (b.size() < 33 || !starts_with(b, 12, "IHDR") || be32(b, 8) != 13) {
+    warnings->emplace_back("PNG: the first chunk is not a valid IHDR");
+    return;
+  }
+  if (crc(12, 17) != be32(b, 29)) warnings->emplace_back("PNG: IHDR checksum mismatch");
+  std::uint32_t width = be32(b, 16), height = be32(b, 20);
+  std::uint8_t depth = b[24], color = b[25];
+  bool depth_ok = (color == 0 && (depth == 1 || depth == 2 || depth == 4 || depth == 8 || depth == 16)) ||
+                  (color == 3 && (depth == 1 || depth == 2 || depth == 4 || depth == 8)) ||
+                  ((color == 2 || color == 4 || color == 6) && (depth == 8 || depth == 16));
+  if (width == 0 || height == 0 || width > 0x7FFFFFFFu || height > 0x7FFFFFFFu) {
+    warnings->emplace_back("PNG: invalid image size in IHDR");
+  }
+  if (!depth_ok) {
+    warnings->push_back("PNG: invalid colour type " + std::to_string(color) + " with bit depth " + std::to_string(depth));
+  }
+  bool idat = false, iend = false;
+  std::size_t at = 8;
+  while (at + 12 <= b.size()) {
+    std::size_t len = be32(b, at);
+    if (len > 0x7FFFFFFFu || len > b.size() - at - 12) {
+      warnings->emplace_back("PNG: a chunk runs past the end of the file (truncated or corrupt)");
+      return;
+    }
+    if (starts_with(b, at + 4, "IDAT")) idat = true;
+    if (starts_with(b, at + 4, "IEND")) {
+      iend = true;
+      break;
+    }
+    at += 12 + len;
+  }
+  if (!idat) warnings->emplace_back("PNG: no image data (IDAT)");
+  if (!iend) warnings->emplace_back("PNG: no IEND chunk (truncated)");
 }
 
 bool jpeg_has_exif_app1(std::span<const std::uint8_t> b) {

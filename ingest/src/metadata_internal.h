@@ -123,6 +123,9 @@ std::optional<PixelSize> container_pixel_size(std::span<const std::uint8_t> byte
 // True when the bytes may hold an XMP packet that Exiv2 will parse: for JPEG an APP1 segment with
 // the XMP namespace; otherwise the words "xmpmeta" or "rdf:RDF" (UTF-8 or UTF-16) anywhere.
 bool may_hold_xmp(std::span<const std::uint8_t> bytes, std::string_view type);
+// Warnings for a PNG whose header or chunk chain is broken (IHDR fields and checksum, a chunk past
+// the end, no IDAT, no IEND). Cheap: chunk headers only.
+void check_png_structure(std::span<const std::uint8_t> bytes, std::vector<std::string>* warnings);
 // True when a JPEG has an APP1 "Exif\0\0" segment.
 bool jpeg_has_exif_app1(std::span<const std::uint8_t> bytes);
 

@@ -102,6 +102,7 @@ kho::Result<kho::Metadata> read_metadata(std::span<const std::uint8_t> bytes, Ca
     }
   }
   if (!meta.width) meta.warnings.emplace_back("image size not found in the " + *type + " header");
+  if (*type == "png") detail::check_png_structure(bytes, &meta.warnings);
   tidy_warnings(&meta.warnings);
   return meta;
 }

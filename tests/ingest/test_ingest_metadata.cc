@@ -3,6 +3,7 @@
 // other containers, and bad input.
 #include <gtest/gtest.h>
 
+#include <algorithm>
 #include <cmath>
 
 #include "kho/ingest/metadata.h"
@@ -250,6 +251,25 @@ TEST(ReadMetadata, PhotoshopPngAndBrokenPng) {
   ASSERT_TRUE(broken.ok()) << broken.status().to_string();
   EXPECT_EQ(broken->format, "png");
   EXPECT_EQ(broken->width, 10);
+  EXPECT_EQ(broken->warnings, (std::vector<std::string>{"PNG: IHDR checksum mismatch"}));
+}
+
+TEST(ReadMetadata, BrokenPngHeaderOrChainIsAWarning) {
+  std::string png = kho::testing::read_file(kho::testing::test_data_dir() / "metadata" / "png_xmp.png");
+  auto warnings_of = [](const std::string& bytes) {
+    auto r = read_metadata({reinterpret_cast<const std::uint8_t*>(bytes.data()), bytes.size()});
+    EXPECT_TRUE(r.ok());
+    return r.ok() ? r->warnings : std::vector<std::string>{};
+  };
+  EXPECT_TRUE(warnings_of(png).empty());
+  std::string bad_depth = png;
+  bad_depth[24] = 3;  // IHDR bit depth 3 does not exist (the CRC then fails too)
+  auto w = warnings_of(bad_depth);
+  EXPECT_TRUE(std::any_of(w.begin(), w.end(), [](const std::string& x) {
+    return x.rfind("PNG: invalid colour type", 0) == 0 && x.find("bit depth 3") != std::string::npos;
+  })) << ::testing::PrintToString(w);
+  w = warnings_of(png.substr(0, png.size() / 2));
+  EXPECT_NE(std::find(w.begin(), w.end(), "PNG: a chunk runs past the end of the file (truncated or corrupt)"), w.end());
 }
 
 TEST(SniffImageType, KnownSignatures) {
