@@ -4,11 +4,10 @@
 // "group_caption", "credit"}], "id", "sources", "paragraphs"}]}, null for absent values. Parser warnings
 // go to stderr. Exit codes: 0 ok; 1 a file was not an article export (binary); 2 a file could not be read.
 #include <CLI/CLI.hpp>
-#include <nlohmann/json.hpp>
-
 #include <algorithm>
 #include <cstdio>
 #include <iostream>
+#include <nlohmann/json.hpp>
 #include <optional>
 #include <string>
 #include <vector>
@@ -38,9 +37,9 @@ nlohmann::json article_to_json(const kho::Article& a) {
   }
   nlohmann::json sources = nlohmann::json::array();
   for (const std::string& s : a.sources) sources.push_back(display_path(s));
-  return {{"title", a.title},       {"date", or_null(a.date)}, {"author", or_null(a.author)},
-          {"copies", a.copies},     {"photos", photos},        {"id", a.id},
-          {"sources", sources},     {"paragraphs", paragraphs}};
+  return {{"title", a.title},   {"date", or_null(a.date)}, {"author", or_null(a.author)},
+          {"copies", a.copies}, {"photos", photos},        {"id", a.id},
+          {"sources", sources}, {"paragraphs", paragraphs}};
 }
 
 void print_summary(const kho::Article& a) {
@@ -70,8 +69,9 @@ int run_parse(const std::vector<std::string>& files, bool json) {
     if (!parsed.ok()) {
       const Status st = parsed.status();
       print_error(st.message());
-      const bool unreadable = st.is_not_found() || st.is_io_error() ||
-                              (st.is_invalid_argument() && st.message().find("directory") != std::string::npos);
+      const bool unreadable =
+          st.is_not_found() || st.is_io_error() ||
+          (st.is_invalid_argument() && st.message().find("directory") != std::string::npos);
       rc = std::max(rc, unreadable ? kExitFatal : kExitPartial);
       continue;
     }
@@ -106,9 +106,7 @@ void add_parse_command(CLI::App& app, GlobalOptions&) {
   auto json = std::make_shared<bool>(false);
   cmd->add_option("FILE", *files, "Article export(s) to parse")->required();
   cmd->add_flag("--json", *json, "Print one JSON document (DESIGN.md §5)");
-  cmd->callback([files, json] {
-    set_command([files, json] { return run_parse(*files, *json); });
-  });
+  cmd->callback([files, json] { set_command([files, json] { return run_parse(*files, *json); }); });
 }
 
 }  // namespace kho::app

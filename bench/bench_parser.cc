@@ -68,9 +68,15 @@ void BM_Key(benchmark::State& state) {
   const std::string line = "Đoàn công tác tỉnh Sơn La thăm và làm việc tại thành phố Thanh Hóa, 18/11/2020";
   for (auto _ : state) {
     switch (state.range(0)) {
-      case 0: benchmark::DoNotOptimize(kho::search_key(line)); break;
-      case 1: benchmark::DoNotOptimize(kho::compare_key(line)); break;
-      default: benchmark::DoNotOptimize(kho::telex_repair(line)); break;
+      case 0:
+        benchmark::DoNotOptimize(kho::search_key(line));
+        break;
+      case 1:
+        benchmark::DoNotOptimize(kho::compare_key(line));
+        break;
+      default:
+        benchmark::DoNotOptimize(kho::telex_repair(line));
+        break;
     }
   }
   state.SetBytesProcessed(static_cast<std::int64_t>(state.iterations() * line.size()));

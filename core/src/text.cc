@@ -53,10 +53,9 @@ std::size_t valid_sequence_length(std::string_view s, std::size_t i) {
 // the input was validated), so callers never see a failure.
 std::string map_utf8(std::string_view valid, int options) {
   utf8proc_uint8_t* out = nullptr;
-  const utf8proc_ssize_t n =
-      utf8proc_map(reinterpret_cast<const utf8proc_uint8_t*>(valid.data()),
-                   static_cast<utf8proc_ssize_t>(valid.size()), &out,
-                   static_cast<utf8proc_option_t>(options));
+  const utf8proc_ssize_t n = utf8proc_map(reinterpret_cast<const utf8proc_uint8_t*>(valid.data()),
+                                          static_cast<utf8proc_ssize_t>(valid.size()), &out,
+                                          static_cast<utf8proc_option_t>(options));
   if (n < 0 || out == nullptr) {
     std::free(out);
     return std::string(valid);
@@ -98,9 +97,7 @@ bool nfc_stable(std::string_view s) {
   return true;
 }
 
-std::string valid_copy(std::string_view s) {
-  return is_valid_utf8(s) ? std::string(s) : sanitize_utf8(s);
-}
+std::string valid_copy(std::string_view s) { return is_valid_utf8(s) ? std::string(s) : sanitize_utf8(s); }
 
 void ascii_lower(std::string& s) {
   for (char& c : s) {
@@ -228,8 +225,8 @@ const std::vector<std::string>& fold_table() {
       if (slot < 0) continue;
       utf8proc_uint8_t buf[4];
       const auto n = utf8proc_encode_char(static_cast<utf8proc_int32_t>(cp), buf);
-      std::string one = map_utf8(std::string_view(reinterpret_cast<const char*>(buf), static_cast<std::size_t>(n)),
-                                 kFoldOptions);
+      std::string one = map_utf8(
+          std::string_view(reinterpret_cast<const char*>(buf), static_cast<std::size_t>(n)), kFoldOptions);
       replace_d_stroke(one);
       t[static_cast<std::size_t>(slot)] = std::move(one);
     }

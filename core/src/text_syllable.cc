@@ -16,9 +16,7 @@ using Cp = utf8proc_int32_t;
 
 constexpr Cp kDStroke = 0x0111;  // đ
 // The five tone marks, and the three vowel-quality marks (circumflex, breve, horn), as NFD marks.
-bool is_tone_mark(Cp c) {
-  return c == 0x0300 || c == 0x0301 || c == 0x0303 || c == 0x0309 || c == 0x0323;
-}
+bool is_tone_mark(Cp c) { return c == 0x0300 || c == 0x0301 || c == 0x0303 || c == 0x0309 || c == 0x0323; }
 bool is_quality_mark(Cp c) { return c == 0x0302 || c == 0x0306 || c == 0x031B; }
 
 struct Letter {
@@ -27,9 +25,7 @@ struct Letter {
   Cp quality = 0;         // 0 or one of the quality marks
 };
 
-bool is_vowel(Cp c) {
-  return c == 'a' || c == 'e' || c == 'i' || c == 'o' || c == 'u' || c == 'y';
-}
+bool is_vowel(Cp c) { return c == 'a' || c == 'e' || c == 'i' || c == 'o' || c == 'u' || c == 'y'; }
 bool is_latin_letter(Cp c) { return (c >= 'a' && c <= 'z') || c == kDStroke; }
 
 std::vector<Cp> decode(const std::string& s) {
@@ -106,8 +102,8 @@ bool well_formed(const std::vector<Letter>& w) {
     if (w[i].base > 0x7F) return false;
     fin.push_back(static_cast<char>(w[i].base));
   }
-  return fin.empty() || fin == "c" || fin == "ch" || fin == "m" || fin == "n" || fin == "ng" ||
-         fin == "nh" || fin == "p" || fin == "t";
+  return fin.empty() || fin == "c" || fin == "ch" || fin == "m" || fin == "n" || fin == "ng" || fin == "nh" ||
+         fin == "p" || fin == "t";
 }
 
 // Which letter carries the tone, by the modern rule: a vowel with a quality mark (the last one, so
@@ -193,12 +189,18 @@ bool classify(std::vector<Letter>& word, Cp& tone, std::optional<std::size_t>& t
 
 Cp telex_tone(Cp c) {
   switch (c) {
-    case 's': return 0x0301;
-    case 'f': return 0x0300;
-    case 'r': return 0x0309;
-    case 'x': return 0x0303;
-    case 'j': return 0x0323;
-    default: return 0;
+    case 's':
+      return 0x0301;
+    case 'f':
+      return 0x0300;
+    case 'r':
+      return 0x0309;
+    case 'x':
+      return 0x0303;
+    case 'j':
+      return 0x0323;
+    default:
+      return 0;
   }
 }
 

@@ -4,10 +4,12 @@
 // That is how the seed repeats itself (title, "Ngày …", body, author, title, "Đăng lúc: …", …) and how
 // several different articles sit in one file. Without any date line the whole file is one article whose
 // title is its first line. Lines before the first title (a page clock, a menu) are skipped with a warning.
+#include "kho/ingest/article_parser.h"
+
 #include <algorithm>
 #include <cerrno>
-#include <filesystem>
 #include <cstring>
+#include <filesystem>
 #include <fstream>
 #include <sstream>
 #include <string>
@@ -16,7 +18,6 @@
 #include <vector>
 
 #include "article_parser_internal.h"
-#include "kho/ingest/article_parser.h"
 #include "kho/ingest/digest.h"
 #include "kho/text.h"
 
@@ -127,7 +128,8 @@ kho::Result<ParseResult> parse_articles(std::string_view bytes, std::string_view
   const std::string source(source_name);
   ParseResult result;
   std::string text;
-  if (bytes.size() >= 2 && ((bytes[0] == '\xFF' && bytes[1] == '\xFE') || (bytes[0] == '\xFE' && bytes[1] == '\xFF'))) {
+  if (bytes.size() >= 2 &&
+      ((bytes[0] == '\xFF' && bytes[1] == '\xFE') || (bytes[0] == '\xFE' && bytes[1] == '\xFF'))) {
     text = utf16_to_utf8(bytes, bytes[0] == '\xFE');
   } else if (looks_binary(bytes)) {
     return Status::InvalidArgument(source + ": binary data, not an article export");
@@ -156,12 +158,13 @@ kho::Result<ParseResult> parse_articles(std::string_view bytes, std::string_view
   std::optional<std::string> date_before;
   if (starts.empty()) {
     std::size_t first = 0;
-    while (first < lines.size() && (lines[first].size() > detail::kMaxTitleBytes || is_photo_line(lines[first]) ||
-                                    parse_date_line(lines[first]))) {
+    while (first < lines.size() && (lines[first].size() > detail::kMaxTitleBytes ||
+                                    is_photo_line(lines[first]) || parse_date_line(lines[first]))) {
       ++first;
     }
     if (first == lines.size()) {
-      result.warnings.push_back(source + ": no line can be a title (only photo names, dates or over-long lines), no article found");
+      result.warnings.push_back(
+          source + ": no line can be a title (only photo names, dates or over-long lines), no article found");
       return result;
     }
     starts.push_back(first);

@@ -3,8 +3,9 @@
 // Caption side. Most portals put a photo's caption on the line after it; some put it on the line before.
 // Per article we count the photos that have a caption-sized text line after them, and those that have one
 // before them while a clear body paragraph follows them. The caption is taken from the side with more
-// photos; a tie goes to "after", the common layout. A caption-sized line is at most 300 characters with fewer than two sentence breaks inside:
-// anything longer is clearly a body paragraph and is never taken as a caption.
+// photos; a tie goes to "after", the common layout. A caption-sized line is at most 300 characters with fewer
+// than two sentence breaks inside: anything longer is clearly a body paragraph and is never taken as a
+// caption.
 #include <optional>
 #include <string>
 #include <string_view>
@@ -21,8 +22,8 @@ enum class Kind { kText, kPhoto, kCredit, kGroupLead };
 struct BodyLine {
   std::string_view text;
   Kind kind = Kind::kText;
-  bool consumed = false;   // taken as a caption or credit
-  int ref = -1;            // for photos: index into Article::refs
+  bool consumed = false;  // taken as a caption or credit
+  int ref = -1;           // for photos: index into Article::refs
 };
 
 bool free_caption(const std::vector<BodyLine>& body, std::size_t i) {
@@ -82,7 +83,8 @@ kho::Article build_article(const std::vector<std::string_view>& lines, std::stri
     body.push_back(b);
   }
   for (std::size_t i = 0; i + 1 < body.size(); ++i) {
-    if (body[i].kind == Kind::kText && body[i + 1].kind == Kind::kPhoto && looks_like_group_lead(body[i].text)) {
+    if (body[i].kind == Kind::kText && body[i + 1].kind == Kind::kPhoto &&
+        looks_like_group_lead(body[i].text)) {
       body[i].kind = Kind::kGroupLead;
     }
   }
@@ -96,8 +98,8 @@ kho::Article build_article(const std::vector<std::string_view>& lines, std::stri
     after += free_caption(body, next);
     // Evidence for "before" needs both sides: a short line before the photo and a paragraph that is
     // clearly not a caption after it. A short line before the article's last photo proves nothing.
-    before += i > 0 && free_caption(body, i - 1) && next < body.size() &&
-              body[next].kind == Kind::kText && !caption_sized(body[next].text);
+    before += i > 0 && free_caption(body, i - 1) && next < body.size() && body[next].kind == Kind::kText &&
+              !caption_sized(body[next].text);
   }
   const bool caption_before = before > after;
 

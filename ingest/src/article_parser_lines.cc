@@ -18,7 +18,7 @@ std::size_t space_at(std::string_view s, std::size_t i) {
   const auto b = [&](std::size_t k) { return static_cast<unsigned char>(s[i + k]); };
   const std::size_t left = s.size() - i;
   if (s[i] == ' ' || s[i] == '\t' || s[i] == '\v' || s[i] == '\f') return 1;
-  if (left >= 2 && b(0) == 0xC2 && b(1) == 0xA0) return 2;  // U+00A0
+  if (left >= 2 && b(0) == 0xC2 && b(1) == 0xA0) return 2;                  // U+00A0
   if (left >= 3 && b(0) == 0xEF && b(1) == 0xBB && b(2) == 0xBF) return 3;  // U+FEFF
   if (left >= 3 && b(0) == 0xE2 && b(1) == 0x80 && (b(2) <= 0x8B || b(2) == 0xAF)) return 3;
   if (left >= 3 && b(0) == 0xE2 && b(1) == 0x81 && b(2) == 0x9F) return 3;  // U+205F
@@ -122,7 +122,8 @@ std::optional<std::string> credit_line(std::string_view line) {
     return std::nullopt;
   }
   std::string_view rest = trim(line.substr(skip));
-  if (!rest.empty() && rest.back() == ')' && line.front() == '(') rest = trim(rest.substr(0, rest.size() - 1));
+  if (!rest.empty() && rest.back() == ')' && line.front() == '(')
+    rest = trim(rest.substr(0, rest.size() - 1));
   if (rest.empty()) return std::nullopt;
   return std::string(rest);
 }
@@ -158,7 +159,8 @@ bool looks_like_author(std::string_view line) {
   if (line.back() == '.' || line.back() == ':') return false;
   // "Thu Hiền (Trung tâm Văn hóa …)": a name, then the organisation in brackets.
   const std::size_t open = line.find('(');
-  if (open != std::string_view::npos && open > 0 && line.back() == ')') return is_name_run(line.substr(0, open));
+  if (open != std::string_view::npos && open > 0 && line.back() == ')')
+    return is_name_run(line.substr(0, open));
   return is_name_run(line);
 }
 
@@ -182,7 +184,7 @@ bool is_photo_line(std::string_view line) {
   for (char& c : ext) {
     if (c >= 'A' && c <= 'Z') c = static_cast<char>(c - 'A' + 'a');
   }
-  static constexpr std::array<std::string_view, 8> kExt = {"jpg", "jpeg", "png", "gif",
+  static constexpr std::array<std::string_view, 8> kExt = {"jpg",  "jpeg", "png", "gif",
                                                            "webp", "heic", "tif", "tiff"};
   bool image = false;
   for (std::string_view e : kExt) image = image || ext == e;

@@ -2,9 +2,9 @@
 //
 // The line is folded with search_key() ("Đăng lúc" → "dang luc") and cut into numbers, words and
 // punctuation. A date (d/m/y with /, - or . and optional spaces, y-m-d, or "d tháng m năm y"), an
-// optional time (h:mm[:ss] or 9h15 [am|pm]) and an optional zone (GMT+7, UTC) are taken out; what is left may only be the
-// label and weekday words of the known forms. Any other word means the line is a sentence that mentions
-// a date, so it is not the article's date.
+// optional time (h:mm[:ss] or 9h15 [am|pm]) and an optional zone (GMT+7, UTC) are taken out; what is left may
+// only be the label and weekday words of the known forms. Any other word means the line is a sentence that
+// mentions a date, so it is not the article's date.
 #include <algorithm>
 #include <array>
 #include <cstdio>
@@ -55,8 +55,8 @@ std::vector<Token> tokenize(std::string_view s) {
 }
 
 bool is_num(const std::vector<Token>& t, std::size_t i, std::size_t min_digits, std::size_t max_digits) {
-  return i < t.size() && !t[i].used && t[i].kind == Token::Kind::kNumber &&
-         t[i].text.size() >= min_digits && t[i].text.size() <= max_digits;
+  return i < t.size() && !t[i].used && t[i].kind == Token::Kind::kNumber && t[i].text.size() >= min_digits &&
+         t[i].text.size() <= max_digits;
 }
 bool is_punct(const std::vector<Token>& t, std::size_t i, char c) {
   return i < t.size() && !t[i].used && t[i].kind == Token::Kind::kPunct && t[i].text[0] == c;
@@ -85,8 +85,8 @@ bool take_date(std::vector<Token>& t, Found& f) {
   for (std::size_t i = 0; i < t.size(); ++i) {
     // d/m/y, d-m-y, d.m.y (same separator twice)
     if (is_num(t, i, 1, 2) && i + 4 < t.size() && t[i + 1].kind == Token::Kind::kPunct &&
-        (t[i + 1].text == "/" || t[i + 1].text == "-" || t[i + 1].text == ".") &&
-        is_num(t, i + 2, 1, 2) && is_punct(t, i + 3, t[i + 1].text[0]) && is_num(t, i + 4, 4, 4)) {
+        (t[i + 1].text == "/" || t[i + 1].text == "-" || t[i + 1].text == ".") && is_num(t, i + 2, 1, 2) &&
+        is_punct(t, i + 3, t[i + 1].text[0]) && is_num(t, i + 4, 4, 4)) {
       f.d = t[i].value;
       f.m = t[i + 2].value;
       f.y = t[i + 4].value;
@@ -94,8 +94,8 @@ bool take_date(std::vector<Token>& t, Found& f) {
       return true;
     }
     // "ngày 18 tháng 11 năm 2020"
-    if (is_num(t, i, 1, 2) && is_word(t, i + 1, "thang") && is_num(t, i + 2, 1, 2) && is_word(t, i + 3, "nam") &&
-        is_num(t, i + 4, 4, 4)) {
+    if (is_num(t, i, 1, 2) && is_word(t, i + 1, "thang") && is_num(t, i + 2, 1, 2) &&
+        is_word(t, i + 3, "nam") && is_num(t, i + 4, 4, 4)) {
       f.d = t[i].value;
       f.m = t[i + 2].value;
       f.y = t[i + 4].value;
@@ -103,8 +103,8 @@ bool take_date(std::vector<Token>& t, Found& f) {
       return true;
     }
     // y-m-d
-    if (is_num(t, i, 4, 4) && is_punct(t, i + 1, '-') && is_num(t, i + 2, 1, 2) &&
-        is_punct(t, i + 3, '-') && is_num(t, i + 4, 1, 2)) {
+    if (is_num(t, i, 4, 4) && is_punct(t, i + 1, '-') && is_num(t, i + 2, 1, 2) && is_punct(t, i + 3, '-') &&
+        is_num(t, i + 4, 1, 2)) {
       f.y = t[i].value;
       f.m = t[i + 2].value;
       f.d = t[i + 4].value;
@@ -118,7 +118,8 @@ bool take_date(std::vector<Token>& t, Found& f) {
 bool take_time(std::vector<Token>& t, Found& f) {
   for (std::size_t i = 0; i < t.size(); ++i) {
     // "09:15" and the Vietnamese "09h15"
-    if (!(is_num(t, i, 1, 2) && (is_punct(t, i + 1, ':') || is_word(t, i + 1, "h")) && is_num(t, i + 2, 2, 2))) {
+    if (!(is_num(t, i, 1, 2) && (is_punct(t, i + 1, ':') || is_word(t, i + 1, "h")) &&
+          is_num(t, i + 2, 2, 2))) {
       continue;
     }
     f.hh = t[i].value;
@@ -165,8 +166,8 @@ bool take_zone(std::vector<Token>& t, Found& f) {
 // Label and weekday words of the known forms ("ngày đăng", "đăng lúc", "thứ tư", "chủ nhật", …).
 bool allowed_word(std::string_view w) {
   static constexpr std::array<std::string_view, 24> kWords = {
-      "ngay", "dang", "luc", "cap", "nhat", "hom", "nay", "gio", "thu", "chu", "hai", "ba",
-      "tu",   "nam",  "sau", "bay", "xuat", "ban", "posted", "updated", "published", "date", "on", "at"};
+      "ngay", "dang", "luc", "cap", "nhat", "hom", "nay",    "gio",     "thu",       "chu",  "hai", "ba",
+      "tu",   "nam",  "sau", "bay", "xuat", "ban", "posted", "updated", "published", "date", "on",  "at"};
   for (std::string_view k : kWords) {
     if (w == k) return true;
   }

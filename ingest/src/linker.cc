@@ -118,8 +118,8 @@ void claim_pairs(State& st, std::vector<Pair> pairs, LinkMethod m, float confide
   for (const Pair& p : pairs) {
     if (st.ref_done[p.r] || st.file_claimed[p.f]) continue;
     const bool tied = std::any_of(pairs.begin(), pairs.end(), [&](const Pair& q) {
-      return q.d == p.d && (q.r != p.r || q.f != p.f) && (q.r == p.r || q.f == p.f) &&
-             !st.ref_done[q.r] && !st.file_claimed[q.f];
+      return q.d == p.d && (q.r != p.r || q.f != p.f) && (q.r == p.r || q.f == p.f) && !st.ref_done[q.r] &&
+             !st.file_claimed[q.f];
     });
     if (tied) continue;
     st.claim(p.r, p.f, m, confidence_of_d ? confidence_of_d(p.d) : confidence);
@@ -220,7 +220,8 @@ std::vector<kho::Link> link_article(const kho::Article& article, const std::vect
   return link_article_files(article, file_names).links;
 }
 
-FolderLinks link_folder(const std::vector<kho::Article>& articles, const std::vector<std::string>& file_names) {
+FolderLinks link_folder(const std::vector<kho::Article>& articles,
+                        const std::vector<std::string>& file_names) {
   FolderLinks out;
   std::vector<std::string> claimed;
   for (const kho::Article& a : articles) {

@@ -1,6 +1,4 @@
 // kho/text.h: UTF-8 handling, the derived keys (against golden tables) and typing-slip repair.
-#include "kho/text.h"
-
 #include <gtest/gtest.h>
 
 #include <fstream>
@@ -9,6 +7,7 @@
 #include <utility>
 #include <vector>
 
+#include "kho/text.h"
 #include "test_support.h"
 
 namespace kho {
@@ -64,7 +63,10 @@ TEST(TextUtf8, ValidAndInvalid) {
 }
 
 TEST(TextUtf8, SanitizeReplacesEachBadByte) {
-  EXPECT_EQ(sanitize_utf8("a\xFF" "b"), "a\xEF\xBF\xBD" "b");
+  EXPECT_EQ(sanitize_utf8("a\xFF"
+                          "b"),
+            "a\xEF\xBF\xBD"
+            "b");
   EXPECT_EQ(sanitize_utf8("\xE1\xBA"), "\xEF\xBF\xBD\xEF\xBF\xBD");
   EXPECT_EQ(sanitize_utf8("Hóa"), "Hóa");
   EXPECT_TRUE(is_valid_utf8(sanitize_utf8("\xC3\x28\xA0\xA1\xE2\x28\xA1")));

@@ -1,11 +1,10 @@
 // The article parser: the seed (acceptance), each date form, each layout rule, encodings, copies.
-#include "kho/ingest/article_parser.h"
-
 #include <gtest/gtest.h>
 
 #include <string>
 #include <vector>
 
+#include "kho/ingest/article_parser.h"
 #include "kho/text.h"
 #include "test_support.h"
 
@@ -15,7 +14,9 @@ namespace {
 const char* const kGroup =
     "Một số hình ảnh đoàn công tác thăm phòng truyền thống Thành uỷ và bộ phận một cửa UBND thành phố.";
 
-std::string seed_bytes() { return kho::testing::read_file(kho::testing::test_data_dir() / "articles" / "seed_thanh_hoa.txt"); }
+std::string seed_bytes() {
+  return kho::testing::read_file(kho::testing::test_data_dir() / "articles" / "seed_thanh_hoa.txt");
+}
 
 ParseResult parse_ok(const std::string& text) {
   auto r = parse_articles(text, "test.txt");
@@ -30,10 +31,14 @@ void expect_seed_article(const kho::Article& a) {
   ASSERT_TRUE(a.author);
   EXPECT_NE(a.author->find("Thu Hiền"), std::string::npos);
   EXPECT_EQ(a.copies, 2u);
-  const std::vector<std::string> refs = {
-      "ảnh anh xuân tiếp và làm việc với sơn la.jpg", "toanf cảnh sơn la làm việc tại điện biên.jpg",
-      "tặng sơn la tranh.jpg",  "thăm bộ phân một cửa.jpg", "tham bộ phận một cửa.jpg",
-      "phòng truyền thống 2.jpg", "thăm phòng truyền thống.jpg", "tham phòng truyền thống 1.jpg"};
+  const std::vector<std::string> refs = {"ảnh anh xuân tiếp và làm việc với sơn la.jpg",
+                                         "toanf cảnh sơn la làm việc tại điện biên.jpg",
+                                         "tặng sơn la tranh.jpg",
+                                         "thăm bộ phân một cửa.jpg",
+                                         "tham bộ phận một cửa.jpg",
+                                         "phòng truyền thống 2.jpg",
+                                         "thăm phòng truyền thống.jpg",
+                                         "tham phòng truyền thống 1.jpg"};
   ASSERT_EQ(a.refs.size(), refs.size());
   for (std::size_t i = 0; i < refs.size(); ++i) EXPECT_EQ(a.refs[i].ref, refs[i]) << i;
   ASSERT_TRUE(a.refs[0].caption);
@@ -97,7 +102,8 @@ TEST(ArticleParser, SeedSurvivesCrlfBomAndNfd) {
 TEST(ArticleParser, ArticleIdIgnoresCaseMarksAndTime) {
   EXPECT_EQ(article_id("Thanh Hóa", std::string("2020-11-18T00:00:00")),
             article_id("THANH HOA", std::string("2020-11-18T00:00:00+07:00")));
-  EXPECT_NE(article_id("Thanh Hóa", std::string("2020-11-18")), article_id("Thanh Hóa", std::string("2020-11-19")));
+  EXPECT_NE(article_id("Thanh Hóa", std::string("2020-11-18")),
+            article_id("Thanh Hóa", std::string("2020-11-19")));
   EXPECT_EQ(article_id("x", std::nullopt).size(), 16u);
 }
 
@@ -149,7 +155,8 @@ TEST(DateParse, SentencesAndImpossibleDatesAreNotDates) {
 }
 
 TEST(PhotoLine, ExtensionsAnyCaseAndNotSentences) {
-  for (const char* yes : {"a.jpg", "ẢNH 1.JPG", "x.jpeg", "x.Png", "x.gif", "x.webp", "x.HEIC", "x.tif", "x.tiff"}) {
+  for (const char* yes :
+       {"a.jpg", "ẢNH 1.JPG", "x.jpeg", "x.Png", "x.gif", "x.webp", "x.HEIC", "x.tif", "x.tiff"}) {
     EXPECT_TRUE(is_photo_line(yes)) << yes;
   }
   for (const char* no : {"a.txt", ".jpg", "jpg", "x.jpg.", "Xem ảnh tại đây", "báo cáo.pdf", "abc.jpgx"}) {
@@ -158,7 +165,8 @@ TEST(PhotoLine, ExtensionsAnyCaseAndNotSentences) {
 }
 
 TEST(ArticleParser, PhotoLinesIndentedWithNoBreakSpaces) {
-  const ParseResult r = parse_ok("Tiêu đề\n18-11-2020\n\xC2\xA0\xC2\xA0 \tảnh một.JPG  \xC2\xA0\nChú thích một\n");
+  const ParseResult r =
+      parse_ok("Tiêu đề\n18-11-2020\n\xC2\xA0\xC2\xA0 \tảnh một.JPG  \xC2\xA0\nChú thích một\n");
   ASSERT_EQ(r.articles.size(), 1u);
   ASSERT_EQ(r.articles[0].refs.size(), 1u);
   EXPECT_EQ(r.articles[0].refs[0].ref, "ảnh một.JPG");
@@ -191,7 +199,8 @@ TEST(ArticleParser, LongParagraphAfterPhotoIsNotACaption) {
 }
 
 TEST(ArticleParser, PhotoFollowedByPhotoHasNoCaption) {
-  const ParseResult r = parse_ok("Tiêu đề\n18-11-2020\na.jpg\nb.jpg\nChú thích của b\nNguồn: Báo Thanh Hóa\n");
+  const ParseResult r =
+      parse_ok("Tiêu đề\n18-11-2020\na.jpg\nb.jpg\nChú thích của b\nNguồn: Báo Thanh Hóa\n");
   ASSERT_EQ(r.articles[0].refs.size(), 2u);
   EXPECT_FALSE(r.articles[0].refs[0].caption);
   EXPECT_EQ(r.articles[0].refs[1].caption.value_or(""), "Chú thích của b");
@@ -201,7 +210,8 @@ TEST(ArticleParser, PhotoFollowedByPhotoHasNoCaption) {
 TEST(ArticleParser, GroupCaptionEndingInColon) {
   const ParseResult r = parse_ok(
       "Tiêu đề\n18-11-2020\nMở đầu bài viết.\nCác đại biểu dự hội nghị:\na.jpg\nb.jpg\n"
-      "Đoạn kết thúc bài viết, dài hơn một chút. Có hai câu. Và ba câu nữa là đoạn văn.\nc.jpg\nChú thích c\nTheo TTXVN\n");
+      "Đoạn kết thúc bài viết, dài hơn một chút. Có hai câu. Và ba câu nữa là đoạn văn.\nc.jpg\nChú thích "
+      "c\nTheo TTXVN\n");
   const kho::Article& a = r.articles[0];
   ASSERT_EQ(a.refs.size(), 3u);
   EXPECT_EQ(a.refs[0].group_caption.value_or(""), "Các đại biểu dự hội nghị:");
@@ -226,8 +236,8 @@ TEST(ArticleParser, LongParagraphOpeningWithHinhAnhIsNotAGroupCaption) {
 }
 
 TEST(ArticleParser, GroupCaptionCoversOnlyPhotosWithoutTheirOwn) {
-  const ParseResult r = parse_ok(
-      "Tiêu đề\n18-11-2020\nMột số hình ảnh tại lễ hội\na.jpg\nb.jpg\nRiêng ảnh b\nc.jpg\nPV\n");
+  const ParseResult r =
+      parse_ok("Tiêu đề\n18-11-2020\nMột số hình ảnh tại lễ hội\na.jpg\nb.jpg\nRiêng ảnh b\nc.jpg\nPV\n");
   const kho::Article& a = r.articles[0];
   ASSERT_EQ(a.refs.size(), 3u);
   EXPECT_EQ(a.refs[0].group_caption.value_or(""), "Một số hình ảnh tại lễ hội");
@@ -245,14 +255,16 @@ TEST(ArticleParser, AuthorLineIsNeverACaption) {
 
 TEST(ArticleParser, DateInsideBodyOrPageClockIsNotTheDate) {
   const ParseResult r = parse_ok(
-      "09:15 | 19/11/2020\nTiêu đề bài\nNgày 18/11/2020 07:30\nSáng 17/11/2020, có sự kiện.\n20/11/2020\na.jpg\nPV\n");
+      "09:15 | 19/11/2020\nTiêu đề bài\nNgày 18/11/2020 07:30\nSáng 17/11/2020, có sự "
+      "kiện.\n20/11/2020\na.jpg\nPV\n");
   ASSERT_EQ(r.articles.size(), 1u);
   EXPECT_EQ(r.articles[0].title, "Tiêu đề bài");
   EXPECT_EQ(r.articles[0].date.value_or(""), "2020-11-18T07:30:00");
 }
 
 TEST(ArticleParser, DateLineAboveTheTitle) {
-  const ParseResult r = parse_ok("Thứ Tư, 18/11/2020 - 09:15\nTiêu đề bài\nĐoạn mở đầu.\nanh.png\nChú thích\nPV\n");
+  const ParseResult r =
+      parse_ok("Thứ Tư, 18/11/2020 - 09:15\nTiêu đề bài\nĐoạn mở đầu.\nanh.png\nChú thích\nPV\n");
   ASSERT_EQ(r.articles.size(), 1u);
   EXPECT_EQ(r.articles[0].title, "Tiêu đề bài");
   EXPECT_EQ(r.articles[0].date.value_or(""), "2020-11-18T09:15:00");

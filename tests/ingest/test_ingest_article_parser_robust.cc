@@ -24,7 +24,8 @@ bool mentions(const std::vector<std::string>& warnings, const std::string& word)
 }
 
 TEST(ArticleParserRobust, EmptyAndBlankFiles) {
-  for (const std::string& text : {std::string(), std::string("\xEF\xBB\xBF"), std::string("\n\r\n \xC2\xA0\n")}) {
+  for (const std::string& text :
+       {std::string(), std::string("\xEF\xBB\xBF"), std::string("\n\r\n \xC2\xA0\n")}) {
     auto r = parse_articles(text, "empty.txt");
     ASSERT_TRUE(r.ok());
     EXPECT_TRUE(r->articles.empty());
@@ -127,11 +128,21 @@ TEST(ArticleParserRobust, FuzzMutationsOfTheSeed) {
     for (int e = 0; e < edits && !s.empty(); ++e) {
       const std::size_t at = rng() % s.size();
       switch (rng() % 5) {
-        case 0: s[at] = static_cast<char>(rng() & 0xFF); break;
-        case 1: s.erase(at, 1 + rng() % 64); break;
-        case 2: s.insert(at, s.substr(rng() % s.size(), rng() % 200)); break;
-        case 3: s.insert(at, 1, "\n\r\xC2\xA0:.()"[rng() % 8]); break;
-        default: s.insert(at, ".jpg\n"); break;
+        case 0:
+          s[at] = static_cast<char>(rng() & 0xFF);
+          break;
+        case 1:
+          s.erase(at, 1 + rng() % 64);
+          break;
+        case 2:
+          s.insert(at, s.substr(rng() % s.size(), rng() % 200));
+          break;
+        case 3:
+          s.insert(at, 1, "\n\r\xC2\xA0:.()"[rng() % 8]);
+          break;
+        default:
+          s.insert(at, ".jpg\n");
+          break;
       }
     }
     auto r = parse_articles(s, "fuzz.txt");

@@ -1,6 +1,4 @@
 // The linker: each stage, one-to-one claims, references that must stay unresolved, orphans.
-#include "kho/ingest/linker.h"
-
 #include <gtest/gtest.h>
 
 #include <algorithm>
@@ -9,6 +7,7 @@
 #include <vector>
 
 #include "kho/ingest/article_parser.h"
+#include "kho/ingest/linker.h"
 #include "kho/text.h"
 #include "test_support.h"
 
@@ -47,8 +46,8 @@ TEST(Linker, EachStage) {
   expect_single({"ảnh 1.jpg", "Ảnh 1.jpeg", LinkMethod::kCaseFolded});
   expect_single({"thành uỷ hoà bình.jpg", "thành ủy hòa bình.jpg", LinkMethod::kCompareKey});
   expect_single({"tặng sơn la tranh.jpg", "tang son la tranh.jpg", LinkMethod::kSearchKey});
-  expect_single({"toanf cảnh sơn la làm việc tại điện biên.jpg", "toàn cảnh sơn la làm việc tại điện biên.jpg",
-                 LinkMethod::kTelex});
+  expect_single({"toanf cảnh sơn la làm việc tại điện biên.jpg",
+                 "toàn cảnh sơn la làm việc tại điện biên.jpg", LinkMethod::kTelex});
   expect_single({"phòng truyền thống thành uỷ.jpg", "phong truyen thon thanh uy.jpg", LinkMethod::kFuzzy});
 }
 
@@ -81,7 +80,8 @@ TEST(Linker, OneToOneTrapNeverSwapsOrMerges) {
 
 TEST(Linker, StrongerMatchClaimsFirstEvenWhenListedLater) {
   // Ref 0 only matches by diacritics; ref 1 matches exactly. Ref 1 must get its file, ref 0 the other.
-  const auto links = link_article(article_with({"tham ho.jpg", "thăm hồ.jpg"}), {"thăm hồ.jpg", "thâm hổ.jpg"});
+  const auto links =
+      link_article(article_with({"tham ho.jpg", "thăm hồ.jpg"}), {"thăm hồ.jpg", "thâm hổ.jpg"});
   EXPECT_EQ(links[1].path, "thăm hồ.jpg");
   EXPECT_EQ(links[1].method, LinkMethod::kExact);
   EXPECT_EQ(links[0].path, "thâm hổ.jpg");
@@ -96,9 +96,9 @@ TEST(Linker, TieAtOneStageStaysUnresolved) {
 }
 
 TEST(Linker, MissingPhotoStaysUnresolvedRatherThanTakeAWrongFile) {
-  const auto r = link_article_files(article_with({"tham phòng truyền thống 1.jpg", "hội nghị tổng kết.jpg"}),
-                                    {"tham phòng truyền thống 2.jpg", "phòng truyền thống 3.jpg",
-                                     "hội chợ tổng kết.jpg", "DSC_0001.JPG"});
+  const auto r = link_article_files(
+      article_with({"tham phòng truyền thống 1.jpg", "hội nghị tổng kết.jpg"}),
+      {"tham phòng truyền thống 2.jpg", "phòng truyền thống 3.jpg", "hội chợ tổng kết.jpg", "DSC_0001.JPG"});
   EXPECT_EQ(r.links[0].method, LinkMethod::kUnresolved);  // another number is another photo
   EXPECT_EQ(r.links[1].method, LinkMethod::kUnresolved);  // "nghị" vs "chợ": too far for its length
   EXPECT_EQ(r.unclaimed.size(), 4u);
@@ -134,15 +134,16 @@ TEST(Linker, ContestedKeyGoesToTheCloserName) {
 
 TEST(Linker, SameReferenceTwiceIsATieNotAGuess) {
   const auto links = link_article(article_with({"a.jpg", "a.jpg"}), {"a.jpg"});
-  const int resolved = (links[0].method != LinkMethod::kUnresolved) + (links[1].method != LinkMethod::kUnresolved);
+  const int resolved =
+      (links[0].method != LinkMethod::kUnresolved) + (links[1].method != LinkMethod::kUnresolved);
   EXPECT_EQ(resolved, 0);  // a tie: neither copy of the reference can claim the one file over the other
 }
 
 // Random names (Vietnamese syllables, case, NFD, hostile bytes): one link per reference, no file given
 // twice, and every image name is either claimed or listed as unclaimed.
 TEST(Linker, InvariantsOnRandomNames) {
-  const std::vector<std::string> parts = {"thăm", "tham", "thâm", "phòng", "phong", "Hòa", "hoà", "toanf",
-                                          "toàn", "1", "2", "\xFF", " ", "ĐIỆN", "điện", "x"};
+  const std::vector<std::string> parts = {"thăm", "tham", "thâm", "phòng", "phong", "Hòa",  "hoà",  "toanf",
+                                          "toàn", "1",    "2",    "\xFF",  " ",     "ĐIỆN", "điện", "x"};
   const std::vector<std::string> exts = {".jpg", ".JPG", ".jpeg", ".png", ".txt"};
   std::mt19937 rng(42);
   auto random_name = [&] {
@@ -168,7 +169,8 @@ TEST(Linker, InvariantsOnRandomNames) {
     for (const auto& f : files) images += f.size() < 4 || f.substr(f.size() - 4) != ".txt";
     EXPECT_EQ(claimed.size() + r.unclaimed.size(), images);
     for (const auto& c : claimed) {  // one-to-one: never more claims on a name than files with it
-      EXPECT_LE(std::count(claimed.begin(), claimed.end(), c), std::count(files.begin(), files.end(), c)) << c;
+      EXPECT_LE(std::count(claimed.begin(), claimed.end(), c), std::count(files.begin(), files.end(), c))
+          << c;
     }
   }
 }
@@ -176,7 +178,8 @@ TEST(Linker, InvariantsOnRandomNames) {
 // The seed against a folder named the way the samples/ event is: NFD, no diacritics, the Telex slip,
 // both trap names, one photo missing on purpose, one orphan.
 TEST(Linker, SeedAgainstItsEventFolder) {
-  auto parsed = parse_article_file((kho::testing::test_data_dir() / "articles" / "seed_thanh_hoa.txt").string());
+  auto parsed =
+      parse_article_file((kho::testing::test_data_dir() / "articles" / "seed_thanh_hoa.txt").string());
   ASSERT_TRUE(parsed.ok());
   ASSERT_EQ(parsed->articles.size(), 1u);
   const std::vector<std::string> files = {
@@ -194,13 +197,14 @@ TEST(Linker, SeedAgainstItsEventFolder) {
   ASSERT_EQ(fl.links.size(), 1u);
   const auto& links = fl.links[0];
   ASSERT_EQ(links.size(), 8u);
-  const LinkMethod want[] = {LinkMethod::kNfc,        LinkMethod::kTelex, LinkMethod::kSearchKey,
-                             LinkMethod::kExact,      LinkMethod::kExact, LinkMethod::kCaseFolded,
-                             LinkMethod::kExact,      LinkMethod::kUnresolved};
+  const LinkMethod want[] = {LinkMethod::kNfc,   LinkMethod::kTelex,     LinkMethod::kSearchKey,
+                             LinkMethod::kExact, LinkMethod::kExact,     LinkMethod::kCaseFolded,
+                             LinkMethod::kExact, LinkMethod::kUnresolved};
   const int file_of[] = {0, 1, 2, 3, 4, 5, 6, -1};
   for (std::size_t i = 0; i < 8; ++i) {
     EXPECT_EQ(links[i].method, want[i]) << i << ": " << kho::link_method_name(links[i].method);
-    EXPECT_EQ(links[i].path, file_of[i] < 0 ? std::string() : files[static_cast<std::size_t>(file_of[i])]) << i;
+    EXPECT_EQ(links[i].path, file_of[i] < 0 ? std::string() : files[static_cast<std::size_t>(file_of[i])])
+        << i;
   }
   EXPECT_EQ(fl.orphans, std::vector<std::string>{"IMG_0042.jpg"});
 }

@@ -48,6 +48,7 @@ struct FolderLinks {
   std::vector<std::vector<kho::Link>> links;  // parallel to the articles
   std::vector<std::string> orphans;
 };
-FolderLinks link_folder(const std::vector<kho::Article>& articles, const std::vector<std::string>& file_names);
+FolderLinks link_folder(const std::vector<kho::Article>& articles,
+                        const std::vector<std::string>& file_names);
 
 }  // namespace kho::ingest
