@@ -42,6 +42,17 @@ TEST(TextGolden, CompareKeyTable) {
   for (const auto& [in, expected] : rows) EXPECT_EQ(compare_key(in), expected) << "input: " << in;
 }
 
+// compare_key has a table-driven path for Vietnamese text and a general one for anything else; a Greek
+// letter sends the whole string to the general path, so both must agree word for word.
+TEST(TextGolden, CompareKeyFastAndGeneralPathsAgree) {
+  Rows rows = load_table("compare_key.tsv");
+  for (const auto& r : load_table("search_key.tsv")) rows.push_back(r);  // seed words, upper case, NFD
+  ASSERT_GE(rows.size(), 400u);
+  for (const auto& [in, expected] : rows) {
+    EXPECT_EQ(compare_key(in + " \u03B1"), compare_key(in) + " \u03B1") << "input: " << in;
+  }
+}
+
 TEST(TextGolden, TelexRepairTable) {
   const Rows rows = load_table("telex_repair.tsv");
   ASSERT_GE(rows.size(), 200u);
