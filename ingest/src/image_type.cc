@@ -234,6 +234,8 @@ std::optional<PixelSize> container_pixel_size(std::span<const std::uint8_t> b, s
 }
 
 bool may_hold_xmp(std::span<const std::uint8_t> b, std::string_view type) {
+  // Chunk and segment headers only: scanning megabytes of image data for "xmpmeta" costs more
+  // than reading the metadata.
   if (type == "jpeg") {
     // Exiv2 takes JPEG XMP from APP1 segments only, which sit before the first scan.
     std::size_t i = 2;
@@ -256,9 +258,29 @@ bool may_hold_xmp(std::span<const std::uint8_t> b, std::string_view type) {
     }
     return false;
   }
-  std::string_view all(reinterpret_cast<const char*>(b.data()), b.size());
-  return all.find("xmpmeta") != std::string_view::npos || all.find("rdf:RDF") != std::string_view::npos ||
-         all.find(std::string_view("x\0m\0p\0m\0e\0t\0a", 13)) != std::string_view::npos;
+  if (type == "png") {  // iTXt "XML:com.adobe.xmp", or ImageMagick's "Raw profile type xmp"
+    for (std::size_t at = 8; at + 12 <= b.size();) {
+      std::size_t len = be32(b, at);
+      if (len > b.size() - at - 12) return true;  // damaged: let the lock guard whatever Exiv2 finds
+      bool text = starts_with(b, at + 4, "iTXt") || starts_with(b, at + 4, "zTXt") || starts_with(b, at + 4, "tEXt");
+      if (text && (starts_with(b, at + 8, "XML:com.adobe.xmp") || starts_with(b, at + 8, "Raw profile type xmp"))) {
+        return true;
+      }
+      at += 12 + len;
+    }
+    return false;
+  }
+  if (type == "webp") {
+    for (std::size_t at = 12; at + 8 <= b.size();) {
+      std::size_t len = le32(b, at + 4);
+      if (starts_with(b, at, "XMP ")) return true;
+      if (len > b.size() - at - 8) return true;
+      at += 8 + len + (len & 1);
+    }
+    return false;
+  }
+  if (type == "gif" || type == "bmp") return false;  // Exiv2 reads no XMP there
+  return true;  // TIFF, raw, HEIF/AVIF, JPEG 2000…: XMP may sit anywhere; take the lock
 }
 
 void check_png_structure(std::span<const std::uint8_t> b, std::vector<std::string>* warnings) {

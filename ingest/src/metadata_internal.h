@@ -120,8 +120,8 @@ struct PixelSize {
 // Size as stored, read from the container itself (JPEG SOF, PNG IHDR, GIF, BMP, WebP, HEIF ispe of
 // the primary item). nullopt when the format is not one of these or the header is damaged.
 std::optional<PixelSize> container_pixel_size(std::span<const std::uint8_t> bytes, std::string_view type);
-// True when the bytes may hold an XMP packet that Exiv2 will parse: for JPEG an APP1 segment with
-// the XMP namespace; otherwise the words "xmpmeta" or "rdf:RDF" (UTF-8 or UTF-16) anywhere.
+// True when the bytes may hold an XMP packet that Exiv2 will parse: JPEG APP1 XMP segments, PNG XMP
+// text chunks, the WebP "XMP " chunk; always true for TIFF, raw and HEIF/AVIF, never for GIF/BMP.
 bool may_hold_xmp(std::span<const std::uint8_t> bytes, std::string_view type);
 // Warnings for a PNG whose header or chunk chain is broken (IHDR fields and checksum, a chunk past
 // the end, no IDAT, no IEND). Cheap: chunk headers only.
