@@ -1,10 +1,10 @@
 // Vietnamese syllable rules (kho/text.h): where a tone mark sits (compare_key) and Telex typing-slip
 // repair (telex_repair). Both work on NFD code points, one syllable (a run of letters) at a time.
+#include "text_syllable.h"
+
 #include <utf8proc.h>
 
 #include <algorithm>
-#include <cstdint>
-#include <map>
 #include <optional>
 #include <string>
 #include <vector>
@@ -12,24 +12,7 @@
 #include "kho/text.h"
 
 namespace kho {
-namespace {
-
-using Cp = utf8proc_int32_t;
-
-constexpr Cp kDStroke = 0x0111;  // đ
-// The five tone marks, and the three vowel-quality marks (circumflex, breve, horn), as NFD marks.
-bool is_tone_mark(Cp c) { return c == 0x0300 || c == 0x0301 || c == 0x0303 || c == 0x0309 || c == 0x0323; }
-bool is_quality_mark(Cp c) { return c == 0x0302 || c == 0x0306 || c == 0x031B; }
-
-struct Letter {
-  Cp base = 0;
-  std::vector<Cp> marks;  // as found, in NFD order
-  Cp quality = 0;         // 0 or one of the quality marks
-};
-
-bool is_vowel(Cp c) { return c == 'a' || c == 'e' || c == 'i' || c == 'o' || c == 'u' || c == 'y'; }
-bool is_latin_letter(Cp c) { return (c >= 'a' && c <= 'z') || c == kDStroke; }
-
+namespace text_detail {
 std::vector<Cp> decode(const std::string& s) {
   std::vector<Cp> out;
   out.reserve(s.size());
@@ -64,6 +47,8 @@ bool is_mark(Cp c) {
   const utf8proc_category_t cat = utf8proc_category(c);
   return cat >= UTF8PROC_CATEGORY_MN && cat <= UTF8PROC_CATEGORY_ME;
 }
+
+namespace {
 
 // Length of the initial consonant. "qu" and "gi" count as consonants only before another vowel
 // (quả, gia), so "gì" keeps its i as the vowel.
@@ -108,6 +93,8 @@ bool well_formed(const std::vector<Letter>& w) {
          fin == "p" || fin == "t";
 }
 
+}  // namespace
+
 // Which letter carries the tone, by the modern rule: a vowel with a quality mark (the last one, so
 // ươ → ơ); else the only vowel; else the middle of three; else of two, the second when a final
 // consonant follows or for oa/oe/uy (hoà, khoẻ, thuỷ), the first otherwise (mía, múa, hài).
@@ -136,6 +123,12 @@ void emit_letters(const std::vector<Letter>& w, std::optional<std::size_t> tone_
     if (tone_at && *tone_at == i) encode(tone, out);
   }
 }
+
+}  // namespace text_detail
+
+namespace {
+
+using namespace text_detail;
 
 // Splits NFD text into syllables (runs of letters with their marks) and everything else, and lets
 // `fix` rewrite each syllable. `fix` returns false to keep the syllable as it was.
@@ -235,138 +228,6 @@ bool apply_vowel_keys(std::vector<Letter>& w, std::size_t from) {
   return changed;
 }
 
-// compare_key's fast path for Vietnamese text: every code point is looked up in a table (built once from
-// utf8proc) that splits a lower-cased letter into base, vowel-quality mark and tone mark, and composes it
-// back. Code points outside the table's ranges, letters that are not Vietnamese Latin, stray or doubled
-// marks send the whole string to the general path, so both paths always agree.
-struct Piece {
-  enum class Kind : std::uint8_t { kOther, kLetter, kToneMark, kQualityMark, kPass } kind = Kind::kOther;
-  Cp base = 0, quality = 0, tone = 0;
-  std::string folded;  // kPass: the case-folded code point
-};
-
-int piece_slot(Cp cp) {
-  if (cp >= 0 && cp < 0x370) return cp;
-  if (cp >= 0x1E00 && cp <= 0x1EFF) return 0x370 + (cp - 0x1E00);
-  if (cp >= 0x2000 && cp <= 0x206F) return 0x470 + (cp - 0x2000);
-  return -1;
-}
-
-struct PieceTable {
-  std::vector<Piece> pieces;
-  std::map<std::uint64_t, Cp> compose;  // (base, quality, tone) → precomposed lower-case code point
-  static std::uint64_t key(Cp base, Cp quality, Cp tone) {
-    return static_cast<std::uint64_t>(base) << 42 | static_cast<std::uint64_t>(quality) << 21 |
-           static_cast<std::uint64_t>(tone);
-  }
-};
-
-const PieceTable& piece_table() {
-  static const PieceTable table = [] {
-    PieceTable t;
-    t.pieces.resize(0x470 + 0x70);
-    for (Cp cp = 0; cp < 0x2070; ++cp) {
-      const int slot = piece_slot(cp);
-      if (slot < 0) continue;
-      Piece& p = t.pieces[static_cast<std::size_t>(slot)];
-      std::string one;
-      encode(cp, one);
-      if (is_tone_mark(cp)) {
-        p.kind = Piece::Kind::kToneMark;
-      } else if (is_quality_mark(cp)) {
-        p.kind = Piece::Kind::kQualityMark;
-      } else if (is_mark(cp)) {
-        p.kind = Piece::Kind::kOther;
-      } else if (!is_letter(cp)) {
-        p.kind = Piece::Kind::kPass;
-        p.folded = fold_case(one);
-      } else {
-        const std::string folded = fold_case(one);
-        const std::vector<Cp> parts = decode(to_nfd(folded));
-        if (parts.empty() || !is_latin_letter(parts[0])) continue;  // kOther
-        p.base = parts[0];
-        bool ok = true;
-        for (std::size_t k = 1; k < parts.size() && ok; ++k) {
-          if (is_quality_mark(parts[k]) && p.quality == 0) {
-            p.quality = parts[k];
-          } else if (is_tone_mark(parts[k]) && p.tone == 0) {
-            p.tone = parts[k];
-          } else {
-            ok = false;
-          }
-        }
-        if (!ok) continue;
-        p.kind = Piece::Kind::kLetter;
-        if (folded == one) t.compose[PieceTable::key(p.base, p.quality, p.tone)] = cp;
-      }
-    }
-    return t;
-  }();
-  return table;
-}
-
-std::optional<std::string> compare_key_fast(std::string_view s) {
-  if (!is_valid_utf8(s)) return std::nullopt;
-  const PieceTable& table = piece_table();
-  std::string out;
-  out.reserve(s.size());
-  std::vector<Letter> word;
-  std::vector<Cp> tones;  // parallel to word
-  auto flush = [&]() -> bool {
-    std::optional<std::size_t> at;
-    for (std::size_t i = 0; i < tones.size(); ++i) {
-      if (tones[i] == 0) continue;
-      if (at) return false;  // two tones: the general path decides
-      at = i;
-    }
-    std::optional<std::size_t> place = at;
-    if (at) {
-      if (auto canonical = tone_position(word)) place = canonical;
-    }
-    for (std::size_t i = 0; i < word.size(); ++i) {
-      const Cp tone = (place && *place == i) ? tones[*at] : 0;
-      auto it = table.compose.find(PieceTable::key(word[i].base, word[i].quality, tone));
-      if (it == table.compose.end()) return false;
-      encode(it->second, out);
-    }
-    word.clear();
-    tones.clear();
-    return true;
-  };
-  const auto* data = reinterpret_cast<const utf8proc_uint8_t*>(s.data());
-  const auto size = static_cast<utf8proc_ssize_t>(s.size());
-  for (utf8proc_ssize_t i = 0; i < size;) {
-    Cp cp = 0;
-    const utf8proc_ssize_t n = utf8proc_iterate(data + i, size - i, &cp);
-    const int slot = n > 0 ? piece_slot(cp) : -1;
-    if (slot < 0) return std::nullopt;
-    const Piece& p = table.pieces[static_cast<std::size_t>(slot)];
-    switch (p.kind) {
-      case Piece::Kind::kLetter:
-        word.push_back(Letter{p.base, {}, p.quality});
-        tones.push_back(p.tone);
-        break;
-      case Piece::Kind::kToneMark:
-        if (word.empty() || tones.back() != 0) return std::nullopt;
-        tones.back() = cp;
-        break;
-      case Piece::Kind::kQualityMark:
-        if (word.empty() || word.back().quality != 0) return std::nullopt;
-        word.back().quality = cp;
-        break;
-      case Piece::Kind::kPass:
-        if (!flush()) return std::nullopt;
-        out += p.folded;
-        break;
-      case Piece::Kind::kOther:
-        return std::nullopt;
-    }
-    i += n;
-  }
-  if (!flush()) return std::nullopt;
-  return out;
-}
-
 }  // namespace
 
 std::string compare_key(std::string_view s) {
@@ -374,7 +235,7 @@ std::string compare_key(std::string_view s) {
   if (std::all_of(s.begin(), s.end(), [](char c) { return static_cast<unsigned char>(c) < 0x80; })) {
     return fold_case(s);
   }
-  if (auto fast = compare_key_fast(s)) return *std::move(fast);
+  if (auto fast = text_detail::compare_key_fast(s)) return *std::move(fast);
   const std::vector<Cp> cps = decode(to_nfd(fold_case(s)));
   std::string out = for_each_syllable(cps, [](std::vector<Letter>& word, std::string& o) {
     Cp tone = 0;
