@@ -1,5 +1,6 @@
 // Exiv2's EXIF → ExifFields: one pass over the block, then look-ups by (IFD, tag) number.
 #include <cmath>
+#include <cstdio>
 #include <cstdlib>
 #include <mutex>
 #include <unordered_map>
@@ -83,6 +84,31 @@ class ExifReader {
   Exiv2::ByteOrder order_;
 };
 
+// Reconyx HyperFire trail cameras keep the shot date only in their maker note (which Exiv2 0.27
+// does not decode), and some write no Make at all. The note is little-endian: version word 0xF101
+// (then firmware 2 or 3, or Make "RECONYX"), and at word 0x0B six 16-bit values: second, minute,
+// hour, month, day, year. This is the identification and layout exiftool's Reconyx module uses.
+std::optional<std::string> reconyx_hyperfire_date(const Exiv2::Exifdatum* note, const std::string& make) {
+  if (!note) return std::nullopt;
+  std::string raw = raw_bytes(*note);
+  if (raw.size() < 34) return std::nullopt;
+  auto word = [&](std::size_t i) {
+    return static_cast<unsigned>(static_cast<unsigned char>(raw[2 * i]) |
+                                 (static_cast<unsigned char>(raw[2 * i + 1]) << 8));
+  };
+  bool firmware = word(1) == 2 || word(1) == 3;
+  if (word(0) != 0xF101 || !(firmware || make.rfind("RECONYX", 0) == 0)) return std::nullopt;
+  unsigned v[6];
+  for (std::size_t k = 0; k < 6; ++k) v[k] = word(0x0B + k);
+  if (v[5] < 1900 || v[5] > 2999 || v[3] < 1 || v[3] > 12 || v[4] < 1 || v[4] > 31 || v[2] > 23 || v[1] > 59 ||
+      v[0] > 60) {
+    return std::nullopt;
+  }
+  char buf[32];
+  std::snprintf(buf, sizeof buf, "%04u:%02u:%02u %02u:%02u:%02u", v[5], v[3], v[4], v[2], v[1], v[0]);
+  return std::string(buf);
+}
+
 }  // namespace
 
 std::string raw_bytes(const Exiv2::Metadatum& d) {
@@ -129,6 +155,9 @@ ExifFields exif_fields(const Exiv2::ExifData& data, Exiv2::ByteOrder order) {
   f.description = r.text("Exif.Image.ImageDescription");
   f.artist = r.text("Exif.Image.Artist");
   f.datetime_original = r.text("Exif.Photo.DateTimeOriginal");
+  if (!f.datetime_original) {
+    f.datetime_original = reconyx_hyperfire_date(r.find("Exif.Photo.MakerNote"), f.make.value_or(""));
+  }
   f.subsec_original = r.text("Exif.Photo.SubSecTimeOriginal");
   f.offset_original = r.text("Exif.Photo.OffsetTimeOriginal");
   f.orientation = r.integer("Exif.Image.Orientation");

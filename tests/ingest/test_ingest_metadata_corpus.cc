@@ -86,7 +86,6 @@ const std::map<std::pair<std::string, std::string>, const char*>& bytes_decide()
   static const char* kodak_iso = "not read: ISO only in the Kodak maker note, which Exiv2 0.27 does not decode";
   static const char* canon_iso = "not read: ISO only as Canon's Composite (BaseISO x AutoISO); Exiv2 0.27 decodes BaseISO "
                                  "of this IXUS 40 as 3.125, so kho leaves ISO null rather than report a wrong number";
-  static const char* reconyx = "not read: the date is only in the Reconyx maker note (not decoded by Exiv2 0.27)";
   static const std::map<std::pair<std::string, std::string>, const char*> list = {
       {{"exiftool/t/images/FujiFilm.raf", "width"}, raf},
       {{"exiftool/t/images/FujiFilm.raf", "height"}, raf},
@@ -104,7 +103,6 @@ const std::map<std::pair<std::string, std::string>, const char*>& bytes_decide()
       {{"metadata-extractor-images/jpg/Kodak DC3400.jpg", "iso"}, kodak_iso},
       {{"exif-samples/jpg/tests/11-tests.jpg", "iso"}, canon_iso},
       {{"exif-samples/jpg/tests/28-hex_value.jpg", "iso"}, canon_iso},
-      {{"exif-samples/jpg/Reconyx_HC500_Hyperfire.jpg", "datetime_original"}, reconyx},
       {{"orientation/Landscape_0.jpg", "orientation"},
        "bytes decide: the file stores Orientation 0, which is no orientation (EXIF allows 1-8); kho reports "
        "null with a warning, so that consumers never see a value they cannot apply, exiftool reports 0"},
