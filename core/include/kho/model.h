@@ -2,7 +2,7 @@
 //
 // These are plain values. Text fields hold NFC UTF-8 exactly as written in the source; derived keys
 // (folded, search) are computed from them and never replace them. Paths are stored as the raw bytes the
-// operating system gave, which may not be valid UTF-8 (see display_path() in kho/text.h).
+// operating system gave, which may not be valid UTF-8 (see display_path() in kho/json_model.h).
 #pragma once
 
 #include <array>
