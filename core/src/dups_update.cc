@@ -4,6 +4,8 @@
 // batches: Catalog::write refuses to run while this thread holds a snapshot, and a crash between batches
 // only leaves photos un-indexed, which the next update picks up again (they have no 'h' key yet).
 #include <algorithm>
+#include <atomic>
+#include <thread>
 #include <map>
 #include <set>
 #include <unordered_map>
@@ -142,27 +144,53 @@ Status update_duplicates(Catalog& catalog, const PairVerifier& verifier, const D
       if (!p.ok()) return nullptr;
       return &photos.emplace(known.digests[i], std::move(*p)).first->second;
     };
-    for (const HashPair& c : candidates) {
-      const Photo* a = photo_of(c.a);
-      const Photo* b = photo_of(c.b);
-      if (!a || !b) continue;
+    // Gather on this thread (the snapshot is single-threaded; thumbnail views stay valid while it
+    // lives), then look at pixels on options.threads threads (the verifier is thread-safe).
+    struct Task {
+      const Photo* a;
+      const Photo* b;
+      std::string_view ta, tb;
+      int distance;
+      bool look = false;
       PairVerdict verdict;
-      if (options.exif_rule && distinct_exposures(a->meta, b->meta)) {
-        verdict = {false, 0.0f, "two exposures (different DateTimeOriginal from one camera)"};
+    };
+    std::vector<Task> tasks;
+    tasks.reserve(candidates.size());
+    for (const HashPair& c : candidates) {
+      Task t{photo_of(c.a), photo_of(c.b), {}, {}, c.distance, false, {}};
+      if (!t.a || !t.b) continue;
+      if (options.exif_rule && distinct_exposures(t.a->meta, t.b->meta)) {
+        t.verdict = {false, 0.0f, "two exposures (different DateTimeOriginal from one camera)"};
       } else {
-        auto ta = snap.thumb_view(a->digest, ThumbSize::kGrid);
-        auto tb = snap.thumb_view(b->digest, ThumbSize::kGrid);
+        auto ta = snap.thumb_view(t.a->digest, ThumbSize::kGrid);
+        auto tb = snap.thumb_view(t.b->digest, ThumbSize::kGrid);
         if (!ta.ok() || !tb.ok()) {
-          verdict = {false, 0.0f, "no grid thumbnail to compare"};
+          t.verdict = {false, 0.0f, "no grid thumbnail to compare"};
         } else {
-          auto v = verifier.verify(*a, *ta, *b, *tb);
-          verdict = v.ok() ? std::move(*v) : PairVerdict{false, 0.0f, v.status().message()};
+          t.ta = *ta, t.tb = *tb, t.look = true;
         }
       }
-      dupsfmt::PairValue value{c.distance, verdict.score, verdict.reason};
-      const Digest& lo = std::min(a->digest, b->digest);
-      const Digest& hi = std::max(a->digest, b->digest);
-      if (verdict.duplicate) {
+      tasks.push_back(std::move(t));
+    }
+    std::atomic<std::size_t> next{0};
+    auto work = [&] {
+      for (std::size_t i; (i = next.fetch_add(1)) < tasks.size();) {
+        Task& t = tasks[i];
+        if (!t.look) continue;
+        auto v = verifier.verify(*t.a, t.ta, *t.b, t.tb);
+        t.verdict = v.ok() ? std::move(*v) : PairVerdict{false, 0.0f, v.status().message()};
+      }
+    };
+    std::vector<std::thread> pool;
+    for (int w = 1; w < options.threads && static_cast<std::size_t>(w) < tasks.size(); ++w) pool.emplace_back(work);
+    work();
+    for (auto& th : pool) th.join();
+
+    for (const Task& t : tasks) {
+      dupsfmt::PairValue value{t.distance, t.verdict.score, t.verdict.reason};
+      const Digest& lo = std::min(t.a->digest, t.b->digest);
+      const Digest& hi = std::max(t.a->digest, t.b->digest);
+      if (t.verdict.duplicate) {
         pending.raw_put(db::kDups, dupsfmt::pair_key(dupsfmt::kPair, lo, hi), dupsfmt::encode_pair(value));
         pending.raw_put(db::kDups, dupsfmt::pair_key(dupsfmt::kPair, hi, lo), dupsfmt::encode_pair(value));
       } else {

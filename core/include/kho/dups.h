@@ -36,7 +36,7 @@ struct DupOptions {
   // Two photos with different DateTimeOriginal (to the second, or sub-second when both have it) from
   // the same camera (make and model) are two exposures, never copies: rejected without a pixel look.
   bool exif_rule = true;
-  // Threads for the all-pairs search (the verification runs on the calling thread).
+  // Threads for the all-pairs search and the thumbnail checks.
   int threads = 2;
 };
 
