@@ -1,4 +1,4 @@
-// Keys and values of the `dups` database (core/FORMAT-dups.md). Private to core.
+// Keys and values of the `dups` database (core/FORMAT.md, "Duplicates"). Private to core.
 #pragma once
 
 #include <cstdint>

@@ -1,4 +1,4 @@
-// Encoding of the `terms` database records (core/FORMAT-terms.md). Decoding distrusts every length.
+// Encoding of the `terms` database records (core/FORMAT.md, "Search"). Decoding distrusts every length.
 #include "search_format.h"
 
 #include <cstring>

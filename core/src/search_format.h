@@ -1,4 +1,4 @@
-// Private to core: the key and value layout of the `terms` database (core/FORMAT-terms.md).
+// Private to core: the key and value layout of the `terms` database (core/FORMAT.md, "Search").
 #pragma once
 
 #include <cstdint>

@@ -1,4 +1,4 @@
-// Exact and near duplicates (issue 6, docs/duplicates.md, core/FORMAT-dups.md).
+// Exact and near duplicates (issue 6, docs/duplicates.md, core/FORMAT.md, "Duplicates").
 //
 // Exact: one digest with two or more files. Near: two photos whose 64-bit PHash lie within a Hamming
 // radius (found by PhashIndex, a multi-index hash that never compares all pairs), then confirmed by

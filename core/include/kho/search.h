@@ -1,5 +1,5 @@
 // Full-text search over titles, captions, body paragraphs and photos' own text (the `terms` database,
-// core/FORMAT-terms.md).
+// core/FORMAT.md, "Search").
 //
 // The index holds, for every word of every indexed text, two postings: its folded form (lower case, all
 // marks removed, đ→d: "thanh hoa" for "Thanh Hóa") and its accented form (lower case NFC with the two
