@@ -4,6 +4,7 @@
 #include <array>
 #include <cstring>
 
+#include "jpeg_segments.h"
 #include "metadata_internal.h"
 
 namespace kho::ingest {
@@ -48,29 +49,15 @@ std::optional<std::string> bmff_type(Bytes b) {
 }
 
 std::optional<detail::PixelSize> jpeg_size(Bytes b) {
-  std::size_t i = 2;
-  while (i + 4 <= b.size()) {
-    if (b[i] != 0xFF) return std::nullopt;
-    std::uint8_t m = b[i + 1];
-    if (m == 0xFF) {  // fill byte
-      ++i;
-      continue;
-    }
-    if (m == 0x01 || (m >= 0xD0 && m <= 0xD7)) {  // markers without a length
-      i += 2;
-      continue;
-    }
-    std::size_t len = be16(b, i + 2);
-    if (len < 2) return std::nullopt;
-    bool sof = m >= 0xC0 && m <= 0xCF && m != 0xC4 && m != 0xC8 && m != 0xCC;
-    if (sof) {
-      if (i + 9 > b.size()) return std::nullopt;
-      return detail::PixelSize{be16(b, i + 7), be16(b, i + 5)};
-    }
-    if (m == 0xDA || m == 0xD9) return std::nullopt;  // scan data before any frame header
-    i += 2 + len;
-  }
-  return std::nullopt;
+  std::optional<detail::PixelSize> size;
+  detail::walk_jpeg_segments(b, [&](const detail::JpegSegment& s) {
+    const std::uint8_t m = s.marker;
+    const bool sof = m >= 0xC0 && m <= 0xCF && m != 0xC4 && m != 0xC8 && m != 0xCC;
+    if (!sof) return true;  // a scan (0xDA) before any frame header ends the walk with no size
+    if (s.payload.size() >= 5) size = detail::PixelSize{be16(s.payload, 3), be16(s.payload, 1)};
+    return false;
+  });
+  return size;
 }
 
 std::optional<detail::PixelSize> webp_size(Bytes b) {
@@ -238,25 +225,12 @@ bool may_hold_xmp(std::span<const std::uint8_t> b, std::string_view type) {
   // than reading the metadata.
   if (type == "jpeg") {
     // Exiv2 takes JPEG XMP from APP1 segments only, which sit before the first scan.
-    std::size_t i = 2;
-    while (i + 4 <= b.size()) {
-      if (b[i] != 0xFF) return false;
-      std::uint8_t m = b[i + 1];
-      if (m == 0xFF) {
-        ++i;
-        continue;
-      }
-      if (m == 0x01 || (m >= 0xD0 && m <= 0xD7)) {
-        i += 2;
-        continue;
-      }
-      if (m == 0xDA || m == 0xD9) return false;
-      std::size_t len = be16(b, i + 2);
-      if (len < 2) return false;
-      if (m == 0xE1 && starts_with(b, i + 4, "http://ns.adobe.com/x")) return true;
-      i += 2 + len;
-    }
-    return false;
+    bool found = false;
+    detail::walk_jpeg_segments(b, [&](const detail::JpegSegment& s) {
+      found = s.marker == 0xE1 && detail::payload_starts_with(s, "http://ns.adobe.com/x");
+      return !found;
+    });
+    return found;
   }
   if (type == "png") {  // iTXt "XML:com.adobe.xmp", or ImageMagick's "Raw profile type xmp"
     for (std::size_t at = 8; at + 12 <= b.size();) {
@@ -336,26 +310,12 @@ void check_png_structure(std::span<const std::uint8_t> b, std::vector<std::strin
 }
 
 bool jpeg_has_exif_app1(std::span<const std::uint8_t> b) {
-  if (b.size() < 4 || b[0] != 0xFF || b[1] != 0xD8) return false;
-  std::size_t i = 2;
-  while (i + 4 <= b.size()) {
-    if (b[i] != 0xFF) return false;
-    std::uint8_t m = b[i + 1];
-    if (m == 0xFF) {
-      ++i;
-      continue;
-    }
-    if (m == 0x01 || (m >= 0xD0 && m <= 0xD7)) {
-      i += 2;
-      continue;
-    }
-    if (m == 0xDA || m == 0xD9) return false;
-    std::size_t len = be16(b, i + 2);
-    if (len < 2) return false;
-    if (m == 0xE1 && starts_with(b, i + 4, std::string_view("Exif\0\0", 6))) return true;
-    i += 2 + len;
-  }
-  return false;
+  bool found = false;
+  walk_jpeg_segments(b, [&](const JpegSegment& s) {
+    found = s.marker == 0xE1 && payload_starts_with(s, std::string_view("Exif\0\0", 6));
+    return !found;
+  });
+  return found;
 }
 
 }  // namespace detail

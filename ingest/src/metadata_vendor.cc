@@ -4,33 +4,20 @@
 #include <cstring>
 #include <ctime>
 
+#include "jpeg_segments.h"
 #include "metadata_internal.h"
 
 namespace kho::ingest::detail {
 namespace {
 
-// The payload of each APPn segment of a JPEG, up to the first scan.
+// The payload of each complete APPn segment of a JPEG, up to the first scan.
 template <typename Fn>
 void for_each_app_segment(std::span<const std::uint8_t> b, Fn fn) {
-  if (b.size() < 4 || b[0] != 0xFF || b[1] != 0xD8) return;
-  std::size_t i = 2;
-  while (i + 4 <= b.size()) {
-    if (b[i] != 0xFF) return;
-    std::uint8_t m = b[i + 1];
-    if (m == 0xFF) {
-      ++i;
-      continue;
-    }
-    if (m == 0x01 || (m >= 0xD0 && m <= 0xD7)) {
-      i += 2;
-      continue;
-    }
-    if (m == 0xDA || m == 0xD9) return;
-    std::size_t len = static_cast<std::size_t>((b[i + 2] << 8) | b[i + 3]);
-    if (len < 2 || i + 2 + len > b.size()) return;
-    if (m >= 0xE0 && m <= 0xEF) fn(m, b.subspan(i + 4, len - 2));
-    i += 2 + len;
-  }
+  walk_jpeg_segments(b, [&](const JpegSegment& s) {
+    if (s.truncated) return false;
+    if (s.marker >= 0xE0 && s.marker <= 0xEF) fn(s.marker, s.payload);
+    return true;
+  });
 }
 
 }  // namespace

@@ -5,6 +5,7 @@
 #include <algorithm>
 #include <cstring>
 
+#include "jpeg_segments.h"
 #include "metadata_internal.h"
 
 namespace kho::ingest::detail {
@@ -296,35 +297,25 @@ bool parse_xmp_packet(std::string_view packet, XmpProps* out, std::vector<std::s
 bool split_jpeg_xmp(std::span<const std::uint8_t> b, JpegWithoutXmp* out) {
   static constexpr std::string_view kXmpId("http://ns.adobe.com/xap/1.0/\0", 29);
   static constexpr std::string_view kXmpExtId("http://ns.adobe.com/xmp/extension/\0", 35);
-  if (b.size() < 4 || b[0] != 0xFF || b[1] != 0xD8) return false;
-  out->head.assign(b.begin(), b.begin() + 2);
-  std::size_t i = 2;
-  while (i + 4 <= b.size()) {
-    if (b[i] != 0xFF) return false;
-    std::uint8_t m = b[i + 1];
-    if (m == 0xFF) {
-      ++i;
-      continue;
+  out->head.assign(b.begin(), b.begin() + std::min<std::size_t>(2, b.size()));
+  bool truncated = false;
+  JpegWalkEnd end = walk_jpeg_segments(b, [&](const JpegSegment& s) {
+    if (s.marker == 0xD9) return false;
+    if (s.truncated) {  // its bytes are not all there: nothing to split safely
+      truncated = true;
+      return false;
     }
-    if (m == 0x01 || (m >= 0xD0 && m <= 0xD7)) {
-      out->head.insert(out->head.end(), b.begin() + static_cast<std::ptrdiff_t>(i), b.begin() + static_cast<std::ptrdiff_t>(i + 2));
-      i += 2;
-      continue;
-    }
-    if (m == 0xD9) break;
-    std::size_t len = static_cast<std::size_t>((b[i + 2] << 8) | b[i + 3]);
-    if (len < 2 || i + 2 + len > b.size()) return false;
-    std::string_view payload(reinterpret_cast<const char*>(b.data() + i + 4), len - 2);
-    bool xmp = m == 0xE1 && payload.substr(0, kXmpId.size()) == kXmpId;
-    bool xmp_ext = m == 0xE1 && payload.substr(0, kXmpExtId.size()) == kXmpExtId;
+    std::string_view payload(reinterpret_cast<const char*>(s.payload.data()), s.payload.size());
+    bool xmp = s.marker == 0xE1 && payload.substr(0, kXmpId.size()) == kXmpId;
+    bool xmp_ext = s.marker == 0xE1 && payload.substr(0, kXmpExtId.size()) == kXmpExtId;
     if (xmp) out->xmp_packets.push_back(payload.substr(kXmpId.size()));
-    if (!xmp && !xmp_ext) {
-      out->head.insert(out->head.end(), b.begin() + static_cast<std::ptrdiff_t>(i),
-                       b.begin() + static_cast<std::ptrdiff_t>(i + 2 + len));
+    if (!xmp && !xmp_ext) {  // keep everything else, so Exiv2 still sees EXIF, IPTC and the scan header
+      auto from = b.begin() + static_cast<std::ptrdiff_t>(s.offset);
+      out->head.insert(out->head.end(), from, from + static_cast<std::ptrdiff_t>(s.size));
     }
-    i += 2 + len;
-    if (m == 0xDA) break;  // Exiv2 stops at the first scan; the image data is not needed
-  }
+    return true;  // Exiv2 stops at the first scan; the image data is not needed
+  });
+  if (truncated || end == JpegWalkEnd::kMalformed) return false;
   out->head.push_back(0xFF);
   out->head.push_back(0xD9);
   return true;
