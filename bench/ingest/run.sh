@@ -21,7 +21,9 @@ WORK=${WORK:-/tmp/kho-bench-ingest}
 SHARED=${SHARED:-$ROOT/../shared/photos}
 BASES=32        # distinct 12-MP photos: the CPU comparisons run over these
 PHOTOS=1000     # the memory run
-STAT_FILES=20000  # the re-ingest run (small distinct TIFFs, made by python3)
+STAT_FILES=20000  # the re-ingest run (small distinct TIFFs, made by python3). Their first ingest includes
+                  # the duplicate update over 20,000 new photos, which takes long: figures are logged as
+                  # they come, so an interrupted run still gives the others.
 while [ $# -gt 0 ]; do
   case $1 in
     --kho) KHO=$2; shift 2 ;;
@@ -110,7 +112,12 @@ fi
 
 # --- measurements -----------------------------------------------------------------------------------
 # GNU time: %e wall s, %U user s, %S system s, %M max RSS KB.
-measure() { /usr/bin/time -f '%e %U %S %M' -o "$WORK/time.txt" "$@" >/dev/null 2>"$WORK/stderr.txt" || true; cat "$WORK/time.txt" | tail -1; }
+measure() {
+  /usr/bin/time -f '%e %U %S %M' -o "$WORK/time.txt" "$@" >/dev/null 2>"$WORK/stderr.txt" || true
+  local r; r=$(tail -1 "$WORK/time.txt")
+  log "  wall user sys maxrss_kb = $r  (${*:1:7})"  # logged at once: a run stopped later keeps it
+  echo "$r"
+}
 cpu_of() { awk '{printf "%.3f", $2 + $3}' <<<"$1"; }
 wall_of() { awk '{printf "%.3f", $1}' <<<"$1"; }
 rss_mb() { awk '{printf "%.1f", $4 / 1024}' <<<"$1"; }
