@@ -245,11 +245,21 @@ Result<std::unique_ptr<Catalog>> Catalog::open(const std::string& dir, const Cat
   auto impl = std::make_unique<Impl>();
   impl->dir = dir;
   impl->read_only = options.read_only;
+  // The format version is written in the transaction that creates the databases, so a crash can never
+  // leave an archive without it; an existing archive's version is checked below.
+  auto write_format = [](lmdb::Txn& txn, const lmdb::Env& env) -> Status {
+    MDB_dbi meta;
+    if (!env.dbi(db::kMeta, &meta)) return Status::Corruption("the meta database is missing");
+    auto have = txn.get(meta, "format");
+    if (have.ok()) return Status::OK();
+    if (!have.status().is_not_found()) return have.status();
+    KHO_RETURN_IF_ERROR(txn.put(meta, "format", std::to_string(kFormatVersion)));
+    return txn.put(meta, "created_by", "kho " KHO_CORE_VERSION);
+  };
   KHO_RETURN_IF_ERROR(impl->env.open(dir, options.read_only, options.initial_map_size, options.max_readers,
-                                     all_databases()));
+                                     all_databases(), write_format));
   std::unique_ptr<Catalog> cat(new Catalog(std::move(impl)));
 
-  // The format version: written when the archive is created, checked on every open.
   auto snap = cat->snapshot();
   if (!snap.ok()) return snap.status();
   auto version = (*snap)->meta("format");
@@ -260,11 +270,8 @@ Result<std::unique_ptr<Catalog>> Catalog::open(const std::string& dir, const Cat
                                  std::to_string(kFormatVersion) + " only");
   } else if (!version.status().is_not_found()) {
     return version.status();
-  } else if (!options.read_only) {
-    WriteBatch b;
-    b.put_meta("format", std::to_string(kFormatVersion));
-    b.put_meta("created_by", "kho " KHO_CORE_VERSION);
-    KHO_RETURN_IF_ERROR(cat->write(b));
+  } else {
+    return Status::Corruption("archive " + dir + " has no format version");
   }
   return cat;
 }
@@ -288,7 +295,11 @@ Status Catalog::write(const WriteBatch& batch) {
         if (!st.ok()) break;
       }
       if (st.ok()) st = txn.commit();
-      if (st.ok()) return st;
+      if (st.ok()) {
+        // A long ingest reads pages of an ever larger map; let them go after each batch (see Env).
+        impl_->env.release_mapped_pages();
+        return st;
+      }
       if (txn.last_rc() != MDB_MAP_FULL) return st;
       grow = true;
     }

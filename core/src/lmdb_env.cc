@@ -1,5 +1,6 @@
 #include "lmdb_env.h"
 
+#include <sys/mman.h>
 #include <sys/stat.h>
 
 #include <cerrno>
@@ -35,7 +36,8 @@ Env::~Env() {
 }
 
 Status Env::open(const std::string& dir, bool read_only, std::uint64_t map_size, unsigned max_readers,
-                 const std::vector<std::string_view>& names) {
+                 const std::vector<std::string_view>& names,
+                 const std::function<Status(Txn&, const Env&)>& init) {
   read_only_ = read_only;
   KHO_RETURN_IF_ERROR(lmdb_status(mdb_env_create(&env_), "mdb_env_create"));
   KHO_RETURN_IF_ERROR(lmdb_status(mdb_env_set_maxdbs(env_, static_cast<MDB_dbi>(names.size() + 8)), "set_maxdbs"));
@@ -57,6 +59,7 @@ Status Env::open(const std::string& dir, bool read_only, std::uint64_t map_size,
     KHO_RETURN_IF_ERROR(lmdb_status(rc, "opening database " + n));
     dbis_.emplace(n, dbi);
   }
+  if (init && !read_only) KHO_RETURN_IF_ERROR(init(txn, *this));
   return txn.commit();  // makes the handles visible to every later transaction
 }
 
@@ -71,6 +74,12 @@ std::uint64_t Env::map_size() const {
   MDB_envinfo info;
   mdb_env_info(env_, &info);
   return info.me_mapsize;
+}
+
+void Env::release_mapped_pages() const {
+  MDB_envinfo info;
+  if (mdb_env_info(env_, &info) != MDB_SUCCESS || !info.me_mapaddr) return;
+  madvise(info.me_mapaddr, info.me_mapsize, MADV_DONTNEED);
 }
 
 Status Env::grow() {

@@ -5,6 +5,7 @@
 #include <lmdb.h>
 
 #include <cstdint>
+#include <functional>
 #include <map>
 #include <shared_mutex>
 #include <string>
@@ -29,8 +30,11 @@ class Env {
   Env& operator=(const Env&) = delete;
 
   // Opens the environment in `dir` and every database in `names` (creating them unless read_only).
+  // `init`, when given and not read_only, runs in the same transaction that creates the databases, so an
+  // archive never exists without what it writes (the format version).
   Status open(const std::string& dir, bool read_only, std::uint64_t map_size, unsigned max_readers,
-              const std::vector<std::string_view>& names);
+              const std::vector<std::string_view>& names,
+              const std::function<Status(class Txn&, const Env&)>& init = {});
   MDB_env* get() const { return env_; }
   // The handle of a named database; 0 with ok=false when it does not exist (read-only, older archive).
   bool dbi(std::string_view name, MDB_dbi* out) const;
@@ -42,6 +46,9 @@ class Env {
   // Adopts a map size grown by another process (after MDB_MAP_RESIZED).
   Status adopt_new_size();
   std::uint64_t map_size() const;
+  // Drops this process's page-table mappings of the map (the pages stay in the page cache), so resident
+  // memory reflects the program's own memory however large the archive grows. Readers re-fault pages.
+  void release_mapped_pages() const;
   std::shared_mutex& resize_mutex() { return resize_mutex_; }
 
  private:
