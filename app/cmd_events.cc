@@ -11,26 +11,12 @@ namespace kho::app {
 namespace {
 
 int run_events(const GlobalOptions& g, bool json) {
-  auto cat = open_archive(g, /*read_only=*/true);
-  if (!cat) return kExitFatal;
-  Result<std::string> doc = Status::Busy("archive unavailable");
-  {
-    auto snap = cat->snapshot();
-    if (!snap.ok()) {
-      print_error(snap.status().message());
-      return kExitFatal;
-    }
-    Result<std::uint64_t> n = (*snap)->event_count();
-    if (!n.ok()) {
-      print_error(n.status().message());
-      return kExitFatal;
-    }
-    doc = web::api_events(**snap, 1, static_cast<std::size_t>(std::max<std::uint64_t>(*n, 1)));
-  }
-  if (!doc.ok()) {
-    print_error(doc.status().message());
-    return kExitFatal;
-  }
+  auto doc = read_view(g, [](const Snapshot& snap) -> Result<std::string> {
+    Result<std::uint64_t> n = snap.event_count();
+    if (!n.ok()) return n.status();
+    return web::api_events(snap, 1, static_cast<std::size_t>(std::max<std::uint64_t>(*n, 1)));
+  });
+  if (!doc) return kExitFatal;
   if (json) {
     print_json(*doc);
     return kExitOk;

@@ -13,21 +13,8 @@ namespace {
 int run_search(const GlobalOptions& g, const std::vector<std::string>& words, bool json, std::size_t limit) {
   std::string query;
   for (const std::string& w : words) query += (query.empty() ? "" : " ") + w;
-  auto cat = open_archive(g, /*read_only=*/true);
-  if (!cat) return kExitFatal;
-  Result<std::string> doc = Status::Busy("archive unavailable");
-  {
-    auto snap = cat->snapshot();
-    if (!snap.ok()) {
-      print_error(snap.status().message());
-      return kExitFatal;
-    }
-    doc = web::api_search(**snap, query, limit);
-  }
-  if (!doc.ok()) {
-    print_error(doc.status().message());
-    return kExitFatal;
-  }
+  auto doc = read_view(g, [&](const Snapshot& snap) { return web::api_search(snap, query, limit); });
+  if (!doc) return kExitFatal;
   if (json) {
     print_json(*doc);
     return kExitOk;

@@ -50,34 +50,24 @@ void print_photo(const json& r) {
 }
 
 int run_show(const GlobalOptions& g, const std::string& id, bool as_json) {
-  auto cat = open_archive(g, /*read_only=*/true);
-  if (!cat) return kExitFatal;
-  Result<std::string> doc = Status::NotFound("no event, article or photo has the id " + id);
   char kind = 0;
-  {
-    auto snap = cat->snapshot();
-    if (!snap.ok()) {
-      print_error(snap.status().message());
-      return kExitFatal;
-    }
-    if (id.size() == 64) {
-      doc = web::api_photo(**snap, id);
-      kind = 'p';
-    } else if (id.size() == 16) {
-      doc = web::api_event(**snap, id);
-      kind = 'e';
-      if (doc.status().is_not_found()) {
-        doc = web::api_article(**snap, id);
+  auto doc = read_view(
+      g,
+      [&](const Snapshot& snap) -> Result<std::string> {
+        if (id.size() == 64) {
+          kind = 'p';
+          return web::api_photo(snap, id);
+        }
+        if (id.size() != 16)
+          return Status::InvalidArgument("'" + id + "' is not an id: events and articles have 16 hex digits, photos 64");
+        kind = 'e';
+        Result<std::string> ev = web::api_event(snap, id);
+        if (!ev.status().is_not_found()) return ev;
         kind = 'a';
-      }
-    } else {
-      doc = Status::InvalidArgument("'" + id + "' is not an id: events and articles have 16 hex digits, photos 64");
-    }
-  }
-  if (!doc.ok()) {
-    print_error(doc.status().is_not_found() ? "no event, article or photo has the id " + id : doc.status().message());
-    return kExitFatal;
-  }
+        return web::api_article(snap, id);
+      },
+      "no event, article or photo has the id " + id);
+  if (!doc) return kExitFatal;
   if (as_json) {
     print_json(*doc);
     return kExitOk;
