@@ -12,19 +12,14 @@
 
 #include "kho/thumbnailer/thumbnailer.h"
 #include "test_support.h"
+#include "thumbnailer_fixtures.h"
 
 namespace kho::thumb {
 namespace {
+using testing::decode;
+using testing::image;
 
-std::vector<std::uint8_t> image(const std::string& name) {
-  const std::string bytes = kho::testing::read_file(kho::testing::test_data_dir() / "images" / name);
-  return {bytes.begin(), bytes.end()};
-}
 
-cv::Mat decode(const std::string& jpeg) {
-  return cv::imdecode(cv::Mat(1, static_cast<int>(jpeg.size()), CV_8UC1, const_cast<char*>(jpeg.data())),
-                      cv::IMREAD_COLOR);
-}
 
 // Mean absolute difference between our preview and OpenCV's decode of `bytes`, resized to match.
 double preview_error(const std::vector<std::uint8_t>& bytes, const ProcessedPhoto& out) {

@@ -15,9 +15,12 @@
 
 #include "kho/thumbnailer/thumbnailer.h"
 #include "test_support.h"
+#include "thumbnailer_fixtures.h"
 
 namespace kho::thumb {
 namespace {
+using testing::decode;
+using testing::image;
 
 std::vector<std::uint8_t> fixture(int n) {
   const std::string bytes = kho::testing::read_file(kho::testing::test_data_dir() / "orientation" /
@@ -25,10 +28,6 @@ std::vector<std::uint8_t> fixture(int n) {
   return {bytes.begin(), bytes.end()};
 }
 
-cv::Mat decode(const std::string& jpeg) {
-  return cv::imdecode(cv::Mat(1, static_cast<int>(jpeg.size()), CV_8UC1, const_cast<char*>(jpeg.data())),
-                      cv::IMREAD_COLOR | cv::IMREAD_IGNORE_ORIENTATION);
-}
 
 // The upright picture, decoded at full size by OpenCV (orientation ignored: Landscape_1 is stored upright).
 const cv::Mat& upright_reference() {

@@ -14,14 +14,13 @@
 
 #include "kho/thumbnailer/thumbnailer.h"
 #include "test_support.h"
+#include "thumbnailer_fixtures.h"
 
 namespace kho::thumb {
 namespace {
+using testing::decode;
+using testing::image;
 
-cv::Mat decode(const std::string& jpeg) {
-  return cv::imdecode(cv::Mat(1, static_cast<int>(jpeg.size()), CV_8UC1, const_cast<char*>(jpeg.data())),
-                      cv::IMREAD_COLOR);
-}
 
 // A photo-like test image: smooth gradients, soft low-frequency waves and a disc. `seed` 2 is a clearly
 // different picture (turned 180°, waves in the other direction), not a near copy.
