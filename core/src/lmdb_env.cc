@@ -4,6 +4,7 @@
 #include <sys/stat.h>
 
 #include <cerrno>
+#include <cstdio>
 #include <cstring>
 #include <filesystem>
 #include <mutex>
@@ -60,7 +61,9 @@ Status Env::open(const std::string& dir, bool read_only, std::uint64_t map_size,
     dbis_.emplace(n, dbi);
   }
   if (init && !read_only) KHO_RETURN_IF_ERROR(init(txn, *this));
-  return txn.commit();  // makes the handles visible to every later transaction
+  KHO_RETURN_IF_ERROR(txn.commit());
+  locate_map();
+  return Status::OK();  // makes the handles visible to every later transaction
 }
 
 bool Env::dbi(std::string_view name, MDB_dbi* out) const {
@@ -76,21 +79,47 @@ std::uint64_t Env::map_size() const {
   return info.me_mapsize;
 }
 
+void Env::locate_map() {
+  map_addr_ = nullptr;
+  map_len_ = 0;
+  int fd = -1;
+  struct stat st;
+  if (mdb_env_get_fd(env_, &fd) != MDB_SUCCESS || fstat(fd, &st) != 0) return;
+  std::FILE* maps = std::fopen("/proc/self/maps", "r");
+  if (!maps) return;
+  char line[4096];
+  while (std::fgets(line, sizeof line, maps)) {
+    unsigned long lo = 0, hi = 0, inode = 0;
+    unsigned dev_major = 0, dev_minor = 0;
+    char perms[8];
+    unsigned long long offset = 0;
+    if (std::sscanf(line, "%lx-%lx %7s %llx %x:%x %lu", &lo, &hi, perms, &offset, &dev_major, &dev_minor, &inode) != 7)
+      continue;
+    if (inode == st.st_ino && offset == 0 && hi - lo >= map_len_) {
+      map_addr_ = reinterpret_cast<void*>(lo);
+      map_len_ = hi - lo;
+    }
+  }
+  std::fclose(maps);
+}
+
 void Env::release_mapped_pages() const {
-  MDB_envinfo info;
-  if (mdb_env_info(env_, &info) != MDB_SUCCESS || !info.me_mapaddr) return;
-  madvise(info.me_mapaddr, info.me_mapsize, MADV_DONTNEED);
+  if (map_addr_) madvise(map_addr_, map_len_, MADV_DONTNEED);
 }
 
 Status Env::grow() {
   std::unique_lock lock(resize_mutex_);
   std::uint64_t next = map_size() * 2;
-  return lmdb_status(mdb_env_set_mapsize(env_, static_cast<size_t>(next)), "growing the map");
+  Status st = lmdb_status(mdb_env_set_mapsize(env_, static_cast<size_t>(next)), "growing the map");
+  locate_map();
+  return st;
 }
 
 Status Env::adopt_new_size() {
   std::unique_lock lock(resize_mutex_);
-  return lmdb_status(mdb_env_set_mapsize(env_, 0), "adopting the new map size");
+  Status st = lmdb_status(mdb_env_set_mapsize(env_, 0), "adopting the new map size");
+  locate_map();
+  return st;
 }
 
 Status Txn::begin(MDB_env* env, bool read_only) {

@@ -52,8 +52,14 @@ class Env {
   std::shared_mutex& resize_mutex() { return resize_mutex_; }
 
  private:
+  // Finds LMDB's mapping of data.mdb in /proc/self/maps (LMDB does not expose its address unless
+  // MDB_FIXEDMAP). Called after open and after every resize, which remaps.
+  void locate_map();
+
   MDB_env* env_ = nullptr;
   bool read_only_ = false;
+  void* map_addr_ = nullptr;
+  std::size_t map_len_ = 0;
   std::map<std::string, MDB_dbi, std::less<>> dbis_;
   std::shared_mutex resize_mutex_;
 };
