@@ -328,6 +328,8 @@ Result<std::unique_ptr<Snapshot>> Catalog::snapshot() const {
   return Status::Busy("the archive's map keeps changing size");
 }
 
+void Catalog::release_mapped_pages() const { impl_->env.release_mapped_pages(); }
+
 Result<CatalogStats> Catalog::stats() const {
   CatalogStats s;
   s.map_size = impl_->env.map_size();

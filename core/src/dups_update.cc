@@ -179,6 +179,8 @@ Status update_duplicates(Catalog& catalog, const PairVerifier& verifier, const D
         if (!t.look) continue;
         auto v = verifier.verify(*t.a, t.ta, *t.b, t.tb);
         t.verdict = v.ok() ? std::move(*v) : PairVerdict{false, 0.0f, v.status().message()};
+        // The thumbnails read so far stay mapped otherwise: memory would grow with the archive.
+        if (i % 64 == 63) catalog.release_mapped_pages();
       }
     };
     std::vector<std::thread> pool;

@@ -132,6 +132,11 @@ class Catalog {
   Result<std::unique_ptr<Snapshot>> snapshot() const;
 
   Result<CatalogStats> stats() const;
+
+  // Lets go of this process's mappings of archive pages (they stay in the OS page cache; views stay valid
+  // and fault back in when read). write() does it after each commit; long read passes over the whole
+  // archive call it now and then, so resident memory stays flat however large the archive is.
+  void release_mapped_pages() const;
   const std::string& dir() const;
   bool read_only() const;
 
