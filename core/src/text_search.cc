@@ -7,6 +7,7 @@
 #include <vector>
 
 #include "kho/text.h"
+#include "text_syllable.h"
 
 namespace kho {
 
@@ -41,23 +42,9 @@ std::vector<std::string> search_terms(std::string_view s) {
 }
 
 std::size_t edit_distance(std::string_view a, std::string_view b) {
-  auto code_points = [](std::string_view s) {
-    std::vector<utf8proc_int32_t> cps;
-    const std::string v = is_valid_utf8(s) ? std::string(s) : sanitize_utf8(s);
-    const auto* data = reinterpret_cast<const utf8proc_uint8_t*>(v.data());
-    const auto size = static_cast<utf8proc_ssize_t>(v.size());
-    utf8proc_ssize_t i = 0;
-    while (i < size) {
-      utf8proc_int32_t cp = 0;
-      const utf8proc_ssize_t n = utf8proc_iterate(data + i, size - i, &cp);
-      if (n <= 0) break;
-      cps.push_back(cp);
-      i += n;
-    }
-    return cps;
-  };
-  const auto x = code_points(a);
-  const auto y = code_points(b);
+  // Invalid bytes count as U+FFFD, one each (text_detail::decode), so any input has a distance.
+  const auto x = text_detail::decode(std::string(a));
+  const auto y = text_detail::decode(std::string(b));
   std::vector<std::size_t> row(y.size() + 1);
   for (std::size_t j = 0; j <= y.size(); ++j) row[j] = j;
   for (std::size_t i = 1; i <= x.size(); ++i) {
