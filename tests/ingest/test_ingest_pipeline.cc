@@ -14,6 +14,7 @@
 
 #include "kho/catalog.h"
 #include "kho/ingest/digest.h"
+#include "pipeline_fixtures.h"
 #include "test_support.h"
 
 namespace kho::ingest {
@@ -22,29 +23,9 @@ namespace fs = std::filesystem;
 using kho::testing::read_file;
 using kho::testing::TempDir;
 using kho::testing::write_file;
+using testing::fixture;
 
-class CountingProcessor final : public PhotoProcessor {
- public:
-  Result<ProcessedPhoto> process(std::span<const std::uint8_t> bytes, int) const override {
-    ++calls;
-    if (bytes.size() < 4 || bytes[0] != 0xFF || bytes[1] != 0xD8)
-      return Status::InvalidArgument("not a JPEG (test processor)");
-    if (bytes[bytes.size() - 2] != 0xFF || bytes[bytes.size() - 1] != 0xD9)
-      return Status::InvalidArgument("truncated JPEG: no end marker (test processor)");
-    ProcessedPhoto p;
-    p.width = 160;
-    p.height = 120;
-    p.preview_jpeg.assign(reinterpret_cast<const char*>(bytes.data()), bytes.size());
-    p.grid_jpeg = p.preview_jpeg;
-    p.sig.phash = bytes.size();
-    return p;
-  }
-  mutable std::atomic<int> calls{0};
-};
 
-std::string fixture(int i) {
-  return read_file(kho::testing::test_data_dir() / "ingest" / ("p" + std::to_string(i) + ".jpg"));
-}
 
 // A still-valid JPEG with different bytes: the fixtures carry a comment segment "kho-fixture-…" whose
 // text we overwrite (same length), so every variant has its own digest.
@@ -94,7 +75,7 @@ TEST(IngestPipeline, SecondRunSkipsEverythingAndCountsStayTheSame) {
   write_file(tree / "ev1/copy of a.jpg", fixture(1));
   write_file(tree / "ev2/c.jpg", fixture(3));
   Archive a;
-  CountingProcessor proc;
+  testing::FakeProcessor proc;
   auto first = run(a, proc, tree.path(), {.jobs = 2});
   EXPECT_EQ(first.files_seen, 4u);
   EXPECT_EQ(first.photos_added, 3u);
@@ -122,7 +103,7 @@ TEST(IngestPipeline, StoresPhotoRecordThumbsAndFile) {
   TempDir tree;
   write_file(tree / "ev/a.jpg", fixture(1));
   Archive a;
-  CountingProcessor proc;
+  testing::FakeProcessor proc;
   run(a, proc, tree.path());
   auto s = a.snap();
   Digest d = digest_of(fixture(1));
@@ -147,7 +128,7 @@ TEST(IngestPipeline, MovedFileKeepsItsPhoto) {
   write_file(tree / "ev/a.jpg", fixture(1));
   write_file(tree / "ev/b.jpg", fixture(2));
   Archive a;
-  CountingProcessor proc;
+  testing::FakeProcessor proc;
   run(a, proc, tree.path());
   fs::create_directories(tree / "other");
   fs::rename(tree / "ev/b.jpg", tree / "other/b moved.jpg");
@@ -170,7 +151,7 @@ TEST(IngestPipeline, ChangedFileGetsNewPhotoAndOldOneGoesWhenUnreferenced) {
   write_file(tree / "ev/b.jpg", fixture(2));
   write_file(tree / "keep/b copy.jpg", fixture(2));
   Archive a;
-  CountingProcessor proc;
+  testing::FakeProcessor proc;
   run(a, proc, tree.path());
 
   // a.jpg changes: nothing else refers to its old bytes, so the old photo goes.
@@ -197,7 +178,7 @@ TEST(IngestPipeline, PerFileFailuresAreReportedAndTheRunGoesOn) {
   write_file(tree / "ev/truncated.jpg", fixture(2).substr(0, 7));
   write_file(tree / "ev/same as text.jpg", "this is a text file named .jpg\n");
   Archive a;
-  CountingProcessor proc;
+  testing::FakeProcessor proc;
   auto r = run(a, proc, tree.path());
   EXPECT_EQ(r.photos_added, 1u);
   ASSERT_EQ(r.errors.size(), 4u);
@@ -221,7 +202,7 @@ TEST(IngestPipeline, NameThatIsNotUtf8IsStoredAndReported) {
   std::string raw = (tree / "ev").string() + "/caf\xe9.jpg";
   write_file(raw, fixture(1));
   Archive a;
-  CountingProcessor proc;
+  testing::FakeProcessor proc;
   auto r = run(a, proc, tree.path());
   EXPECT_EQ(r.photos_added, 1u);
   ASSERT_EQ(r.errors.size(), 1u);
@@ -233,7 +214,7 @@ TEST(IngestPipeline, StopFlagCommitsWhatIsInFlightAndARerunFinishes) {
   TempDir tree;
   for (int i = 0; i < 40; ++i) write_file(tree / "ev" / ("p" + std::to_string(i) + ".jpg"), variant(1 + i % 4, i));
   Archive a;
-  CountingProcessor proc;
+  testing::FakeProcessor proc;
   std::atomic<bool> stop{false};
   IngestOptions opt{.jobs = 2, .batch_size = 4, .max_in_flight = 3};
   opt.stop = &stop;
@@ -260,7 +241,7 @@ TEST(IngestPipeline, FolderWithoutArticleIsAnEventDatedByExif) {
   write_file(tree / "Hội chợ/b.jpg", fixture(2));  // EXIF 2021-03-04 08:00:00
   write_file(tree / "Hội chợ/c.jpg", fixture(1));  // a copy: still one photo
   Archive a;
-  CountingProcessor proc;
+  testing::FakeProcessor proc;
   auto r = run(a, proc, tree.path());
   EXPECT_EQ(r.articles, 0u);
   EXPECT_EQ(r.orphans.size(), 3u) << "photos no article mentions are orphans of the folder's event";
@@ -276,7 +257,7 @@ TEST(IngestPipeline, FolderWithoutArticleIsAnEventDatedByExif) {
 TEST(IngestPipeline, MissingRootIsAWarningNotAFailure) {
   TempDir tree;
   Archive a;
-  CountingProcessor proc;
+  testing::FakeProcessor proc;
   auto r = ingest(*a.catalog, proc, {(tree / "nope").string()});
   ASSERT_TRUE(r.ok());
   EXPECT_EQ(r->files_seen, 0u);

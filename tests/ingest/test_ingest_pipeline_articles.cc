@@ -8,6 +8,7 @@
 #include "kho/catalog.h"
 #include "kho/ingest/digest.h"
 #include "kho/ingest/pipeline.h"
+#include "pipeline_fixtures.h"
 #include "test_support.h"
 
 namespace kho::ingest {
@@ -16,23 +17,9 @@ namespace fs = std::filesystem;
 using kho::testing::read_file;
 using kho::testing::TempDir;
 using kho::testing::write_file;
+using testing::fixture;
 
-// Returns the input as both derivatives (see test_ingest_pipeline.cc for why a test processor).
-class EchoProcessor final : public PhotoProcessor {
- public:
-  Result<ProcessedPhoto> process(std::span<const std::uint8_t> bytes, int) const override {
-    ProcessedPhoto p;
-    p.width = 160;
-    p.height = 120;
-    p.preview_jpeg.assign(reinterpret_cast<const char*>(bytes.data()), bytes.size());
-    p.grid_jpeg = p.preview_jpeg;
-    return p;
-  }
-};
 
-std::string fixture(int i) {
-  return read_file(kho::testing::test_data_dir() / "ingest" / ("p" + std::to_string(i) + ".jpg"));
-}
 
 Digest digest_of(const std::string& bytes) {
   return sha256({reinterpret_cast<const std::uint8_t*>(bytes.data()), bytes.size()});
@@ -65,7 +52,7 @@ struct Fixture {
   TempDir tree;
   TempDir archive_dir;
   std::unique_ptr<Catalog> catalog;
-  EchoProcessor proc;
+  testing::FakeProcessor proc;
   Fixture() {
     write_file(tree / "ev/bai-viet.txt", kArticle);
     write_file(tree / "ev/bai-viet (ban sao).txt", kArticle);  // the same article in a second export
@@ -186,7 +173,7 @@ TEST(IngestPipelineArticles, ArticleWithoutPhotosIsAWarning) {
              "Lãnh đạo thành phố tiếp công dân định kỳ vào sáng thứ năm hằng tuần tại trụ sở tiếp dân.\n\nPV\n");
   write_file(tree / "ev/a.jpg", fixture(1));
   auto catalog = Catalog::open((archive_dir / "a").string()).value();
-  EchoProcessor proc;
+  testing::FakeProcessor proc;
   auto r = ingest(*catalog, proc, {tree.path().string()});
   ASSERT_TRUE(r.ok());
   EXPECT_TRUE(r->errors.empty());
