@@ -70,6 +70,7 @@ Planted plant(std::size_t n, std::size_t planted, int radius, std::uint64_t seed
 int run_dups(const std::vector<std::string>& args) {
   std::size_t photos = 1000000, planted = 10000, samples = 10000;
   int radius = kho::DupOptions{}.phash_radius, threads = 2, parts = 0;
+  std::string timeline;  // when set: one line per query, "start_us duration_us", to see what the tail is
   for (std::size_t i = 0; i < args.size(); ++i) {
     auto next = [&](auto& v) {
       if (i + 1 >= args.size()) return false;
@@ -83,11 +84,12 @@ int run_dups(const std::vector<std::string>& args) {
     else if (args[i] == "--threads") ok = next(threads);
     else if (args[i] == "--parts") ok = next(parts);
     else if (args[i] == "--samples") ok = next(samples);
+    else if (args[i] == "--timeline" && i + 1 < args.size()) timeline = args[++i];
     else ok = false;
     if (!ok) {
       std::fprintf(stderr,
                    "usage: kho-bench dups [--photos N] [--planted K] [--radius R] [--threads T] "
-                   "[--parts M] [--samples S]\n");
+                   "[--parts M] [--samples S] [--timeline FILE]\n");
       return 2;
     }
   }
@@ -107,7 +109,8 @@ int run_dups(const std::vector<std::string>& args) {
 
   // Queries: the first photo of each planted pair (recall), then random photos, timed one by one.
   std::mt19937_64 rng(7);
-  std::vector<double> us, cpu_us;
+  std::vector<double> us, cpu_us, starts;
+  const auto run_start = Clock::now();
   std::size_t found_query = 0, checked = 0;
   std::vector<std::pair<std::uint32_t, int>> hits;
   for (std::size_t s = 0; s < samples; ++s) {
@@ -115,6 +118,7 @@ int run_dups(const std::vector<std::string>& args) {
     std::uint32_t id = planted_probe ? data.pairs[s].a : static_cast<std::uint32_t>(rng() % photos);
     hits.clear();
     auto q0 = Clock::now();
+    starts.push_back(std::chrono::duration<double, std::micro>(q0 - run_start).count());
     double qc0 = thread_cpu_us();
     index.query(data.hashes[id], radius, hits);
     cpu_us.push_back(thread_cpu_us() - qc0);
@@ -122,6 +126,14 @@ int run_dups(const std::vector<std::string>& args) {
     if (planted_probe) {
       ++checked;
       for (auto& [other, d] : hits) found_query += other == data.pairs[s].b;
+    }
+  }
+  if (!timeline.empty()) {
+    if (FILE* f = std::fopen(timeline.c_str(), "w")) {
+      for (std::size_t i = 0; i < us.size(); ++i) std::fprintf(f, "%.1f %.1f\n", starts[i], us[i]);
+      std::fclose(f);
+    } else {
+      std::fprintf(stderr, "kho-bench: cannot write %s\n", timeline.c_str());
     }
   }
   std::sort(us.begin(), us.end());

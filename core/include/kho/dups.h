@@ -10,6 +10,7 @@
 
 #include <cstddef>
 #include <cstdint>
+#include <cstdlib>
 #include <string>
 #include <string_view>
 #include <utility>
@@ -110,6 +111,23 @@ struct HashPair {
 // table (no hash maps), and the full hashes sit beside the ids so candidate checks stream through
 // memory. A pair seen through several substrings is reported once (only by the first that admits it).
 // Immutable after construction: const calls are thread-safe.
+namespace detail {
+// Allocates large arrays on 2 MiB boundaries and asks for transparent huge pages (madvise), so the
+// scattered bucket probes of a query do not each miss the TLB. Small arrays come from malloc.
+template <class T>
+struct HugePageAllocator {
+  using value_type = T;
+  HugePageAllocator() = default;
+  template <class U>
+  HugePageAllocator(const HugePageAllocator<U>&) {}
+  T* allocate(std::size_t n) { return static_cast<T*>(allocate_bytes(n * sizeof(T))); }
+  void deallocate(T* p, std::size_t) { std::free(p); }
+  template <class U>
+  bool operator==(const HugePageAllocator<U>&) const { return true; }
+  static void* allocate_bytes(std::size_t bytes);
+};
+}  // namespace detail
+
 class PhashIndex {
  public:
   // `design_radius` picks the substring split (cheapest for N = hashes.size() by a cost model, or
@@ -131,9 +149,11 @@ class PhashIndex {
   struct Part {
     int offset = 0, bits = 0;
     std::uint64_t mask = 0;                // the substring's bits, in place
-    std::vector<std::uint32_t> starts;     // 2^bits + 1 offsets into ids/sorted
-    std::vector<std::uint32_t> ids;        // positions, ordered by substring value
-    std::vector<std::uint64_t> sorted;     // hashes_[ids[j]]
+    template <class T>
+    using Array = std::vector<T, detail::HugePageAllocator<T>>;
+    Array<std::uint32_t> starts;           // 2^bits + 1 offsets into ids/sorted
+    Array<std::uint32_t> ids;              // positions, ordered by substring value
+    Array<std::uint64_t> sorted;           // hashes_[ids[j]]
     int flips_t = -1;                      // the design threshold of this part
     std::vector<std::uint32_t> flips;      // its flip masks, made once
   };
