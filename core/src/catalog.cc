@@ -53,11 +53,7 @@ std::string photo_link(const Digest& d, std::string_view article_id, std::uint32
   k.append(link(article_id, pos));
   return k;
 }
-std::string thumb(const Digest& d, ThumbSize size) {
-  std::string k(d.view());
-  k.push_back(static_cast<char>(size));
-  return k;
-}
+std::string thumb(const Digest& d, ThumbSize size) { return std::string(thumb_key(d, size).view()); }
 }  // namespace keys
 
 // ---------------- WriteBatch ----------------

@@ -1,6 +1,8 @@
 // Internals shared by catalog.cc (writes), snapshot.cc (reads) and verify.cc. Private to core.
 #pragma once
 
+#include <cstring>
+
 #include <memory>
 #include <shared_mutex>
 #include <string>
@@ -46,6 +48,17 @@ std::string event_file(std::string_view event_id, std::string_view path);  // ev
 std::string link(std::string_view article_id, std::uint32_t pos);          // links
 std::string photo_link(const Digest& d, std::string_view article_id, std::uint32_t pos);  // photo_links
 std::string thumb(const Digest& d, ThumbSize size);                        // thumbs
+// The same key without a heap allocation, for the read path (digest + size byte on the stack).
+struct ThumbKey {
+  char bytes[33];
+  std::string_view view() const { return {bytes, sizeof bytes}; }
+};
+inline ThumbKey thumb_key(const Digest& d, ThumbSize size) {
+  ThumbKey k;
+  std::memcpy(k.bytes, d.bytes.data(), 32);
+  k.bytes[32] = static_cast<char>(size);
+  return k;
+}
 std::string link_prefix(std::string_view article_id);                      // article id \0
 std::string event_file_prefix(std::string_view event_id);                  // event id \0
 }  // namespace keys

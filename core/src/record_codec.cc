@@ -1,7 +1,10 @@
 #include "record_codec.h"
 
+#include <bit>
 #include <cstring>
 #include <limits>
+#include <memory>
+#include <new>
 
 #include "crc32c.h"
 #include "wire.h"
@@ -95,6 +98,15 @@ Status get_opt_f64(const wire::Field& f, std::optional<double>* out) {
   return Status::OK();
 }
 
+// Empties a record before decoding into it. Destroying and default-initialising in place (no `T{}`)
+// skips zero-filling the whole struct and the move-assignment of a temporary: together they were a
+// third of a photo record's decode time.
+template <typename T>
+void reset(T* out) {
+  std::destroy_at(out);
+  ::new (static_cast<void*>(out)) T;
+}
+
 // Runs `on_field` for each field of `payload`; unknown fields are the callback's to ignore.
 template <typename Fn>
 Status for_fields(std::string_view payload, Fn&& on_field) {
@@ -135,7 +147,7 @@ std::string encode_metadata(const Metadata& m) {
 }
 
 Status decode_metadata(std::string_view payload, Metadata* m) {
-  *m = Metadata{};
+  reset(m);
   return for_fields(payload, [&](const wire::Field& f) -> Status {
     switch (f.number) {
       case 1: return get_opt_string(f, &m->format);
@@ -189,7 +201,7 @@ std::string encode_signatures(const Signatures& s) {
 }
 
 Status decode_signatures(std::string_view payload, Signatures* s) {
-  *s = Signatures{};
+  reset(s);
   return for_fields(payload, [&](const wire::Field& f) -> Status {
     switch (f.number) {
       case 1:
@@ -204,11 +216,15 @@ Status decode_signatures(std::string_view payload, Signatures* s) {
         KHO_RETURN_IF_ERROR(want(f, wire::kBytes));
         if (f.bytes.size() % 4) return Status::Corruption("color moment hash length not a multiple of 4");
         s->color_moment.resize(f.bytes.size() / 4);
-        for (size_t i = 0; i < s->color_moment.size(); ++i) {
-          std::uint32_t bits = 0;
-          for (int b = 0; b < 4; ++b)
-            bits |= std::uint32_t{static_cast<std::uint8_t>(f.bytes[4 * i + b])} << (8 * b);
-          std::memcpy(&s->color_moment[i], &bits, 4);
+        if constexpr (std::endian::native == std::endian::little) {
+          std::memcpy(s->color_moment.data(), f.bytes.data(), f.bytes.size());  // stored little-endian
+        } else {
+          for (size_t i = 0; i < s->color_moment.size(); ++i) {
+            std::uint32_t bits = 0;
+            for (int b = 0; b < 4; ++b)
+              bits |= std::uint32_t{static_cast<std::uint8_t>(f.bytes[4 * i + b])} << (8 * b);
+            std::memcpy(&s->color_moment[i], &bits, 4);
+          }
         }
         return Status::OK();
       }
@@ -249,7 +265,7 @@ std::string encode(const Photo& p) {
 Status decode(std::string_view bytes, Photo* p) {
   std::string_view payload;
   KHO_RETURN_IF_ERROR(unseal(bytes, RecordType::kPhoto, &payload));
-  *p = Photo{};
+  reset(p);
   bool has_digest = false;
   KHO_RETURN_IF_ERROR(for_fields(payload, [&](const wire::Field& f) -> Status {
     switch (f.number) {
@@ -284,7 +300,7 @@ std::string encode(const File& file) {
 Status decode(std::string_view bytes, File* file) {
   std::string_view payload;
   KHO_RETURN_IF_ERROR(unseal(bytes, RecordType::kFile, &payload));
-  *file = File{};
+  reset(file);
   bool has_digest = false;
   KHO_RETURN_IF_ERROR(for_fields(payload, [&](const wire::Field& f) -> Status {
     switch (f.number) {
@@ -316,7 +332,7 @@ std::string encode(const Event& e) {
 Status decode(std::string_view bytes, Event* e) {
   std::string_view payload;
   KHO_RETURN_IF_ERROR(unseal(bytes, RecordType::kEvent, &payload));
-  *e = Event{};
+  reset(e);
   return for_fields(payload, [&](const wire::Field& f) -> Status {
     switch (f.number) {
       case 1: return get_string(f, &e->id);
@@ -362,7 +378,7 @@ std::string encode(const Article& a) {
 Status decode(std::string_view bytes, Article* a) {
   std::string_view payload;
   KHO_RETURN_IF_ERROR(unseal(bytes, RecordType::kArticle, &payload));
-  *a = Article{};
+  reset(a);
   a->copies = 0;
   KHO_RETURN_IF_ERROR(for_fields(payload, [&](const wire::Field& f) -> Status {
     switch (f.number) {
@@ -435,7 +451,7 @@ std::string encode(const Link& l) {
 Status decode(std::string_view bytes, Link* l) {
   std::string_view payload;
   KHO_RETURN_IF_ERROR(unseal(bytes, RecordType::kLink, &payload));
-  *l = Link{};
+  reset(l);
   return for_fields(payload, [&](const wire::Field& f) -> Status {
     switch (f.number) {
       case 1: return get_string(f, &l->article_id);

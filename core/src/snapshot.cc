@@ -24,7 +24,7 @@ class LmdbSnapshot final : public Snapshot {
   Result<Article> article(std::string_view id) const override { return get_record<Article>(db::kArticles, id); }
 
   Result<std::string_view> thumb_view(const Digest& digest, ThumbSize size) const override {
-    return raw_get(db::kThumbs, keys::thumb(digest, size));
+    return raw_get(db::kThumbs, keys::thumb_key(digest, size).view());
   }
   Result<std::string> meta(std::string_view key) const override {
     auto v = raw_get(db::kMeta, key);
@@ -194,12 +194,15 @@ class LmdbSnapshot final : public Snapshot {
  private:
   template <typename T>
   Result<T> get_record(std::string_view db, std::string_view key) const {
-    auto v = raw_get(db, key);
-    if (!v.ok()) return v.status();
-    T rec;
-    Status st = codec::decode(*v, &rec);
-    if (!st.ok()) return st.with_context(std::string(db) + " record");
-    return rec;
+    // One return of one named object: decoded in place and returned by NRVO (a Photo is ~1 KB of
+    // fields; moving it cost more than decoding its strings).
+    Result<T> out(std::in_place);
+    if (auto v = raw_get(db, key); !v.ok()) {
+      out = v.status();
+    } else if (Status st = codec::decode(*v, &*out); !st.ok()) {
+      out = st.with_context(std::string(db) + " record");
+    }
+    return out;
   }
 
   template <typename T>

@@ -65,7 +65,11 @@ const char* code_name(Status::Code code);
 template <typename T>
 class Result {
  public:
-  Result(T value) : v_(std::move(value)) {}  // NOLINT(google-explicit-constructor)
+  Result(T&& value) : v_(std::move(value)) {}  // NOLINT(google-explicit-constructor)
+  Result(const T& value) : v_(value) {}       // NOLINT(google-explicit-constructor)
+  // Holds a value-initialised T to be filled in place: a decoder writes into it and the Result is
+  // returned by NRVO, so a large record is never moved.
+  explicit Result(std::in_place_t) : v_(std::in_place_index<0>) {}
   Result(Status status) : v_(std::move(status)) {  // NOLINT(google-explicit-constructor)
     assert(!std::get<Status>(v_).ok() && "Result built from an OK Status has no value");
   }
