@@ -7,10 +7,12 @@
 #   5. re-ingest of an unchanged tree (stat only; target ≥ 20,000 files/s)
 #
 # The corpus: 12-megapixel JPEGs made from real photos of ../shared/photos, upscaled to 4000×3000 with a
-# little Gaussian noise at quality 92 (about 4–5 MB, as cameras produce). The 1,000-photo tree reuses them
+# little Gaussian noise at quality 92 (about 4–5 MB, as cameras produce: noise 0.4; 0.3 gave 3.3 MB). The 1,000-photo tree reuses them
 # with a unique JPEG comment segment inserted after SOI, so every file has its own digest and is decoded.
 #
-# Usage: bench/ingest/run.sh [--kho PATH] [--work DIR] [--bases N] [--photos N] [--stat-files N]
+# Usage: bench/ingest/run.sh [--kho PATH] [--work DIR] [--bases N] [--photos N] [--stat-files N] [--corpus-only]
+# --corpus-only makes the corpora and stops, so they can be made while the machine is busy and
+# measured later on a quiet one.
 # Needs: ImageMagick (convert, identify), libjpeg-turbo-progs (djpeg), libvips-tools, python3, GNU time.
 set -euo pipefail
 
@@ -19,8 +21,9 @@ ROOT=$(cd "$HERE/../.." && pwd)
 KHO=${KHO:-$ROOT/build/app/kho}
 WORK=${WORK:-/tmp/kho-bench-ingest}
 SHARED=${SHARED:-$ROOT/../shared/photos}
-BASES=32        # distinct 12-MP photos: the CPU comparisons run over these
+BASES=100       # distinct 12-MP photos: the CPU comparisons run over these
 PHOTOS=1000     # the memory run
+CORPUS_ONLY=0
 STAT_FILES=20000  # the re-ingest run (small distinct TIFFs, made by python3). Their first ingest includes
                   # the duplicate update over 20,000 new photos, which takes long: figures are logged as
                   # they come, so an interrupted run still gives the others.
@@ -31,10 +34,11 @@ while [ $# -gt 0 ]; do
     --bases) BASES=$2; shift 2 ;;
     --photos) PHOTOS=$2; shift 2 ;;
     --stat-files) STAT_FILES=$2; shift 2 ;;
+    --corpus-only) CORPUS_ONLY=1; shift ;;
     *) echo "unknown option $1" >&2; exit 2 ;;
   esac
 done
-[ -x "$KHO" ] || { echo "no kho binary at $KHO (build it, or pass --kho)" >&2; exit 2; }
+[ "$CORPUS_ONLY" = 1 ] || [ -x "$KHO" ] || { echo "no kho binary at $KHO (build it, or pass --kho)" >&2; exit 2; }
 [ -d "$SHARED" ] || { echo "no photos at $SHARED" >&2; exit 2; }
 for tool in convert identify djpeg vipsthumbnail python3 /usr/bin/time; do
   command -v "$tool" >/dev/null || { echo "missing $tool" >&2; exit 2; }
@@ -56,7 +60,7 @@ if [ "$(ls "$CPU" 2>/dev/null | wc -l)" -lt "$BASES" ]; then
   i=0
   while read -r f; do
     i=$((i + 1))
-    convert "$f[0]" -auto-orient -resize '4000x3000!' -attenuate 0.3 +noise Gaussian -quality 92 \
+    convert "$f[0]" -auto-orient -resize '4000x3000!' -attenuate 0.4 +noise Gaussian -quality 92 \
       "$CPU/photo_$(printf %03d $i).jpg" 2>/dev/null &
     if [ $((i % 2)) -eq 0 ]; then wait; fi  # two at a time: the machine has two cores
   done < "$WORK/bases.txt"
@@ -109,6 +113,8 @@ for i in range(n):
     open(os.path.join(folder, 'f_%05d.tif' % i), 'wb').write(tiff(i))
 EOF
 fi
+
+if [ "$CORPUS_ONLY" = 1 ]; then log "corpora ready in $WORK"; exit 0; fi
 
 # --- measurements -----------------------------------------------------------------------------------
 # GNU time: %e wall s, %U user s, %S system s, %M max RSS KB.
