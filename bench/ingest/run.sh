@@ -48,7 +48,10 @@ log() { echo "[$(date +%H:%M:%S)] $*" >&2; }
 
 # --- the corpus -------------------------------------------------------------------------------------
 CPU="$WORK/cpu"
-if [ "$(ls "$CPU" 2>/dev/null | wc -l)" -lt "$BASES" ]; then
+# Made once: when fewer photos qualify than --bases asks, bases.txt records how many there are.
+WANT=$BASES
+[ -f "$WORK/bases.txt" ] && WANT=$(( $(wc -l < "$WORK/bases.txt") < BASES ? $(wc -l < "$WORK/bases.txt") : BASES ))
+if [ "$(ls "$CPU" 2>/dev/null | wc -l)" -lt "$WANT" ] || [ "$WANT" -eq 0 ]; then
   log "making $BASES 12-MP JPEGs from $SHARED (takes a few minutes)"
   mkdir -p "$CPU"
   # Real photos of at least 600×400, one per distinct content, in a fixed order (deterministic corpus).
