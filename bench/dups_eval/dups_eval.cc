@@ -110,7 +110,9 @@ int main(int argc, char** argv) {
 
   if (radius < 0) radius = kho::search_radius(kho::DupOptions{}, hashes.size());
   kho::PhashIndex index(hashes, radius);
-  auto candidates = index.all_pairs(radius, 2);
+  // The candidates update_duplicates() checks: each photo's nearest neighbours within the radius.
+  auto candidates = kho::candidate_pairs(index, std::vector<bool>(hashes.size(), true), radius,
+                                         kho::DupOptions{}.max_candidates_per_photo, 2);
   kho::thumb::OpenCvPairVerifier verifier;
   std::vector<kho::PairVerdict> verdicts(candidates.size());
   next = 0;

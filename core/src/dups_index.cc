@@ -364,3 +364,47 @@ std::vector<HashPair> PhashIndex::all_pairs(int radius, int threads) const {
 }
 
 }  // namespace kho
+
+namespace kho {
+
+std::vector<HashPair> candidate_pairs(const PhashIndex& index, const std::vector<bool>& is_new, int radius,
+                                      int max_per_photo, int threads) {
+  std::vector<std::uint32_t> todo;
+  for (std::size_t i = 0; i < index.size() && i < is_new.size(); ++i) {
+    if (is_new[i]) todo.push_back(static_cast<std::uint32_t>(i));
+  }
+  threads = std::max(1, std::min<int>(threads, static_cast<int>(todo.size() / 256 + 1)));
+  constexpr std::size_t kStep = 64;  // photos a thread takes at a time
+  std::atomic<std::size_t> next{0};
+  std::vector<std::vector<HashPair>> found(threads);
+  auto work = [&](int w) {
+    std::vector<std::pair<std::uint32_t, int>> hits;
+    for (std::size_t first; (first = next.fetch_add(kStep)) < todo.size();) {
+      for (std::size_t k = first; k < std::min(todo.size(), first + kStep); ++k) {
+        const std::uint32_t i = todo[k];
+        hits.clear();
+        index.query(index.hashes()[i], radius, hits);
+        std::erase_if(hits, [i](const auto& h) { return h.first == i; });
+        auto nearer = [](const auto& x, const auto& y) {
+          return x.second != y.second ? x.second < y.second : x.first < y.first;
+        };
+        if (max_per_photo > 0 && hits.size() > static_cast<std::size_t>(max_per_photo)) {
+          std::nth_element(hits.begin(), hits.begin() + max_per_photo, hits.end(), nearer);
+          hits.resize(static_cast<std::size_t>(max_per_photo));
+        }
+        for (auto [j, d] : hits) found[w].push_back(HashPair{std::min(i, j), std::max(i, j), d});
+      }
+    }
+  };
+  std::vector<std::thread> pool;
+  for (int w = 1; w < threads; ++w) pool.emplace_back(work, w);
+  work(0);
+  for (auto& th : pool) th.join();
+  std::vector<HashPair> all;
+  for (auto& f : found) all.insert(all.end(), f.begin(), f.end());
+  std::sort(all.begin(), all.end());
+  all.erase(std::unique(all.begin(), all.end()), all.end());
+  return all;
+}
+
+}  // namespace kho

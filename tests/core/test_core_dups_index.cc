@@ -80,6 +80,57 @@ TEST(DupsIndex, QueryEqualsBruteForceAndReportsEachOnce) {
   }
 }
 
+// Without a cap: exactly the brute-force pairs that touch a new photo. With one: each new photo keeps
+// exactly its K nearest (distance, then position), and nothing else is reported.
+TEST(DupsIndex, CandidatePairsAreEachNewPhotosNearestNeighbours) {
+  auto h = random_hashes(2500, 19);
+  std::mt19937_64 rng(5);
+  std::vector<bool> is_new(h.size());
+  for (std::size_t i = 0; i < h.size(); ++i) is_new[i] = rng() % 3 == 0;
+  const int radius = 12;
+  PhashIndex index(h, radius);
+  std::vector<HashPair> want;
+  for (const HashPair& p : brute_pairs(h, radius))
+    if (is_new[p.a] || is_new[p.b]) want.push_back(p);
+  for (int threads : {1, 2}) EXPECT_EQ(candidate_pairs(index, is_new, radius, 0, threads), want);
+
+  const int k = 1;  // the planted groups have up to three members, so one neighbour binds
+  auto capped = candidate_pairs(index, is_new, radius, k, 2);
+  std::set<std::pair<std::uint32_t, std::uint32_t>> kept;
+  for (const HashPair& p : capped) {
+    EXPECT_LT(p.a, p.b);
+    EXPECT_TRUE(kept.emplace(p.a, p.b).second) << "pair reported twice";
+  }
+  std::set<std::pair<std::uint32_t, std::uint32_t>> expected;
+  for (std::uint32_t i = 0; i < h.size(); ++i) {
+    if (!is_new[i]) continue;
+    std::vector<std::pair<int, std::uint32_t>> near;  // (distance, position)
+    for (std::uint32_t j = 0; j < h.size(); ++j) {
+      int d = hamming64(h[i], h[j]);
+      if (j != i && d <= radius) near.emplace_back(d, j);
+    }
+    std::sort(near.begin(), near.end());
+    for (std::size_t n = 0; n < near.size() && n < static_cast<std::size_t>(k); ++n)
+      expected.emplace(std::min(i, near[n].second), std::max(i, near[n].second));
+  }
+  EXPECT_EQ(kept, expected);
+  EXPECT_LT(capped.size(), want.size());  // the cap did bind on this data
+}
+
+// 3,000 photos with one hash (blank frames, say): all pairs would be 4.5 million; the cap keeps it
+// at most N × K.
+TEST(DupsIndex, CandidatePairsStayBoundedOnAlikePhotos) {
+  std::vector<std::uint64_t> h(3000, 0x5555AAAA5555AAAAull);
+  PhashIndex index(h, 12);
+  auto pairs = candidate_pairs(index, std::vector<bool>(h.size(), true), 12, 16, 2);
+  EXPECT_LE(pairs.size(), h.size() * 16);
+  EXPECT_GE(pairs.size(), h.size() * 16 / 2);  // each pair can serve both of its photos
+  // Every photo is in some pair, so the whole set still forms one cluster.
+  UnionFind uf(h.size());
+  for (const HashPair& p : pairs) uf.unite(p.a, p.b);
+  for (std::uint32_t i = 1; i < h.size(); ++i) ASSERT_EQ(uf.find(i), uf.find(0));
+}
+
 TEST(DupsIndex, EmptyAndTinyInputs) {
   PhashIndex empty({}, 10);
   EXPECT_TRUE(empty.all_pairs(10, 2).empty());

@@ -121,6 +121,21 @@ TEST(DupsStore, ExactNearAndBurstClusters) {
   EXPECT_FALSE(near->photos[1].best || near->photos[2].best);
 }
 
+// Two hundred photos that all look alike (one PHash, one scene): the update checks each against at
+// most max_candidates_per_photo others, in several chunks, and they still form one cluster.
+TEST(DupsStore, AlikePhotosAreCheckedBoundedAndStillCluster) {
+  Fixture fx;
+  for (int n = 1; n <= 200; ++n) fx.add(n, 0x0F0F0F0F0F0F0F0Full, 1000, 750, 's', {"/alike/" + std::to_string(n) + ".jpg"});
+  SceneVerifier verifier;
+  DupOptions options;
+  ASSERT_TRUE(update_duplicates(*fx.catalog, verifier, options).ok());
+  EXPECT_LE(verifier.calls.load(), 200 * options.max_candidates_per_photo);
+  EXPECT_GT(verifier.calls.load(), 1024);  // more than one chunk of pairs was written
+  auto clusters = fx.list();
+  ASSERT_EQ(clusters.size(), 1u);
+  EXPECT_EQ(clusters[0].photos.size(), 200u);
+}
+
 TEST(DupsStore, BurstPairStaysApart) {
   Fixture fx;
   fx.add(5, 42, 6000, 4000, 'b', {"/c/burst1.jpg"}, "2020-05-01T09:30:12.10");

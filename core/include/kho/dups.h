@@ -39,7 +39,13 @@ struct DupOptions {
   bool exif_rule = true;
   // Threads for the all-pairs search and the thumbnail checks.
   int threads = 2;
+  // Each new photo is checked against at most this many of its nearest neighbours within the radius.
+  // Real photos have a handful; 20,000 plain graphics (slides, blank frames, scans) can each have
+  // thousands, which would cost hours of thumbnail checks and gigabytes. Copies sit nearest (a cluster
+  // bigger than this still joins through its members), and the evaluation set scores the same with it.
+  int max_candidates_per_photo = 16;
 };
+
 
 // The search radius update_duplicates() uses for an archive of `photos` photos.
 int search_radius(const DupOptions& options, std::size_t photos);
@@ -161,6 +167,13 @@ class PhashIndex {
   std::vector<std::uint64_t> hashes_;
   std::vector<Part> parts_;
 };
+
+// Candidate pairs for the photos marked in `is_new` (positions of `index`): each new photo's
+// `max_per_photo` nearest neighbours within `radius` (ties: lower position first), itself excluded.
+// Every pair (a < b) once, sorted. At most count(is_new) × max_per_photo pairs, however alike the
+// photos are. Runs on `threads` threads.
+std::vector<HashPair> candidate_pairs(const PhashIndex& index, const std::vector<bool>& is_new, int radius,
+                                      int max_per_photo, int threads);
 
 // Union-find with path halving and union by size, over 0..n-1.
 class UnionFind {
