@@ -1,5 +1,6 @@
 // OpenCvPairVerifier (kho/thumbnailer/pair_verifier.h): register, check overlap, read the residual map.
 #include "kho/thumbnailer/pair_verifier.h"
+#include "kho/thumbnailer/thumbnailer.h"
 
 #include <opencv2/calib3d.hpp>
 #include <opencv2/features2d.hpp>
@@ -9,6 +10,7 @@
 #include <algorithm>
 #include <cmath>
 #include <cstdio>
+#include <functional>
 #include <string>
 #include <vector>
 
@@ -63,14 +65,43 @@ struct Registration {
   bool by_features = false;
 };
 
-// ORB + RANSAC similarity; falls back to stretching b onto a (most copies keep their framing).
-Registration register_pair(const cv::Mat& a, const cv::Mat& b, const PairVerifierOptions& o) {
-  Registration r;
+}  // namespace
+
+struct OpenCvPairVerifier::Features {
+  cv::Mat gray;
+  std::vector<cv::KeyPoint> keys;
+  cv::Mat descriptors;
+};
+
+OpenCvPairVerifier::OpenCvPairVerifier(PairVerifierOptions options) : options_(options) {}
+OpenCvPairVerifier::~OpenCvPairVerifier() = default;
+
+std::shared_ptr<const OpenCvPairVerifier::Features> OpenCvPairVerifier::features(std::string_view jpeg,
+                                                                                int work) const {
+  const std::uint64_t key = std::hash<std::string_view>{}(jpeg) ^ (std::uint64_t{static_cast<std::uint32_t>(work)} << 40) ^
+                            jpeg.size();
+  {
+    std::lock_guard lock(mu_);
+    if (auto it = cache_.find(key); it != cache_.end()) return it->second;
+  }
+  auto f = std::make_shared<Features>();
+  f->gray = decode_gray(jpeg);
+  if (f->gray.empty()) return nullptr;
+  shrink_to(f->gray, work);
   auto orb = cv::ORB::create(600, 1.2f, 6, 15, 0, 2, cv::ORB::HARRIS_SCORE, 15);
-  std::vector<cv::KeyPoint> ka, kb;
-  cv::Mat da, db;
-  orb->detectAndCompute(a, cv::noArray(), ka, da);
-  orb->detectAndCompute(b, cv::noArray(), kb, db);
+  orb->detectAndCompute(f->gray, cv::noArray(), f->keys, f->descriptors);
+  std::lock_guard lock(mu_);
+  if (cache_.size() >= kCacheEntries) cache_.clear();  // bounded; pairs of one photo come together
+  cache_.emplace(key, f);
+  return f;
+}
+
+namespace {
+
+// ORB + RANSAC similarity; falls back to stretching b onto a (most copies keep their framing).
+Registration register_pair(const cv::Mat& a, const std::vector<cv::KeyPoint>& ka, const cv::Mat& da, const cv::Mat& b,
+                           const std::vector<cv::KeyPoint>& kb, const cv::Mat& db, const PairVerifierOptions& o) {
+  Registration r;
   if (ka.size() >= 8 && kb.size() >= 8) {
     cv::BFMatcher matcher(cv::NORM_HAMMING);
     std::vector<std::vector<cv::DMatch>> knn;
@@ -99,23 +130,30 @@ Registration register_pair(const cv::Mat& a, const cv::Mat& b, const PairVerifie
   return r;
 }
 
+// The long edge of a thumbnail from its header (0 when it cannot be read).
+int long_edge(std::string_view jpeg) {
+  auto info = probe_image({reinterpret_cast<const std::uint8_t*>(jpeg.data()), jpeg.size()});
+  return info.ok() ? static_cast<int>(std::max(info->width, info->height)) : 0;
+}
+
 }  // namespace
 
 Result<PairVerdict> OpenCvPairVerifier::verify(const Photo&, std::string_view grid_jpeg_a, const Photo&,
                                                std::string_view grid_jpeg_b) const {
   try {
     const PairVerifierOptions& o = options_;
-    cv::Mat a = decode_gray(grid_jpeg_a);
-    cv::Mat b = decode_gray(grid_jpeg_b);
-    if (a.empty() || b.empty()) return Status::InvalidArgument("grid thumbnail cannot be decoded");
     // Compare at the smaller one's scale: detail that only the larger copy has is not a difference.
-    const int work = std::min(o.work_px, std::min(std::max(a.cols, a.rows), std::max(b.cols, b.rows)));
-    shrink_to(a, work);
-    shrink_to(b, work);
+    const int edge_a = long_edge(grid_jpeg_a), edge_b = long_edge(grid_jpeg_b);
+    if (edge_a == 0 || edge_b == 0) return Status::InvalidArgument("grid thumbnail cannot be decoded");
+    const int work = std::min(o.work_px, std::min(edge_a, edge_b));
+    auto fa_ = features(grid_jpeg_a, work);
+    auto fb_ = features(grid_jpeg_b, work);
+    if (!fa_ || !fb_) return Status::InvalidArgument("grid thumbnail cannot be decoded");
     // Register the smaller onto the larger so the warp never magnifies much.
-    bool swapped = b.total() > a.total();
-    if (swapped) std::swap(a, b);
-    Registration reg = register_pair(a, b, o);
+    if (fb_->gray.total() > fa_->gray.total()) std::swap(fa_, fb_);
+    const cv::Mat& a = fa_->gray;
+    const cv::Mat& b = fb_->gray;
+    Registration reg = register_pair(a, fa_->keys, fa_->descriptors, b, fb_->keys, fb_->descriptors, o);
     const double sx = reg.m.at<double>(0, 0), sy = reg.m.at<double>(1, 0);
     const double scale = std::sqrt(sx * sx + sy * sy);
     const double rot = std::abs(std::atan2(sy, sx)) * 180.0 / CV_PI;

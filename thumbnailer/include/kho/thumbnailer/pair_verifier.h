@@ -7,8 +7,16 @@
 // (histograms) over the overlap and looks at where the residual differences are: a copy's residual is low
 // and spread evenly (compression, blur, resampling), another frame of the same scene has a few cells
 // with large residuals (people who moved). A lone corner cluster of hot cells is allowed (watermark).
-// Stateless; verify() is thread-safe. OpenCV exceptions stop here and become a Status.
+// verify() is thread-safe. A photo with several copies is in several candidate pairs, so the last 64
+// thumbnails' decoded pixels and ORB keypoints are kept (keyed by the JPEG's bytes and the working size):
+// ORB is deterministic, so this changes the cost, never a verdict. OpenCV exceptions stop here and
+// become a Status.
 #pragma once
+
+#include <cstdint>
+#include <memory>
+#include <mutex>
+#include <unordered_map>
 
 #include "kho/dups.h"
 
@@ -30,14 +38,21 @@ struct PairVerifierOptions {
 
 class OpenCvPairVerifier final : public kho::PairVerifier {
  public:
-  explicit OpenCvPairVerifier(PairVerifierOptions options = {}) : options_(options) {}
+  explicit OpenCvPairVerifier(PairVerifierOptions options = {});
+  ~OpenCvPairVerifier() override;
   // duplicate=true only when registration, coverage, correlation and the residual map all agree.
   // The reason names the deciding measurement. Errors: InvalidArgument when a thumbnail cannot be decoded.
   Result<PairVerdict> verify(const Photo& a, std::string_view grid_jpeg_a, const Photo& b,
                              std::string_view grid_jpeg_b) const override;
 
  private:
+  struct Features;  // one thumbnail, grey, at the working size, with its ORB keypoints and descriptors
+  std::shared_ptr<const Features> features(std::string_view jpeg, int work) const;
+
   PairVerifierOptions options_;
+  static constexpr std::size_t kCacheEntries = 64;  // ~85 KB each
+  mutable std::mutex mu_;
+  mutable std::unordered_map<std::uint64_t, std::shared_ptr<const Features>> cache_;
 };
 
 }  // namespace kho::thumb
