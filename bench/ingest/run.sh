@@ -157,7 +157,8 @@ rm -rf "$WORK/as"; T_STAT_FIRST=$(measure "$KHO" --archive "$WORK/as" ingest "$S
 T_RE=$(measure "$KHO" --archive "$WORK/as" ingest "$STAT" --json)
 # --json goes to stdout, which measure() discards: ask once more for the summary's own timing.
 RE_SUMMARY=$("$KHO" --archive "$WORK/as" ingest "$STAT" --json 2>/dev/null)
-RE_SECONDS=$(python3 -c 'import json,sys; d=json.loads(sys.argv[1]); print(d["seconds"], d["photos_unchanged"], d["files_seen"])' "$RE_SUMMARY")
+# (through stdin: the summary lists every orphan path, too long for an argument)
+RE_SECONDS=$(python3 -c 'import json,sys; d=json.load(sys.stdin); print(d["seconds"], d["photos_unchanged"], d["files_seen"])' <<<"$RE_SUMMARY")
 
 C_DJ=$(cpu_of "$T_DJPEG"); C_VIPS=$(cpu_of "$T_VIPS"); C_K1=$(cpu_of "$T_KHO1")
 W_K1=$(wall_of "$T_KHO1"); W_K2=$(wall_of "$T_KHO2")
