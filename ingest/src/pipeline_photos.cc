@@ -1,6 +1,7 @@
 #include "pipeline_photos.h"
 
 #include <fcntl.h>
+#include <malloc.h>
 #include <oneapi/tbb/parallel_pipeline.h>
 #include <oneapi/tbb/task_arena.h>
 #include <sys/stat.h>
@@ -178,6 +179,11 @@ class Writer {
     pending_stored_.clear();
     progress_.committed += in_batch_;
     in_batch_ = 0;
+    // Decode frames (9 MB at 12 MP) and file buffers are freed by the worker threads into glibc's
+    // per-thread arenas, which keep them: hand the free pages back once per batch. Measured over 1,000
+    // 12-MP photos with --jobs 2: peak RSS 261-307 MB without, 231 MB with, same time. (A 1 MB
+    // M_MMAP_THRESHOLD also gave 230 MB but cost 15-20% more CPU in page faults.)
+    malloc_trim(0);
     notify();
     return true;
   }
