@@ -19,9 +19,7 @@ using nlohmann::json;
 
 fs::path samples() { return kho::testing::source_dir() / "samples"; }
 
-std::string fixture(int i) {
-  return read_file(kho::testing::test_data_dir() / "ingest" / ("p" + std::to_string(i) + ".jpg"));
-}
+std::string fixture(int i) { return kho::testing::ingest_jpeg(i); }
 
 json parse_json(const std::string& out) {
   auto j = json::parse(out, nullptr, /*allow_exceptions=*/false);

@@ -26,9 +26,7 @@ using kho::testing::write_file;
 using nlohmann::json;
 using Clock = std::chrono::steady_clock;
 
-std::string fixture(int i) {
-  return read_file(kho::testing::test_data_dir() / "ingest" / ("p" + std::to_string(i) + ".jpg"));
-}
+std::string fixture(int i) { return kho::testing::ingest_jpeg(i); }
 
 // A small uncompressed RGB TIFF of random coloured blocks, different for every `n`. Made here, without
 // an image library, so the corpus has hundreds of photos that are all different to the eye too (copies

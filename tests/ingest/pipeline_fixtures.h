@@ -33,8 +33,6 @@ class FakeProcessor final : public PhotoProcessor {
 };
 
 // tests/data/ingest/p<i>.jpg
-inline std::string fixture(int i) {
-  return kho::testing::read_file(kho::testing::test_data_dir() / "ingest" / ("p" + std::to_string(i) + ".jpg"));
-}
+inline std::string fixture(int i) { return kho::testing::ingest_jpeg(i); }
 
 }  // namespace kho::ingest::testing

@@ -98,6 +98,8 @@ std::string read_file(const fs::path& path) {
   return ss.str();
 }
 
+std::string ingest_jpeg(int i) { return read_file(test_data_dir() / "ingest" / ("p" + std::to_string(i) + ".jpg")); }
+
 void write_file(const fs::path& path, const std::string& bytes) {
   fs::create_directories(path.parent_path());
   std::ofstream out(path, std::ios::binary);

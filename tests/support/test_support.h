@@ -45,5 +45,7 @@ std::optional<std::filesystem::path> shared_dir();
 
 std::string read_file(const std::filesystem::path& path);
 void write_file(const std::filesystem::path& path, const std::string& bytes);
+// The bytes of tests/data/ingest/p<i>.jpg, the small real JPEGs the ingest tests use.
+std::string ingest_jpeg(int i);
 
 }  // namespace kho::testing
