@@ -11,6 +11,7 @@
 namespace kho {
 namespace {
 namespace fs = std::filesystem;
+using kho::testing::ingest_jpeg;
 using kho::testing::read_file;
 using kho::testing::run_kho;
 using kho::testing::TempDir;
@@ -19,7 +20,6 @@ using nlohmann::json;
 
 fs::path samples() { return kho::testing::source_dir() / "samples"; }
 
-std::string fixture(int i) { return kho::testing::ingest_jpeg(i); }
 
 json parse_json(const std::string& out) {
   auto j = json::parse(out, nullptr, /*allow_exceptions=*/false);
@@ -107,9 +107,9 @@ TEST(AppIngest, SecondRunAddsNothingAndVerifyPasses) {
 
 TEST(AppIngest, CopyUnderAnotherNameIsOnePhotoWithTwoFiles) {
   TempDir dir;
-  write_file(dir / "tree/ev/a.jpg", fixture(1));
-  write_file(dir / "tree/ev/b.jpg", fixture(2));
-  write_file(dir / "tree/other/a (copy).jpg", fixture(1));
+  write_file(dir / "tree/ev/a.jpg", ingest_jpeg(1));
+  write_file(dir / "tree/ev/b.jpg", ingest_jpeg(2));
+  write_file(dir / "tree/other/a (copy).jpg", ingest_jpeg(1));
   std::string archive = (dir / "archive").string();
   auto r = run_kho({"--archive", archive, "ingest", (dir / "tree").string(), "--json"});
   ASSERT_EQ(r.exit_code, 0) << r.err;
@@ -141,10 +141,10 @@ TEST(AppIngest, CopyUnderAnotherNameIsOnePhotoWithTwoFiles) {
 
 TEST(AppIngest, BadFilesAreErrorsAndTheRunGoesOn) {
   TempDir dir;
-  write_file(dir / "tree/ev/good.jpg", fixture(1));
+  write_file(dir / "tree/ev/good.jpg", ingest_jpeg(1));
   write_file(dir / "tree/ev/empty.jpg", "");
   write_file(dir / "tree/ev/text.jpg", "hello, I am not a photo\n");
-  write_file(dir / "tree/ev/truncated.jpg", fixture(2).substr(0, fixture(2).size() / 3));
+  write_file(dir / "tree/ev/truncated.jpg", ingest_jpeg(2).substr(0, ingest_jpeg(2).size() / 3));
   write_file(dir / "tree/ev/garbage.png", std::string(5000, '\x89'));
   std::string archive = (dir / "archive").string();
   auto r = run_kho({"--archive", archive, "ingest", (dir / "tree").string(), "--json"});
@@ -178,8 +178,8 @@ TEST(AppIngest, UsageErrorsExitTwo) {
 
 TEST(AppIngest, OneAndTwoJobsGiveTheSameArchive) {
   TempDir dir;
-  for (int i = 0; i < 12; ++i) write_file(dir / "tree/ev" / (std::to_string(i) + ".jpg"), fixture(1 + i % 4));
-  write_file(dir / "tree/ev2/x.jpg", fixture(3));
+  for (int i = 0; i < 12; ++i) write_file(dir / "tree/ev" / (std::to_string(i) + ".jpg"), ingest_jpeg(1 + i % 4));
+  write_file(dir / "tree/ev2/x.jpg", ingest_jpeg(3));
   auto one = run_kho({"--archive", (dir / "a1").string(), "ingest", (dir / "tree").string(), "--json", "--jobs", "1"});
   auto two = run_kho({"--archive", (dir / "a2").string(), "ingest", (dir / "tree").string(), "--json", "--jobs", "2"});
   ASSERT_EQ(one.exit_code, 0) << one.err;

@@ -19,6 +19,7 @@
 namespace kho {
 namespace {
 namespace fs = std::filesystem;
+using kho::testing::ingest_jpeg;
 using kho::testing::read_file;
 using kho::testing::run_kho;
 using kho::testing::TempDir;
@@ -26,7 +27,6 @@ using kho::testing::write_file;
 using nlohmann::json;
 using Clock = std::chrono::steady_clock;
 
-std::string fixture(int i) { return kho::testing::ingest_jpeg(i); }
 
 // A small uncompressed RGB TIFF of random coloured blocks, different for every `n`. Made here, without
 // an image library, so the corpus has hundreds of photos that are all different to the eye too (copies
@@ -76,7 +76,7 @@ void make_corpus(const fs::path& root) {
     for (int i = 0; i < 40; ++i) {
       // A few real JPEGs among the TIFFs, so the JPEG path is crashed too.
       if (i < 4 && f < 1)
-        write_file(folder / ("ảnh " + std::to_string(i) + ".jpg"), fixture(i + 1));
+        write_file(folder / ("ảnh " + std::to_string(i) + ".jpg"), ingest_jpeg(i + 1));
       else
         write_file(folder / ("ảnh " + std::to_string(i) + ".tif"), tiff(f * 40 + i));
     }

@@ -1,4 +1,5 @@
-// Shared by the pipeline tests: a PhotoProcessor that needs no OpenCV, and the tiny fixture JPEGs.
+// Shared by the pipeline tests: a PhotoProcessor that needs no OpenCV (the tiny fixture JPEGs come from
+// kho::testing::ingest_jpeg).
 //
 // The pipeline is tested without the thumbnailer (ingest must not depend on it, DESIGN.md §2): the fake
 // processor hands the input back as both derivatives, refuses bytes that are not a whole JPEG as the real
@@ -32,7 +33,5 @@ class FakeProcessor final : public PhotoProcessor {
   mutable std::atomic<int> calls{0};
 };
 
-// tests/data/ingest/p<i>.jpg
-inline std::string fixture(int i) { return kho::testing::ingest_jpeg(i); }
 
 }  // namespace kho::ingest::testing

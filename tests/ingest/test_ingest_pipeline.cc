@@ -23,14 +23,14 @@ namespace fs = std::filesystem;
 using kho::testing::read_file;
 using kho::testing::TempDir;
 using kho::testing::write_file;
-using testing::fixture;
+using kho::testing::ingest_jpeg;
 
 
 
 // A still-valid JPEG with different bytes: the fixtures carry a comment segment "kho-fixture-…" whose
 // text we overwrite (same length), so every variant has its own digest.
 std::string variant(int base, int n) {
-  std::string bytes = fixture(base);
+  std::string bytes = ingest_jpeg(base);
   auto at = bytes.find("kho-fixture-");
   EXPECT_NE(at, std::string::npos);
   std::string tag = "v" + std::to_string(n);
@@ -70,10 +70,10 @@ IngestSummary run(Archive& a, const PhotoProcessor& proc, const fs::path& root, 
 
 TEST(IngestPipeline, SecondRunSkipsEverythingAndCountsStayTheSame) {
   TempDir tree;
-  write_file(tree / "ev1/a.jpg", fixture(1));
-  write_file(tree / "ev1/b.jpg", fixture(2));
-  write_file(tree / "ev1/copy of a.jpg", fixture(1));
-  write_file(tree / "ev2/c.jpg", fixture(3));
+  write_file(tree / "ev1/a.jpg", ingest_jpeg(1));
+  write_file(tree / "ev1/b.jpg", ingest_jpeg(2));
+  write_file(tree / "ev1/copy of a.jpg", ingest_jpeg(1));
+  write_file(tree / "ev2/c.jpg", ingest_jpeg(3));
   Archive a;
   testing::FakeProcessor proc;
   auto first = run(a, proc, tree.path(), {.jobs = 2});
@@ -93,7 +93,7 @@ TEST(IngestPipeline, SecondRunSkipsEverythingAndCountsStayTheSame) {
   EXPECT_EQ(second.orphans, first.orphans);
   EXPECT_EQ(proc.calls.load(), 3) << "unchanged files are not read";
 
-  auto files = a.snap()->photo_files(digest_of(fixture(1)));
+  auto files = a.snap()->photo_files(digest_of(ingest_jpeg(1)));
   ASSERT_TRUE(files.ok());
   ASSERT_EQ(files->size(), 2u) << "one photo, two files";
   a.expect_verified();
@@ -101,22 +101,22 @@ TEST(IngestPipeline, SecondRunSkipsEverythingAndCountsStayTheSame) {
 
 TEST(IngestPipeline, StoresPhotoRecordThumbsAndFile) {
   TempDir tree;
-  write_file(tree / "ev/a.jpg", fixture(1));
+  write_file(tree / "ev/a.jpg", ingest_jpeg(1));
   Archive a;
   testing::FakeProcessor proc;
   run(a, proc, tree.path());
   auto s = a.snap();
-  Digest d = digest_of(fixture(1));
+  Digest d = digest_of(ingest_jpeg(1));
   auto photo = s->photo(d);
   ASSERT_TRUE(photo.ok()) << photo.status().to_string();
-  EXPECT_EQ(photo->size, fixture(1).size());
+  EXPECT_EQ(photo->size, ingest_jpeg(1).size());
   EXPECT_EQ(photo->width, 160u);
   EXPECT_TRUE(photo->has_thumbs);
   EXPECT_EQ(photo->first_path, (tree / "ev/a.jpg").string());
   EXPECT_GT(photo->added_at, 0);
   auto grid = s->thumb_view(d, ThumbSize::kGrid);
   ASSERT_TRUE(grid.ok());
-  EXPECT_EQ(std::string(*grid), fixture(1));
+  EXPECT_EQ(std::string(*grid), ingest_jpeg(1));
   auto file = s->file((tree / "ev/a.jpg").string());
   ASSERT_TRUE(file.ok());
   EXPECT_EQ(file->digest, d);
@@ -125,8 +125,8 @@ TEST(IngestPipeline, StoresPhotoRecordThumbsAndFile) {
 
 TEST(IngestPipeline, MovedFileKeepsItsPhoto) {
   TempDir tree;
-  write_file(tree / "ev/a.jpg", fixture(1));
-  write_file(tree / "ev/b.jpg", fixture(2));
+  write_file(tree / "ev/a.jpg", ingest_jpeg(1));
+  write_file(tree / "ev/b.jpg", ingest_jpeg(2));
   Archive a;
   testing::FakeProcessor proc;
   run(a, proc, tree.path());
@@ -138,7 +138,7 @@ TEST(IngestPipeline, MovedFileKeepsItsPhoto) {
   EXPECT_EQ(r.files_removed, 1u);
   EXPECT_EQ(r.photos_removed, 0u);
   EXPECT_EQ(proc.calls.load(), 2) << "the moved bytes are recognised by digest, not decoded";
-  auto files = a.snap()->photo_files(digest_of(fixture(2)));
+  auto files = a.snap()->photo_files(digest_of(ingest_jpeg(2)));
   ASSERT_TRUE(files.ok());
   ASSERT_EQ(files->size(), 1u);
   EXPECT_EQ((*files)[0].path, (tree / "other/b moved.jpg").string());
@@ -147,35 +147,35 @@ TEST(IngestPipeline, MovedFileKeepsItsPhoto) {
 
 TEST(IngestPipeline, ChangedFileGetsNewPhotoAndOldOneGoesWhenUnreferenced) {
   TempDir tree;
-  write_file(tree / "ev/a.jpg", fixture(1));
-  write_file(tree / "ev/b.jpg", fixture(2));
-  write_file(tree / "keep/b copy.jpg", fixture(2));
+  write_file(tree / "ev/a.jpg", ingest_jpeg(1));
+  write_file(tree / "ev/b.jpg", ingest_jpeg(2));
+  write_file(tree / "keep/b copy.jpg", ingest_jpeg(2));
   Archive a;
   testing::FakeProcessor proc;
   run(a, proc, tree.path());
 
   // a.jpg changes: nothing else refers to its old bytes, so the old photo goes.
-  write_file(tree / "ev/a.jpg", fixture(3));
+  write_file(tree / "ev/a.jpg", ingest_jpeg(3));
   // b.jpg changes: "keep/b copy.jpg" still holds the old bytes, so the old photo stays.
-  write_file(tree / "ev/b.jpg", fixture(4));
+  write_file(tree / "ev/b.jpg", ingest_jpeg(4));
   auto r = run(a, proc, tree.path());
   EXPECT_EQ(r.photos_added, 2u);
   EXPECT_EQ(r.photos_removed, 1u);
   auto s = a.snap();
-  EXPECT_TRUE(s->photo(digest_of(fixture(1))).status().is_not_found());
-  EXPECT_TRUE(s->photo(digest_of(fixture(2))).ok());
-  EXPECT_EQ(s->file((tree / "ev/a.jpg").string())->digest, digest_of(fixture(3)));
-  EXPECT_EQ(s->file((tree / "ev/b.jpg").string())->digest, digest_of(fixture(4)));
+  EXPECT_TRUE(s->photo(digest_of(ingest_jpeg(1))).status().is_not_found());
+  EXPECT_TRUE(s->photo(digest_of(ingest_jpeg(2))).ok());
+  EXPECT_EQ(s->file((tree / "ev/a.jpg").string())->digest, digest_of(ingest_jpeg(3)));
+  EXPECT_EQ(s->file((tree / "ev/b.jpg").string())->digest, digest_of(ingest_jpeg(4)));
   s.reset();
   a.expect_verified();
 }
 
 TEST(IngestPipeline, PerFileFailuresAreReportedAndTheRunGoesOn) {
   TempDir tree;
-  write_file(tree / "ev/good.jpg", fixture(1));
+  write_file(tree / "ev/good.jpg", ingest_jpeg(1));
   write_file(tree / "ev/empty.jpg", "");
   write_file(tree / "ev/text.jpg", "this is a text file named .jpg\n");
-  write_file(tree / "ev/truncated.jpg", fixture(2).substr(0, 7));
+  write_file(tree / "ev/truncated.jpg", ingest_jpeg(2).substr(0, 7));
   write_file(tree / "ev/same as text.jpg", "this is a text file named .jpg\n");
   Archive a;
   testing::FakeProcessor proc;
@@ -200,7 +200,7 @@ TEST(IngestPipeline, PerFileFailuresAreReportedAndTheRunGoesOn) {
 TEST(IngestPipeline, NameThatIsNotUtf8IsStoredAndReported) {
   TempDir tree;
   std::string raw = (tree / "ev").string() + "/caf\xe9.jpg";
-  write_file(raw, fixture(1));
+  write_file(raw, ingest_jpeg(1));
   Archive a;
   testing::FakeProcessor proc;
   auto r = run(a, proc, tree.path());
@@ -237,9 +237,9 @@ TEST(IngestPipeline, StopFlagCommitsWhatIsInFlightAndARerunFinishes) {
 
 TEST(IngestPipeline, FolderWithoutArticleIsAnEventDatedByExif) {
   TempDir tree;
-  write_file(tree / "Hội chợ/a.jpg", fixture(1));  // EXIF 2021-03-04 09:10:11
-  write_file(tree / "Hội chợ/b.jpg", fixture(2));  // EXIF 2021-03-04 08:00:00
-  write_file(tree / "Hội chợ/c.jpg", fixture(1));  // a copy: still one photo
+  write_file(tree / "Hội chợ/a.jpg", ingest_jpeg(1));  // EXIF 2021-03-04 09:10:11
+  write_file(tree / "Hội chợ/b.jpg", ingest_jpeg(2));  // EXIF 2021-03-04 08:00:00
+  write_file(tree / "Hội chợ/c.jpg", ingest_jpeg(1));  // a copy: still one photo
   Archive a;
   testing::FakeProcessor proc;
   auto r = run(a, proc, tree.path());

@@ -17,7 +17,7 @@ namespace fs = std::filesystem;
 using kho::testing::read_file;
 using kho::testing::TempDir;
 using kho::testing::write_file;
-using testing::fixture;
+using kho::testing::ingest_jpeg;
 
 
 
@@ -56,9 +56,9 @@ struct Fixture {
   Fixture() {
     write_file(tree / "ev/bai-viet.txt", kArticle);
     write_file(tree / "ev/bai-viet (ban sao).txt", kArticle);  // the same article in a second export
-    write_file(tree / "ev/cắt băng khai mạc.jpg", fixture(1));
-    write_file(tree / "ev/khách tham quan.jpg", fixture(2));  // the reference lacks the diacritics
-    write_file(tree / "ev/hậu trường.jpg", fixture(3));       // no article mentions it: an orphan
+    write_file(tree / "ev/cắt băng khai mạc.jpg", ingest_jpeg(1));
+    write_file(tree / "ev/khách tham quan.jpg", ingest_jpeg(2));  // the reference lacks the diacritics
+    write_file(tree / "ev/hậu trường.jpg", ingest_jpeg(3));       // no article mentions it: an orphan
     write_file(tree / "ev/ghi chú.txt", "\x01\x02\x03 not an article \xff\xfe");
     catalog = Catalog::open((archive_dir / "a").string()).value();
   }
@@ -95,7 +95,7 @@ TEST(IngestPipelineArticles, LinksUnresolvedOrphansAndEvent) {
   EXPECT_TRUE(ev->date->starts_with("2021-03-05")) << *ev->date;
   EXPECT_EQ(ev->photo_count, 3u);
   ASSERT_EQ(ev->article_ids.size(), 1u);
-  EXPECT_EQ(ev->cover, digest_of(fixture(1))) << "the first linked photo is the cover";
+  EXPECT_EQ(ev->cover, digest_of(ingest_jpeg(1))) << "the first linked photo is the cover";
 
   auto article = snap->article(ev->article_ids[0]);
   ASSERT_TRUE(article.ok());
@@ -107,12 +107,12 @@ TEST(IngestPipelineArticles, LinksUnresolvedOrphansAndEvent) {
   ASSERT_TRUE(links.ok());
   ASSERT_EQ(links->size(), 3u) << "unresolved references are stored too";
   EXPECT_EQ((*links)[0].path, (f.tree / "ev/cắt băng khai mạc.jpg").string());
-  EXPECT_EQ((*links)[0].digest, digest_of(fixture(1)));
+  EXPECT_EQ((*links)[0].digest, digest_of(ingest_jpeg(1)));
   EXPECT_EQ((*links)[0].caption, "Các đại biểu cắt băng khai mạc triển lãm.");
-  EXPECT_EQ((*links)[1].digest, digest_of(fixture(2)));
+  EXPECT_EQ((*links)[1].digest, digest_of(ingest_jpeg(2)));
   EXPECT_EQ((*links)[2].method, LinkMethod::kUnresolved);
   EXPECT_FALSE((*links)[2].digest.has_value());
-  auto photo_links = snap->photo_links(digest_of(fixture(2)));
+  auto photo_links = snap->photo_links(digest_of(ingest_jpeg(2)));
   ASSERT_TRUE(photo_links.ok());
   EXPECT_EQ(photo_links->size(), 1u);
   snap.reset();
@@ -159,7 +159,7 @@ TEST(IngestPipelineArticles, EditedArticleReplacesTheOldOne) {
   EXPECT_EQ(ev->title, "KHAI MẠC TRIỂN LÃM ẢNH NGHỆ THUẬT THÀNH PHỐ");
   EXPECT_TRUE(snap->article(old_id).status().is_not_found()) << "the old version is gone";
   EXPECT_TRUE(snap->article_links(old_id)->empty());
-  EXPECT_EQ(snap->photo_links(digest_of(fixture(1)))->size(), 1u) << "one link, from the new version";
+  EXPECT_EQ(snap->photo_links(digest_of(ingest_jpeg(1)))->size(), 1u) << "one link, from the new version";
   snap.reset();
   auto verify = verify_catalog(*f.catalog);
   ASSERT_TRUE(verify.ok());
@@ -171,7 +171,7 @@ TEST(IngestPipelineArticles, ArticleWithoutPhotosIsAWarning) {
   write_file(tree / "ev/tin.txt",
              "THÔNG BÁO LỊCH TIẾP CÔNG DÂN\n\nNgày 02/02/2021 07:00:00\n\n"
              "Lãnh đạo thành phố tiếp công dân định kỳ vào sáng thứ năm hằng tuần tại trụ sở tiếp dân.\n\nPV\n");
-  write_file(tree / "ev/a.jpg", fixture(1));
+  write_file(tree / "ev/a.jpg", ingest_jpeg(1));
   auto catalog = Catalog::open((archive_dir / "a").string()).value();
   testing::FakeProcessor proc;
   auto r = ingest(*catalog, proc, {tree.path().string()});
