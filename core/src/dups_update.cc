@@ -194,7 +194,6 @@ Status update_duplicates(Catalog& catalog, const PairVerifier& verifier, const D
   std::vector<WriteBatch> cleanup;
   KHO_RETURN_IF_ERROR(read_known(catalog, full, &known, &cleanup));
   for (const WriteBatch& b : cleanup) KHO_RETURN_IF_ERROR(catalog.write(b));
-  cleanup.clear();
 
   const int radius = search_radius(options, known.digests.size());
   const bool any_new = std::find(known.is_new.begin(), known.is_new.end(), true) != known.is_new.end();

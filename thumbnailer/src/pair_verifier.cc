@@ -146,14 +146,14 @@ Result<PairVerdict> OpenCvPairVerifier::verify(const Photo&, std::string_view gr
     const int edge_a = long_edge(grid_jpeg_a), edge_b = long_edge(grid_jpeg_b);
     if (edge_a == 0 || edge_b == 0) return Status::InvalidArgument("grid thumbnail cannot be decoded");
     const int work = std::min(o.work_px, std::min(edge_a, edge_b));
-    auto fa_ = features(grid_jpeg_a, work);
-    auto fb_ = features(grid_jpeg_b, work);
-    if (!fa_ || !fb_) return Status::InvalidArgument("grid thumbnail cannot be decoded");
+    auto feat_a = features(grid_jpeg_a, work);
+    auto feat_b = features(grid_jpeg_b, work);
+    if (!feat_a || !feat_b) return Status::InvalidArgument("grid thumbnail cannot be decoded");
     // Register the smaller onto the larger so the warp never magnifies much.
-    if (fb_->gray.total() > fa_->gray.total()) std::swap(fa_, fb_);
-    const cv::Mat& a = fa_->gray;
-    const cv::Mat& b = fb_->gray;
-    Registration reg = register_pair(a, fa_->keys, fa_->descriptors, b, fb_->keys, fb_->descriptors, o);
+    if (feat_b->gray.total() > feat_a->gray.total()) std::swap(feat_a, feat_b);
+    const cv::Mat& a = feat_a->gray;
+    const cv::Mat& b = feat_b->gray;
+    Registration reg = register_pair(a, feat_a->keys, feat_a->descriptors, b, feat_b->keys, feat_b->descriptors, o);
     const double sx = reg.m.at<double>(0, 0), sy = reg.m.at<double>(1, 0);
     const double scale = std::sqrt(sx * sx + sy * sy);
     const double rot = std::abs(std::atan2(sy, sx)) * 180.0 / CV_PI;
