@@ -3,7 +3,6 @@
 // `kho ingest` keeps the stored pairs current, so this only reads. --update / --rebuild recompute
 // them here (for archives ingested before duplicates existed, or after changing the radius).
 #include <CLI/CLI.hpp>
-#include <nlohmann/json.hpp>
 
 #include <cstdio>
 
@@ -46,14 +45,11 @@ int run_dups(const GlobalOptions& g, const DupsArgs& args) {
     print_error(snap.status().to_string());
     return kExitFatal;
   }
-  if (auto searched = (*snap)->raw_get(db::kDups, "mradius"); searched.ok()) {
-    int r = std::atoi(std::string(*searched).c_str());
-    if (args.threshold > r) {
-      std::fprintf(stderr,
-                   "kho: warning: pairs were searched up to distance %d; run `kho dups --rebuild "
-                   "--threshold %d` to search farther\n",
-                   r, args.threshold);
-    }
+  if (auto searched = searched_radius(**snap); searched.ok() && *searched && args.threshold > **searched) {
+    std::fprintf(stderr,
+                 "kho: warning: pairs were searched up to distance %d; run `kho dups --rebuild "
+                 "--threshold %d` to search farther\n",
+                 **searched, args.threshold);
   }
   auto clusters = list_duplicates(**snap, options);
   if (!clusters.ok()) {
@@ -62,20 +58,12 @@ int run_dups(const GlobalOptions& g, const DupsArgs& args) {
   }
 
   if (args.json) {
-    nlohmann::json out = nlohmann::json::array();
-    for (const DupCluster& c : *clusters) {
-      nlohmann::json photos = nlohmann::json::array();
-      for (const DupPhoto& p : c.photos) {
-        photos.push_back({{"path", display_path(p.path)},
-                          {"digest", p.digest.hex()},
-                          {"distance", p.distance},
-                          {"width", p.width},
-                          {"height", p.height},
-                          {"best", p.best}});
-      }
-      out.push_back({{"kind", c.kind}, {"best", display_path(c.best_path)}, {"photos", std::move(photos)}});
+    std::string out = "{\"clusters\":[";
+    for (std::size_t i = 0; i < clusters->size(); ++i) {
+      if (i > 0) out += ',';
+      out += dup_cluster_json((*clusters)[i]);
     }
-    print_json(nlohmann::json{{"clusters", std::move(out)}}.dump());
+    print_json(out + "]}");
     return kExitOk;
   }
   if (clusters->empty()) {
@@ -84,11 +72,11 @@ int run_dups(const GlobalOptions& g, const DupsArgs& args) {
   }
   std::size_t exact = 0, near = 0;
   for (const DupCluster& c : *clusters) {
-    (c.kind == "exact" ? exact : near) += 1;
-    std::printf("%s duplicates (%zu)\n", c.kind.c_str(), c.photos.size());
+    (c.kind == DupKind::kExact ? exact : near) += 1;
+    std::printf("%s duplicates (%zu)\n", std::string(dup_kind_name(c.kind)).c_str(), c.photos.size());
     for (const DupPhoto& p : c.photos) {
       std::printf("  %s %s  %ux%u", p.best ? "*" : " ", display_path(p.path).c_str(), p.width, p.height);
-      if (c.kind == "near") std::printf("  distance %d", p.distance);
+      if (c.kind == DupKind::kNear) std::printf("  distance %d", p.distance);
       std::printf("\n");
     }
   }

@@ -27,12 +27,12 @@
 #include <opencv2/imgproc.hpp>
 #include <opencv2/img_hash.hpp>
 
-#include "decode.h"
-#include "encode.h"
+#include "thumbnailer/src/decode.h"
+#include "thumbnailer/src/encode.h"
 #include "kho/thumbnailer/thumbnailer.h"
-#include "orient.h"
-#include "resize.h"
-#include "signatures.h"
+#include "thumbnailer/src/orient.h"
+#include "thumbnailer/src/resize.h"
+#include "thumbnailer/src/signatures.h"
 
 extern char** environ;
 

@@ -21,7 +21,7 @@
 #include <string>
 #include <vector>
 
-#include "../core/src/record_codec.h"
+#include "core/catalog/src/record_codec.h"
 #include "kho/catalog.h"
 #include "kho_bench.h"
 

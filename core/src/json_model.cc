@@ -1,25 +1,13 @@
 #include "kho/json_model.h"
 
+#include "kho/dups.h"
+#include "kho/text.h"
+
 #include <nlohmann/json.hpp>
 
 namespace kho {
 namespace {
 using nlohmann::json;
-
-// Valid UTF-8 sequence length at s[i], or 0 when the bytes there are not valid UTF-8.
-size_t utf8_len(std::string_view s, size_t i) {
-  auto b = [&](size_t k) { return static_cast<unsigned char>(s[k]); };
-  unsigned char c = b(i);
-  size_t n = c < 0x80 ? 1 : (c >> 5) == 6 ? 2 : (c >> 4) == 14 ? 3 : (c >> 3) == 30 ? 4 : 0;
-  if (n == 0 || i + n > s.size()) return 0;
-  for (size_t k = 1; k < n; ++k)
-    if ((b(i + k) & 0xc0) != 0x80) return 0;
-  // Overlong forms and surrogates are invalid too.
-  if (n == 2 && c < 0xc2) return 0;
-  if (n == 3 && ((c == 0xe0 && b(i + 1) < 0xa0) || (c == 0xed && b(i + 1) >= 0xa0))) return 0;
-  if (n == 4 && ((c == 0xf0 && b(i + 1) < 0x90) || c > 0xf4 || (c == 0xf4 && b(i + 1) >= 0x90))) return 0;
-  return n;
-}
 
 json opt(const std::optional<std::string>& v) { return v ? json(*v) : json(nullptr); }
 template <typename T>
@@ -61,7 +49,8 @@ std::string display_path(const std::string& raw) {
   std::string out;
   out.reserve(raw.size());
   for (size_t i = 0; i < raw.size();) {
-    size_t n = utf8_len(raw, i);
+    std::uint32_t cp = 0;
+    const size_t n = next_code_point(raw, i, &cp);
     if (n == 0) {
       static const char* kHex = "0123456789ABCDEF";
       auto c = static_cast<unsigned char>(raw[i]);
@@ -151,6 +140,19 @@ std::string link_json(const Link& l) {
                    {"group_caption", opt(l.group_caption)},
                    {"method", link_method_name(l.method)},
                    {"confidence", l.confidence}});
+}
+
+std::string dup_cluster_json(const DupCluster& c) {
+  json photos = json::array();
+  for (const DupPhoto& p : c.photos) {
+    photos.push_back(json{{"path", text(p.path)},
+                          {"digest", p.digest.hex()},
+                          {"distance", p.distance},
+                          {"width", p.width},
+                          {"height", p.height},
+                          {"best", p.best}});
+  }
+  return dump(json{{"kind", dup_kind_name(c.kind)}, {"best", text(c.best_path)}, {"photos", std::move(photos)}});
 }
 
 }  // namespace kho

@@ -36,50 +36,6 @@ bool looks_binary(std::string_view bytes) {
   return controls * 20 > head.size();
 }
 
-void append_utf8(std::uint32_t cp, std::string& out) {
-  if (cp < 0x80) {
-    out.push_back(static_cast<char>(cp));
-  } else if (cp < 0x800) {
-    out.push_back(static_cast<char>(0xC0 | (cp >> 6)));
-    out.push_back(static_cast<char>(0x80 | (cp & 0x3F)));
-  } else if (cp < 0x10000) {
-    out.push_back(static_cast<char>(0xE0 | (cp >> 12)));
-    out.push_back(static_cast<char>(0x80 | ((cp >> 6) & 0x3F)));
-    out.push_back(static_cast<char>(0x80 | (cp & 0x3F)));
-  } else {
-    out.push_back(static_cast<char>(0xF0 | (cp >> 18)));
-    out.push_back(static_cast<char>(0x80 | ((cp >> 12) & 0x3F)));
-    out.push_back(static_cast<char>(0x80 | ((cp >> 6) & 0x3F)));
-    out.push_back(static_cast<char>(0x80 | (cp & 0x3F)));
-  }
-}
-
-// Windows "Unicode" text files are UTF-16 with a BOM; unpaired surrogates become U+FFFD.
-std::string utf16_to_utf8(std::string_view bytes, bool big_endian) {
-  std::string out;
-  out.reserve(bytes.size());
-  auto unit = [&](std::size_t i) -> std::uint32_t {
-    const auto a = static_cast<unsigned char>(bytes[i]), b = static_cast<unsigned char>(bytes[i + 1]);
-    return big_endian ? (a << 8u | b) : (b << 8u | a);
-  };
-  for (std::size_t i = 2; i + 1 < bytes.size(); i += 2) {
-    std::uint32_t cp = unit(i);
-    if (cp >= 0xD800 && cp <= 0xDBFF && i + 3 < bytes.size()) {
-      const std::uint32_t lo = unit(i + 2);
-      if (lo >= 0xDC00 && lo <= 0xDFFF) {
-        cp = 0x10000 + ((cp - 0xD800) << 10) + (lo - 0xDC00);
-        i += 2;
-      } else {
-        cp = 0xFFFD;
-      }
-    } else if (cp >= 0xD800 && cp <= 0xDFFF) {
-      cp = 0xFFFD;
-    }
-    append_utf8(cp, out);
-  }
-  return out;
-}
-
 // A title is the line right before a date line. (Allowing a line in between would make the previous
 // article's author line a title whenever the next article's title sits between them.)
 bool is_article_start(const std::vector<std::string_view>& lines, std::size_t i) {
@@ -130,7 +86,7 @@ kho::Result<ParseResult> parse_articles(std::string_view bytes, std::string_view
   std::string text;
   if (bytes.size() >= 2 &&
       ((bytes[0] == '\xFF' && bytes[1] == '\xFE') || (bytes[0] == '\xFE' && bytes[1] == '\xFF'))) {
-    text = utf16_to_utf8(bytes, bytes[0] == '\xFE');
+    text = utf16_to_utf8(bytes, /*little_endian=*/bytes[0] == '\xFF');  // the BOM decides
   } else if (looks_binary(bytes)) {
     return Status::InvalidArgument(source + ": binary data, not an article export");
   } else {

@@ -1,5 +1,4 @@
 // Line-level rules of the article parser: trimming, photo lines, credits, group leads, author lines.
-#include <utf8proc.h>
 
 #include <array>
 #include <string>
@@ -41,13 +40,8 @@ bool starts_with_any(std::string_view s, std::initializer_list<std::string_view>
 }
 
 bool starts_upper(std::string_view word) {
-  utf8proc_int32_t cp = 0;
-  if (word.empty()) return false;
-  const auto n = utf8proc_iterate(reinterpret_cast<const utf8proc_uint8_t*>(word.data()),
-                                  static_cast<utf8proc_ssize_t>(word.size()), &cp);
-  if (n <= 0) return false;
-  const utf8proc_category_t cat = utf8proc_category(cp);
-  return cat == UTF8PROC_CATEGORY_LU || cat == UTF8PROC_CATEGORY_LT;
+  std::uint32_t cp = 0;
+  return next_code_point(word, 0, &cp) > 0 && char_class(cp) == CharClass::kUpper;
 }
 
 // 1–6 words, each capitalised (dashes, commas and '&' between them are fine): a person's name.

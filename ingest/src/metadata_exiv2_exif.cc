@@ -5,6 +5,7 @@
 #include <mutex>
 #include <unordered_map>
 
+#include "kho/text.h"
 #include "metadata_exiv2_internal.h"
 
 namespace kho::ingest::detail {

@@ -18,7 +18,7 @@ IptcText iptc_text(const Exiv2::IptcData& data) {
   // almost never forms valid multi-byte UTF-8 by chance, while UTF-8 without the marker is common).
   auto decode = [&](const Exiv2::Iptcdatum& d) {
     std::string raw = raw_bytes(d);
-    return utf8 ? to_nfc(raw) : decode_8bit(raw);
+    return utf8 ? meta_text(raw) : decode_8bit(raw);
   };
   IptcText out;
   for (const auto& d : data) {

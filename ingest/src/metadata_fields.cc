@@ -52,7 +52,7 @@ void apply_exif_fields(const ExifFields& exif, kho::Metadata* meta) {
                                                    exif.offset_original.value_or(""));
     if (!meta->datetime_original && !trim(*exif.datetime_original).empty() &&
         exif.datetime_original->find_first_not_of("0: ") != std::string::npos) {
-      meta->warnings.push_back("DateTimeOriginal '" + to_nfc(*exif.datetime_original) + "' is not a date; ignored");
+      meta->warnings.push_back("DateTimeOriginal '" + meta_text(*exif.datetime_original) + "' is not a date; ignored");
     }
   }
 

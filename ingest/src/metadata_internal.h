@@ -15,12 +15,10 @@
 
 namespace kho::ingest::detail {
 
-// ---- text (metadata_text.cc) ----
-bool is_valid_utf8(std::string_view s);
-// Windows-1252 (what exiftool and most writers mean by "Latin") to UTF-8.
-std::string cp1252_to_utf8(std::string_view s);
-// NFC of valid UTF-8; invalid UTF-8 is first read as Windows-1252.
-std::string to_nfc(std::string_view s);
+// ---- text (metadata_text.cc; the encodings themselves are kho::text's, kho/text.h) ----
+// Metadata text as stored: NFC, with invalid UTF-8 read as Windows-1252 (what exiftool and most writers
+// mean by "Latin") and NULs dropped: kho::to_nfc(s, InvalidUtf8::kWindows1252).
+std::string meta_text(std::string_view s);
 // A legacy 8-bit string (EXIF ASCII, IPTC without marker): cut at the first NUL, valid UTF-8 kept,
 // else Windows-1252; NFC.
 std::string decode_8bit(std::string_view s);

@@ -39,7 +39,7 @@ void tidy_warnings(std::vector<std::string>* warnings) {
   std::vector<std::string> out;
   std::size_t dropped = 0;
   for (auto& w : *warnings) {
-    std::string text = detail::to_nfc(w);  // Exiv2 quotes raw bytes from the file in its messages
+    std::string text = detail::meta_text(w);  // Exiv2 quotes raw bytes from the file in its messages
     if (!seen.insert(text).second) continue;
     if (out.size() >= kMaxWarnings) {
       ++dropped;

@@ -1,6 +1,5 @@
 // Text decoding for metadata: legacy 8-bit strings, UCS-2, EXIF UserComment prefixes, NFC, dates.
 #include <iconv.h>
-#include <utf8proc.h>
 
 #include <algorithm>
 #include <array>
@@ -9,34 +8,11 @@
 #include <cstdlib>
 #include <cstring>
 
+#include "kho/text.h"
 #include "metadata_internal.h"
 
 namespace kho::ingest::detail {
 namespace {
-
-void append_utf8(std::string* out, std::uint32_t cp) {
-  if (cp < 0x80) {
-    out->push_back(static_cast<char>(cp));
-  } else if (cp < 0x800) {
-    out->push_back(static_cast<char>(0xC0 | (cp >> 6)));
-    out->push_back(static_cast<char>(0x80 | (cp & 0x3F)));
-  } else if (cp < 0x10000) {
-    out->push_back(static_cast<char>(0xE0 | (cp >> 12)));
-    out->push_back(static_cast<char>(0x80 | ((cp >> 6) & 0x3F)));
-    out->push_back(static_cast<char>(0x80 | (cp & 0x3F)));
-  } else {
-    out->push_back(static_cast<char>(0xF0 | (cp >> 18)));
-    out->push_back(static_cast<char>(0x80 | ((cp >> 12) & 0x3F)));
-    out->push_back(static_cast<char>(0x80 | ((cp >> 6) & 0x3F)));
-    out->push_back(static_cast<char>(0x80 | (cp & 0x3F)));
-  }
-}
-
-// Windows-1252's 0x80–0x9F; the five holes stay as the C1 control of the same value.
-constexpr std::array<std::uint16_t, 32> kCp1252High = {
-    0x20AC, 0x0081, 0x201A, 0x0192, 0x201E, 0x2026, 0x2020, 0x2021, 0x02C6, 0x2030, 0x0160,
-    0x2039, 0x0152, 0x008D, 0x017D, 0x008F, 0x0090, 0x2018, 0x2019, 0x201C, 0x201D, 0x2022,
-    0x2013, 0x2014, 0x02DC, 0x2122, 0x0161, 0x203A, 0x0153, 0x009D, 0x017E, 0x0178};
 
 std::string_view cut_at_nul(std::string_view s) {
   auto nul = s.find('\0');
@@ -109,80 +85,12 @@ std::string normalize_offset(std::string_view off) {
 
 }  // namespace
 
-bool is_valid_utf8(std::string_view s) {
-  const auto* p = reinterpret_cast<const utf8proc_uint8_t*>(s.data());
-  auto left = static_cast<utf8proc_ssize_t>(s.size());
-  while (left > 0) {
-    utf8proc_int32_t cp;
-    utf8proc_ssize_t n = utf8proc_iterate(p, left, &cp);
-    if (n <= 0) return false;
-    p += n;
-    left -= n;
-  }
-  return true;
-}
+std::string meta_text(std::string_view s) { return to_nfc(s, InvalidUtf8::kWindows1252); }
 
-std::string cp1252_to_utf8(std::string_view s) {
-  std::string out;
-  out.reserve(s.size() + s.size() / 2);
-  for (char ch : s) {
-    auto c = static_cast<unsigned char>(ch);
-    if (c >= 0x80 && c < 0xA0) {
-      append_utf8(&out, kCp1252High[c - 0x80]);
-    } else {
-      append_utf8(&out, c);
-    }
-  }
-  return out;
-}
-
-std::string to_nfc(std::string_view s) {
-  std::string utf8 = is_valid_utf8(s) ? std::string(s) : cp1252_to_utf8(s);
-  // utf8proc_NFC wants a NUL-terminated string; embedded NULs would cut it, so map them out first.
-  utf8.erase(std::remove(utf8.begin(), utf8.end(), '\0'), utf8.end());
-  bool ascii = std::all_of(utf8.begin(), utf8.end(), [](char c) { return (c & 0x80) == 0; });
-  if (ascii) return utf8;  // ASCII is already NFC: skip the allocation
-  utf8proc_uint8_t* nfc = utf8proc_NFC(reinterpret_cast<const utf8proc_uint8_t*>(utf8.c_str()));
-  if (!nfc) return utf8;
-  std::string result(reinterpret_cast<char*>(nfc));
-  std::free(nfc);
-  return result;
-}
-
-std::string decode_8bit(std::string_view s) { return to_nfc(cut_at_nul(s)); }
+std::string decode_8bit(std::string_view s) { return meta_text(cut_at_nul(s)); }
 
 std::string decode_utf16(std::span<const std::uint8_t> bytes, bool little_endian) {
-  std::size_t i = 0;
-  if (bytes.size() >= 2) {
-    if (bytes[0] == 0xFF && bytes[1] == 0xFE) {
-      little_endian = true;
-      i = 2;
-    } else if (bytes[0] == 0xFE && bytes[1] == 0xFF) {
-      little_endian = false;
-      i = 2;
-    }
-  }
-  std::string out;
-  out.reserve(bytes.size());
-  auto unit = [&](std::size_t at) -> std::uint32_t {
-    return little_endian ? static_cast<std::uint32_t>(bytes[at] | (bytes[at + 1] << 8))
-                         : static_cast<std::uint32_t>((bytes[at] << 8) | bytes[at + 1]);
-  };
-  for (; i + 1 < bytes.size(); i += 2) {
-    std::uint32_t u = unit(i);
-    if (u == 0) break;
-    if (u >= 0xD800 && u < 0xDC00 && i + 3 < bytes.size()) {
-      std::uint32_t lo = unit(i + 2);
-      if (lo >= 0xDC00 && lo < 0xE000) {
-        append_utf8(&out, 0x10000 + ((u - 0xD800) << 10) + (lo - 0xDC00));
-        i += 2;
-        continue;
-      }
-    }
-    if (u >= 0xD800 && u < 0xE000) u = 0xFFFD;
-    append_utf8(&out, u);
-  }
-  return to_nfc(out);
+  return to_nfc(utf16_to_utf8({reinterpret_cast<const char*>(bytes.data()), bytes.size()}, little_endian));
 }
 
 std::optional<std::string> decode_user_comment(std::span<const std::uint8_t> bytes, bool little_endian) {
@@ -199,7 +107,7 @@ std::optional<std::string> decode_user_comment(std::span<const std::uint8_t> byt
     text = decode_utf16(body, little_endian);
   } else if (prefix == std::string_view("JIS\0\0\0\0\0", 8)) {
     auto jis = decode_jis(cut_at_nul(body_text));
-    text = jis ? to_nfc(*jis) : decode_8bit(body_text);
+    text = jis ? meta_text(*jis) : decode_8bit(body_text);
   } else if (prefix == std::string_view("ASCII\0\0\0", 8) ||
              prefix == std::string_view("\0\0\0\0\0\0\0\0", 8)) {
     // ASCII by the spec, but writers put UTF-8 or Latin-1 there: decode_8bit keeps either right.

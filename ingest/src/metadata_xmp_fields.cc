@@ -21,7 +21,7 @@ std::optional<std::string> xmp_text(const XmpProps& data, const char* key) {
   if (!items) return std::nullopt;
   auto it = std::find_if(items->begin(), items->end(), [](const auto& item) { return item.first == "x-default"; });
   if (it == items->end()) it = items->begin();
-  return to_nfc(it->second);
+  return meta_text(it->second);
 }
 
 std::vector<std::string> xmp_list(const XmpProps& data, const char* key) {
@@ -29,7 +29,7 @@ std::vector<std::string> xmp_list(const XmpProps& data, const char* key) {
   const auto* items = find_xmp(data, key);
   if (!items) return out;
   for (const auto& item : *items) {
-    std::string text = trim(to_nfc(item.second));
+    std::string text = trim(meta_text(item.second));
     if (!text.empty()) out.push_back(text);
   }
   return out;

@@ -3,7 +3,7 @@
 // tested directly because each one guards a way real files go wrong.
 #include <gtest/gtest.h>
 
-#include "../../ingest/src/metadata_internal.h"
+#include "ingest/src/metadata_internal.h"
 
 namespace kho::ingest::detail {
 namespace {
@@ -19,8 +19,10 @@ TEST(MetadataText, ValidUtf8IsKeptAndLatin1IsConverted) {
   EXPECT_EQ(decode_8bit(std::string("Canon\0garbage", 13)), "Canon");
 }
 
-TEST(MetadataText, NfcComposes) {
-  EXPECT_EQ(to_nfc("Ho\xcc\x82\xcc\x80"), "Hồ");  // o + circumflex + grave
+TEST(MetadataText, MetaTextIsNfcWithLegacyBytesAsWindows1252) {
+  EXPECT_EQ(meta_text("Ho\xcc\x82\xcc\x80"), "Hồ");  // o + circumflex + grave
+  EXPECT_EQ(meta_text("Jos\xe9 \x93q\x94"), "José “q”");  // not UTF-8: read as Windows-1252
+  EXPECT_EQ(meta_text(std::string("a\0b", 3)), "ab");   // NULs never reach stored text
 }
 
 TEST(MetadataText, Utf16BothOrdersBomAndSurrogates) {

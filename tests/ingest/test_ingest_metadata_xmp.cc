@@ -2,7 +2,7 @@
 // by URI, escapes, UTF-16 packets, and damaged packets.
 #include <gtest/gtest.h>
 
-#include "../../ingest/src/metadata_internal.h"
+#include "ingest/src/metadata_internal.h"
 
 namespace kho::ingest::detail {
 namespace {

@@ -167,29 +167,24 @@ Result<Json> dups_view(const Snapshot& snap, std::size_t page, std::size_t page_
   out["clusters"] = Json::array();
   for (std::size_t i = (page - 1) * page_size; i < clusters->size() && i < page * page_size; ++i) {
     const DupCluster& c = (*clusters)[i];
-    Json jc;
-    jc["kind"] = c.kind;
-    jc["is_exact"] = c.kind == "exact";
-    jc["best"] = display_path(c.best_path);
-    jc["photos"] = Json::array();
-    for (const DupPhoto& dp : c.photos) {
-      Json j;
-      j["path"] = display_path(dp.path);
+    Json jc = Json::parse(dup_cluster_json(c));  // DESIGN.md §5's fields, then the gallery's own
+    jc["is_exact"] = c.kind == DupKind::kExact;
+    for (std::size_t k = 0; k < c.photos.size(); ++k) {
+      const DupPhoto& dp = c.photos[k];
+      Json& j = jc["photos"][k];
       j["name"] = base_name(dp.path);
-      j["digest"] = dp.digest.hex();
-      j["distance"] = dp.distance;
-      j["best"] = dp.best;
       j["url"] = photo_url(dp.digest);
       j["thumb"] = thumb_url(dp.digest, 320);
       Result<Photo> p = snap.photo(dp.digest);
-      j["width"] = p.ok() ? p->width : dp.width;
-      j["height"] = p.ok() ? p->height : dp.height;
+      if (p.ok()) {
+        j["width"] = p->width;
+        j["height"] = p->height;
+      }
       j["size"] = p.ok() ? p->size : 0;
       j["size_display"] = p.ok() ? human_bytes(p->size) : "";
       j["taken"] = p.ok() ? date_display(p->meta.datetime_original) : "";
       std::string caption = first_caption(snap, dp.digest);
       j["caption"] = caption.empty() ? Json(nullptr) : Json(caption);
-      jc["photos"].push_back(std::move(j));
     }
     out["clusters"].push_back(std::move(jc));
   }

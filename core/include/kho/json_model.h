@@ -7,6 +7,7 @@
 #include <string>
 #include <vector>
 
+#include "kho/dups.h"
 #include "kho/model.h"
 
 namespace kho {
@@ -31,6 +32,10 @@ std::string article_json(const Article& article);
 
 // {"article_id", "position", "digest", "path", "ref", "caption", "group_caption", "method", "confidence"}
 std::string link_json(const Link& link);
+
+// {"kind": "exact"|"near", "best", "photos": [{"path", "digest", "distance", "width", "height", "best"}]}
+// (DESIGN.md §5, `kho dups --json`); the gallery adds its own fields to each photo.
+std::string dup_cluster_json(const DupCluster& cluster);
 
 // A path for people and JSON: valid UTF-8 is kept as is; each invalid byte becomes \xNN.
 std::string display_path(const std::string& raw_path);

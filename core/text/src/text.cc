@@ -144,6 +144,33 @@ bool is_valid_utf8(std::string_view s) {
   return true;
 }
 
+std::size_t next_code_point(std::string_view s, std::size_t i, std::uint32_t* cp) {
+  if (i >= s.size()) return 0;
+  const std::size_t n = valid_sequence_length(s, i);
+  if (n == 0) return 0;
+  const auto b0 = static_cast<unsigned char>(s[i]);
+  std::uint32_t v = n == 1 ? b0 : n == 2 ? (b0 & 0x1Fu) : n == 3 ? (b0 & 0x0Fu) : (b0 & 0x07u);
+  for (std::size_t k = 1; k < n; ++k) v = (v << 6) | (static_cast<unsigned char>(s[i + k]) & 0x3Fu);
+  *cp = v;
+  return n;
+}
+
+CharClass char_class(std::uint32_t cp) {
+  if (cp > 0x10FFFF) return CharClass::kOther;
+  switch (utf8proc_category(static_cast<utf8proc_int32_t>(cp))) {
+    case UTF8PROC_CATEGORY_LU: case UTF8PROC_CATEGORY_LT:
+      return CharClass::kUpper;
+    case UTF8PROC_CATEGORY_LL: case UTF8PROC_CATEGORY_LM: case UTF8PROC_CATEGORY_LO:
+      return CharClass::kLetter;
+    case UTF8PROC_CATEGORY_MN: case UTF8PROC_CATEGORY_MC: case UTF8PROC_CATEGORY_ME:
+      return CharClass::kMark;
+    case UTF8PROC_CATEGORY_ND: case UTF8PROC_CATEGORY_NL: case UTF8PROC_CATEGORY_NO:
+      return CharClass::kNumber;
+    default:
+      return CharClass::kOther;
+  }
+}
+
 std::string sanitize_utf8(std::string_view s) {
   std::string out;
   out.reserve(s.size());
@@ -161,12 +188,22 @@ std::string sanitize_utf8(std::string_view s) {
   return out;
 }
 
-std::string to_nfc(std::string_view s) {
+std::string to_nfc(std::string_view s, InvalidUtf8 invalid) {
+  std::string without_nuls;
+  if (invalid == InvalidUtf8::kWindows1252 && s.find('\0') != std::string_view::npos) {
+    without_nuls.assign(s);
+    std::erase(without_nuls, '\0');
+    s = without_nuls;
+  }
   if (is_ascii(s)) return std::string(s);
   std::string sanitized;
   std::string_view valid = s;
   if (!is_valid_utf8(s)) {
-    sanitized = sanitize_utf8(s);
+    if (invalid == InvalidUtf8::kWindows1252) {
+      sanitized = cp1252_to_utf8(s);
+    } else {
+      sanitized = sanitize_utf8(s);
+    }
     valid = sanitized;
   }
   // Most text is already NFC: normalize only the lines that hold a code point outside the ranges known

@@ -1,10 +1,10 @@
 // Round trips of every record type through the value codec, and rejection of damaged bytes.
 #include <gtest/gtest.h>
 
-#include "../../core/src/record_codec.h"
+#include "core/catalog/src/record_codec.h"
 #include "catalog_fixtures.h"
 
-#include "../../core/src/crc32c.h"
+#include "core/catalog/src/crc32c.h"
 
 static unsigned long kho_test_crc32(const std::string& s) { return kho::crc32c(s.data(), s.size()); }
 

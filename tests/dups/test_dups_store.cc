@@ -77,7 +77,7 @@ struct Fixture {
   }
 };
 
-const std::vector<DupCluster>::const_iterator find_kind(const std::vector<DupCluster>& cs, const char* kind) {
+const std::vector<DupCluster>::const_iterator find_kind(const std::vector<DupCluster>& cs, DupKind kind) {
   return std::find_if(cs.begin(), cs.end(), [&](const DupCluster& c) { return c.kind == kind; });
 }
 
@@ -101,13 +101,13 @@ TEST(DupsStore, ExactNearAndBurstClusters) {
   auto clusters = fx.list();
   ASSERT_EQ(clusters.size(), 2u);
 
-  auto exact = find_kind(clusters, "exact");
+  auto exact = find_kind(clusters, DupKind::kExact);
   ASSERT_NE(exact, clusters.end());
   ASSERT_EQ(exact->photos.size(), 2u);
   EXPECT_EQ(exact->best_path, "/a/copy1.jpg");  // the older file
   EXPECT_TRUE(exact->photos[0].best);
 
-  auto near = find_kind(clusters, "near");
+  auto near = find_kind(clusters, DupKind::kNear);
   ASSERT_NE(near, clusters.end());
   ASSERT_EQ(near->photos.size(), 3u);
   EXPECT_EQ(near->best, digest_of(2));  // largest, then oldest file among equals

@@ -33,11 +33,7 @@ std::vector<Cp> decode(const std::string& s) {
   return out;
 }
 
-void encode(Cp cp, std::string& out) {
-  utf8proc_uint8_t buf[4];
-  const utf8proc_ssize_t n = utf8proc_encode_char(cp, buf);
-  out.append(reinterpret_cast<const char*>(buf), static_cast<std::size_t>(n));
-}
+void encode(Cp cp, std::string& out) { append_utf8(static_cast<std::uint32_t>(cp), out); }
 
 bool is_letter(Cp c) {
   const utf8proc_category_t cat = utf8proc_category(c);

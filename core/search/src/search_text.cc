@@ -1,24 +1,10 @@
 // Word splitting and the two per-word keys of the search index (see search_text.h).
 #include "search_text.h"
 
-#include <utf8proc.h>
-
 #include "kho/text.h"
 
 namespace kho::search_internal {
 namespace {
-
-bool is_word_char(utf8proc_int32_t cp) {
-  switch (utf8proc_category(cp)) {
-    case UTF8PROC_CATEGORY_LU: case UTF8PROC_CATEGORY_LL: case UTF8PROC_CATEGORY_LT:
-    case UTF8PROC_CATEGORY_LM: case UTF8PROC_CATEGORY_LO: case UTF8PROC_CATEGORY_MN:
-    case UTF8PROC_CATEGORY_MC: case UTF8PROC_CATEGORY_ME: case UTF8PROC_CATEGORY_ND:
-    case UTF8PROC_CATEGORY_NL: case UTF8PROC_CATEGORY_NO:
-      return true;
-    default:
-      return false;
-  }
-}
 
 // The keys come from kho/text.h so that search agrees with the rest of kho on what "the same word" is.
 void fill_keys(std::string_view word, Token& token) {
@@ -30,7 +16,6 @@ void fill_keys(std::string_view word, Token& token) {
 
 std::vector<Token> tokenize(std::string_view text, bool with_keys) {
   std::vector<Token> tokens;
-  const auto* p = reinterpret_cast<const utf8proc_uint8_t*>(text.data());
   const std::size_t n = text.size();
   std::size_t i = 0;
   std::size_t word_begin = 0;
@@ -47,25 +32,25 @@ std::vector<Token> tokenize(std::string_view text, bool with_keys) {
     tokens.push_back(std::move(t));
   };
   while (i < n) {
-    utf8proc_int32_t cp = -1;
-    utf8proc_ssize_t len = utf8proc_iterate(p + i, static_cast<utf8proc_ssize_t>(n - i), &cp);
-    if (len <= 0) {  // an invalid byte separates words and is skipped
+    std::uint32_t cp = 0;
+    const std::size_t len = next_code_point(text, i, &cp);
+    if (len == 0) {  // an invalid byte separates words and is skipped
       close_word(i);
       ++i;
       continue;
     }
-    if (is_word_char(cp)) {
+    const CharClass cls = char_class(cp);
+    if (cls != CharClass::kOther) {  // letters, marks and numbers make words
       if (!in_word) {
         in_word = true;
         has_base = false;
         word_begin = i;
       }
-      auto cat = utf8proc_category(cp);
-      if (cat != UTF8PROC_CATEGORY_MN && cat != UTF8PROC_CATEGORY_MC && cat != UTF8PROC_CATEGORY_ME) has_base = true;
+      if (cls != CharClass::kMark) has_base = true;
     } else {
       close_word(i);
     }
-    i += static_cast<std::size_t>(len);
+    i += len;
   }
   close_word(n);
   return tokens;

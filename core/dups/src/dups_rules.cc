@@ -2,7 +2,7 @@
 #include <algorithm>
 #include <numeric>
 
-#include "kho/dups.h"
+#include "dups_internal.h"
 
 namespace kho {
 

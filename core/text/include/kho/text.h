@@ -20,10 +20,43 @@ bool is_valid_utf8(std::string_view s);
 // A copy of `s` where each byte that is not part of a well-formed UTF-8 sequence becomes U+FFFD.
 std::string sanitize_utf8(std::string_view s);
 
-// Canonical composition / decomposition (Unicode NFC / NFD). Invalid UTF-8 is sanitized first.
-std::string to_nfc(std::string_view s);
+// How to_nfc() reads a string that is not well-formed UTF-8.
+enum class InvalidUtf8 {
+  kReplace,      // each invalid byte becomes U+FFFD (article text, file names: the default)
+  kWindows1252,  // the whole string is read as Windows-1252, the "Latin" that legacy metadata writers
+                 // mean (EXIF ASCII, IPTC without a charset marker); embedded NULs are dropped
+};
+
+// Canonical composition / decomposition (Unicode NFC / NFD). Invalid UTF-8 is sanitized first, as
+// `invalid` says (to_nfd always replaces).
+std::string to_nfc(std::string_view s, InvalidUtf8 invalid = InvalidUtf8::kReplace);
 std::string to_nfd(std::string_view s);
 
+// Windows-1252 bytes to UTF-8 (0x80–0x9F through the Windows table; its five holes stay the C1 control
+// of the same value). Every input is accepted.
+std::string cp1252_to_utf8(std::string_view s);
+
+// UTF-16 code units to UTF-8: surrogate pairs joined, lone surrogates become U+FFFD, an odd last byte is
+// dropped, and decoding stops at a NUL code unit. A leading BOM (FF FE or FE FF) overrides
+// `little_endian` and is not copied.
+std::string utf16_to_utf8(std::string_view bytes, bool little_endian);
+
+// The well-formed UTF-8 sequence at s[i]: its length in bytes (1–4), with its code point in `*cp`; 0 when
+// s[i] does not start one (then `*cp` is untouched) or i is past the end.
+std::size_t next_code_point(std::string_view s, std::size_t i, std::uint32_t* cp);
+
+// The Unicode general category of a code point, in the groups Kho's rules look at.
+enum class CharClass {
+  kUpper,   // Lu, Lt: starts a capitalised word
+  kLetter,  // Ll, Lm, Lo
+  kMark,    // Mn, Mc, Me: combining marks (NFD tone and vowel marks)
+  kNumber,  // Nd, Nl, No
+  kOther,   // spaces, punctuation, symbols, controls, unassigned
+};
+CharClass char_class(std::uint32_t cp);
+
+// Appends code point `cp` (≤ U+10FFFF, not a surrogate; others become U+FFFD) to `out` as UTF-8.
+void append_utf8(std::uint32_t cp, std::string& out);
 // NFC with full Unicode case folding ("Ảnh.JPG" → "ảnh.jpg"). Marks are kept.
 std::string fold_case(std::string_view s);
 

@@ -18,7 +18,7 @@
 
 #include <new>
 
-#include "kho/dups.h"
+#include "dups_internal.h"
 
 namespace kho {
 

@@ -6,7 +6,7 @@
 #include <random>
 #include <set>
 
-#include "kho/dups.h"
+#include "core/dups/src/dups_internal.h"
 
 namespace kho {
 namespace {

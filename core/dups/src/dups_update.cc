@@ -16,7 +16,7 @@
 #include <unordered_map>
 
 #include "dups_format.h"
-#include "kho/dups.h"
+#include "dups_internal.h"
 
 namespace kho {
 namespace {

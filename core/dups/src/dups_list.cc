@@ -1,10 +1,11 @@
 // list_duplicates() and duplicates_of(): clusters from stored results (no pixels, no index).
 #include <algorithm>
+#include <charconv>
 #include <map>
 #include <set>
 
 #include "dups_format.h"
-#include "kho/dups.h"
+#include "dups_internal.h"
 
 namespace kho {
 namespace {
@@ -49,7 +50,7 @@ DupCluster near_cluster(const std::vector<Member>& members) {
   for (const Member& m : members) facts.push_back(facts_of(m));
   const std::size_t best = best_copy(facts);
   DupCluster c;
-  c.kind = "near";
+  c.kind = DupKind::kNear;
   c.best = members[best].photo.digest;
   c.best_path = shown_path(members[best]);
   for (std::size_t i = 0; i < members.size(); ++i) {
@@ -111,7 +112,7 @@ Result<std::vector<DupCluster>> list_duplicates(const Snapshot& snap, const DupO
     auto m = load_member(snap, digest);
     if (!m.ok()) return m.status().with_context("dups: photo " + digest.hex());
     DupCluster c;
-    c.kind = "exact";
+    c.kind = DupKind::kExact;
     c.best = digest;
     // Same bytes, so the rule reduces to the oldest file, then the path.
     std::vector<CopyFacts> facts;
@@ -198,6 +199,21 @@ Result<std::vector<DupPhoto>> duplicates_of(const Snapshot& snap, const Digest& 
     return x.distance != y.distance ? x.distance < y.distance : x.path < y.path;
   });
   return out;
+}
+
+std::string_view dup_kind_name(DupKind kind) { return kind == DupKind::kExact ? "exact" : "near"; }
+
+Result<std::optional<int>> searched_radius(const Snapshot& snap) {
+  Result<std::string_view> raw = snap.raw_get(db::kDups, dupsfmt::kRadiusKey);
+  if (!raw.ok()) {
+    if (raw.status().is_not_found()) return std::optional<int>();
+    return raw.status();
+  }
+  int radius = 0;
+  const char* end = raw->data() + raw->size();
+  auto [ptr, ec] = std::from_chars(raw->data(), end, radius);
+  if (ec != std::errc() || ptr != end) return Status::Corruption("dups: the stored search radius is not a number");
+  return std::optional<int>(radius);
 }
 
 }  // namespace kho

@@ -1,0 +1,115 @@
+// Exact and near duplicates (issue 6, docs/duplicates.md, core/FORMAT.md, "Duplicates").
+//
+// Exact: one digest with two or more files. Near: two photos whose 64-bit PHash lie within a Hamming
+// radius (found by PhashIndex, a multi-index hash that never compares all pairs), then confirmed by
+// EXIF capture times and a PairVerifier that looks at the 320 px grid thumbnails. Confirmed pairs are
+// stored in the `dups` database by update_duplicates() (called by `kho ingest`), so listing them is a
+// read. Clusters are the connected components of the confirmed pairs (union-find), made at list time so
+// `--threshold` can tighten them without re-verifying. Nothing is ever deleted from the archive.
+#pragma once
+
+#include <cstddef>
+#include <cstdint>
+#include <optional>
+#include <string>
+#include <string_view>
+#include <utility>
+#include <vector>
+
+#include "kho/catalog.h"
+#include "kho/model.h"
+#include "kho/status.h"
+
+namespace kho {
+
+// Defaults are the ones bench/kho_bench (index speed) and bench/dups_eval (precision/recall) support;
+// the figures are in docs/duplicates.md.
+struct DupOptions {
+  // PHash Hamming radius of the candidate search at scale: pairs farther apart are never considered.
+  // kho-bench dups holds its budgets (query p99, all-pairs rebuild) at a million photos with 12.
+  int phash_radius = 12;
+  // Smaller archives search wider, which finds more cropped and rotated copies: 16 up to 20,000
+  // photos, 14 up to 100,000. The cost that grows with the radius is the number of candidate pairs to
+  // check on thumbnails (about N² × P(distance ≤ r)), so the radius shrinks as the archive grows.
+  bool widen_small_archives = true;
+  // Listing only: join only stored pairs within this distance (-1: every stored pair).
+  int list_threshold = -1;
+  // Two photos with different DateTimeOriginal (to the second, or sub-second when both have it) from
+  // the same camera (make and model) are two exposures, never copies: rejected without a pixel look.
+  bool exif_rule = true;
+  // Threads for the all-pairs search and the thumbnail checks.
+  int threads = 2;
+  // Each new photo is checked against at most this many of its nearest neighbours within the radius.
+  // Real photos have a handful; 20,000 plain graphics (slides, blank frames, scans) can each have
+  // thousands, which would cost hours of thumbnail checks and gigabytes. Copies sit nearest (a cluster
+  // bigger than this still joins through its members), and the evaluation set scores the same with it.
+  int max_candidates_per_photo = 16;
+};
+
+
+// The search radius update_duplicates() uses for an archive of `photos` photos.
+int search_radius(const DupOptions& options, std::size_t photos);
+
+struct PairVerdict {
+  bool duplicate = false;
+  float score = 0.0f;  // 0–1, higher is more alike; for reports, not for the decision
+  std::string reason;  // why, for people ("aligned, residual uniform", "two exposures", …)
+};
+
+// Decides whether a candidate pair are copies of one photo. The thumbnailer implements it with
+// OpenCV (kho/thumbnailer/pair_verifier.h); tests can supply their own.
+// Errors: InvalidArgument when a thumbnail cannot be decoded. Implementations must be thread-safe.
+class PairVerifier {
+ public:
+  virtual ~PairVerifier() = default;
+  virtual Result<PairVerdict> verify(const Photo& a, std::string_view grid_jpeg_a, const Photo& b,
+                                     std::string_view grid_jpeg_b) const = 0;
+};
+
+// Brings the stored duplicate pairs up to date for the photos added since the last call (all photos
+// when `full`, which also drops every stored pair first). Photos without signatures are skipped; a
+// photo whose thumbnail is missing or undecodable is compared by signatures only and rejected.
+// Errors: those of Catalog::write/snapshot; Corruption when the dups database cannot be decoded.
+// Not thread-safe with another update on the same archive (LMDB serialises the writes anyway).
+Status update_duplicates(Catalog& catalog, const PairVerifier& verifier, const DupOptions& options,
+                         bool full = false);
+
+struct DupPhoto {
+  Digest digest;
+  std::string path;   // raw bytes as stored; use display_path() for people and JSON
+  int distance = 0;   // PHash Hamming distance to the cluster's best copy (0 for exact copies)
+  std::uint32_t width = 0, height = 0;
+  bool best = false;
+};
+
+enum class DupKind {
+  kExact,  // one digest, several files (the same bytes)
+  kNear,   // several digests confirmed as copies of one photo
+};
+// "exact" | "near": the names of DESIGN.md §5's `kind` field.
+std::string_view dup_kind_name(DupKind kind);
+
+struct DupCluster {
+  DupKind kind = DupKind::kExact;
+  std::string best_path;
+  Digest best;
+  std::vector<DupPhoto> photos;  // best copy first, then by distance, then path
+};
+
+// Clusters from stored results: exact ones (a digest with ≥ 2 files, one entry per file), then near
+// ones (one entry per photo, at its first path), each sorted, best copy marked. With
+// options.list_threshold ≥ 0 only stored pairs within it are joined (tighter clusters, no re-check).
+Result<std::vector<DupCluster>> list_duplicates(const Snapshot& snap, const DupOptions& options);
+
+// The PHash radius the stored pairs were last searched with (by update_duplicates), or nullopt when no
+// update has run on this archive yet. A listing threshold above it cannot find more pairs without a
+// new search (`kho dups --rebuild --threshold N`).
+// Errors: Corruption when the stored value is not a number; those of Snapshot::raw_get otherwise.
+Result<std::optional<int>> searched_radius(const Snapshot& snap);
+
+// The photos confirmed as near duplicates of `digest` (not itself), with their distance to it, nearest
+// first; `best` marks the best copy of its cluster. Empty when it has none. Captions of every copy can
+// then be shown with Snapshot::photo_links of each.
+Result<std::vector<DupPhoto>> duplicates_of(const Snapshot& snap, const Digest& digest);
+
+}  // namespace kho
