@@ -12,6 +12,7 @@
 #include <cstdio>
 #include <map>
 #include <memory>
+#include <thread>
 
 #include "archive.h"
 #include "kho/dups.h"
@@ -147,7 +148,9 @@ int run_ingest(const GlobalOptions& g, const IngestArgs& args) {
   // Keep the duplicate index current so `kho dups` and the gallery only read stored results.
   if (!s.interrupted && !g_stop.load()) {
     thumb::OpenCvPairVerifier verifier;
-    Status st = update_duplicates(*catalog, verifier, DupOptions{});
+    DupOptions dups;
+    dups.threads = static_cast<int>(args.jobs ? args.jobs : std::max(1u, std::thread::hardware_concurrency()));
+    Status st = update_duplicates(*catalog, verifier, dups);
     if (!st.ok()) s.warnings.push_back("duplicates not updated: " + st.message());
   }
   ::sigaction(SIGINT, &old, nullptr);

@@ -40,7 +40,7 @@ Status remove_missing(Catalog& catalog, const std::vector<std::string>& dir_root
       std::string prefix = root == "/" ? root : root + "/";
       KHO_RETURN_IF_ERROR((*snap)->raw_scan(db::kFiles, prefix, [&](std::string_view key, std::string_view) {
         if (!scanned.contains(key)) gone.emplace_back(std::string(key), Digest{});
-        return true;
+        return ScanStep::Continue();
       }));
     }
     for (auto& [path, digest] : gone) {

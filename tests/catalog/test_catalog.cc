@@ -233,6 +233,51 @@ TEST(Catalog, RefusesAnArchiveOfAnotherFormatVersion) {
   EXPECT_NE(again.status().message().find("999"), std::string::npos);
 }
 
+// raw_scan's visitor goes on, stops early, or fails, and the scan says which.
+TEST(Catalog, RawScanContinuesStopsOrReturnsTheVisitorsError) {
+  TempDir dir;
+  auto cat = open_rw(dir);
+  WriteBatch batch;
+  for (const char* k : {"p/a", "p/b", "p/c", "q/a"}) batch.raw_put(db::kTerms, k, std::string("v:") + k);
+  ASSERT_TRUE(cat->write(batch).ok());
+  auto snap = cat->snapshot();
+  ASSERT_TRUE(snap.ok());
+
+  std::vector<std::string> seen;
+  auto all = (*snap)->raw_scan(db::kTerms, "p/", [&](std::string_view k, std::string_view v) {
+    seen.emplace_back(std::string(k) + "=" + std::string(v));
+    return ScanStep::Continue();
+  });
+  EXPECT_TRUE(all.ok());
+  EXPECT_EQ(seen, (std::vector<std::string>{"p/a=v:p/a", "p/b=v:p/b", "p/c=v:p/c"}));  // not q/a
+
+  seen.clear();
+  auto stopped = (*snap)->raw_scan(db::kTerms, "p/", [&](std::string_view k, std::string_view) {
+    seen.emplace_back(k);
+    return seen.size() == 2 ? ScanStep::Stop() : ScanStep::Continue();
+  });
+  EXPECT_TRUE(stopped.ok());
+  EXPECT_EQ(seen.size(), 2u);
+
+  seen.clear();
+  auto failed = (*snap)->raw_seek(db::kTerms, "p/b", [&](std::string_view k, std::string_view) -> ScanStep {
+    seen.emplace_back(k);
+    if (k == "p/c") return Status::Corruption("bad entry p/c");
+    return ScanStep::Continue();
+  });
+  EXPECT_TRUE(failed.is_corruption());
+  EXPECT_EQ(failed.message(), "bad entry p/c");
+  EXPECT_EQ(seen, (std::vector<std::string>{"p/b", "p/c"}));  // nothing after the error
+
+  // A database this archive does not have yet is empty, not an error.
+  int visits = 0;
+  EXPECT_TRUE((*snap)->raw_scan("no-such-db", "", [&](std::string_view, std::string_view) {
+    ++visits;
+    return ScanStep::Continue();
+  }).ok());
+  EXPECT_EQ(visits, 0);
+}
+
 TEST(Catalog, ReadOnlyOpenOfAMissingArchiveIsNotFound) {
   TempDir dir;
   CatalogOptions ro;

@@ -145,6 +145,52 @@ TEST(TextDistance, CountsCodePoints) {
   EXPECT_EQ(edit_distance("kitten", "sitting"), 3u);
 }
 
+// One set of encoding functions: the caller names how bytes that are not UTF-8 are read.
+TEST(TextEncoding, InvalidBytesAreReplacedOrReadAsWindows1252AsAsked) {
+  EXPECT_EQ(to_nfc("Jos\xe9"), "Jos\xEF\xBF\xBD");                            // default: U+FFFD
+  EXPECT_EQ(to_nfc("Jos\xe9", InvalidUtf8::kWindows1252), "José");             // metadata: Latin
+  EXPECT_EQ(to_nfc("\x93q\x94 \x80", InvalidUtf8::kWindows1252), "“q” €");   // the 0x80–0x9F table
+  EXPECT_EQ(to_nfc(std::string("a\0b", 3), InvalidUtf8::kWindows1252), "ab");  // NULs dropped there
+  EXPECT_EQ(to_nfc(std::string("a\0b", 3)), std::string("a\0b", 3));           // and kept by default
+  // Valid UTF-8 is read as UTF-8 either way, and NFD input comes out NFC.
+  EXPECT_EQ(to_nfc("Ho\xcc\x82\xcc\x80", InvalidUtf8::kWindows1252), "Hồ");
+  EXPECT_EQ(cp1252_to_utf8("\x81\x9f\xff"), "\xC2\x81\xC5\xB8\xC3\xBF");  // a hole stays C1
+}
+
+TEST(TextEncoding, Utf16BothOrdersBomSurrogatesAndNul) {
+  EXPECT_EQ(utf16_to_utf8(std::string("V\0i\0\xc7\x1e" "t\0\0\0junk", 14), true), "Việt");
+  EXPECT_EQ(utf16_to_utf8(std::string("\0V\0i\x1e\xc7\0t", 8), false), "Việt");
+  EXPECT_EQ(utf16_to_utf8(std::string("\xfe\xff\0V\0i", 6), true), "Vi");   // the BOM overrides
+  EXPECT_EQ(utf16_to_utf8(std::string("\xff\xfeV\0i\0", 6), false), "Vi");
+  EXPECT_EQ(utf16_to_utf8(std::string("\x3d\xd8\x00\xde", 4), true), "😀");
+  EXPECT_EQ(utf16_to_utf8(std::string("\x3d\xd8" "A\0", 4), true), "\xEF\xBF\xBD" "A");  // lone surrogate
+  EXPECT_EQ(utf16_to_utf8(std::string("A\0B", 3), true), "A");  // an odd last byte is dropped
+}
+
+TEST(TextEncoding, CodePointsAndClasses) {
+  const std::string s = "Đ\xcc\x80" "a1 \xff";
+  std::uint32_t cp = 0;
+  EXPECT_EQ(next_code_point(s, 0, &cp), 2u);
+  EXPECT_EQ(cp, 0x110u);
+  EXPECT_EQ(char_class(cp), CharClass::kUpper);
+  EXPECT_EQ(next_code_point(s, 2, &cp), 2u);
+  EXPECT_EQ(char_class(cp), CharClass::kMark);
+  EXPECT_EQ(next_code_point(s, 4, &cp), 1u);
+  EXPECT_EQ(char_class(cp), CharClass::kLetter);
+  EXPECT_EQ(next_code_point(s, 5, &cp), 1u);
+  EXPECT_EQ(char_class(cp), CharClass::kNumber);
+  EXPECT_EQ(next_code_point(s, 6, &cp), 1u);
+  EXPECT_EQ(char_class(cp), CharClass::kOther);
+  cp = 7;
+  EXPECT_EQ(next_code_point(s, 7, &cp), 0u);  // 0xFF starts no sequence
+  EXPECT_EQ(cp, 7u);
+  EXPECT_EQ(next_code_point(s, 8, &cp), 0u);  // past the end
+  std::string out;
+  append_utf8(0x1EC7, out);
+  append_utf8(0xD800, out);  // a surrogate is not a character
+  EXPECT_EQ(out, "ệ\xEF\xBF\xBD");
+}
+
 // Hostile bytes never crash any function, and everything returned is valid UTF-8.
 TEST(TextRobust, RandomBytes) {
   std::mt19937 rng(12345);
@@ -152,6 +198,8 @@ TEST(TextRobust, RandomBytes) {
     std::string s(rng() % 40, '\0');
     for (char& c : s) c = static_cast<char>(rng() & 0xFF);
     EXPECT_TRUE(is_valid_utf8(to_nfc(s)));
+    EXPECT_TRUE(is_valid_utf8(to_nfc(s, InvalidUtf8::kWindows1252)));
+    EXPECT_TRUE(is_valid_utf8(utf16_to_utf8(s, round % 2 == 0)));
     EXPECT_TRUE(is_valid_utf8(to_nfd(s)));
     EXPECT_TRUE(is_valid_utf8(search_key(s)));
     EXPECT_TRUE(is_valid_utf8(compare_key(s)));

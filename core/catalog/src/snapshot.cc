@@ -61,69 +61,50 @@ class LmdbSnapshot final : public Snapshot {
 
   Result<std::vector<Link>> article_links(std::string_view article_id) const override {
     std::vector<Link> out;
-    Status bad;
-    KHO_RETURN_IF_ERROR(raw_scan(db::kLinks, keys::link_prefix(article_id), [&](std::string_view, std::string_view v) {
-      Link l;
-      bad = codec::decode(v, &l);
-      if (!bad.ok()) return false;
-      out.push_back(std::move(l));
-      return true;
-    }));
-    if (!bad.ok()) return bad.with_context("links of article " + std::string(article_id));
+    const std::string prefix = keys::link_prefix(article_id);
+    Status st = raw_scan(db::kLinks, prefix, [&](std::string_view, std::string_view v) -> ScanStep {
+      KHO_RETURN_IF_ERROR(codec::decode(v, &out.emplace_back()));
+      return ScanStep::Continue();
+    });
+    if (!st.ok()) return st.with_context("links of article " + std::string(article_id));
     return out;
   }
 
   Result<std::vector<Link>> photo_links(const Digest& digest) const override {
     std::vector<Link> out;
-    Status bad;
-    KHO_RETURN_IF_ERROR(raw_scan(db::kPhotoLinks, digest.view(), [&](std::string_view k, std::string_view) {
+    Status st = raw_scan(db::kPhotoLinks, digest.view(), [&](std::string_view k, std::string_view) -> ScanStep {
       auto link = raw_get(db::kLinks, k.substr(32));
-      if (!link.ok()) {
-        bad = link.status().is_not_found() ? Status::Corruption("photo_links entry without its link") : link.status();
-        return false;
-      }
-      Link l;
-      bad = codec::decode(*link, &l);
-      if (!bad.ok()) return false;
-      out.push_back(std::move(l));
-      return true;
-    }));
-    if (!bad.ok()) return bad.with_context("links of photo " + digest.hex());
+      if (!link.ok())
+        return link.status().is_not_found() ? Status::Corruption("photo_links entry without its link") : link.status();
+      return codec::decode(*link, &out.emplace_back());
+    });
+    if (!st.ok()) return st.with_context("links of photo " + digest.hex());
     return out;
   }
 
   Result<std::vector<File>> photo_files(const Digest& digest) const override {
     std::vector<File> out;
-    Status bad;
-    KHO_RETURN_IF_ERROR(raw_scan(db::kPhotoFiles, digest.view(), [&](std::string_view k, std::string_view) {
+    Status st = raw_scan(db::kPhotoFiles, digest.view(), [&](std::string_view k, std::string_view) -> ScanStep {
       auto f = file(k.substr(32));
-      if (!f.ok()) {
-        bad = f.status();
-        return false;
-      }
+      if (!f.ok()) return f.status();
       out.push_back(std::move(*f));
-      return true;
-    }));
-    if (!bad.ok()) return bad.with_context("files of photo " + digest.hex());
+      return ScanStep::Continue();
+    });
+    if (!st.ok()) return st.with_context("files of photo " + digest.hex());
     return out;
   }
 
   Result<std::vector<EventFile>> event_files(std::string_view event_id) const override {
     std::vector<EventFile> out;
     const std::string prefix = keys::event_file_prefix(event_id);
-    Status bad;
-    KHO_RETURN_IF_ERROR(raw_scan(db::kEventFiles, prefix, [&](std::string_view k, std::string_view v) {
-      if (v.size() != 32) {
-        bad = Status::Corruption("event_files value is not a digest");
-        return false;
-      }
+    KHO_RETURN_IF_ERROR(raw_scan(db::kEventFiles, prefix, [&](std::string_view k, std::string_view v) -> ScanStep {
+      if (v.size() != 32) return Status::Corruption("event_files value is not a digest");
       EventFile ef;
       ef.path = std::string(k.substr(prefix.size()));
       std::copy(v.begin(), v.end(), reinterpret_cast<char*>(ef.digest.bytes.data()));
       out.push_back(std::move(ef));
-      return true;
+      return ScanStep::Continue();
     }));
-    if (!bad.ok()) return bad;
     return out;
   }
 
@@ -169,23 +150,23 @@ class LmdbSnapshot final : public Snapshot {
     return v;
   }
 
-  Status raw_scan(std::string_view db, std::string_view prefix,
-                  const std::function<bool(std::string_view, std::string_view)>& fn) const override {
+  Status raw_scan(std::string_view db, std::string_view prefix, const ScanFn& fn) const override {
     return raw_seek(db, prefix, [&](std::string_view k, std::string_view v) {
-      if (k.substr(0, prefix.size()) != prefix) return false;
+      if (k.substr(0, prefix.size()) != prefix) return ScanStep::Stop();
       return fn(k, v);
     });
   }
 
-  Status raw_seek(std::string_view db, std::string_view from,
-                  const std::function<bool(std::string_view, std::string_view)>& fn) const override {
+  Status raw_seek(std::string_view db, std::string_view from, const ScanFn& fn) const override {
     MDB_dbi d;
     if (!c_.env.dbi(db, &d)) return Status::OK();  // a database this archive does not have yet is empty
     lmdb::Cursor cur;
     KHO_RETURN_IF_ERROR(cur.open(txn_, d));
     std::string_view k, v;
-    for (bool more = cur.seek(from, &k, &v); more; more = cur.next(&k, &v))
-      if (!fn(k, v)) break;
+    for (bool more = cur.seek(from, &k, &v); more; more = cur.next(&k, &v)) {
+      ScanStep step = fn(k, v);
+      if (step.ends_scan()) return step.status();
+    }
     if (cur.last_rc() != MDB_SUCCESS && cur.last_rc() != MDB_NOTFOUND)
       return lmdb::lmdb_status(cur.last_rc(), "scanning " + std::string(db));
     return Status::OK();
@@ -207,21 +188,16 @@ class LmdbSnapshot final : public Snapshot {
 
   template <typename T>
   Status for_each_record(std::string_view db, const std::function<bool(const T&)>& fn, const ErrorFn& on_error) const {
-    Status first_error;
-    KHO_RETURN_IF_ERROR(raw_seek(db, {}, [&](std::string_view k, std::string_view v) {
+    return raw_seek(db, {}, [&](std::string_view k, std::string_view v) -> ScanStep {
       T rec;
       Status st = codec::decode(v, &rec);
       if (!st.ok()) {
-        if (on_error) {
-          on_error(k, st);
-          return true;
-        }
-        first_error = st.with_context(std::string(db) + " record");
-        return false;
+        if (!on_error) return st.with_context(std::string(db) + " record");
+        on_error(k, st);
+        return ScanStep::Continue();
       }
-      return fn(rec);
-    }));
-    return first_error;
+      return fn(rec) ? ScanStep::Continue() : ScanStep::Stop();
+    });
   }
 
   const Catalog::Impl& c_;

@@ -99,36 +99,36 @@ class Verifier {
       ++r_->records_checked;
       if (k.size() < 32) {
         problem("photo_files: malformed key");
-        return true;
+        return ScanStep::Continue();
       }
       auto f = s_.file(k.substr(32));
       if (!f.ok() || f->digest.view() != k.substr(0, 32))
         problem("photo_files: " + printable(k.substr(32)) + " does not match its file record");
-      return true;
+      return ScanStep::Continue();
     }));
     KHO_RETURN_IF_ERROR(s_.raw_scan(db::kEventFiles, {}, [&](std::string_view k, std::string_view v) {
       ++r_->records_checked;
       auto nul = k.find('\0');
       if (nul == std::string_view::npos || v.size() != 32) {
         problem("event_files: malformed entry");
-        return true;
+        return ScanStep::Continue();
       }
       auto f = s_.file(k.substr(nul + 1));
       if (!f.ok() || f->event_id != k.substr(0, nul) || f->digest.view() != v)
         problem("event_files: " + printable(k.substr(nul + 1)) + " does not match its file record");
-      return true;
+      return ScanStep::Continue();
     }));
     KHO_RETURN_IF_ERROR(s_.raw_scan(db::kPhotoLinks, {}, [&](std::string_view k, std::string_view) {
       ++r_->records_checked;
       if (k.size() < 32 || !exists(db::kLinks, k.substr(32)))
         problem("photo_links: an entry for photo " + short_hex(k) + " has no link");
-      return true;
+      return ScanStep::Continue();
     }));
     KHO_RETURN_IF_ERROR(s_.raw_scan(db::kThumbs, {}, [&](std::string_view k, std::string_view) {
       ++r_->records_checked;
       if (k.size() != 33 || !exists(db::kPhotos, k.substr(0, 32)))
         problem("thumbs: a thumbnail of photo " + short_hex(k) + " has no photo");
-      return true;
+      return ScanStep::Continue();
     }));
     return Status::OK();
   }

@@ -69,19 +69,13 @@ DupCluster near_cluster(const std::vector<Member>& members) {
 
 // Every stored confirmed pair (each once, lower digest first) within `radius`.
 Status stored_pairs(const Snapshot& snap, int radius, std::vector<std::pair<Digest, Digest>>& out) {
-  Status bad;
-  KHO_RETURN_IF_ERROR(snap.raw_scan(db::kDups, std::string(1, dupsfmt::kPair),
-                                    [&](std::string_view k, std::string_view v) {
-                                      auto value = dupsfmt::decode_pair(v);
-                                      if (k.size() != 65 || !value) {
-                                        bad = Status::Corruption("dups: bad pair entry");
-                                        return false;
-                                      }
-                                      Digest a = dupsfmt::digest_at(k, 1), b = dupsfmt::digest_at(k, 33);
-                                      if (a < b && value->distance <= radius) out.emplace_back(a, b);
-                                      return true;
-                                    }));
-  return bad;
+  return snap.raw_scan(db::kDups, std::string(1, dupsfmt::kPair), [&](std::string_view k, std::string_view v) {
+    auto value = dupsfmt::decode_pair(v);
+    if (k.size() != 65 || !value) return ScanStep(Status::Corruption("dups: bad pair entry"));
+    Digest a = dupsfmt::digest_at(k, 1), b = dupsfmt::digest_at(k, 33);
+    if (a < b && value->distance <= radius) out.emplace_back(a, b);
+    return ScanStep::Continue();
+  });
 }
 
 }  // namespace
@@ -96,7 +90,7 @@ Result<std::vector<DupCluster>> list_duplicates(const Snapshot& snap, const DupO
     std::size_t count = 0;
     bool any = false;
     KHO_RETURN_IF_ERROR(snap.raw_scan(db::kPhotoFiles, "", [&](std::string_view k, std::string_view) {
-      if (k.size() < 32) return true;
+      if (k.size() < 32) return ScanStep::Continue();
       Digest d = dupsfmt::digest_at(k, 0);
       if (any && d == current) {
         ++count;
@@ -104,7 +98,7 @@ Result<std::vector<DupCluster>> list_duplicates(const Snapshot& snap, const DupO
         if (any && count >= 2) multi.emplace_back(current, count);
         current = d, count = 1, any = true;
       }
-      return true;
+      return ScanStep::Continue();
     }));
     if (any && count >= 2) multi.emplace_back(current, count);
   }
@@ -162,19 +156,14 @@ Result<std::vector<DupPhoto>> duplicates_of(const Snapshot& snap, const Digest& 
   // The cluster by breadth-first search over stored pairs (each node's pairs are one prefix scan).
   std::vector<Digest> order{digest};
   std::set<Digest> seen{digest};
-  Status bad;
   for (std::size_t i = 0; i < order.size(); ++i) {
-    KHO_RETURN_IF_ERROR(snap.raw_scan(db::kDups, dupsfmt::pair_prefix(order[i]),
-                                      [&](std::string_view k, std::string_view) {
-                                        if (k.size() != 65) {
-                                          bad = Status::Corruption("dups: bad pair key");
-                                          return false;
-                                        }
-                                        Digest other = dupsfmt::digest_at(k, 33);
-                                        if (seen.insert(other).second) order.push_back(other);
-                                        return true;
-                                      }));
-    KHO_RETURN_IF_ERROR(bad);
+    const std::string prefix = dupsfmt::pair_prefix(order[i]);
+    KHO_RETURN_IF_ERROR(snap.raw_scan(db::kDups, prefix, [&](std::string_view k, std::string_view) {
+      if (k.size() != 65) return ScanStep(Status::Corruption("dups: bad pair key"));
+      Digest other = dupsfmt::digest_at(k, 33);
+      if (seen.insert(other).second) order.push_back(other);
+      return ScanStep::Continue();
+    }));
   }
   if (order.size() < 2) return std::vector<DupPhoto>{};
   std::vector<Member> members;

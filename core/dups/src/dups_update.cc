@@ -56,18 +56,13 @@ Status read_known(Catalog& catalog, bool full, Known* known, std::vector<WriteBa
   // What is indexed already ('h' keys), unless we start over.
   std::unordered_map<Digest, std::uint64_t, DigestHash> indexed;
   if (!full) {
-    Status bad;
-    KHO_RETURN_IF_ERROR(snap.raw_scan(db::kDups, std::string(1, dupsfmt::kIndexed),
-                                      [&](std::string_view k, std::string_view v) {
-                                        auto h = dupsfmt::decode_u64(v);
-                                        if (k.size() != 33 || !h) {
-                                          bad = Status::Corruption("dups: bad index entry");
-                                          return false;
-                                        }
-                                        indexed.emplace(dupsfmt::digest_at(k, 1), *h);
-                                        return true;
-                                      }));
-    KHO_RETURN_IF_ERROR(bad);
+    const std::string prefix(1, dupsfmt::kIndexed);
+    KHO_RETURN_IF_ERROR(snap.raw_scan(db::kDups, prefix, [&](std::string_view k, std::string_view v) {
+      auto h = dupsfmt::decode_u64(v);
+      if (k.size() != 33 || !h) return ScanStep(Status::Corruption("dups: bad index entry"));
+      indexed.emplace(dupsfmt::digest_at(k, 1), *h);
+      return ScanStep::Continue();
+    }));
   } else {
     pending.raw_delete_prefix(db::kDups, "");
   }
@@ -75,7 +70,7 @@ Status read_known(Catalog& catalog, bool full, Known* known, std::vector<WriteBa
   // Every photo: indexed ones keep their stored hash; new ones are read for their signature.
   std::vector<Digest> new_digests;
   KHO_RETURN_IF_ERROR(snap.raw_scan(db::kPhotos, "", [&](std::string_view k, std::string_view) {
-    if (k.size() != 32) return true;
+    if (k.size() != 32) return ScanStep::Continue();
     Digest d = dupsfmt::digest_at(k, 0);
     auto it = indexed.find(d);
     if (it != indexed.end()) {
@@ -86,7 +81,7 @@ Status read_known(Catalog& catalog, bool full, Known* known, std::vector<WriteBa
     } else {
       new_digests.push_back(d);
     }
-    return true;
+    return ScanStep::Continue();
   }));
   for (const Digest& d : new_digests) {
     auto photo = snap.photo(d);
@@ -99,14 +94,11 @@ Status read_known(Catalog& catalog, bool full, Known* known, std::vector<WriteBa
   // Photos that left the archive: drop their index entry and their pairs, both directions.
   for (const auto& [gone, hash] : indexed) {
     pending.raw_delete(db::kDups, dupsfmt::indexed_key(gone));
-    KHO_RETURN_IF_ERROR(snap.raw_scan(db::kDups, dupsfmt::pair_prefix(gone),
-                                      [&](std::string_view k, std::string_view) {
-                                        if (k.size() == 65) {
-                                          pending.raw_delete(db::kDups,
-                                                             dupsfmt::pair_key(dupsfmt::kPair, dupsfmt::digest_at(k, 33), gone));
-                                        }
-                                        return true;
-                                      }));
+    KHO_RETURN_IF_ERROR(snap.raw_scan(db::kDups, dupsfmt::pair_prefix(gone), [&](std::string_view k, std::string_view) {
+      if (k.size() == 65)
+        pending.raw_delete(db::kDups, dupsfmt::pair_key(dupsfmt::kPair, dupsfmt::digest_at(k, 33), gone));
+      return ScanStep::Continue();
+    }));
     pending.raw_delete_prefix(db::kDups, dupsfmt::pair_prefix(gone));
     if (pending.size() >= kOpsPerBatch) cleanup->push_back(std::exchange(pending, WriteBatch()));
   }

@@ -52,7 +52,7 @@ Status remove_owner(const Snapshot* current, WriteBatch& batch, const std::strin
   std::vector<std::string> docs;
   KHO_RETURN_IF_ERROR(current->raw_scan(db::kTerms, prefix, [&](std::string_view key, std::string_view) {
     docs.emplace_back(key.substr(prefix.size()));
-    return true;
+    return ScanStep::Continue();
   }));
   for (const std::string& doc : docs) {
     const std::string doc_record_key = std::string(1, si::kDocPrefix) + doc;

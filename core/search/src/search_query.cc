@@ -40,7 +40,7 @@ Status load_list(const Snapshot& snap, const std::string& prefix, char field, st
   start.push_back(field);
   Status st = snap.raw_scan(db::kTerms, start, [&](std::string_view key, std::string_view val) {
     out.push_back({key.substr(prefix.size()), val});
-    return true;
+    return ScanStep::Continue();
   });
   return st.is_not_found() ? Status::OK() : st;  // no terms database yet: nothing indexed
 }

@@ -69,6 +69,27 @@ struct EventFile {
   Digest digest;
 };
 
+// What a raw_scan/raw_seek visitor answers for each key: go on, stop there (the scan then returns OK), or
+// fail with a Status that ends the scan and that the scan returns as it is. An OK Status goes on, so a
+// visitor can `return codec_status;` and write ScanStep::Stop() only where it wants to end early.
+class ScanStep {
+ public:
+  ScanStep(Status status) : status_(std::move(status)) {}  // NOLINT(google-explicit-constructor): by design
+  static ScanStep Continue() { return ScanStep(Status::OK()); }
+  static ScanStep Stop() {
+    ScanStep step(Status::OK());
+    step.stop_ = true;
+    return step;
+  }
+  bool ends_scan() const { return stop_ || !status_.ok(); }
+  const Status& status() const { return status_; }
+
+ private:
+  Status status_;
+  bool stop_ = false;
+};
+using ScanFn = std::function<ScanStep(std::string_view key, std::string_view value)>;
+
 class Snapshot;
 
 class WriteBatch {
@@ -188,12 +209,12 @@ class Snapshot {
   // Raw access to any named database. The views are valid while the Snapshot lives.
   // raw_get: NotFound when absent (or when the database does not exist yet).
   virtual Result<std::string_view> raw_get(std::string_view db, std::string_view key) const = 0;
-  // Visits keys >= `prefix` that start with it, in key order, until fn returns false.
-  virtual Status raw_scan(std::string_view db, std::string_view prefix,
-                          const std::function<bool(std::string_view key, std::string_view value)>& fn) const = 0;
-  // Visits keys in [from, ∞) in order until fn returns false (for range queries that are not prefixes).
-  virtual Status raw_seek(std::string_view db, std::string_view from,
-                          const std::function<bool(std::string_view key, std::string_view value)>& fn) const = 0;
+  // Visits keys >= `prefix` that start with it, in key order, until the visitor says stop or fails. Returns
+  // OK when the keys ran out or the visitor stopped, the visitor's error when it failed, or LMDB's error.
+  // A database this archive does not have yet is empty.
+  virtual Status raw_scan(std::string_view db, std::string_view prefix, const ScanFn& fn) const = 0;
+  // The same over keys in [from, ∞) (for range queries that are not prefixes).
+  virtual Status raw_seek(std::string_view db, std::string_view from, const ScanFn& fn) const = 0;
 };
 
 // Problems found by verify_catalog(): one human-readable line each.
