@@ -14,7 +14,7 @@
 #include <string>
 #include <unordered_set>
 
-#include "kho/dups.h"
+#include "core/dups/src/dups_internal.h"
 #include "kho_bench.h"
 
 namespace {

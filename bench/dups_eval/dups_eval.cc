@@ -14,7 +14,7 @@
 #include <thread>
 
 #include "eval_set.h"
-#include "kho/dups.h"
+#include "core/dups/src/dups_internal.h"
 #include "kho/thumbnailer/pair_verifier.h"
 #include "kho/thumbnailer/thumbnailer.h"
 #include "scoring.h"

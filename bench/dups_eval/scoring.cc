@@ -4,7 +4,7 @@
 #include <cstdio>
 #include <map>
 
-#include "kho/dups.h"
+#include "core/dups/src/dups_internal.h"
 
 namespace kho::eval {
 
