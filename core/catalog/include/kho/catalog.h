@@ -41,6 +41,9 @@ inline constexpr std::string_view kPhotoLinks = "photo_links";   // digest(32) a
 inline constexpr std::string_view kThumbs = "thumbs";            // digest(32) size(1) → JPEG bytes
 inline constexpr std::string_view kDups = "dups";                // see FORMAT.md (duplicates)
 inline constexpr std::string_view kTerms = "terms";              // see FORMAT.md (search)
+inline constexpr std::string_view kUsers = "users";              // see FORMAT.md (team): accounts
+inline constexpr std::string_view kSessions = "sessions";        // see FORMAT.md (team): logins
+inline constexpr std::string_view kCorrections = "corrections";  // see FORMAT.md (team): the journal
 }  // namespace db
 
 struct CatalogOptions {
@@ -91,6 +94,12 @@ class ScanStep {
 using ScanFn = std::function<ScanStep(std::string_view key, std::string_view value)>;
 
 class Snapshot;
+
+// Extension databases (search, dups, team) keep their own value layouts; these give a value the CRC-32C
+// trailer that every catalog record carries (FORMAT.md, "Values"), so damaged bytes read as Corruption.
+std::string seal_value(std::string_view payload);
+// The payload of a sealed value (a view into `sealed`). Corruption when it is too short or the checksum fails.
+Result<std::string_view> unseal_value(std::string_view sealed);
 
 class WriteBatch {
  public:

@@ -1,0 +1,141 @@
+// The corrections journal (kho/team.h).
+#include <algorithm>
+#include <atomic>
+#include <chrono>
+
+#include "team_format.h"
+
+namespace kho {
+namespace {
+
+// Sequence numbers are nanoseconds since the epoch, made strictly increasing within the process: unique
+// across processes in practice, and they sort as the corrections were made.
+std::uint64_t next_seq() {
+  static std::atomic<std::uint64_t> last{0};
+  const auto now = static_cast<std::uint64_t>(
+      std::chrono::duration_cast<std::chrono::nanoseconds>(std::chrono::system_clock::now().time_since_epoch())
+          .count());
+  std::uint64_t prev = last.load();
+  std::uint64_t seq;
+  do {
+    seq = now > prev ? now : prev + 1;
+  } while (!last.compare_exchange_weak(prev, seq));
+  return seq;
+}
+
+}  // namespace
+
+std::string_view target_kind_name(TargetKind kind) {
+  switch (kind) {
+    case TargetKind::kPhoto: return "photo";
+    case TargetKind::kArticle: return "article";
+    case TargetKind::kEvent: return "event";
+    case TargetKind::kPair: return "pair";
+    case TargetKind::kCluster: return "cluster";
+  }
+  return "photo";
+}
+
+std::string pair_target(const Digest& a, const Digest& b) {
+  return a < b ? a.hex() + ":" + b.hex() : b.hex() + ":" + a.hex();
+}
+
+Result<std::uint64_t> record_correction(Catalog& catalog, Correction c) {
+  if (c.user.empty()) return Status::InvalidArgument("a correction needs the user who makes it");
+  if (c.target.empty() || c.field.empty()) return Status::InvalidArgument("a correction needs a target and a field");
+  c.seq = next_seq();
+  c.time = teamfmt::now_seconds();
+  WriteBatch batch;
+  batch.raw_put(db::kCorrections, teamfmt::entry_key(c.seq), teamfmt::encode(c));
+  batch.raw_put(db::kCorrections, teamfmt::target_key(c.kind, c.target, c.seq), "");
+  KHO_RETURN_IF_ERROR(catalog.write(batch));
+  return c.seq;
+}
+
+Result<Correction> find_correction(const Snapshot& snap, std::uint64_t seq) {
+  Result<std::string_view> v = snap.raw_get(db::kCorrections, teamfmt::entry_key(seq));
+  if (!v.ok()) {
+    if (v.status().is_not_found()) return Status::NotFound("no correction " + std::to_string(seq));
+    return v.status();
+  }
+  Correction c;
+  KHO_RETURN_IF_ERROR(teamfmt::decode(*v, &c));
+  return c;
+}
+
+Result<std::vector<Correction>> corrections_of(const Snapshot& snap, TargetKind kind, std::string_view target) {
+  const std::string prefix = teamfmt::target_prefix(kind, target);
+  std::vector<Correction> out;
+  Status st = snap.raw_scan(db::kCorrections, prefix, [&](std::string_view k, std::string_view) -> ScanStep {
+    if (k.size() != prefix.size() + 8) return Status::Corruption("corrections: malformed target key");
+    Result<Correction> c = find_correction(snap, teamfmt::seq_at(k.substr(prefix.size())));
+    if (!c.ok()) return c.status().is_not_found() ? Status::Corruption("corrections: index without entry") : c.status();
+    out.push_back(std::move(*c));
+    return ScanStep::Continue();
+  });
+  if (!st.ok()) return st;
+  return out;
+}
+
+Result<std::vector<Correction>> latest_corrections(const Snapshot& snap, std::size_t limit) {
+  // Entries sort by seq; keep the last `limit` of one forward pass (the journal is small: people write it).
+  std::vector<Correction> ring;
+  std::size_t next = 0;
+  const std::string entries(1, teamfmt::kEntry);
+  Status st = snap.raw_scan(db::kCorrections, entries, [&](std::string_view, std::string_view v) -> ScanStep {
+    Correction c;
+    KHO_RETURN_IF_ERROR(teamfmt::decode(v, &c));
+    if (limit == 0) return ScanStep::Stop();
+    if (ring.size() < limit) {
+      ring.push_back(std::move(c));
+    } else {
+      ring[next] = std::move(c);
+      next = (next + 1) % limit;
+    }
+    return ScanStep::Continue();
+  });
+  if (!st.ok()) return st;
+  std::rotate(ring.begin(), ring.begin() + static_cast<std::ptrdiff_t>(next), ring.end());
+  std::reverse(ring.begin(), ring.end());
+  return ring;
+}
+
+Result<std::optional<Correction>> correction_in_force(const Snapshot& snap, TargetKind kind, std::string_view target,
+                                                      std::string_view field) {
+  Result<std::vector<Correction>> all = corrections_of(snap, kind, target);
+  if (!all.ok()) return all.status();
+  for (auto it = all->rbegin(); it != all->rend(); ++it)
+    if (it->field == field) return std::optional<Correction>(std::move(*it));
+  return std::optional<Correction>();
+}
+
+Result<std::uint64_t> revert_correction(Catalog& catalog, std::uint64_t seq, std::string_view user) {
+  Correction undo;
+  {
+    auto snap = catalog.snapshot();
+    if (!snap.ok()) return snap.status();
+    Result<Correction> c = find_correction(**snap, seq);
+    if (!c.ok()) return c.status();
+    Result<std::vector<Correction>> all = corrections_of(**snap, c->kind, c->target);
+    if (!all.ok()) return all.status();
+    // What was in force just before `c`: the newest earlier correction of the field, else the machine's value
+    // (nullopt, so that what ingest finds later shows again).
+    std::optional<std::string> before;
+    const Correction* in_force = nullptr;
+    for (const Correction& e : *all) {
+      if (e.field != c->field) continue;
+      if (e.seq < seq) before = e.new_value;
+      in_force = &e;
+    }
+    undo.kind = c->kind;
+    undo.target = c->target;
+    undo.field = c->field;
+    undo.old_value = in_force ? in_force->new_value : c->new_value;  // what readers show now
+    undo.new_value = std::move(before);
+    undo.reverts = seq;
+  }
+  undo.user = std::string(user);
+  return record_correction(catalog, std::move(undo));
+}
+
+}  // namespace kho
