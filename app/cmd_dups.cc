@@ -7,8 +7,11 @@
 #include <cstdio>
 
 #include "archive.h"
+#include "correct.h"
 #include "kho/dups.h"
 #include "kho/json_model.h"
+#include "kho/decisions.h"
+#include "kho/team.h"
 #include "kho/thumbnailer/pair_verifier.h"
 
 namespace kho::app {
@@ -19,9 +22,51 @@ struct DupsArgs {
   int threshold = -1;  // -1: the default radius
   bool update = false;
   bool rebuild = false;
+  std::vector<std::string> not_duplicate;  // two photos
+  std::string best;
+  std::string user;
 };
 
+// `kho dups --not-duplicate A B` / `--best PHOTO`: a person's decision, recorded in the journal.
+int run_decision(const GlobalOptions& g, const DupsArgs& args) {
+  auto cat = open_archive(g, /*read_only=*/false);
+  if (!cat) return kExitFatal;
+  Result<std::string> user = acting_user(*cat, args.user, Role::kEditor);
+  if (!user.ok()) return fail(user.status());
+  Correction c;
+  c.user = *user;
+  {
+    auto snap = cat->snapshot();
+    if (!snap.ok()) return fail(snap.status());
+    auto photo = [&](const std::string& what) -> Result<Digest> {
+      if (std::optional<Digest> d = Digest::from_hex(what); d && (*snap)->photo(*d).ok()) return *d;
+      Result<File> f = (*snap)->file(what);
+      if (f.ok()) return f->digest;
+      return Status::NotFound("no photo with digest or path '" + what + "'");
+    };
+    if (!args.not_duplicate.empty()) {
+      Result<Digest> a = photo(args.not_duplicate[0]), b = photo(args.not_duplicate[1]);
+      if (!a.ok()) return fail(a.status());
+      if (!b.ok()) return fail(b.status());
+      if (*a == *b) return fail(Status::InvalidArgument("that is one photo (the same bytes), not two"));
+      c.kind = TargetKind::kPair;
+      c.target = pair_target(*a, *b);
+      c.field = "duplicate";
+      c.new_value = "no";
+    } else {
+      Result<Digest> d = photo(args.best);
+      if (!d.ok()) return fail(d.status());
+      c.kind = TargetKind::kCluster;
+      c.target = d->hex();
+      c.field = "best";
+      c.new_value = "yes";
+    }
+  }
+  return record_all(*cat, {std::move(c)}, args.json);
+}
+
 int run_dups(const GlobalOptions& g, const DupsArgs& args) {
+  if (!args.not_duplicate.empty() || !args.best.empty()) return run_decision(g, args);
   DupOptions options;
   options.list_threshold = args.threshold;
 
@@ -51,7 +96,9 @@ int run_dups(const GlobalOptions& g, const DupsArgs& args) {
                  "--threshold %d` to search farther\n",
                  **searched, args.threshold);
   }
-  auto clusters = list_duplicates(**snap, options);
+  Result<DupOptions> decided = with_decisions(**snap, options);
+  if (!decided.ok()) return fail(decided.status());
+  auto clusters = list_duplicates(**snap, *decided);
   if (!clusters.ok()) {
     print_error("cannot list duplicates: " + clusters.status().to_string());
     return kExitFatal;
@@ -98,6 +145,13 @@ void add_dups_command(CLI::App& app, GlobalOptions& g) {
       ->check(CLI::Range(0, 64))
       ->type_name("N");
   cmd->add_flag("--update", args->update, "Check the photos added since the last update first");
+  cmd->add_option("--not-duplicate", args->not_duplicate,
+                  "Record that photos A and B are not copies of each other (never grouped again)")
+      ->expected(2)
+      ->type_name("A B");
+  cmd->add_option("--best", args->best, "Record that PHOTO is the best copy of its cluster")->type_name("PHOTO");
+  cmd->add_option("--user", args->user, "Who decides, with --not-duplicate or --best (default: $KHO_USER)")
+      ->type_name("NAME");
   cmd->add_flag("--rebuild", args->rebuild, "Recompute every pair first (slow: each photo's thumbnail is compared with its 16 nearest look-alikes)");
   cmd->callback([&g, args] { set_command([&g, args] { return run_dups(g, *args); }); });
 }

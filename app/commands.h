@@ -36,6 +36,9 @@ void add_search_command(CLI::App& app, GlobalOptions& g);
 void add_events_command(CLI::App& app, GlobalOptions& g);
 void add_show_command(CLI::App& app, GlobalOptions& g);
 void add_serve_command(CLI::App& app, GlobalOptions& g);
+void add_user_command(CLI::App& app, GlobalOptions& g);
+// kho caption, kho link, kho event, kho history (cmd_correct.cc).
+void add_correct_commands(CLI::App& app, GlobalOptions& g);
 
 // Prints "kho: <msg>" on stderr.
 void print_error(const std::string& msg);

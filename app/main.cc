@@ -48,6 +48,8 @@ int main(int argc, char** argv) {
   add_events_command(app, g);
   add_show_command(app, g);
   add_serve_command(app, g);
+  add_user_command(app, g);
+  add_correct_commands(app, g);
   add_stats_command(app, g);
   add_verify_command(app, g);
 

@@ -5,6 +5,8 @@
 
 #include <nlohmann/json.hpp>
 
+#include <ctime>
+
 namespace kho {
 namespace {
 using nlohmann::json;
@@ -153,6 +155,23 @@ std::string dup_cluster_json(const DupCluster& c) {
                           {"best", p.best}});
   }
   return dump(json{{"kind", dup_kind_name(c.kind)}, {"best", text(c.best_path)}, {"photos", std::move(photos)}});
+}
+
+std::string correction_json(const Correction& c) {
+  char iso[32] = "";
+  const std::time_t t = static_cast<std::time_t>(c.time);
+  std::tm tm{};
+  if (gmtime_r(&t, &tm)) std::strftime(iso, sizeof iso, "%Y-%m-%dT%H:%M:%SZ", &tm);
+  return dump(json{{"seq", c.seq},
+                   {"time", c.time},
+                   {"time_iso", iso},
+                   {"user", c.user},
+                   {"kind", target_kind_name(c.kind)},
+                   {"target", c.target},
+                   {"field", c.field},
+                   {"old", opt(c.old_value)},
+                   {"new", opt(c.new_value)},
+                   {"reverts", c.reverts}});
 }
 
 }  // namespace kho

@@ -2,6 +2,7 @@
 #include <algorithm>
 
 #include "kho/json_model.h"
+#include "kho/team.h"
 #include "views.h"
 
 namespace kho::web {
@@ -51,6 +52,24 @@ bool is_hex_id(std::string_view id, std::size_t len) {
 std::size_t page_count(std::uint64_t total, std::size_t page_size) {
   if (page_size == 0) return 1;
   return std::max<std::size_t>(1, static_cast<std::size_t>((total + page_size - 1) / page_size));
+}
+
+Result<std::vector<Link>> corrected(const Snapshot& snap, Result<std::vector<Link>> links,
+                                    std::vector<bool>* relinked) {
+  if (!links.ok()) return links;
+  if (relinked) relinked->assign(links->size(), false);
+  for (std::size_t i = 0; i < links->size(); ++i) {
+    bool by_hand = false;
+    KHO_RETURN_IF_ERROR(apply_corrections(snap, (*links)[i], &by_hand));
+    if (relinked) (*relinked)[i] = by_hand;
+  }
+  return links;
+}
+
+Result<Event> corrected(const Snapshot& snap, Result<Event> event) {
+  if (!event.ok()) return event;
+  KHO_RETURN_IF_ERROR(apply_corrections(snap, *event));
+  return event;
 }
 
 }  // namespace kho::web

@@ -10,6 +10,7 @@
 #include <string_view>
 
 #include "kho/catalog.h"
+#include "kho/model.h"
 #include "kho/status.h"
 
 namespace kho::web {
@@ -31,6 +32,11 @@ std::string thumb_url(const Digest& digest, int px);
 std::string event_url(std::string_view id);
 std::string photo_url(const Digest& digest);
 Json parse_model(const std::string& json_text);  // the output of kho/json_model.h
+// Records as people corrected them (kho/team.h): links (relinks and photo captions) and events (title, date).
+// `relinked` (when given) gets one flag per link: a person chose its photo.
+Result<std::vector<Link>> corrected(const Snapshot& snap, Result<std::vector<Link>> links,
+                                    std::vector<bool>* relinked = nullptr);
+Result<Event> corrected(const Snapshot& snap, Result<Event> event);
 bool is_hex_id(std::string_view id, std::size_t len);
 std::size_t page_count(std::uint64_t total, std::size_t page_size);
 

@@ -4,6 +4,7 @@
 #include <set>
 
 #include "kho/json_model.h"
+#include "kho/team.h"
 #include "views.h"
 
 namespace kho::web {
@@ -100,6 +101,7 @@ Result<Json> events_view(const Snapshot& snap, std::size_t page, std::size_t pag
   page = std::clamp<std::size_t>(page, 1, pages);
   Result<std::vector<Event>> events = snap.events_newest_first((page - 1) * page_size, page_size);
   if (!events.ok()) return events.status();
+  for (Event& ev : *events) KHO_RETURN_IF_ERROR(apply_corrections(snap, ev));
   Json out;
   out["events"] = Json::array();
   for (const Event& ev : *events) {
@@ -121,7 +123,7 @@ Result<Json> events_view(const Snapshot& snap, std::size_t page, std::size_t pag
 
 Result<Json> event_view(const Snapshot& snap, std::string_view event_id) {
   if (!is_hex_id(event_id, 16)) return Status::InvalidArgument("not an event id");
-  Result<Event> ev = snap.event(event_id);
+  Result<Event> ev = corrected(snap, snap.event(event_id));
   if (!ev.ok()) return ev.status();
   Json out;
   out["event"] = parse_model(event_json(*ev));
@@ -137,7 +139,7 @@ Result<Json> event_view(const Snapshot& snap, std::string_view event_id) {
     Result<Article> art = snap.article(aid);
     if (art.status().is_not_found()) continue;  // an id without its record: verify reports it
     if (!art.ok()) return art.status();
-    Result<std::vector<Link>> links = snap.article_links(aid);
+    Result<std::vector<Link>> links = corrected(snap, snap.article_links(aid));
     if (!links.ok()) return links.status();
     for (const Link& l : *links) {
       if (!l.digest) {
@@ -183,13 +185,13 @@ Result<Json> article_view(const Snapshot& snap, std::string_view article_id) {
   if (!is_hex_id(article_id, 16)) return Status::InvalidArgument("not an article id");
   Result<Article> art = snap.article(article_id);
   if (!art.ok()) return art.status();
-  Result<std::vector<Link>> links = snap.article_links(article_id);
+  Result<std::vector<Link>> links = corrected(snap, snap.article_links(article_id));
   if (!links.ok()) return links.status();
   Json out;
   out["article"] = parse_model(article_json(*art));
   out["links"] = Json::array();
   for (const Link& l : *links) out["links"].push_back(parse_model(link_json(l)));
-  Result<Event> ev = snap.event(art->event_id);
+  Result<Event> ev = corrected(snap, snap.event(art->event_id));
   out["event"] = ev.ok() ? parse_model(event_json(*ev)) : Json(nullptr);
   return out;
 }

@@ -2,6 +2,7 @@
 #include <cmath>
 #include <cstdio>
 
+#include "kho/decisions.h"
 #include "kho/dups.h"
 #include "kho/json_model.h"
 #include "views.h"
@@ -72,7 +73,9 @@ Json gps(const Metadata& m) {
 // Links of a photo with their article's title and event, for "where it was published".
 Json links_with_articles(const Snapshot& snap, const Digest& d) {
   Json out = Json::array();
-  Result<std::vector<Link>> links = snap.photo_links(d);
+  Result<std::vector<Link>> links = corrected(snap, snap.photo_links(d));
+  if (links.ok())  // a link a person moved to another photo no longer belongs here
+    std::erase_if(*links, [&](const Link& l) { return !l.digest || !(*l.digest == d); });
   if (!links.ok()) return out;
   for (const Link& l : *links) {
     Json j = parse_model(link_json(l));
@@ -87,7 +90,9 @@ Json links_with_articles(const Snapshot& snap, const Digest& d) {
 }
 
 std::string first_caption(const Snapshot& snap, const Digest& d) {
-  Result<std::vector<Link>> links = snap.photo_links(d);
+  Result<std::vector<Link>> links = corrected(snap, snap.photo_links(d));
+  if (links.ok())  // a link a person moved to another photo no longer belongs here
+    std::erase_if(*links, [&](const Link& l) { return !l.digest || !(*l.digest == d); });
   if (!links.ok()) return "";
   for (const Link& l : *links)
     if (l.caption && !l.caption->empty()) return *l.caption;
@@ -122,7 +127,7 @@ Result<Json> photo_view(const Snapshot& snap, std::string_view digest_hex) {
   out["event_title"] = nullptr;
   if (files.ok())
     for (const File& f : *files) {
-      Result<Event> ev = snap.event(f.event_id);
+      Result<Event> ev = corrected(snap, snap.event(f.event_id));
       if (!ev.ok()) continue;
       out["event_url"] = event_url(ev->id);
       out["event_title"] = ev->title;
@@ -139,7 +144,9 @@ Result<Json> photo_view(const Snapshot& snap, std::string_view digest_hex) {
   out["meta_rows"] = meta_rows(*p);
   out["gps"] = gps(p->meta);
   out["duplicates"] = Json::array();
-  Result<std::vector<DupPhoto>> dups = duplicates_of(snap, *d);
+  Result<DupOptions> decided = with_decisions(snap);
+  if (!decided.ok()) return decided.status();
+  Result<std::vector<DupPhoto>> dups = duplicates_of(snap, *d, *decided);
   if (dups.ok())
     for (const DupPhoto& dp : *dups) {
       Json j;
@@ -159,7 +166,9 @@ Result<Json> photo_view(const Snapshot& snap, std::string_view digest_hex) {
 }
 
 Result<Json> dups_view(const Snapshot& snap, std::size_t page, std::size_t page_size) {
-  Result<std::vector<DupCluster>> clusters = list_duplicates(snap, DupOptions{});
+  Result<DupOptions> decided = with_decisions(snap);
+  if (!decided.ok()) return decided.status();
+  Result<std::vector<DupCluster>> clusters = list_duplicates(snap, *decided);
   if (!clusters.ok()) return clusters.status();
   const std::size_t pages = page_count(clusters->size(), page_size);
   page = std::clamp<std::size_t>(page, 1, pages);

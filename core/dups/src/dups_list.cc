@@ -44,11 +44,22 @@ CopyFacts facts_of(const Member& m) {
   return f;
 }
 
-// Builds a near cluster (best first, then by distance to it, then path) from loaded members.
-DupCluster near_cluster(const std::vector<Member>& members) {
+bool is_not_duplicate(const DupOptions& options, const Digest& a, const Digest& b) {
+  for (const auto& [x, y] : options.not_duplicates)
+    if ((x == a && y == b) || (x == b && y == a)) return true;
+  return false;
+}
+
+// Builds a near cluster (best first, then by distance to it, then path) from loaded members. A member people
+// chose as best is the best copy; else the rule of best_copy().
+DupCluster near_cluster(const std::vector<Member>& members, const DupOptions& options) {
   std::vector<CopyFacts> facts;
   for (const Member& m : members) facts.push_back(facts_of(m));
-  const std::size_t best = best_copy(facts);
+  std::size_t best = best_copy(facts);
+  for (std::size_t i = 0; i < members.size(); ++i) {
+    const Digest& d = members[i].photo.digest;
+    if (std::find(options.chosen_best.begin(), options.chosen_best.end(), d) != options.chosen_best.end()) best = i;
+  }
   DupCluster c;
   c.kind = DupKind::kNear;
   c.best = members[best].photo.digest;
@@ -132,7 +143,8 @@ Result<std::vector<DupCluster>> list_duplicates(const Snapshot& snap, const DupO
     return it->second;
   };
   std::vector<std::pair<std::size_t, std::size_t>> edges;
-  for (const auto& [a, b] : pairs) edges.emplace_back(id_of(a), id_of(b));
+  for (const auto& [a, b] : pairs)
+    if (!is_not_duplicate(options, a, b)) edges.emplace_back(id_of(a), id_of(b));
   UnionFind uf(digests.size());
   for (auto [a, b] : edges) uf.unite(a, b);
   std::vector<DupCluster> near;
@@ -144,7 +156,7 @@ Result<std::vector<DupCluster>> list_duplicates(const Snapshot& snap, const DupO
       if (!m.ok()) return m.status().with_context("dups: photo " + digests[i].hex());
       members.push_back(std::move(*m));
     }
-    if (members.size() >= 2) near.push_back(near_cluster(members));
+    if (members.size() >= 2) near.push_back(near_cluster(members, options));
   }
   std::sort(near.begin(), near.end(),
             [](const DupCluster& x, const DupCluster& y) { return x.best_path < y.best_path; });
@@ -152,7 +164,7 @@ Result<std::vector<DupCluster>> list_duplicates(const Snapshot& snap, const DupO
   return clusters;
 }
 
-Result<std::vector<DupPhoto>> duplicates_of(const Snapshot& snap, const Digest& digest) {
+Result<std::vector<DupPhoto>> duplicates_of(const Snapshot& snap, const Digest& digest, const DupOptions& options) {
   // The cluster by breadth-first search over stored pairs (each node's pairs are one prefix scan).
   std::vector<Digest> order{digest};
   std::set<Digest> seen{digest};
@@ -161,6 +173,7 @@ Result<std::vector<DupPhoto>> duplicates_of(const Snapshot& snap, const Digest& 
     KHO_RETURN_IF_ERROR(snap.raw_scan(db::kDups, prefix, [&](std::string_view k, std::string_view) {
       if (k.size() != 65) return ScanStep(Status::Corruption("dups: bad pair key"));
       Digest other = dupsfmt::digest_at(k, 33);
+      if (is_not_duplicate(options, order[i], other)) return ScanStep::Continue();
       if (seen.insert(other).second) order.push_back(other);
       return ScanStep::Continue();
     }));
@@ -174,7 +187,7 @@ Result<std::vector<DupPhoto>> duplicates_of(const Snapshot& snap, const Digest& 
     members.push_back(std::move(*m));
   }
   if (members.size() < 2 || !(members.front().photo.digest == digest)) return std::vector<DupPhoto>{};
-  DupCluster c = near_cluster(members);
+  DupCluster c = near_cluster(members, options);
   const std::uint64_t self = members.front().photo.sig.phash;
   std::vector<DupPhoto> out;
   for (DupPhoto& p : c.photos) {

@@ -9,6 +9,7 @@
 
 #include "kho/dups.h"
 #include "kho/model.h"
+#include "kho/team.h"
 
 namespace kho {
 
@@ -36,6 +37,10 @@ std::string link_json(const Link& link);
 // {"kind": "exact"|"near", "best", "photos": [{"path", "digest", "distance", "width", "height", "best"}]}
 // (DESIGN.md §5, `kho dups --json`); the gallery adds its own fields to each photo.
 std::string dup_cluster_json(const DupCluster& cluster);
+
+// {"seq", "time", "time_iso", "user", "kind", "target", "field", "old", "new", "reverts"}: one entry of the
+// corrections journal (kho/team.h); "old"/"new" null mean the machine's value.
+std::string correction_json(const Correction& correction);
 
 // A path for people and JSON: valid UTF-8 is kept as is; each invalid byte becomes \xNN.
 std::string display_path(const std::string& raw_path);

@@ -2,6 +2,7 @@
 #include <algorithm>
 #include <atomic>
 #include <chrono>
+#include <map>
 
 #include "team_format.h"
 
@@ -136,6 +137,84 @@ Result<std::uint64_t> revert_correction(Catalog& catalog, std::uint64_t seq, std
   }
   undo.user = std::string(user);
   return record_correction(catalog, std::move(undo));
+}
+
+}  // namespace kho
+
+namespace kho {
+
+Result<std::optional<std::string>> value_in_force(const Snapshot& snap, TargetKind kind, std::string_view target,
+                                                  std::string_view field, std::optional<std::string> machine) {
+  Result<std::optional<Correction>> c = correction_in_force(snap, kind, target, field);
+  if (!c.ok()) return c.status();
+  if (*c && (*c)->new_value) return (*c)->new_value;
+  return machine;
+}
+
+Status apply_corrections(const Snapshot& snap, Event& event) {
+  Result<std::vector<Correction>> all = corrections_of(snap, TargetKind::kEvent, event.id);
+  if (!all.ok()) return all.status();
+  for (const Correction& c : *all) {  // oldest first: the newest of each field wins
+    if (c.field == "title" && c.new_value) event.title = *c.new_value;
+    if (c.field == "date") event.date = c.new_value;
+  }
+  return Status::OK();
+}
+
+Status apply_corrections(const Snapshot& snap, Link& link, bool* relinked) {
+  if (relinked) *relinked = false;
+  Result<std::optional<Correction>> c =
+      correction_in_force(snap, TargetKind::kArticle, link.article_id, "link:" + std::to_string(link.position));
+  if (!c.ok()) return c.status();
+  if (*c && (*c)->new_value) {
+    if (relinked) *relinked = true;
+    link.digest.reset();
+    link.path.clear();
+    link.method = LinkMethod::kUnresolved;
+    link.confidence = 1.0f;
+    if (std::optional<Digest> d = Digest::from_hex(*(*c)->new_value)) {
+      Result<Photo> p = snap.photo(*d);
+      if (p.ok()) {
+        link.digest = d;
+        link.path = p->first_path;
+      } else if (!p.status().is_not_found()) {
+        return p.status();
+      }
+    }
+  }
+  if (link.digest) {
+    Result<std::optional<std::string>> caption =
+        value_in_force(snap, TargetKind::kPhoto, link.digest->hex(), "caption", link.caption);
+    if (!caption.ok()) return caption.status();
+    link.caption = std::move(*caption);
+  }
+  return Status::OK();
+}
+
+Result<DuplicateDecisions> duplicate_decisions(const Snapshot& snap) {
+  DuplicateDecisions out;
+  std::map<std::pair<TargetKind, std::string>, std::optional<std::string>> newest;  // journal order: last wins
+  const std::string prefix(1, teamfmt::kEntry);
+  KHO_RETURN_IF_ERROR(snap.raw_scan(db::kCorrections, prefix, [&](std::string_view, std::string_view v) -> ScanStep {
+    Correction c;
+    KHO_RETURN_IF_ERROR(teamfmt::decode(v, &c));
+    if ((c.kind == TargetKind::kPair && c.field == "duplicate") || (c.kind == TargetKind::kCluster && c.field == "best"))
+      newest[{c.kind, c.target}] = c.new_value;
+    return ScanStep::Continue();
+  }));
+  for (const auto& [key, value] : newest) {
+    if (!value) continue;
+    if (key.first == TargetKind::kPair && *value == "no") {
+      const std::string& t = key.second;
+      auto colon = t.find(':');
+      std::optional<Digest> a = Digest::from_hex(t.substr(0, colon));
+      std::optional<Digest> b = colon == std::string::npos ? std::nullopt : Digest::from_hex(t.substr(colon + 1));
+      if (a && b) out.not_duplicates.emplace_back(*a, *b);
+    } else if (key.first == TargetKind::kCluster && *value == "yes") {
+      if (std::optional<Digest> d = Digest::from_hex(key.second)) out.chosen_best.push_back(*d);
+    }
+  }
+  return out;
 }
 
 }  // namespace kho

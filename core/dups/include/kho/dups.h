@@ -44,6 +44,11 @@ struct DupOptions {
   // thousands, which would cost hours of thumbnail checks and gigabytes. Copies sit nearest (a cluster
   // bigger than this still joins through its members), and the evaluation set scores the same with it.
   int max_candidates_per_photo = 16;
+  // Listing only: what people decided (kho::team's journal; the app reads it and passes it here, since dups
+  // reads the catalog only). A pair marked "not duplicates" is never joined directly, whatever the stored
+  // pairs say; a photo chosen as best is its cluster's best copy.
+  std::vector<std::pair<Digest, Digest>> not_duplicates;
+  std::vector<Digest> chosen_best;
 };
 
 
@@ -110,6 +115,7 @@ Result<std::optional<int>> searched_radius(const Snapshot& snap);
 // The photos confirmed as near duplicates of `digest` (not itself), with their distance to it, nearest
 // first; `best` marks the best copy of its cluster. Empty when it has none. Captions of every copy can
 // then be shown with Snapshot::photo_links of each.
-Result<std::vector<DupPhoto>> duplicates_of(const Snapshot& snap, const Digest& digest);
+Result<std::vector<DupPhoto>> duplicates_of(const Snapshot& snap, const Digest& digest,
+                                             const DupOptions& options = {});
 
 }  // namespace kho

@@ -146,6 +146,27 @@ Result<std::optional<Correction>> correction_in_force(const Snapshot& snap, Targ
 // NotFound when there is no such correction.
 Result<std::uint64_t> revert_correction(Catalog& catalog, std::uint64_t seq, std::string_view user);
 
+// ---- reading through the journal ---------------------------------------------------------------------
+
+// What readers show for (target, field): the value of the correction in force, or `machine` when there is
+// none or the newest one went back to the machine's value.
+Result<std::optional<std::string>> value_in_force(const Snapshot& snap, TargetKind kind, std::string_view target,
+                                                  std::string_view field, std::optional<std::string> machine);
+// An event as people corrected it (title, date).
+Status apply_corrections(const Snapshot& snap, Event& event);
+// A link as people corrected it: the article's relink of its position (a photo chosen by hand, or none), then
+// the caption of the photo it now shows. Sets *relinked when a person chose the photo (then method and
+// confidence no longer describe how it was found). NotFound never: a relink to a photo that left the archive
+// leaves the link unresolved.
+Status apply_corrections(const Snapshot& snap, Link& link, bool* relinked = nullptr);
+// The person-made duplicate decisions: pairs marked "not duplicates" and photos chosen as their cluster's best
+// copy (the newest decision for each, reverted ones left out).
+struct DuplicateDecisions {
+  std::vector<std::pair<Digest, Digest>> not_duplicates;
+  std::vector<Digest> chosen_best;
+};
+Result<DuplicateDecisions> duplicate_decisions(const Snapshot& snap);
+
 // The id of the pair (a, b) for TargetKind::kPair, whatever the order.
 std::string pair_target(const Digest& a, const Digest& b);
 

@@ -1,0 +1,104 @@
+#include "correct.h"
+
+#include <nlohmann/json.hpp>
+
+#include <algorithm>
+#include <cstdio>
+#include <cstdlib>
+
+#include "archive.h"
+#include "commands.h"
+
+namespace kho::app {
+
+Result<std::string> acting_user(const Catalog& catalog, const std::string& given, Role needed) {
+  std::string name = given;
+  if (name.empty()) {
+    const char* env = std::getenv("KHO_USER");
+    if (env) name = env;
+  }
+  if (name.empty()) return Status::InvalidArgument("who makes this correction? Pass --user NAME or set KHO_USER");
+  if (!is_valid_user_name(name)) return Status::InvalidArgument("'" + name + "' is not a user name");
+  auto snap = catalog.snapshot();
+  if (!snap.ok()) return snap.status();
+  Result<bool> any = has_users(**snap);
+  if (!any.ok()) return any.status();
+  if (!*any) return name;
+  Result<User> u = find_user(**snap, name);
+  if (!u.ok()) return u.status().is_not_found() ? Status::NotFound("no user " + name + " in this archive") : u.status();
+  if (!role_allows(u->role, needed))
+    return Status::InvalidArgument(name + " is a " + std::string(role_name(u->role)) + "; corrections need an " +
+                                   std::string(role_name(needed)) + " or admin");
+  return name;
+}
+
+int fail(const Status& status) {
+  print_error(status.message());
+  return kExitFatal;
+}
+
+int record_all(Catalog& catalog, std::vector<Correction> corrections, bool json) {
+  std::vector<std::uint64_t> seqs;
+  for (Correction& c : corrections) {
+    const std::string what = std::string(target_kind_name(c.kind)) + " " + c.target + " " + c.field;
+    Result<std::uint64_t> seq = record_correction(catalog, std::move(c));
+    if (!seq.ok()) return fail(seq.status());
+    seqs.push_back(*seq);
+    if (!json) std::fprintf(stderr, "kho: corrected %s (correction %llu)\n", terminal_safe(what).c_str(),
+                            static_cast<unsigned long long>(*seq));
+  }
+  if (json) print_json(nlohmann::json{{"recorded", seqs}}.dump());
+  return kExitOk;
+}
+
+Result<std::vector<Correction>> history_of(const Snapshot& snap, const std::string& id, std::size_t limit) {
+  if (id.empty()) return latest_corrections(snap, limit);
+  std::vector<Correction> out;
+  auto add = [&](TargetKind kind, const std::string& target) -> Status {
+    Result<std::vector<Correction>> list = corrections_of(snap, kind, target);
+    if (!list.ok()) return list.status();
+    out.insert(out.end(), list->begin(), list->end());
+    return Status::OK();
+  };
+  std::string photo = id;
+  if (!Digest::from_hex(id)) {
+    Result<File> f = snap.file(id);
+    if (f.ok()) photo = f->digest.hex();
+  }
+  KHO_RETURN_IF_ERROR(add(TargetKind::kPhoto, photo));
+  KHO_RETURN_IF_ERROR(add(TargetKind::kCluster, photo));
+  KHO_RETURN_IF_ERROR(add(TargetKind::kArticle, id));
+  KHO_RETURN_IF_ERROR(add(TargetKind::kEvent, id));
+  std::sort(out.begin(), out.end(), [](const Correction& a, const Correction& b) { return a.seq < b.seq; });
+  return out;
+}
+
+bool is_iso_date(const std::string& s) {
+  auto digit = [&](std::size_t i) { return i < s.size() && s[i] >= '0' && s[i] <= '9'; };
+  for (std::size_t i : {0u, 1u, 2u, 3u, 5u, 6u, 8u, 9u})
+    if (!digit(i)) return false;
+  if (s.size() < 10 || s[4] != '-' || s[7] != '-') return false;
+  const int month = (s[5] - '0') * 10 + (s[6] - '0'), day = (s[8] - '0') * 10 + (s[9] - '0');
+  if (month < 1 || month > 12 || day < 1 || day > 31) return false;
+  return s.size() == 10 || s[10] == 'T';
+}
+
+std::string terminal_safe(const std::string& s) {
+  std::string out;
+  out.reserve(s.size());
+  for (std::size_t i = 0; i < s.size(); ++i) {
+    const auto c = static_cast<unsigned char>(s[i]);
+    const bool c1 = c == 0xC2 && i + 1 < s.size() && static_cast<unsigned char>(s[i + 1]) >= 0x80 &&
+                    static_cast<unsigned char>(s[i + 1]) < 0xA0;
+    if (c < 0x20 || c == 0x7F || c1) {
+      char buf[8];
+      std::snprintf(buf, sizeof buf, "\\x%02X", c1 ? static_cast<unsigned char>(s[++i]) : c);
+      out += buf;
+    } else {
+      out.push_back(s[i]);
+    }
+  }
+  return out;
+}
+
+}  // namespace kho::app

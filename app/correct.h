@@ -1,0 +1,37 @@
+// Shared by the commands that record corrections (cmd_correct.cc, cmd_dups.cc): who acts, how a failure is
+// reported, and how recorded corrections are printed.
+#pragma once
+
+#include <cstddef>
+#include <string>
+#include <vector>
+
+#include "kho/catalog.h"
+#include "kho/team.h"
+
+namespace kho::app {
+
+// The acting user: `given` (--user), else $KHO_USER. Once the archive has accounts it must name one whose
+// role allows `needed`; an archive without accounts takes any valid name.
+// Errors: InvalidArgument (no name, or an invalid one), NotFound (no such user), PermissionDenied-like
+// InvalidArgument when the role is too low (the message says so).
+Result<std::string> acting_user(const Catalog& catalog, const std::string& given, Role needed);
+
+// Prints "kho: <message>" and returns kExitFatal.
+int fail(const Status& status);
+
+// Records each correction; prints {"recorded":[seq…]} with --json, else one line per correction on stderr.
+int record_all(Catalog& catalog, std::vector<Correction> corrections, bool json);
+
+// The corrections of a photo (digest or a file's path), an article or an event id, oldest first; with an
+// empty id, the newest `limit` across the archive, newest first.
+Result<std::vector<Correction>> history_of(const Snapshot& snap, const std::string& id, std::size_t limit);
+
+// YYYY-MM-DD, optionally followed by 'T' and a time.
+bool is_iso_date(const std::string& s);
+
+// Text for a terminal: control characters (C0, DEL, C1) shown as \xNN, so a caption cannot move the cursor
+// or send escape sequences.
+std::string terminal_safe(const std::string& s);
+
+}  // namespace kho::app
