@@ -253,6 +253,19 @@ TEST_F(AppIngestCrash, TheCleanRunIsWhatTheCorpusHolds) {
       << "an entry per photo, the radius, a pair";
 }
 
+TEST_F(AppIngestCrash, AMalformedCrashPointIsReportedAndIgnored) {
+  const std::string a = archive("malformed");
+  auto r = run_kho({"--archive", a, "ingest", tree().string(), "--json", "--batch", kBatchArg},
+                   {"KHO_CRASH_AT=catalog.create.before_commit:0"});
+  EXPECT_EQ(r.exit_code, 0) << r.err;
+  EXPECT_NE(r.err.find("kho: ignoring KHO_CRASH_AT=catalog.create.before_commit:0 (expected NAME, NAME:N or "
+                       "NAME:N:stop)"),
+            std::string::npos)
+      << r.err;
+  expect_same_result(*clean_, json::parse(r.out, nullptr, false));
+  EXPECT_EQ(db_entries(a), *clean_dbs_);
+}
+
 TEST_F(AppIngestCrash, KillBeforeEveryCommitNeverBreaksTheArchive) {
   // Every commit of the run, in order (photo batches, the events, the duplicate verdicts and index): the
   // N-th kill leaves exactly N-1 transactions on disk. The run that gets past the last commit ends normally.
