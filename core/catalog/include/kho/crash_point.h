@@ -6,8 +6,9 @@
 //   KHO_CRASH_AT=NAME:N        the N-th time (N ≥ 1) NAME is reached, counted over the whole process;
 //   KHO_CRASH_AT=NAME:N:stop   the N-th time, the process raises SIGSTOP on itself instead (a test that
 //                              waits with WUNTRACED then sends its own signal, e.g. SIGINT, and SIGCONT).
-// Unset (the normal case), crash_point() costs one well-predicted branch on a constant. A malformed value is
-// reported on stderr once and ignored. Nothing else reads the variable; it is not part of the CLI contract.
+// Unset (the normal case), crash_point() costs one well-predicted branch on a flag set before main(). A
+// malformed value is reported on stderr when the first point is reached, and ignored. Nothing else reads the
+// variable; it is not part of the CLI contract.
 //
 // The points (each where a crash leaves a distinct state on disk; every one must leave an archive that
 // opens, passes `kho verify` and is completed by running the same ingest again):
