@@ -70,8 +70,9 @@ struct XmpProps {
 };
 // Reads the properties of the namespaces kho uses (dc, photoshop, Iptc4xmpExt, tiff, exif, aux,
 // exifEX) from one XMP packet (UTF-8, or UTF-16 with or without BOM). Properties already in `out`
-// are kept (the first packet wins). False, with a warning, when the packet is not readable XML;
-// what was read before the fault stays.
+// are kept (the first packet wins). False, with a warning, when the packet is not readable XML or
+// crosses a bound against hostile packets (elements more than 64 deep, more than 256 namespaces declared
+// at once, more than 1024 attributes on one element; the warning names it); what was read before stays.
 bool parse_xmp_packet(std::string_view packet, XmpProps* out, std::vector<std::string>* warnings);
 // A JPEG's metadata segments without its XMP: the bytes up to the first scan with the XMP APP1
 // segments left out (so that Exiv2 reads EXIF and IPTC only), and the XMP packets themselves

@@ -87,7 +87,7 @@ class XmpReader {
  public:
   XmpReader(std::string_view xml, XmpProps* out) : s_(xml), out_(out) {}
 
-  // False at the first malformed construct.
+  // False at the first malformed construct, or at the first bound a hostile packet crosses (fault() says which).
   bool run() {
     while (i_ < s_.size()) {
       auto lt = s_.find('<', i_);
@@ -114,6 +114,9 @@ class XmpReader {
     }
     return true;
   }
+
+  // Empty, or the bound that refused the packet.
+  std::string_view fault() const { return fault_; }
 
  private:
   static constexpr std::size_t kMaxDepth = 64, kMaxAttributes = 1024, kMaxNamespaces = 256;
@@ -180,7 +183,7 @@ class XmpReader {
       auto qend = s_.find(s_[q], q + 1);
       if (qend == std::string_view::npos) return false;
       attrs.push_back({name, s_.substr(q + 1, qend - q - 1)});
-      if (attrs.size() > kMaxAttributes) return false;
+      if (attrs.size() > kMaxAttributes) return refuse("an element has more than 1024 attributes");
       p = qend + 1;
     }
     i_ = p + 1;
@@ -223,10 +226,16 @@ class XmpReader {
       f.role = Role::kItem;
     }
     // Bounds against hostile packets: the look-ups above walk the stack and the namespace list.
-    if (stack_.size() >= kMaxDepth || ns_.size() > kMaxNamespaces) return false;
+    if (stack_.size() >= kMaxDepth) return refuse("elements nest more than 64 deep");
+    if (ns_.size() > kMaxNamespaces) return refuse("more than 256 namespaces are declared at once");
     stack_.push_back(std::move(f));
     if (self_closing) return close();
     return true;
+  }
+
+  bool refuse(std::string_view why) {
+    fault_ = why;
+    return false;
   }
 
   bool close() {
@@ -268,6 +277,7 @@ class XmpReader {
   XmpProps* out_;
   std::vector<Frame> stack_;
   std::vector<std::pair<std::string_view, std::string_view>> ns_;
+  std::string_view fault_;
 };
 
 }  // namespace
@@ -288,7 +298,10 @@ bool parse_xmp_packet(std::string_view packet, XmpProps* out, std::vector<std::s
   if (packet.substr(0, 3) == "\xEF\xBB\xBF") packet.remove_prefix(3);
   XmpReader reader(packet, out);
   if (!reader.run()) {
-    warnings->emplace_back("XMP packet is not well-formed XML; read up to the fault");
+    if (reader.fault().empty())
+      warnings->emplace_back("XMP packet is not well-formed XML; read up to the fault");
+    else
+      warnings->emplace_back("XMP packet refused: " + std::string(reader.fault()) + "; read up to there");
     return false;
   }
   return true;

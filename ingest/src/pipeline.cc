@@ -10,6 +10,7 @@
 #include <unordered_map>
 
 #include "event_builder.h"
+#include "kho/crash_point.h"
 #include "kho/ingest/scanner.h"
 #include "pipeline_photos.h"
 #include "pipeline_util.h"
@@ -185,6 +186,7 @@ Result<IngestSummary> ingest(Catalog& catalog, const PhotoProcessor& processor,
 
   // Clean-up of vanished files, then events and articles, then photos nothing refers to.
   report(IngestProgress::Phase::kArticles);
+  crash_point("ingest.before_articles");
   if (options.remove_missing) {
     std::vector<std::string> dir_roots;
     for (const auto& r : roots) {

@@ -1,9 +1,12 @@
 // The LMDB catalog: round trips, reopening, map growth, snapshots under a concurrent writer, and a second
 // process reading while one writes.
+#include <lmdb.h>
 #include <sys/wait.h>
 #include <unistd.h>
 
 #include <atomic>
+#include <filesystem>
+#include <fstream>
 #include <thread>
 
 #include <gtest/gtest.h>
@@ -284,6 +287,91 @@ TEST(Catalog, ReadOnlyOpenOfAMissingArchiveIsNotFound) {
   ro.read_only = true;
   auto cat = Catalog::open((dir / "none").string(), ro);
   EXPECT_TRUE(cat.status().is_not_found());
+}
+
+// What a process killed during its very first Catalog::open leaves behind: LMDB wrote data.mdb's two meta
+// pages in mdb_env_open, and the transaction that creates the databases never committed.
+void make_never_committed_environment(const std::string& dir) {
+  std::filesystem::create_directories(dir);
+  MDB_env* env = nullptr;
+  ASSERT_EQ(mdb_env_create(&env), MDB_SUCCESS);
+  ASSERT_EQ(mdb_env_set_maxdbs(env, 4), MDB_SUCCESS);
+  ASSERT_EQ(mdb_env_open(env, dir.c_str(), 0, 0644), MDB_SUCCESS);
+  MDB_txn* txn = nullptr;
+  ASSERT_EQ(mdb_txn_begin(env, nullptr, 0, &txn), MDB_SUCCESS);
+  MDB_dbi dbi;
+  ASSERT_EQ(mdb_dbi_open(txn, "meta", MDB_CREATE, &dbi), MDB_SUCCESS);
+  mdb_txn_abort(txn);  // the kill
+  mdb_env_close(env);
+  ASSERT_GT(std::filesystem::file_size(std::filesystem::path(dir) / "data.mdb"), 0u);
+}
+
+void expect_never_created(const std::string& dir) {
+  CatalogOptions ro;
+  ro.read_only = true;
+  auto cat = Catalog::open(dir, ro);
+  ASSERT_FALSE(cat.ok());
+  EXPECT_TRUE(cat.status().is_not_found()) << cat.status().to_string();
+  EXPECT_EQ(cat.status().message(),
+            "archive " + dir + " was never finished being created; run kho ingest to create it");
+}
+
+// A read-write open then creates the archive in place, with its format version, and it reads back.
+void expect_created_by_read_write_open(const std::string& dir) {
+  {
+    auto cat = Catalog::open(dir);
+    ASSERT_TRUE(cat.ok()) << cat.status().to_string();
+    WriteBatch b;
+    b.put_photo(sample_photo(1));
+    ASSERT_TRUE((*cat)->write(b).ok());
+  }
+  CatalogOptions ro;
+  ro.read_only = true;
+  auto cat = Catalog::open(dir, ro);
+  ASSERT_TRUE(cat.ok()) << cat.status().to_string();
+  auto snap = (*cat)->snapshot();
+  ASSERT_TRUE(snap.ok());
+  EXPECT_EQ((*snap)->meta("format").value(), std::to_string(kFormatVersion));
+  EXPECT_TRUE((*snap)->photo(digest_of(1)).ok());
+  auto report = verify_catalog(**cat);
+  ASSERT_TRUE(report.ok());
+  EXPECT_TRUE(report->problems.empty());
+}
+
+TEST(Catalog, AnEnvironmentWhereNothingEverCommittedIsNeverCreatedNotCorrupt) {
+  TempDir dir;
+  const std::string archive = (dir / "archive").string();
+  make_never_committed_environment(archive);
+  expect_never_created(archive);
+  expect_created_by_read_write_open(archive);
+}
+
+TEST(Catalog, AnEmptyDataFileIsNeverCreatedNotCorrupt) {
+  // Killed inside mdb_env_open itself, after it created data.mdb and before it wrote the meta pages.
+  TempDir dir;
+  const std::string archive = (dir / "archive").string();
+  std::filesystem::create_directories(archive);
+  std::ofstream(std::filesystem::path(archive) / "data.mdb").close();
+  expect_never_created(archive);
+  expect_created_by_read_write_open(archive);
+}
+
+TEST(Catalog, DatabasesWithoutAFormatVersionAreCorruption) {
+  TempDir dir;
+  const std::string archive = (dir / "archive").string();
+  {
+    auto cat = open_rw(dir);
+    WriteBatch b;
+    b.put_photo(sample_photo(1));
+    b.raw_delete(db::kMeta, "format");
+    ASSERT_TRUE(cat->write(b).ok());
+  }
+  CatalogOptions ro;
+  ro.read_only = true;
+  auto cat = Catalog::open(archive, ro);
+  ASSERT_FALSE(cat.ok());
+  EXPECT_TRUE(cat.status().is_corruption()) << cat.status().to_string();
+  EXPECT_EQ(cat.status().message(), "archive " + archive + " has no format version");
 }
 
 }  // namespace

@@ -5,6 +5,7 @@
 #include <mutex>
 
 #include "catalog_impl.h"
+#include "kho/crash_point.h"
 
 namespace kho {
 namespace fs = std::filesystem;
@@ -251,10 +252,21 @@ Result<std::unique_ptr<Catalog>> Catalog::open(const std::string& dir, const Cat
     if (have.ok()) return Status::OK();
     if (!have.status().is_not_found()) return have.status();
     KHO_RETURN_IF_ERROR(txn.put(meta, "format", std::to_string(kFormatVersion)));
-    return txn.put(meta, "created_by", "kho " KHO_CORE_VERSION);
+    KHO_RETURN_IF_ERROR(txn.put(meta, "created_by", "kho " KHO_CORE_VERSION));
+    crash_point("catalog.create.before_commit");
+    return Status::OK();
   };
+  // LMDB makes data.mdb inside mdb_env_open, before any transaction commits, so a process killed during
+  // its very first open leaves a data.mdb (empty, or two meta pages) in which nothing was ever committed.
+  // A read-write open simply creates the archive there; a read-only one says so instead of "corrupt".
+  auto never_created = [&dir] {
+    return Status::NotFound("archive " + dir + " was never finished being created; run kho ingest to create it");
+  };
+  if (exists && options.read_only && fs::file_size(fs::path(dir) / "data.mdb", ec) == 0 && !ec)
+    return never_created();
   KHO_RETURN_IF_ERROR(impl->env.open(dir, options.read_only, options.initial_map_size, options.max_readers,
                                      all_databases(), write_format));
+  if (options.read_only && impl->env.dbis().empty()) return never_created();
   std::unique_ptr<Catalog> cat(new Catalog(std::move(impl)));
 
   auto snap = cat->snapshot();
@@ -291,8 +303,12 @@ Status Catalog::write(const WriteBatch& batch) {
         st = apply_op(*impl_, txn, op);
         if (!st.ok()) break;
       }
-      if (st.ok()) st = txn.commit();
       if (st.ok()) {
+        crash_point("catalog.write.before_commit");
+        st = txn.commit();
+      }
+      if (st.ok()) {
+        crash_point("catalog.write.after_commit");
         // A long ingest reads pages of an ever larger map; let them go after each batch (see Env).
         impl_->env.release_mapped_pages();
         return st;

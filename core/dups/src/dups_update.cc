@@ -17,6 +17,7 @@
 
 #include "dups_format.h"
 #include "dups_internal.h"
+#include "kho/crash_point.h"
 
 namespace kho {
 namespace {
@@ -201,10 +202,12 @@ Status update_duplicates(Catalog& catalog, const PairVerifier& verifier, const D
       KHO_RETURN_IF_ERROR(verify_chunk(catalog, verifier, options, known,
                                        std::span<const HashPair>(candidates.data() + first, n), &pending));
       KHO_RETURN_IF_ERROR(flush(catalog, pending));
+      crash_point("dups.after_chunk");
     }
   }
   // Index entries last: a photo counts as done only once its pairs are stored.
   KHO_RETURN_IF_ERROR(flush(catalog, pending, /*last=*/true));
+  crash_point("dups.before_index_entries");
   for (std::size_t i = 0; i < known.digests.size(); ++i) {
     if (!known.is_new[i]) continue;
     pending.raw_put(db::kDups, dupsfmt::indexed_key(known.digests[i]), dupsfmt::encode_u64(known.hashes[i]));

@@ -146,8 +146,10 @@ class WriteBatch {
 class Catalog {
  public:
   // Opens (and, unless read_only, creates) the archive in `dir`.
-  // Errors: NotFound (read_only and no archive there), Unsupported (another format version, named in the
-  // message), IOError (permissions, disk), Busy (lock table full).
+  // Errors: NotFound (read_only and no archive there, or a data.mdb in which none of the archive's
+  // databases was ever committed: a process killed while it created the archive), Corruption (databases
+  // but no format version), Unsupported (another format version, named in the message), IOError
+  // (permissions, disk), Busy (lock table full). A read-write open creates the archive in the second case.
   static Result<std::unique_ptr<Catalog>> open(const std::string& dir, const CatalogOptions& options = {});
   ~Catalog();
   Catalog(const Catalog&) = delete;
