@@ -128,10 +128,14 @@ Result<IngestSummary> ingest(Catalog& catalog, const PhotoProcessor& processor,
   };
   report(IngestProgress::Phase::kScanning);
 
-  auto scanned = scan_tree(roots);
+  ScanOptions scan_options;
+  scan_options.follow_outside_links = options.follow_links;
+  auto scanned = scan_tree(roots, scan_options);
   if (!scanned.ok()) return scanned.status();
   const ScanResult& scan = *scanned;
   for (const auto& p : scan.problems) summary.warnings.push_back(display(p.path) + ": " + p.reason);
+  for (const auto& p : scan.skipped_links) summary.skipped_links.push_back({display(p.path), p.reason});
+  for (const auto& p : scan.not_regular) summary.errors.push_back({display(p.path), p.reason});
   summary.files_seen = scan.photo_count() + scan.article_count();
   summary.photo_files_total = scan.photo_count();
 

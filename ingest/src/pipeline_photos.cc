@@ -43,7 +43,8 @@ void release(std::vector<std::uint8_t>& bytes) { std::vector<std::uint8_t>().swa
 // Reads the whole file once. The reason says what went wrong in words a user can act on.
 bool read_file(const std::string& path, std::uint64_t max_bytes, std::vector<std::uint8_t>& out,
                std::string& reason) {
-  int fd = ::open(path.c_str(), O_RDONLY | O_CLOEXEC);
+  // O_NONBLOCK: a FIFO put in the file's place after the scan must not hang the run (fstat then refuses it).
+  int fd = ::open(path.c_str(), O_RDONLY | O_CLOEXEC | O_NONBLOCK);
   if (fd < 0) {
     reason = std::string("cannot open: ") + std::strerror(errno);
     return false;
@@ -65,7 +66,8 @@ bool read_file(const std::string& path, std::uint64_t max_bytes, std::vector<std
       ssize_t n = ::read(fd, out.data() + got, out.size() - got);
       if (n < 0 && errno == EINTR) continue;
       if (n < 0) {
-        reason = std::string("read error: ") + std::strerror(errno);
+        reason = errno == EIO ? "read error: Input/output error (the disk or the file system could not return the data)"
+                              : std::string("read error: ") + std::strerror(errno);
         break;
       }
       if (n == 0) {

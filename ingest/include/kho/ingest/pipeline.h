@@ -53,6 +53,9 @@ struct IngestOptions {
   // the next run does them.
   const std::atomic<bool>* stop = nullptr;
   bool remove_missing = true;      // forget files that vanished from the scanned folders
+  // Follow symbolic links that lead outside the roots (`--follow-links`). Off: such links are not followed
+  // and each is listed in IngestSummary::skipped_links (kho/ingest/scanner.h). Loops are never followed.
+  bool follow_links = false;
 };
 
 struct IngestError {
@@ -84,7 +87,8 @@ struct IngestSummary {
   std::uint64_t links = 0;             // references resolved to a photo
   std::vector<UnresolvedRef> unresolved;
   std::vector<std::string> orphans;    // display paths of photos no article of their folder mentions
-  std::vector<IngestError> errors;     // per-file failures; the run went on
+  std::vector<IngestError> errors;     // per-file failures (and FIFOs, sockets, devices with a photo's name)
+  std::vector<IngestError> skipped_links;  // symbolic links not followed: outside the roots, or a loop
   // Extras.
   std::uint64_t exact_duplicates = 0;  // files whose bytes another file of this run also had
   std::uint64_t skipped_by_stat = 0;   // unchanged path, size and mtime: not read
