@@ -10,6 +10,7 @@
 #include <unordered_map>
 
 #include "event_builder.h"
+#include "kho/search.h"
 #include "kho/ingest/scanner.h"
 #include "pipeline_photos.h"
 #include "pipeline_util.h"
@@ -84,12 +85,22 @@ Status collect_garbage(Catalog& catalog, const std::set<Digest>& candidates, Ing
   return flush(catalog, batch);
 }
 
+// Articles too long to index in one batch (event_builder.h): indexed in parts, after their records are
+// committed, with no snapshot held. Postings per part: ~100,000 operations, ~15 MB of batch.
+Status index_long_articles(Catalog& catalog, std::vector<Article>& articles) {
+  constexpr std::size_t kOpsPerPart = 100'000;
+  for (const auto& a : articles) KHO_RETURN_IF_ERROR(reindex_article_in_parts(catalog, a, kOpsPerPart));
+  articles.clear();
+  return Status::OK();
+}
+
 // Events, articles and links of every scanned folder, a few folders per transaction.
 Status build_events(Catalog& catalog, const ScanResult& scan,
                     const std::unordered_map<std::string, Digest>& stored, IngestSummary& summary,
                     const IngestOptions& options, IngestProgress& progress) {
   constexpr std::size_t kFoldersPerBatch = 32;
   std::set<std::string> indexed;
+  std::vector<Article> index_later;
   for (std::size_t start = 0; start < scan.folders.size(); start += kFoldersPerBatch) {
     WriteBatch batch;
     {
@@ -99,6 +110,8 @@ Status build_events(Catalog& catalog, const ScanResult& scan,
       for (std::size_t i = start; i < end; ++i) {
         detail::FolderWork work;
         work.folder = &scan.folders[i];
+        work.max_article_bytes = options.max_article_bytes;
+        work.index_later = &index_later;
         for (const auto& f : scan.folders[i].photos) {
           auto it = stored.find(f.path);
           if (it != stored.end()) work.photos.push_back({f.path, it->second});
@@ -107,6 +120,7 @@ Status build_events(Catalog& catalog, const ScanResult& scan,
       }
     }  // the snapshot ends before the write: a write that must grow the map needs no reader in this process
     KHO_RETURN_IF_ERROR(flush(catalog, batch));
+    KHO_RETURN_IF_ERROR(index_long_articles(catalog, index_later));
     indexed.clear();
     if (options.progress) options.progress(progress);
   }

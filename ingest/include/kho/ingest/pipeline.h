@@ -45,6 +45,9 @@ struct IngestOptions {
   std::size_t batch_size = 64;     // photos per LMDB write transaction
   std::size_t max_in_flight = 0;   // photos held in memory at once; 0 = 2 × jobs + 1
   std::uint64_t max_file_bytes = std::uint64_t{512} << 20;  // larger files are refused as "too large"
+  // Larger article files are refused (an `errors` entry naming the file). A 16 MiB export is already ~8,000
+  // pages of text; no news article comes near it, and parsing and indexing cost a multiple of the size.
+  std::uint64_t max_article_bytes = std::uint64_t{16} << 20;
   // Called from the writer (one thread at a time, never concurrently) after each photo file and at
   // each phase change. Keep it cheap: throttle drawing in the callback.
   std::function<void(const IngestProgress&)> progress;
