@@ -51,7 +51,13 @@ std::vector<Article> parse_folder_articles(const EventFolder& folder, std::uint6
     if (too_large_article(f, max_bytes, summary)) continue;
     auto parsed = parse_article_file(f.path);
     if (!parsed.ok()) {
-      summary.warnings.push_back(display(f.path) + ": not read as an article: " + parsed.status().message());
+      // A file that could not be read (an I/O error, gone since the scan) is a per-file error; one that was
+      // read but is no article (binary, empty) stays a warning.
+      const Status& st = parsed.status();
+      if (st.is_io_error() || st.is_not_found())
+        summary.errors.push_back({display(f.path), "cannot read the article: " + st.message()});
+      else
+        summary.warnings.push_back(display(f.path) + ": not read as an article: " + st.message());
       continue;
     }
     for (const auto& w : parsed->warnings) summary.warnings.push_back(display(f.path) + ": " + w);

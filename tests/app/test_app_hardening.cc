@@ -202,6 +202,24 @@ TEST(AppHardening, AnEioOnAPhotoReadIsAnErrorAndTheRunGoesOn) {
   EXPECT_EQ(run_kho({"--archive", archive, "verify"}).exit_code, 0);
 }
 
+TEST(AppHardening, AnEioOnAnArticleReadIsAnErrorNotAnEmptyArticle) {
+  TempDir dir;
+  write_file(dir / "tree/ev/a.jpg", ingest_jpeg(1));
+  write_file(dir / "tree/ev/bad-sector.txt", article("TIN HỎNG ĐĨA", "Một đoạn.\n\na.jpg\nẢnh."));
+  auto r = run_kho({"--archive", (dir / "archive").string(), "ingest", (dir / "tree").string(), "--json"},
+                   {shim_env(), "KHO_FAULT_EIO=bad-sector.txt", kAsanOrder});
+  EXPECT_EQ(r.exit_code, 1) << r.err;
+  json j = parse_json(r.out);
+  auto errors = by_name(j["errors"]);
+  ASSERT_TRUE(errors.contains("bad-sector.txt")) << r.out;
+  EXPECT_NE(errors["bad-sector.txt"].find("Input/output error"), std::string::npos) << errors["bad-sector.txt"];
+  EXPECT_EQ(j["photos_added"], 1);
+  auto parse = run_kho({"parse", (dir / "tree/ev/bad-sector.txt").string()},
+                       {shim_env(), "KHO_FAULT_EIO=bad-sector.txt", kAsanOrder});
+  EXPECT_EQ(parse.exit_code, 2) << parse.err;
+  EXPECT_NE(parse.err.find("Input/output error"), std::string::npos) << parse.err;
+}
+
 TEST(AppHardening, ENospcOnTheArchiveSaysDiskFullAndWhere) {
   TempDir dir;
   write_file(dir / "tree/ev1/a.jpg", ingest_jpeg(1));
