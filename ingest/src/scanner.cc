@@ -120,6 +120,10 @@ class Walker {
   }
 
   ScanResult finish() {
+    // Reported in path order, whatever order the directories listed them in.
+    auto problem_order = [](const ScanProblem& a, const ScanProblem& b) { return a.path < b.path; };
+    std::sort(result_.skipped_links.begin(), result_.skipped_links.end(), problem_order);
+    std::sort(result_.not_regular.begin(), result_.not_regular.end(), problem_order);
     for (auto& [path, folder] : folders_) {
       if (folder.photos.empty() && folder.articles.empty()) continue;
       auto by_path = [](const ScannedFile& a, const ScannedFile& b) { return a.path < b.path; };
