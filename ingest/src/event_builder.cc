@@ -1,5 +1,7 @@
 #include "event_builder.h"
 
+#include <sys/stat.h>
+
 #include <algorithm>
 #include <map>
 
@@ -36,6 +38,16 @@ bool too_large_article(const ScannedFile& f, std::uint64_t max_bytes, IngestSumm
   return true;
 }
 
+// A file that was no link at the scan but is one now (swapped after the scan) is refused: the scan's
+// decision about links must hold for what is read. (The parser opens by path, so a swap in the instant
+// between this check and its open is still possible; photos are opened with O_NOFOLLOW.)
+bool became_a_link(const ScannedFile& f, IngestSummary& summary) {
+  struct stat st {};
+  if (f.via_link || ::lstat(f.path.c_str(), &st) != 0 || !S_ISLNK(st.st_mode)) return false;
+  summary.errors.push_back({display(f.path), "replaced by a symbolic link after the scan: not followed"});
+  return true;
+}
+
 // Bytes of text an article's search postings grow with.
 std::size_t text_bytes(const Article& a) {
   std::size_t n = a.title.size();
@@ -49,6 +61,7 @@ std::vector<Article> parse_folder_articles(const EventFolder& folder, std::uint6
   std::vector<Article> articles;
   for (const auto& f : folder.articles) {
     if (too_large_article(f, max_bytes, summary)) continue;
+    if (became_a_link(f, summary)) continue;
     auto parsed = parse_article_file(f.path);
     if (!parsed.ok()) {
       // A file that could not be read (an I/O error, gone since the scan) is a per-file error; one that was

@@ -136,7 +136,7 @@ class Walker {
   }
 
  private:
-  void add_file(const std::string& folder, const std::string& path, const struct stat& st) {
+  void add_file(const std::string& folder, const std::string& path, const struct stat& st, bool via_link = false) {
     ScanKind kind = classify_name(name_of(path));
     if (kind == ScanKind::kOther) {
       ++result_.ignored_files;
@@ -148,6 +148,7 @@ class Walker {
     f.size = static_cast<std::uint64_t>(st.st_size);
     f.mtime_ns = mtime_ns_of(st);
     f.name_is_utf8 = is_valid_utf8(name_of(path));
+    f.via_link = via_link;
     auto& ev = folders_[folder];
     (kind == ScanKind::kPhoto ? ev.photos : ev.articles).push_back(std::move(f));
   }
@@ -186,11 +187,12 @@ class Walker {
           result_.problems.push_back({path, "cannot stat"});
           continue;
         }
-        if (S_ISLNK(st.st_mode) && !follow_link(path, st)) continue;
+        const bool is_link = S_ISLNK(st.st_mode);
+        if (is_link && !follow_link(path, st)) continue;
         if (S_ISDIR(st.st_mode)) {
           subdirs.push_back(std::move(path));
         } else if (S_ISREG(st.st_mode)) {
-          add_file(dir, path, st);
+          add_file(dir, path, st, is_link);
         } else if (classify_name(name) != ScanKind::kOther) {
           result_.not_regular.push_back({path, std::string("not a regular file: ") + special_kind(st.st_mode) +
                                                    " with a photo's or an article's name; not read"});

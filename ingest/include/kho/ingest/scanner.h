@@ -32,6 +32,9 @@ struct ScannedFile {
   std::uint64_t size = 0;
   std::int64_t mtime_ns = 0;
   bool name_is_utf8 = true;  // false: the name's bytes are not valid UTF-8
+  // true: the entry was a symbolic link the scan followed. When false, readers open it without following a
+  // link (O_NOFOLLOW), so a file swapped for a link after the scan is refused, not read through it.
+  bool via_link = false;
 };
 
 struct EventFolder {
