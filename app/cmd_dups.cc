@@ -13,6 +13,7 @@
 #include "kho/decisions.h"
 #include "kho/team.h"
 #include "kho/thumbnailer/pair_verifier.h"
+#include "terminal_text.h"
 
 namespace kho::app {
 namespace {
@@ -122,7 +123,7 @@ int run_dups(const GlobalOptions& g, const DupsArgs& args) {
     (c.kind == DupKind::kExact ? exact : near) += 1;
     std::printf("%s duplicates (%zu)\n", std::string(dup_kind_name(c.kind)).c_str(), c.photos.size());
     for (const DupPhoto& p : c.photos) {
-      std::printf("  %s %s  %ux%u", p.best ? "*" : " ", display_path(p.path).c_str(), p.width, p.height);
+      std::printf("  %s %s  %ux%u", p.best ? "*" : " ", terminal_safe(display_path(p.path)).c_str(), p.width, p.height);
       if (c.kind == DupKind::kNear) std::printf("  distance %d", p.distance);
       std::printf("\n");
     }

@@ -6,6 +6,7 @@
 
 #include "archive.h"
 #include "kho/webui/api.h"
+#include "terminal_text.h"
 
 namespace kho::app {
 namespace {
@@ -25,7 +26,7 @@ int run_events(const GlobalOptions& g, bool json) {
   for (const auto& e : r["events"]) {
     std::printf("%-16s  %-16s  %4u photos  %s\n", e["id"].get<std::string>().c_str(),
                 e["date_display"].get<std::string>().c_str(), e["photo_count"].get<unsigned>(),
-                e["title"].get<std::string>().c_str());
+                terminal_safe(e["title"].get<std::string>()).c_str());
   }
   std::fprintf(stderr, "kho: %llu events\n", static_cast<unsigned long long>(r["total"].get<std::uint64_t>()));
   return kExitOk;

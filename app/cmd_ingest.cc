@@ -1,4 +1,4 @@
-// kho ingest PATH... [--jobs N] [--json] [--links]: bulk import of event folders (DESIGN.md §5).
+// kho ingest PATH... [--jobs N] [--json] [--links] [--follow-links]: bulk import of event folders (DESIGN.md §5).
 //
 // Progress goes to stderr on a terminal only; --json prints the summary on stdout; without --json a short
 // summary goes to stderr. Ctrl-C stops after the photos in flight are committed (exit 2, saying how far it
@@ -20,6 +20,7 @@
 #include "kho/thumbnailer/pair_verifier.h"
 #include "kho/thumbnailer/thumbnailer.h"
 #include "progress.h"
+#include "terminal_text.h"
 
 namespace kho::app {
 namespace {
@@ -30,6 +31,7 @@ struct IngestArgs {
   std::size_t batch = 64;
   bool json = false;
   bool links = false;
+  bool follow_links = false;
 };
 
 std::atomic<bool> g_stop{false};
@@ -52,6 +54,8 @@ nlohmann::json summary_json(const ingest::IngestSummary& s) {
   for (const auto& u : s.unresolved) unresolved.push_back({{"article", u.article}, {"ref", u.ref}});
   json errors = json::array();
   for (const auto& e : s.errors) errors.push_back({{"path", e.path}, {"reason", e.reason}});
+  json skipped_links = json::array();
+  for (const auto& e : s.skipped_links) skipped_links.push_back({{"path", e.path}, {"reason", e.reason}});
   json methods = json::object();
   for (const auto& l : s.link_report) {
     auto& n = methods[link_method_name(l.method)];
@@ -65,6 +69,7 @@ nlohmann::json summary_json(const ingest::IngestSummary& s) {
               {"unresolved", unresolved},
               {"orphans", s.orphans},
               {"errors", errors},
+              {"skipped_links", skipped_links},
               // Extras beyond DESIGN.md §5, for people and scripts that want more.
               {"events", s.events},
               {"exact_duplicates", s.exact_duplicates},
@@ -78,14 +83,16 @@ nlohmann::json summary_json(const ingest::IngestSummary& s) {
 }
 
 void print_human_summary(const ingest::IngestSummary& s, bool all_links) {
+  std::string skipped =
+      s.skipped_links.empty() ? "" : ", " + std::to_string(s.skipped_links.size()) + " links not followed";
   std::fprintf(stderr,
                "kho: %llu files seen in %llu events: %llu photos added, %llu unchanged, %llu exact copies; "
-               "%llu articles, %llu links, %zu unresolved, %zu orphans, %zu errors (%.1f s)\n",
+               "%llu articles, %llu links, %zu unresolved, %zu orphans, %zu errors%s (%.1f s)\n",
                static_cast<unsigned long long>(s.files_seen), static_cast<unsigned long long>(s.events),
                static_cast<unsigned long long>(s.photos_added), static_cast<unsigned long long>(s.photos_unchanged),
                static_cast<unsigned long long>(s.exact_duplicates), static_cast<unsigned long long>(s.articles),
                static_cast<unsigned long long>(s.links), s.unresolved.size(), s.orphans.size(), s.errors.size(),
-               s.seconds);
+               skipped.c_str(), s.seconds);
   // Each link with the way it was resolved, so a person can check the linker's work; a big import
   // shows the counts per method unless --links asks for every line.
   constexpr std::size_t kListAll = 40;
@@ -96,7 +103,7 @@ void print_human_summary(const ingest::IngestSummary& s, bool all_links) {
         auto slash = l.path.find_last_of('/');
         std::string name = slash == std::string::npos ? l.path : l.path.substr(slash + 1);
         std::fprintf(stderr, "  %-14s %.2f  %s  →  %s\n", link_method_name(l.method),
-                     static_cast<double>(l.confidence), l.ref.c_str(), name.c_str());
+                     static_cast<double>(l.confidence), terminal_safe(l.ref).c_str(), terminal_safe(name).c_str());
       }
     } else {
       std::map<std::string, int> counts;
@@ -107,14 +114,17 @@ void print_human_summary(const ingest::IngestSummary& s, bool all_links) {
     }
   }
   for (const auto& u : s.unresolved)
-    std::fprintf(stderr, "unresolved: \"%s\" in \"%s\" (no such photo in %s)\n", u.ref.c_str(), u.article.c_str(),
-                 u.folder.c_str());
+    std::fprintf(stderr, "unresolved: \"%s\" in \"%s\" (no such photo in %s)\n", terminal_safe(u.ref).c_str(),
+                 terminal_safe(u.article).c_str(), terminal_safe(u.folder).c_str());
   constexpr std::size_t kListOrphans = 20;
   for (std::size_t i = 0; i < s.orphans.size() && (all_links || i < kListOrphans); ++i)
-    std::fprintf(stderr, "orphan: %s\n", s.orphans[i].c_str());
+    std::fprintf(stderr, "orphan: %s\n", terminal_safe(s.orphans[i]).c_str());
   if (!all_links && s.orphans.size() > kListOrphans)
     std::fprintf(stderr, "orphan: … and %zu more (--json or --links lists them all)\n", s.orphans.size() - kListOrphans);
-  for (const auto& e : s.errors) std::fprintf(stderr, "error: %s: %s\n", e.path.c_str(), e.reason.c_str());
+  for (const auto& e : s.skipped_links)
+    std::fprintf(stderr, "skipped link: %s: %s\n", terminal_safe(e.path).c_str(), terminal_safe(e.reason).c_str());
+  for (const auto& e : s.errors)
+    std::fprintf(stderr, "error: %s: %s\n", terminal_safe(e.path).c_str(), terminal_safe(e.reason).c_str());
 }
 
 int run_ingest(const GlobalOptions& g, const IngestArgs& args) {
@@ -134,6 +144,7 @@ int run_ingest(const GlobalOptions& g, const IngestArgs& args) {
   opt.jobs = args.jobs;
   opt.batch_size = args.batch;
   opt.stop = &g_stop;
+  opt.follow_links = args.follow_links;
   opt.progress = [&bar](const ingest::IngestProgress& p) { bar.update(p); };
   auto result = ingest::ingest(*catalog, thumbnailer, args.paths, opt);
   bar.clear();
@@ -155,7 +166,7 @@ int run_ingest(const GlobalOptions& g, const IngestArgs& args) {
   }
   ::sigaction(SIGINT, &old, nullptr);
 
-  for (const auto& w : s.warnings) std::fprintf(stderr, "kho: warning: %s\n", w.c_str());
+  for (const auto& w : s.warnings) std::fprintf(stderr, "kho: warning: %s\n", terminal_safe(w).c_str());
   if (args.json)
     print_json(summary_json(s).dump(-1, ' ', false, nlohmann::json::error_handler_t::replace));
   else if (!g.quiet)
@@ -182,6 +193,8 @@ void add_ingest_command(CLI::App& app, GlobalOptions& g) {
   cmd->add_option("--batch", args->batch, "Photos per archive transaction (default 64)")->check(CLI::Range(1, 100000));
   cmd->add_flag("--json", args->json, "Print the summary as one JSON document on stdout");
   cmd->add_flag("--links", args->links, "List every link with its method, and every orphan");
+  cmd->add_flag("--follow-links", args->follow_links,
+                "Also follow symbolic links that lead outside the PATHs (default: list them as skipped_links)");
   cmd->callback([&g, args] { set_command([&g, args] { return run_ingest(g, *args); }); });
 }
 

@@ -12,6 +12,7 @@
 #include "commands.h"
 #include "kho/json_model.h"
 #include "kho/ingest/metadata.h"
+#include "terminal_text.h"
 
 namespace kho::app {
 namespace {
@@ -24,7 +25,7 @@ constexpr const char* kFieldOrder[] = {"format", "width", "height", "orientation
                                        "headline", "keywords", "creator", "credit", "event", "warnings"};
 
 void print_text(const std::string& path, const kho::Metadata& m, bool several) {
-  if (several) std::printf("%s\n", path.c_str());
+  if (several) std::printf("%s\n", terminal_safe(display_path(path)).c_str());
   nlohmann::json j = nlohmann::json::parse(kho::metadata_json(m));
   for (const char* key : kFieldOrder) {
     auto it = j.find(key);
@@ -40,7 +41,7 @@ void print_text(const std::string& path, const kho::Metadata& m, bool several) {
     } else {
       value = it->dump();
     }
-    std::printf("%s%-18s %s\n", several ? "  " : "", key, value.c_str());
+    std::printf("%s%-18s %s\n", several ? "  " : "", key, terminal_safe(value).c_str());
   }
 }
 

@@ -15,6 +15,7 @@
 #include "commands.h"
 #include "kho/ingest/article_parser.h"
 #include "kho/json_model.h"
+#include "terminal_text.h"
 
 namespace kho::app {
 namespace {
@@ -43,20 +44,20 @@ nlohmann::json article_to_json(const kho::Article& a) {
 }
 
 void print_summary(const kho::Article& a) {
-  std::cout << a.title << "\n";
-  std::cout << "  date:   " << a.date.value_or("(none)") << "\n";
-  std::cout << "  author: " << a.author.value_or("(none)") << "\n";
+  std::cout << terminal_safe(a.title) << "\n";
+  std::cout << "  date:   " << terminal_safe(a.date.value_or("(none)")) << "\n";
+  std::cout << "  author: " << terminal_safe(a.author.value_or("(none)")) << "\n";
   std::cout << "  copies: " << a.copies << "   photos: " << a.refs.size() << "   id: " << a.id << "\n";
   const std::string* group = nullptr;
   for (std::size_t i = 0; i < a.refs.size(); ++i) {
     const kho::PhotoRef& r = a.refs[i];
     if (r.group_caption && (!group || *group != *r.group_caption)) {
-      std::cout << "  group: " << *r.group_caption << "\n";
+      std::cout << "  group: " << terminal_safe(*r.group_caption) << "\n";
     }
     group = r.group_caption ? &*r.group_caption : nullptr;
-    std::cout << "  " << (i + 1) << ". " << r.ref << "\n";
-    if (r.caption) std::cout << "       " << *r.caption << "\n";
-    if (r.credit) std::cout << "       (credit: " << *r.credit << ")\n";
+    std::cout << "  " << (i + 1) << ". " << terminal_safe(r.ref) << "\n";
+    if (r.caption) std::cout << "       " << terminal_safe(*r.caption) << "\n";
+    if (r.credit) std::cout << "       (credit: " << terminal_safe(*r.credit) << ")\n";
   }
 }
 
@@ -75,7 +76,7 @@ int run_parse(const std::vector<std::string>& files, bool json) {
       rc = std::max(rc, unreadable ? kExitFatal : kExitPartial);
       continue;
     }
-    for (const std::string& w : parsed->warnings) std::fprintf(stderr, "kho: warning: %s\n", w.c_str());
+    for (const std::string& w : parsed->warnings) std::fprintf(stderr, "kho: warning: %s\n", terminal_safe(w).c_str());
     for (kho::Article& a : parsed->articles) {
       auto same = std::find_if(all.begin(), all.end(), [&](const kho::Article& b) { return b.id == a.id; });
       if (same != all.end()) {

@@ -6,6 +6,7 @@
 
 #include "archive.h"
 #include "kho/webui/api.h"
+#include "terminal_text.h"
 
 namespace kho::app {
 namespace {
@@ -21,20 +22,21 @@ int run_search(const GlobalOptions& g, const std::vector<std::string>& words, bo
   }
   auto r = nlohmann::json::parse(*doc);
   if (r["hits"].empty()) {
-    std::fprintf(stderr, "kho: nothing found for \"%s\"\n", query.c_str());
+    std::fprintf(stderr, "kho: nothing found for \"%s\"\n", terminal_safe(query).c_str());
     return kExitOk;
   }
   for (const auto& group : r["groups"]) {
     std::string title = group["event_title"].is_string() ? group["event_title"].get<std::string>() : "(no event)";
-    std::printf("%s  %s  [%s]\n", title.c_str(), group["event_date"].get<std::string>().c_str(),
-                group["event_id"].get<std::string>().c_str());
+    std::printf("%s  %s  [%s]\n", terminal_safe(title).c_str(),
+                terminal_safe(group["event_date"].get<std::string>()).c_str(),
+                terminal_safe(group["event_id"].get<std::string>()).c_str());
     for (const auto& hit : group["hits"]) {
       std::string line;
       for (const auto& part : hit["parts"]) {
         bool mark = part["hit"].get<bool>();
         line += (mark ? "«" : "") + part["text"].get<std::string>() + (mark ? "»" : "");
       }
-      std::printf("  %-7s %s\n", hit["field"].get<std::string>().c_str(), line.c_str());
+      std::printf("  %-7s %s\n", terminal_safe(hit["field"].get<std::string>()).c_str(), terminal_safe(line).c_str());
     }
   }
   if (r["more"].get<bool>()) std::fprintf(stderr, "kho: more results exist; use --limit to see them\n");

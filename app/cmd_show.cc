@@ -6,13 +6,15 @@
 
 #include "archive.h"
 #include "kho/webui/api.h"
+#include "terminal_text.h"
 
 namespace kho::app {
 namespace {
 
 using nlohmann::json;
 
-std::string str(const json& j) { return j.is_string() ? j.get<std::string>() : ""; }
+// Every string shown comes from files or their names: escaped for the terminal (terminal_text.h).
+std::string str(const json& j) { return j.is_string() ? terminal_safe(j.get<std::string>()) : ""; }
 
 void print_event(const json& r) {
   std::printf("event    %s\ntitle    %s\ndate     %s\nfolder   %s\nphotos   %zu (%s not in any article)\n",

@@ -5,6 +5,7 @@
 #include <cstdio>
 
 #include "archive.h"
+#include "terminal_text.h"
 
 namespace kho::app {
 namespace {
@@ -23,7 +24,7 @@ int run_verify(const GlobalOptions& g, bool json) {
                               {"problems", report->problems}}
                    .dump(-1, ' ', false, nlohmann::json::error_handler_t::replace));
   } else {
-    for (const auto& p : report->problems) std::printf("%s\n", p.c_str());
+    for (const auto& p : report->problems) std::printf("%s\n", terminal_safe(p).c_str());
     std::fprintf(stderr, "kho: verify checked %llu records: %s\n",
                  static_cast<unsigned long long>(report->records_checked),
                  report->problems.empty() ? "no problems"

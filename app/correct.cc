@@ -83,22 +83,4 @@ bool is_iso_date(const std::string& s) {
   return s.size() == 10 || s[10] == 'T';
 }
 
-std::string terminal_safe(const std::string& s) {
-  std::string out;
-  out.reserve(s.size());
-  for (std::size_t i = 0; i < s.size(); ++i) {
-    const auto c = static_cast<unsigned char>(s[i]);
-    const bool c1 = c == 0xC2 && i + 1 < s.size() && static_cast<unsigned char>(s[i + 1]) >= 0x80 &&
-                    static_cast<unsigned char>(s[i + 1]) < 0xA0;
-    if (c < 0x20 || c == 0x7F || c1) {
-      char buf[8];
-      std::snprintf(buf, sizeof buf, "\\x%02X", c1 ? static_cast<unsigned char>(s[++i]) : c);
-      out += buf;
-    } else {
-      out.push_back(s[i]);
-    }
-  }
-  return out;
-}
-
 }  // namespace kho::app

@@ -8,6 +8,7 @@
 
 #include "kho/catalog.h"
 #include "kho/team.h"
+#include "terminal_text.h"
 
 namespace kho::app {
 
@@ -30,8 +31,5 @@ Result<std::vector<Correction>> history_of(const Snapshot& snap, const std::stri
 // YYYY-MM-DD, optionally followed by 'T' and a time.
 bool is_iso_date(const std::string& s);
 
-// Text for a terminal: control characters (C0, DEL, C1) shown as \xNN, so a caption cannot move the cursor
-// or send escape sequences.
-std::string terminal_safe(const std::string& s);
 
 }  // namespace kho::app

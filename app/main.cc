@@ -6,6 +6,7 @@
 #include <iostream>
 
 #include "commands.h"
+#include "terminal_text.h"
 
 namespace kho::app {
 namespace {
@@ -14,7 +15,7 @@ CommandFn g_command;
 
 void set_command(CommandFn fn) { g_command = std::move(fn); }
 
-void print_error(const std::string& msg) { std::fprintf(stderr, "kho: %s\n", msg.c_str()); }
+void print_error(const std::string& msg) { std::fprintf(stderr, "kho: %s\n", terminal_safe(msg).c_str()); }
 
 }  // namespace kho::app
 

@@ -6,6 +6,9 @@
 // title is its first line. Lines before the first title (a page clock, a menu) are skipped with a warning.
 #include "kho/ingest/article_parser.h"
 
+#include <fcntl.h>
+#include <unistd.h>
+
 #include <algorithm>
 #include <cerrno>
 #include <cstring>
@@ -159,16 +162,29 @@ kho::Result<ParseResult> parse_articles(std::string_view bytes, std::string_view
 kho::Result<ParseResult> parse_article_file(const std::string& path) {
   std::error_code ec;
   if (std::filesystem::is_directory(path, ec)) return Status::InvalidArgument(path + ": is a directory");
-  std::ifstream in(path, std::ios::binary);
-  if (!in) {
+  // read(2), not a stream: `buf << in.rdbuf()` took an EIO in the middle for the end of the file, and a
+  // failing disk became "empty, no article found" (issue #17, faults).
+  const int fd = ::open(path.c_str(), O_RDONLY | O_CLOEXEC | O_NONBLOCK);
+  if (fd < 0) {
     const int err = errno;
     if (err == ENOENT) return Status::NotFound(path + ": no such file");
     return Status::IOError(path + ": cannot open: " + std::strerror(err));
   }
-  std::ostringstream buf;
-  buf << in.rdbuf();
-  if (in.bad()) return Status::IOError(path + ": read failed");
-  return parse_articles(buf.str(), path);
+  std::string bytes;
+  char chunk[65536];
+  for (;;) {
+    const ssize_t n = ::read(fd, chunk, sizeof chunk);
+    if (n < 0 && errno == EINTR) continue;
+    if (n < 0) {
+      const int err = errno;
+      ::close(fd);
+      return Status::IOError(path + ": read error: " + std::strerror(err));
+    }
+    if (n == 0) break;
+    bytes.append(chunk, static_cast<std::size_t>(n));
+  }
+  ::close(fd);
+  return parse_articles(bytes, path);
 }
 
 }  // namespace kho::ingest

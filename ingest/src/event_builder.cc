@@ -1,5 +1,7 @@
 #include "event_builder.h"
 
+#include <sys/stat.h>
+
 #include <algorithm>
 #include <map>
 
@@ -24,12 +26,51 @@ void merge_article(std::vector<Article>& articles, Article a) {
     if (std::find(it->sources.begin(), it->sources.end(), s) == it->sources.end()) it->sources.push_back(s);
 }
 
-std::vector<Article> parse_folder_articles(const EventFolder& folder, IngestSummary& summary) {
+// An article file above the limit is refused before it is read: its text, parsed and indexed, would cost many
+// times its size (issue #17). An error names the file, its size and the limit.
+bool too_large_article(const ScannedFile& f, std::uint64_t max_bytes, IngestSummary& summary) {
+  if (max_bytes == 0 || f.size <= max_bytes) return false;
+  constexpr std::uint64_t kMiB = std::uint64_t{1} << 20;
+  std::string limit = max_bytes % kMiB == 0 ? std::to_string(max_bytes / kMiB) + " MiB"
+                                            : std::to_string(max_bytes) + " bytes";
+  summary.errors.push_back({display(f.path), "too large for an article: " + std::to_string(f.size) +
+                                                 " bytes (the limit is " + limit + "); not read"});
+  return true;
+}
+
+// A file that was no link at the scan but is one now (swapped after the scan) is refused: the scan's
+// decision about links must hold for what is read. (The parser opens by path, so a swap in the instant
+// between this check and its open is still possible; photos are opened with O_NOFOLLOW.)
+bool became_a_link(const ScannedFile& f, IngestSummary& summary) {
+  struct stat st {};
+  if (f.via_link || ::lstat(f.path.c_str(), &st) != 0 || !S_ISLNK(st.st_mode)) return false;
+  summary.errors.push_back({display(f.path), "replaced by a symbolic link after the scan: not followed"});
+  return true;
+}
+
+// Bytes of text an article's search postings grow with.
+std::size_t text_bytes(const Article& a) {
+  std::size_t n = a.title.size();
+  for (const auto& b : a.blocks) n += b.text.size();
+  for (const auto& r : a.refs) n += r.caption ? r.caption->size() : 0;
+  return n;
+}
+
+std::vector<Article> parse_folder_articles(const EventFolder& folder, std::uint64_t max_bytes,
+                                           IngestSummary& summary) {
   std::vector<Article> articles;
   for (const auto& f : folder.articles) {
+    if (too_large_article(f, max_bytes, summary)) continue;
+    if (became_a_link(f, summary)) continue;
     auto parsed = parse_article_file(f.path);
     if (!parsed.ok()) {
-      summary.warnings.push_back(display(f.path) + ": not read as an article: " + parsed.status().message());
+      // A file that could not be read (an I/O error, gone since the scan) is a per-file error; one that was
+      // read but is no article (binary, empty) stays a warning.
+      const Status& st = parsed.status();
+      if (st.is_io_error() || st.is_not_found())
+        summary.errors.push_back({display(f.path), "cannot read the article: " + st.message()});
+      else
+        summary.warnings.push_back(display(f.path) + ": not read as an article: " + st.message());
       continue;
     }
     for (const auto& w : parsed->warnings) summary.warnings.push_back(display(f.path) + ": " + w);
@@ -90,7 +131,8 @@ Status build_event(const Snapshot* current, const FolderWork& work, WriteBatch& 
     names.push_back(std::move(name));
   }
 
-  std::vector<Article> articles = parse_folder_articles(folder, summary);
+  std::vector<Article> articles = parse_folder_articles(folder, work.max_article_bytes, summary);
+  std::vector<std::size_t> long_articles;  // indexed in parts after the batch (FolderWork::index_later)
   std::set<std::string, std::less<>> claimed;
   for (auto& a : articles) {
     a.event_id = ev.id;
@@ -120,7 +162,12 @@ Status build_event(const Snapshot* current, const FolderWork& work, WriteBatch& 
     }
     batch.put_article(a);
     batch.put_links(a.id, links);
-    if (indexed_articles.insert(a.id).second) KHO_RETURN_IF_ERROR(index_article(current, batch, a));
+    if (indexed_articles.insert(a.id).second) {
+      if (work.index_later && text_bytes(a) > kIndexInPartsBytes)
+        long_articles.push_back(static_cast<std::size_t>(&a - articles.data()));
+      else
+        KHO_RETURN_IF_ERROR(index_article(current, batch, a));
+    }
     ++summary.articles;
   }
 
@@ -143,6 +190,7 @@ Status build_event(const Snapshot* current, const FolderWork& work, WriteBatch& 
   if (!ev.date) ev.date = earliest_exif_date(current, work.photos);
 
   KHO_RETURN_IF_ERROR(drop_vanished_articles(current, ev, batch));
+  for (std::size_t i : long_articles) work.index_later->push_back(std::move(articles[i]));
   batch.put_event(ev);
   ++summary.events;
   return Status::OK();

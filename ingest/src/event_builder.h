@@ -2,6 +2,7 @@
 // articles, links, event and search terms into a WriteBatch (private to kho::ingest).
 #pragma once
 
+#include <cstdint>
 #include <set>
 #include <string>
 #include <vector>
@@ -22,7 +23,16 @@ struct StoredPhoto {
 struct FolderWork {
   const EventFolder* folder = nullptr;
   std::vector<StoredPhoto> photos;  // sorted by path
+  // Article files larger than this are refused (an `errors` entry naming the file); 0 = no limit.
+  std::uint64_t max_article_bytes = 0;
+  // When set, articles whose text exceeds kIndexInPartsBytes are not indexed in `batch` but moved here, for
+  // kho::reindex_article_in_parts after the batch is committed (their postings would not fit one batch).
+  std::vector<Article>* index_later = nullptr;
 };
+
+// Above this many bytes of text an article is indexed in parts (see FolderWork::index_later). A news
+// article is 2–50 KB; one of 16 MB made ~4 million postings, ~1.5 GB in one batch.
+inline constexpr std::size_t kIndexInPartsBytes = std::size_t{1} << 20;
 
 // Builds the folder's event, articles and links into `batch` and adds counts, orphans, unresolved
 // references and warnings to `summary`. `current` (may be null) is used to read the photos' EXIF dates

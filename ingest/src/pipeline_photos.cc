@@ -42,11 +42,14 @@ struct Item {
 void release(std::vector<std::uint8_t>& bytes) { std::vector<std::uint8_t>().swap(bytes); }
 
 // Reads the whole file once. The reason says what went wrong in words a user can act on.
-bool read_file(const std::string& path, std::uint64_t max_bytes, std::vector<std::uint8_t>& out,
-               std::string& reason) {
-  int fd = ::open(path.c_str(), O_RDONLY | O_CLOEXEC);
+bool read_file(const std::string& path, bool via_link, std::uint64_t max_bytes,
+               std::vector<std::uint8_t>& out, std::string& reason) {
+  // O_NONBLOCK: a FIFO put in the file's place after the scan must not hang the run (fstat then refuses it).
+  // O_NOFOLLOW unless the scan followed a link here: a file swapped for a link after the scan is refused.
+  int fd = ::open(path.c_str(), O_RDONLY | O_CLOEXEC | O_NONBLOCK | (via_link ? 0 : O_NOFOLLOW));
   if (fd < 0) {
-    reason = std::string("cannot open: ") + std::strerror(errno);
+    reason = errno == ELOOP && !via_link ? "replaced by a symbolic link after the scan: not followed"
+                                         : std::string("cannot open: ") + std::strerror(errno);
     return false;
   }
   struct stat st {};
@@ -66,7 +69,8 @@ bool read_file(const std::string& path, std::uint64_t max_bytes, std::vector<std
       ssize_t n = ::read(fd, out.data() + got, out.size() - got);
       if (n < 0 && errno == EINTR) continue;
       if (n < 0) {
-        reason = std::string("read error: ") + std::strerror(errno);
+        reason = errno == EIO ? "read error: Input/output error (the disk or the file system could not return the data)"
+                              : std::string("read error: ") + std::strerror(errno);
         break;
       }
       if (n == 0) {
@@ -274,7 +278,8 @@ Result<PhotoPhaseResult> run_photo_pipeline(Catalog& catalog, const PhotoProcess
     return item.release();
   };
   auto read_and_hash = [&](Item* item) -> Item* {
-    if (!read_file(item->job->file->path, options.max_file_bytes, item->bytes, item->error)) {
+    const ScannedFile& file = *item->job->file;
+    if (!read_file(file.path, file.via_link, options.max_file_bytes, item->bytes, item->error)) {
       item->kind = Item::Kind::kFailed;
       return item;
     }

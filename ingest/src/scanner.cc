@@ -3,6 +3,9 @@
 #include <sys/stat.h>
 
 #include <algorithm>
+#include <cerrno>
+#include <cstdlib>
+#include <cstring>
 #include <array>
 #include <boost/filesystem.hpp>
 #include <map>
@@ -64,9 +67,41 @@ std::string_view name_of(std::string_view path) {
   return slash == std::string_view::npos ? path : path.substr(slash + 1);
 }
 
+// The canonical path (every link resolved) of `path`, or "" with errno set.
+std::string canonical_of(const std::string& path) {
+  char* real = ::realpath(path.c_str(), nullptr);
+  if (!real) return {};
+  std::string out(real);
+  std::free(real);
+  return out;
+}
+
+// True when `path` is `dir` or lies under it (both canonical).
+bool is_under(std::string_view path, std::string_view dir) {
+  if (dir == "/") return true;
+  return path.starts_with(dir) && (path.size() == dir.size() || path[dir.size()] == '/');
+}
+
+const char* special_kind(mode_t mode) {
+  if (S_ISFIFO(mode)) return "a FIFO (named pipe)";
+  if (S_ISSOCK(mode)) return "a socket";
+  if (S_ISCHR(mode) || S_ISBLK(mode)) return "a device";
+  return "not a regular file";
+}
+
 class Walker {
  public:
   explicit Walker(const ScanOptions& options) : options_(options) {}
+
+  // The canonical spelling of every root, for deciding whether a link leads outside. Called before any walk,
+  // so a link in one root into another root is inside.
+  void set_roots(const std::vector<std::string>& roots) {
+    for (const auto& r : roots) {
+      if (r.empty()) continue;
+      std::string c = canonical_of(normalize_path(r));
+      if (!c.empty()) canonical_roots_.push_back(std::move(c));
+    }
+  }
 
   void add_root(const std::string& raw_root) {
     std::string root = normalize_path(raw_root);
@@ -85,6 +120,10 @@ class Walker {
   }
 
   ScanResult finish() {
+    // Reported in path order, whatever order the directories listed them in.
+    auto problem_order = [](const ScanProblem& a, const ScanProblem& b) { return a.path < b.path; };
+    std::sort(result_.skipped_links.begin(), result_.skipped_links.end(), problem_order);
+    std::sort(result_.not_regular.begin(), result_.not_regular.end(), problem_order);
     for (auto& [path, folder] : folders_) {
       if (folder.photos.empty() && folder.articles.empty()) continue;
       auto by_path = [](const ScannedFile& a, const ScannedFile& b) { return a.path < b.path; };
@@ -97,7 +136,7 @@ class Walker {
   }
 
  private:
-  void add_file(const std::string& folder, const std::string& path, const struct stat& st) {
+  void add_file(const std::string& folder, const std::string& path, const struct stat& st, bool via_link = false) {
     ScanKind kind = classify_name(name_of(path));
     if (kind == ScanKind::kOther) {
       ++result_.ignored_files;
@@ -109,6 +148,7 @@ class Walker {
     f.size = static_cast<std::uint64_t>(st.st_size);
     f.mtime_ns = mtime_ns_of(st);
     f.name_is_utf8 = is_valid_utf8(name_of(path));
+    f.via_link = via_link;
     auto& ev = folders_[folder];
     (kind == ScanKind::kPhoto ? ev.photos : ev.articles).push_back(std::move(f));
   }
@@ -147,17 +187,15 @@ class Walker {
           result_.problems.push_back({path, "cannot stat"});
           continue;
         }
-        if (S_ISLNK(st.st_mode)) {
-          if (!options_.follow_symlinks) continue;
-          if (::stat(path.c_str(), &st) != 0) {
-            result_.problems.push_back({path, "symbolic link to nothing (dangling)"});
-            continue;
-          }
-        }
+        const bool is_link = S_ISLNK(st.st_mode);
+        if (is_link && !follow_link(path, st)) continue;
         if (S_ISDIR(st.st_mode)) {
           subdirs.push_back(std::move(path));
         } else if (S_ISREG(st.st_mode)) {
-          add_file(dir, path, st);
+          add_file(dir, path, st, is_link);
+        } else if (classify_name(name) != ScanKind::kOther) {
+          result_.not_regular.push_back({path, std::string("not a regular file: ") + special_kind(st.st_mode) +
+                                                   " with a photo's or an article's name; not read"});
         }
       }
       // Push in reverse so folders are visited in name order (deterministic runs and progress).
@@ -166,7 +204,44 @@ class Walker {
     }
   }
 
+  // A symbolic link met in the walk: true when it is to be followed (`st` is then its target's stat);
+  // otherwise it is reported, in `skipped_links` when it leads outside the roots or into a loop.
+  // Only links pay for realpath(); plain files and folders cost no more than before.
+  bool follow_link(const std::string& path, struct stat& st) {
+    if (!options_.follow_symlinks) {
+      result_.skipped_links.push_back({path, "symbolic link: not followed (links are off)"});
+      return false;
+    }
+    std::string target = canonical_of(path);
+    if (target.empty() || ::stat(target.c_str(), &st) != 0) {
+      result_.problems.push_back(
+          {path, errno == ELOOP ? "symbolic link loop: it never ends in a file or folder"
+                                : errno == ENOENT || errno == ENOTDIR ? "symbolic link to nothing (dangling)"
+                                                                      : std::string("cannot follow symbolic link: ") +
+                                                                            std::strerror(errno)});
+      return false;
+    }
+    if (S_ISDIR(st.st_mode)) {
+      for (const auto& root : canonical_roots_) {
+        if (is_under(root, target) && root != target) {
+          result_.skipped_links.push_back({path, "symbolic link to " + detail::display(target) +
+                                                     ", a folder that holds the folder being ingested (a loop): "
+                                                     "never followed"});
+          return false;
+        }
+      }
+    }
+    if (options_.follow_outside_links) return true;
+    for (const auto& root : canonical_roots_)
+      if (is_under(target, root)) return true;
+    result_.skipped_links.push_back({path, "symbolic link to " + detail::display(target) +
+                                               ", outside the folders being ingested: not followed "
+                                               "(--follow-links follows it)"});
+    return false;
+  }
+
   const ScanOptions& options_;
+  std::vector<std::string> canonical_roots_;
   ScanResult result_;
   std::map<std::string, EventFolder> folders_;
   std::set<std::pair<dev_t, ino_t>> visited_dirs_;
@@ -223,6 +298,7 @@ bool is_hidden_or_system(std::string_view file_name) {
 Result<ScanResult> scan_tree(const std::vector<std::string>& roots, const ScanOptions& options) {
   if (roots.empty()) return Status::InvalidArgument("nothing to scan: no path given");
   Walker walker(options);
+  walker.set_roots(roots);
   for (const auto& r : roots) {
     if (r.empty()) continue;
     try {

@@ -65,7 +65,7 @@ Result<Decoded> decode_image(std::span<const std::uint8_t> bytes, const ImageInf
     return decode_with_opencv(bytes, info,
                               opencv_reduced_flag(pick_jpeg_scale(long_edge, options.min_long_edge, false)));
   }
-  if (info.format == ImageFormat::kPng) return decode_png(bytes);
+  if (info.format == ImageFormat::kPng) return decode_png(bytes, options.min_long_edge);
   return decode_with_opencv(bytes, info, cv::IMREAD_COLOR);
 }
 

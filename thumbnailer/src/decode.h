@@ -43,7 +43,7 @@ struct Decoded {
 int pick_jpeg_scale(std::uint32_t long_edge, int min_long_edge, bool any_eighth_scale);
 
 // Decodes `bytes` (already probed as `info`) to BGR, ignoring any orientation the codec knows about.
-// JPEG goes through libjpeg-turbo directly with shrink-on-load, PNG through libpng's simplified API;
+// JPEG goes through libjpeg-turbo directly with shrink-on-load, PNG through libpng (row by row when large);
 // CMYK JPEG, TIFF and WebP go through cv::imdecode. Errors: InvalidArgument (truncated, corrupt), Unsupported (a variant the codec refuses).
 // Never throws. Thread-safe.
 Result<Decoded> decode_image(std::span<const std::uint8_t> bytes, const ImageInfo& info,
@@ -53,8 +53,15 @@ Result<Decoded> decode_image(std::span<const std::uint8_t> bytes, const ImageInf
 // then hands them to OpenCV.
 Result<Decoded> decode_jpeg(std::span<const std::uint8_t> bytes, const DecodeOptions& options, bool* cmyk);
 
-// The libpng path alone (decode_png.cc): 8-bit BGR, transparency composited onto white.
-// Errors: InvalidArgument (truncated, corrupt), Unsupported (out of memory).
-Result<Decoded> decode_png(std::span<const std::uint8_t> bytes);
+// The libpng path alone (decode_png.cc): 8-bit BGR, transparency composited onto white. A PNG of 4 MP or
+// more (16 MP when interlaced) whose long edge is at least twice `min_long_edge` goes row by row into the
+// reduced size (decode_png_rows); others are decoded whole. Errors: InvalidArgument (truncated, corrupt),
+// Unsupported (out of memory).
+Result<Decoded> decode_png(std::span<const std::uint8_t> bytes, int min_long_edge = 0);
+
+// libpng row by row, box-averaged by the integer factor floor(long edge / min_long_edge) (at least 1) as
+// the rows arrive: memory is the reduced frame and two rows, never the full frame (decode_png_rows.cc).
+// Interlaced files are sampled from their last Adam7 pass (every odd row).
+Result<Decoded> decode_png_rows(std::span<const std::uint8_t> bytes, int min_long_edge);
 
 }  // namespace kho::thumb

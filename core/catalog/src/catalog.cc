@@ -313,7 +313,7 @@ Status Catalog::write(const WriteBatch& batch) {
         impl_->env.release_mapped_pages();
         return st;
       }
-      if (txn.last_rc() != MDB_MAP_FULL) return st;
+      if (txn.last_rc() != MDB_MAP_FULL) return lmdb::explain_write_failure(st, txn.last_rc(), impl_->dir);
       grow = true;
     }
     if (grow) {

@@ -2,6 +2,7 @@
 
 #include <sys/mman.h>
 #include <sys/stat.h>
+#include <sys/statvfs.h>
 
 #include <cerrno>
 #include <cstdio>
@@ -32,6 +33,21 @@ Status lmdb_status(int rc, std::string_view what) {
   }
 }
 
+Status explain_write_failure(const Status& st, int rc, const std::string& dir) {
+  if (st.ok() || (rc != ENOSPC && rc != EDQUOT && rc != EIO)) return st;
+  struct statvfs vfs {};
+  const bool known = ::statvfs(dir.c_str(), &vfs) == 0;
+  const std::uint64_t free_bytes = known ? std::uint64_t{vfs.f_bavail} * vfs.f_frsize : 0;
+  constexpr std::uint64_t kNearlyFull = std::uint64_t{64} << 20;
+  if (rc == EIO && (!known || free_bytes >= kNearlyFull)) return st;  // a real I/O error, not a full disk
+  std::string space = !known                   ? std::string("free space unknown")
+                      : free_bytes < (1u << 20) ? std::to_string(free_bytes >> 10) + " KB free"
+                                                : std::to_string(free_bytes >> 20) + " MB free";
+  const char* what = rc == EDQUOT ? "disk quota exceeded" : "disk full";
+  return Status::IOError(std::string(what) + ": no space left to write the archive " + dir + " (" + space +
+                         " on its file system); free some space, or use another archive folder (--archive)");
+}
+
 Env::~Env() {
   if (env_) mdb_env_close(env_);
 }
@@ -48,7 +64,7 @@ Status Env::open(const std::string& dir, bool read_only, std::uint64_t map_size,
   // MDB_NOTLS: read transactions are not tied to a thread, so a server's worker pool can use them.
   unsigned flags = MDB_NOTLS | (read_only ? MDB_RDONLY : 0u);
   int rc = mdb_env_open(env_, dir.c_str(), flags, 0644);
-  if (rc != MDB_SUCCESS) return lmdb_status(rc, "opening archive " + dir);
+  if (rc != MDB_SUCCESS) return explain_write_failure(lmdb_status(rc, "opening archive " + dir), rc, dir);
 
   Txn txn;
   KHO_RETURN_IF_ERROR(txn.begin(env_, read_only));
@@ -61,7 +77,8 @@ Status Env::open(const std::string& dir, bool read_only, std::uint64_t map_size,
     dbis_.emplace(n, dbi);
   }
   if (init && !read_only) KHO_RETURN_IF_ERROR(init(txn, *this));
-  KHO_RETURN_IF_ERROR(txn.commit());
+  Status committed = txn.commit();
+  if (!committed.ok()) return explain_write_failure(committed, txn.last_rc(), dir);
   locate_map();
   return Status::OK();  // makes the handles visible to every later transaction
 }

@@ -19,6 +19,12 @@ namespace kho::lmdb {
 // Maps an LMDB return code to a Status; `what` names the operation (and key) for the message.
 Status lmdb_status(int rc, std::string_view what);
 
+// A failed write to the archive in `dir` whose cause is a full file system gets its own message: "disk
+// full", naming `dir` and the space left. That is ENOSPC or EDQUOT, and also EIO while the file system has
+// less than 64 MiB free, because LMDB reports a short write (what a full disk gives it) as EIO. Any other
+// failure is returned unchanged.
+Status explain_write_failure(const Status& st, int rc, const std::string& dir);
+
 inline MDB_val to_val(std::string_view s) { return MDB_val{s.size(), const_cast<char*>(s.data())}; }
 inline std::string_view to_view(const MDB_val& v) { return {static_cast<const char*>(v.mv_data), v.mv_size}; }
 

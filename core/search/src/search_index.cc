@@ -1,4 +1,6 @@
 // Building the `terms` index at ingest: index_article, index_photo_text, unindex_article.
+#include <algorithm>
+#include <functional>
 #include <map>
 #include <set>
 
@@ -45,33 +47,42 @@ void add_doc(WriteBatch& batch, const std::string& owner, const std::string& doc
   batch.raw_put(db::kTerms, std::string(1, si::kOwnerPrefix) + owner + doc, "");
 }
 
+// The documents of `owner` that `current` holds (their doc keys).
+Status owner_docs(const Snapshot& current, const std::string& owner, std::vector<std::string>& docs) {
+  const std::string prefix = std::string(1, si::kOwnerPrefix) + owner;
+  return current.raw_scan(db::kTerms, prefix, [&](std::string_view key, std::string_view) {
+    docs.emplace_back(key.substr(prefix.size()));
+    return ScanStep::Continue();
+  });
+}
+
+// Deletes one document of `owner` with all its postings.
+Status remove_doc(const Snapshot& current, WriteBatch& batch, const std::string& owner, const std::string& doc) {
+  const std::string doc_record_key = std::string(1, si::kDocPrefix) + doc;
+  Result<std::string_view> raw = current.raw_get(db::kTerms, doc_record_key);
+  if (raw.ok()) {
+    Result<si::DocRecord> rec = si::decode_doc(*raw);
+    if (!rec.ok()) return rec.status().with_context("re-indexing");
+    Postings folded, accent;
+    collect(rec->text, folded, accent);
+    for (const auto& entry : folded)
+      batch.raw_delete(db::kTerms, si::posting_key(si::kFoldedPrefix, entry.first, doc));
+    for (const auto& entry : accent)
+      batch.raw_delete(db::kTerms, si::posting_key(si::kAccentPrefix, entry.first, doc));
+    batch.raw_delete(db::kTerms, doc_record_key);
+  } else if (!raw.status().is_not_found()) {
+    return raw.status();
+  }
+  batch.raw_delete(db::kTerms, std::string(1, si::kOwnerPrefix) + owner + doc);
+  return Status::OK();
+}
+
 // Deletes every document of `owner` that `current` knows, with all their postings.
 Status remove_owner(const Snapshot* current, WriteBatch& batch, const std::string& owner) {
   if (current == nullptr) return Status::OK();
-  const std::string prefix = std::string(1, si::kOwnerPrefix) + owner;
   std::vector<std::string> docs;
-  KHO_RETURN_IF_ERROR(current->raw_scan(db::kTerms, prefix, [&](std::string_view key, std::string_view) {
-    docs.emplace_back(key.substr(prefix.size()));
-    return ScanStep::Continue();
-  }));
-  for (const std::string& doc : docs) {
-    const std::string doc_record_key = std::string(1, si::kDocPrefix) + doc;
-    Result<std::string_view> raw = current->raw_get(db::kTerms, doc_record_key);
-    if (raw.ok()) {
-      Result<si::DocRecord> rec = si::decode_doc(*raw);
-      if (!rec.ok()) return rec.status().with_context("re-indexing");
-      Postings folded, accent;
-      collect(rec->text, folded, accent);
-      for (const auto& entry : folded)
-        batch.raw_delete(db::kTerms, si::posting_key(si::kFoldedPrefix, entry.first, doc));
-      for (const auto& entry : accent)
-        batch.raw_delete(db::kTerms, si::posting_key(si::kAccentPrefix, entry.first, doc));
-      batch.raw_delete(db::kTerms, doc_record_key);
-    } else if (!raw.status().is_not_found()) {
-      return raw.status();
-    }
-    batch.raw_delete(db::kTerms, prefix + doc);
-  }
+  KHO_RETURN_IF_ERROR(owner_docs(*current, owner, docs));
+  for (const std::string& doc : docs) KHO_RETURN_IF_ERROR(remove_doc(*current, batch, owner, doc));
   return Status::OK();
 }
 
@@ -84,11 +95,13 @@ Status unindex_article(const Snapshot* current, WriteBatch& batch, std::string_v
   return remove_owner(current, batch, si::owner_key(si::kOwnerArticle, article_id));
 }
 
-Status index_article(const Snapshot* current, WriteBatch& batch, const Article& article) {
-  if (article.id.empty()) return Status::InvalidArgument("search index: article without an id");
-  const std::string owner = si::owner_key(si::kOwnerArticle, article.id);
-  KHO_RETURN_IF_ERROR(remove_owner(current, batch, owner));
+namespace {
 
+// The documents of one article (title, captions, group captions, body paragraphs) into `batch`;
+// `after_doc` (may be empty) runs after each one.
+Status add_article_docs(WriteBatch& batch, const std::string& owner, const Article& article,
+                        const std::function<Status()>& after_doc) {
+  auto next = [&]() { return after_doc ? after_doc() : Status::OK(); };
   si::DocRecord base;
   base.event_id = article.event_id;
   base.article_id = article.id;
@@ -98,6 +111,7 @@ Status index_article(const Snapshot* current, WriteBatch& batch, const Article& 
     si::DocRecord rec = base;
     rec.text = article.title;
     add_doc(batch, owner, si::doc_key(SearchField::kTitle, owner, 0), rec);
+    KHO_RETURN_IF_ERROR(next());
   }
   for (std::size_t i = 0; i < article.refs.size(); ++i) {
     const PhotoRef& ref = article.refs[i];
@@ -106,6 +120,7 @@ Status index_article(const Snapshot* current, WriteBatch& batch, const Article& 
     rec.ref_index = static_cast<std::uint32_t>(i);
     rec.text = *ref.caption;
     add_doc(batch, owner, si::doc_key(SearchField::kCaption, owner, static_cast<std::uint32_t>(i)), rec);
+    KHO_RETURN_IF_ERROR(next());
   }
   // Group captions live in blocks and are repeated on each of their refs: index each text once.
   std::set<std::string> groups;
@@ -119,6 +134,7 @@ Status index_article(const Snapshot* current, WriteBatch& batch, const Article& 
     si::DocRecord rec = base;
     rec.text = text;
     add_doc(batch, owner, si::doc_key(SearchField::kCaption, owner, si::kGroupCaptionBase + g++), rec);
+    KHO_RETURN_IF_ERROR(next());
   }
   for (std::size_t i = 0; i < article.blocks.size(); ++i) {
     const ArticleBlock& b = article.blocks[i];
@@ -126,8 +142,52 @@ Status index_article(const Snapshot* current, WriteBatch& batch, const Article& 
     si::DocRecord rec = base;
     rec.text = b.text;
     add_doc(batch, owner, si::doc_key(SearchField::kBody, owner, static_cast<std::uint32_t>(i)), rec);
+    KHO_RETURN_IF_ERROR(next());
   }
   return Status::OK();
+}
+
+}  // namespace
+
+Status index_article(const Snapshot* current, WriteBatch& batch, const Article& article) {
+  if (article.id.empty()) return Status::InvalidArgument("search index: article without an id");
+  const std::string owner = si::owner_key(si::kOwnerArticle, article.id);
+  KHO_RETURN_IF_ERROR(remove_owner(current, batch, owner));
+  return add_article_docs(batch, owner, article, {});
+}
+
+Status reindex_article_in_parts(Catalog& catalog, const Article& article, std::size_t ops_per_part) {
+  if (article.id.empty()) return Status::InvalidArgument("search index: article without an id");
+  const std::string owner = si::owner_key(si::kOwnerArticle, article.id);
+  ops_per_part = std::max<std::size_t>(ops_per_part, 1);
+  WriteBatch batch;
+  auto commit = [&]() -> Status {
+    if (batch.empty()) return Status::OK();
+    Status st = catalog.write(batch);
+    batch.clear();
+    return st;
+  };
+  // The old documents, a part at a time; no snapshot is held while a part is written (a write that must
+  // grow the map needs no reader in this thread).
+  std::vector<std::string> docs;
+  {
+    auto snap = catalog.snapshot();
+    if (!snap.ok()) return snap.status();
+    KHO_RETURN_IF_ERROR(owner_docs(**snap, owner, docs));
+  }
+  for (std::size_t i = 0; i < docs.size();) {
+    {
+      auto snap = catalog.snapshot();
+      if (!snap.ok()) return snap.status();
+      for (; i < docs.size() && batch.size() < ops_per_part; ++i)
+        KHO_RETURN_IF_ERROR(remove_doc(**snap, batch, owner, docs[i]));
+    }
+    KHO_RETURN_IF_ERROR(commit());
+  }
+  KHO_RETURN_IF_ERROR(add_article_docs(batch, owner, article, [&]() -> Status {
+    return batch.size() >= ops_per_part ? commit() : Status::OK();
+  }));
+  return commit();
 }
 
 Status index_photo_text(const Snapshot* current, WriteBatch& batch, const Photo& photo,

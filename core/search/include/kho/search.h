@@ -36,6 +36,14 @@ const char* search_field_name(SearchField field);  // "title", "caption", "photo
 // Errors: InvalidArgument when the article has no id; Corruption when a stored posting cannot be decoded.
 Status index_article(const Snapshot* current, WriteBatch& batch, const Article& article);
 
+// index_article for an article too long for one batch (a 16 MB export makes ~4 million postings, and one
+// batch of them held ~1.5 GB): the old postings are deleted and the new ones written in transactions of about
+// `ops_per_part` operations each, through `catalog` directly, so memory stays bounded by one part. The
+// caller must hold no snapshot in this thread. Between parts the article is partly indexed; a crash leaves
+// it so until the next index of the same article (ingest re-indexes every article it reads).
+// Errors: those of index_article, and of Catalog::write.
+Status reindex_article_in_parts(Catalog& catalog, const Article& article, std::size_t ops_per_part);
+
 // Adds/replaces the postings of a photo's own text (EXIF/IPTC/XMP description, headline, keywords) so
 // photos without an article are findable. `event_id` groups the results (may be empty).
 Status index_photo_text(const Snapshot* current, WriteBatch& batch, const Photo& photo,

@@ -45,6 +45,9 @@ struct IngestOptions {
   std::size_t batch_size = 64;     // photos per LMDB write transaction
   std::size_t max_in_flight = 0;   // photos held in memory at once; 0 = 2 × jobs + 1
   std::uint64_t max_file_bytes = std::uint64_t{512} << 20;  // larger files are refused as "too large"
+  // Larger article files are refused (an `errors` entry naming the file). A 16 MiB export is already ~8,000
+  // pages of text; no news article comes near it, and parsing and indexing cost a multiple of the size.
+  std::uint64_t max_article_bytes = std::uint64_t{16} << 20;
   // Called from the writer (one thread at a time, never concurrently) after each photo file and at
   // each phase change. Keep it cheap: throttle drawing in the callback.
   std::function<void(const IngestProgress&)> progress;
@@ -53,6 +56,9 @@ struct IngestOptions {
   // the next run does them.
   const std::atomic<bool>* stop = nullptr;
   bool remove_missing = true;      // forget files that vanished from the scanned folders
+  // Follow symbolic links that lead outside the roots (`--follow-links`). Off: such links are not followed
+  // and each is listed in IngestSummary::skipped_links (kho/ingest/scanner.h). Loops are never followed.
+  bool follow_links = false;
 };
 
 struct IngestError {
@@ -84,7 +90,8 @@ struct IngestSummary {
   std::uint64_t links = 0;             // references resolved to a photo
   std::vector<UnresolvedRef> unresolved;
   std::vector<std::string> orphans;    // display paths of photos no article of their folder mentions
-  std::vector<IngestError> errors;     // per-file failures; the run went on
+  std::vector<IngestError> errors;     // per-file failures (and FIFOs, sockets, devices with a photo's name)
+  std::vector<IngestError> skipped_links;  // symbolic links not followed: outside the roots, or a loop
   // Extras.
   std::uint64_t exact_duplicates = 0;  // files whose bytes another file of this run also had
   std::uint64_t skipped_by_stat = 0;   // unchanged path, size and mtime: not read

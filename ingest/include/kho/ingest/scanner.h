@@ -3,7 +3,12 @@
 // What it does, and why:
 // - Walks with Boost.Filesystem and stat()s every entry once; it never opens a file, so re-ingest of an
 //   unchanged tree costs only the walk (the pipeline compares path, size and mtime with the catalog).
-// - Follows symlinks to folders, but visits each real folder (device, inode) once: no loops, no double counts.
+// - Follows a symbolic link (to a folder or a file) only when its target, resolved to a canonical path, lies
+//   inside one of the roots: a link that leads outside (`shadow.txt -> /etc/shadow`, `etc -> /etc`) is not
+//   followed but listed in `skipped_links`, unless `follow_outside_links` (`kho ingest --follow-links`).
+//   A link to a folder that holds a root (`loop -> ..`) is a loop and is never followed. Each real folder
+//   (device, inode) is visited once: no loops, no double counts.
+// - A FIFO, socket or device named like a photo or an article is listed in `not_regular`, never opened.
 // - Skips hidden and system entries (".*", "._*", ".DS_Store", "Thumbs.db", "desktop.ini", "@eaDir",
 //   "$RECYCLE.BIN", "System Volume Information", "lost+found", "#recycle").
 // - Keeps names that are not valid UTF-8 as raw bytes (flagged, shown with kho::display_path).
@@ -27,6 +32,9 @@ struct ScannedFile {
   std::uint64_t size = 0;
   std::int64_t mtime_ns = 0;
   bool name_is_utf8 = true;  // false: the name's bytes are not valid UTF-8
+  // true: the entry was a symbolic link the scan followed. When false, readers open it without following a
+  // link (O_NOFOLLOW), so a file swapped for a link after the scan is refused, not read through it.
+  bool via_link = false;
 };
 
 struct EventFolder {
@@ -43,6 +51,8 @@ struct ScanProblem {
 struct ScanResult {
   std::vector<EventFolder> folders;   // sorted by path; each holds ≥ 1 photo or article
   std::vector<ScanProblem> problems;  // unreadable folders, dangling links, missing roots…
+  std::vector<ScanProblem> skipped_links;  // links not followed: target outside the roots, or a loop
+  std::vector<ScanProblem> not_regular;    // photo or article names that are a FIFO, socket or device
   std::uint64_t ignored_files = 0;    // regular files that are neither photos nor articles
   std::uint64_t skipped_hidden = 0;   // hidden or system entries not visited
 
@@ -51,7 +61,8 @@ struct ScanResult {
 };
 
 struct ScanOptions {
-  bool follow_symlinks = true;  // follow links to folders and files (loops are still visited once)
+  bool follow_symlinks = true;        // follow links whose target is inside a root (false: list every link)
+  bool follow_outside_links = false;  // also follow links that lead outside every root (not loops)
 };
 
 enum class ScanKind { kPhoto, kArticle, kOther };
