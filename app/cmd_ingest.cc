@@ -64,6 +64,8 @@ nlohmann::json summary_json(const ingest::IngestSummary& s) {
               {"unresolved", unresolved},
               {"orphans", s.orphans},
               {"errors", errors},
+              {"skipped_types", s.skipped_types},
+              {"skipped_files", s.skipped_files},
               // Extras beyond DESIGN.md §5, for people and scripts that want more.
               {"events", s.events},
               {"exact_duplicates", s.exact_duplicates},
@@ -114,6 +116,14 @@ void print_human_summary(const ingest::IngestSummary& s, bool all_links) {
   if (!all_links && s.orphans.size() > kListOrphans)
     std::fprintf(stderr, "orphan: … and %zu more (--json or --links lists them all)\n", s.orphans.size() - kListOrphans);
   for (const auto& e : s.errors) std::fprintf(stderr, "error: %s: %s\n", e.path.c_str(), e.reason.c_str());
+  if (!s.skipped_types.empty()) {
+    std::string line;
+    for (const auto& [ext, n] : s.skipped_types) {
+      line += (line.empty() ? " " : ", ") + (ext.empty() ? std::string("(no extension)") : "." + ext) + " " +
+              std::to_string(n);
+    }
+    std::fprintf(stderr, "skipped (not a photo or article type):%s (--json names each file)\n", line.c_str());
+  }
 }
 
 int run_ingest(const GlobalOptions& g, const IngestArgs& args) {

@@ -92,7 +92,7 @@ kho::Result<kho::Metadata> read_metadata(std::span<const std::uint8_t> bytes, Ca
   detail::Exiv2Outcome outcome = detail::read_with_exiv2(bytes, &meta, sources);
   bool no_exif_from_exiv2 = !outcome.opened || outcome.exif_empty;
   if (outcome.exif_rejected || (no_exif_from_exiv2 && (*type == "jpeg" ? detail::jpeg_has_exif_app1(bytes)
-                                                                        : *type == "heif" || *type == "avif"))) {
+                                                                        : *type == "heic" || *type == "heif" || *type == "avif"))) {
     salvage_exif(bytes, &meta, sources);
   }
   if (*type == "jpeg") {

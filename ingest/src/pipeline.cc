@@ -133,6 +133,9 @@ Result<IngestSummary> ingest(Catalog& catalog, const PhotoProcessor& processor,
   const ScanResult& scan = *scanned;
   for (const auto& p : scan.problems) summary.warnings.push_back(display(p.path) + ": " + p.reason);
   summary.files_seen = scan.photo_count() + scan.article_count();
+  summary.skipped_types = scan.skipped_types;
+  for (const auto& p : scan.skipped_files) summary.skipped_files.push_back(display(p));
+  std::sort(summary.skipped_files.begin(), summary.skipped_files.end());
   summary.photo_files_total = scan.photo_count();
 
   // The stat check: a file whose path, size and mtime match its File record is not read at all.

@@ -58,6 +58,8 @@ Result<ProcessedPhoto> run_stages(std::span<const std::uint8_t> bytes, const Ima
   auto decoded = decode_image(bytes, info, dopt);
   if (!decoded.ok()) return decoded.status();
   const cv::Size full(static_cast<int>(decoded->full_width), static_cast<int>(decoded->full_height));
+  // HEIF/AVIF come out of libheif with irot/imir/clap applied; their EXIF Orientation only repeats that.
+  if (decoded->upright) orientation = 1;
 
   // 2. Resize to the preview in stored orientation (rotating the smaller image is cheaper).
   cv::Mat preview = resize_to(decoded->bgr, fit_long_edge(full, opt.preview_px));

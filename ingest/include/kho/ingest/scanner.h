@@ -7,13 +7,15 @@
 // - Skips hidden and system entries (".*", "._*", ".DS_Store", "Thumbs.db", "desktop.ini", "@eaDir",
 //   "$RECYCLE.BIN", "System Volume Information", "lost+found", "#recycle").
 // - Keeps names that are not valid UTF-8 as raw bytes (flagged, shown with kho::display_path).
-// - Classifies by extension only (jpg, jpeg, png, gif, webp, heic, heif, tif, tiff → photo; txt → article);
+// - Classifies by extension only (jpg, jpeg, png, gif, webp, heic, heif, hif, avif, tif, tiff and the camera raw
+//   extensions of is_raw_extension() → photo; txt → article);
 //   the pipeline then checks the bytes. Text files that tools leave behind (CMakeLists.txt, README.txt,
 //   LICENSE.txt, requirements.txt…) are not articles. Other files are ignored and counted.
 // - An event folder is a folder that directly holds at least one photo or article.
 #pragma once
 
 #include <cstdint>
+#include <map>
 #include <string>
 #include <string_view>
 #include <vector>
@@ -44,6 +46,8 @@ struct ScanResult {
   std::vector<EventFolder> folders;   // sorted by path; each holds ≥ 1 photo or article
   std::vector<ScanProblem> problems;  // unreadable folders, dangling links, missing roots…
   std::uint64_t ignored_files = 0;    // regular files that are neither photos nor articles
+  std::map<std::string, std::uint64_t> skipped_types;  // those files by lower-case extension ("" for none)
+  std::vector<std::string> skipped_files;               // and their paths (raw bytes), in walk order
   std::uint64_t skipped_hidden = 0;   // hidden or system entries not visited
 
   std::uint64_t photo_count() const;
@@ -58,6 +62,10 @@ enum class ScanKind { kPhoto, kArticle, kOther };
 
 // Classifies a file name by its extension (case-insensitive).
 ScanKind classify_name(std::string_view file_name);
+// The key of a skipped file in ScanResult::skipped_types: its extension in lower case, "" when it has none.
+std::string skipped_type_key(std::string_view file_name);
+// True for camera raw extensions (without the dot, any case): nef nrw cr2 cr3 crw arw raf rw2 orf pef dng srw rwl.
+bool is_raw_extension(std::string_view ext);
 // True for names the scanner never visits (hidden and system files, see above).
 bool is_hidden_or_system(std::string_view file_name);
 
