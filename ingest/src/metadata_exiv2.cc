@@ -192,6 +192,7 @@ Exiv2Outcome read_with_exiv2(std::span<const std::uint8_t> bytes, kho::Metadata*
   }
   try {
     fill_from_image(*image, bytes, own ? &own_xmp : nullptr, meta, sources);
+    refine_raw(image->exifData(), meta);
     outcome.opened = true;
   } catch (const std::exception& e) {
     meta->warnings.push_back(std::string("exiv2: could not interpret metadata: ") + e.what());

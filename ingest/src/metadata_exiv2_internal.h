@@ -27,4 +27,9 @@ IptcText iptc_text(const Exiv2::IptcData& data);
 // The IPTC record of an AFCP trailer ("AXS!"), which Exiv2 does not read; empty when none.
 Exiv2::IptcData afcp_iptc(std::span<const std::uint8_t> bytes);
 
+// Camera raw (metadata_exiv2_raw.cc): renames TIFF-based raw ("tiff" → nef, arw, pef, srw, dng, raw) from
+// its sensor-data directory, and sets width/height of raw files to the full image's (the sensor data's
+// directory, else EXIF PixelX/YDimension), which IFD0 (often a 160 px thumbnail) is not.
+void refine_raw(const Exiv2::ExifData& data, kho::Metadata* meta);
+
 }  // namespace kho::ingest::detail

@@ -71,4 +71,11 @@ Result<ImageInfo> probe_heif(std::span<const std::uint8_t> bytes);
 // 8-bit BGR. Errors: InvalidArgument (truncated, corrupt), Unsupported (no decoder, out of memory).
 Result<Decoded> decode_heif(std::span<const std::uint8_t> bytes);
 
+// Camera raw through LibRaw (decode_raw.cc). raw_embedded_thumbnail: the JPEG LibRaw calls the thumbnail
+// (usually the largest preview). decode_raw_half: a half-size demosaic (one pixel per 2x2 Bayer block),
+// stored orientation (LibRaw's flip off). Errors: InvalidArgument (cut short, damaged, not raw),
+// Unsupported (a camera LibRaw does not know, a sensor over max_pixels, out of memory).
+Result<std::string> raw_embedded_thumbnail(std::span<const std::uint8_t> bytes);
+Result<Decoded> decode_raw_half(std::span<const std::uint8_t> bytes, std::uint64_t max_pixels);
+
 }  // namespace kho::thumb

@@ -48,6 +48,8 @@ struct ThumbnailOptions {
   // size, but a progressive one buffers every coefficient (about 3 bytes per pixel: 36 MB at 12 MP), so a
   // small progressive file under max_pixels could still ask for 600 MB. Over the cap: Unsupported.
   std::uint64_t max_decoder_bytes = std::uint64_t{256} << 20;
+  // process_raw(): try LibRaw's embedded thumbnail before a half-size demosaic (tests turn it off).
+  bool raw_embedded_thumbnail = true;
 };
 
 class Thumbnailer final : public kho::PhotoProcessor {
@@ -68,6 +70,14 @@ class Thumbnailer final : public kho::PhotoProcessor {
   //   here (GIF…), a JPEG variant libjpeg-turbo cannot decode (e.g. lossless), or memory exhausted.
   // Thread-safe: process() keeps no state between calls.
   Result<ProcessedPhoto> process(std::span<const std::uint8_t> bytes, int orientation) const override;
+
+  // Camera raw without a preview the caller could use: LibRaw's embedded JPEG thumbnail when it is at least
+  // grid_px on its long edge, else a LibRaw half-size decode (one pixel per 2x2 Bayer block, no interpolation),
+  // with a warning in ProcessedPhoto::warnings. EXIF `orientation` is applied as in process() (LibRaw's own
+  // rotation is off). width/height are those of what was decoded (the caller knows the full size).
+  // Errors: InvalidArgument (sensor data cut short or damaged: most test files of ../shared/photos/raw),
+  // Unsupported (a camera LibRaw does not know, over max_pixels, out of memory). Thread-safe.
+  Result<ProcessedPhoto> process_raw(std::span<const std::uint8_t> bytes, int orientation) const override;
 
   const ThumbnailOptions& options() const { return options_; }
 
