@@ -69,6 +69,7 @@ nlohmann::json summary_json(const ingest::IngestSummary& s) {
               // Extras beyond DESIGN.md §5, for people and scripts that want more.
               {"events", s.events},
               {"exact_duplicates", s.exact_duplicates},
+              {"pair_files", s.pair_files},
               {"skipped_unchanged", s.skipped_by_stat},
               {"files_removed", s.files_removed},
               {"photos_removed", s.photos_removed},

@@ -92,6 +92,7 @@ struct IngestSummary {
   std::vector<std::string> skipped_files;
   // Extras.
   std::uint64_t exact_duplicates = 0;  // files whose bytes another file of this run also had
+  std::uint64_t pair_files = 0;        // raw files filed with their JPEG (RAW+JPEG pair: one photo, two files)
   std::uint64_t skipped_by_stat = 0;   // unchanged path, size and mtime: not read
   std::uint64_t events = 0;
   std::uint64_t files_removed = 0;     // files gone from disk, forgotten
