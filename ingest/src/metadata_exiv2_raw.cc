@@ -90,10 +90,12 @@ void refine_raw(const Exiv2::ExifData& data, kho::Metadata* meta) {
 }
 
 std::optional<RawPreview> largest_raw_preview(std::span<const std::uint8_t> bytes, std::vector<std::string>* notes) {
+  init_exiv2();  // BMFF for CR3, and Exiv2's log kept off stderr
   try {
     Exiv2::Image::AutoPtr image = Exiv2::ImageFactory::open(bytes.data(), static_cast<long>(bytes.size()));
     if (!image.get()) return std::nullopt;
     try {
+      auto xmp_lock = lock_xmp_decode();  // raw files may hold XMP
       image->readMetadata();
     } catch (const std::exception& e) {
       // Keep going: the preview directories may have been read before the damage.

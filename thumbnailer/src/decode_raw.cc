@@ -29,8 +29,12 @@ Status libraw_status(int code, const std::string& what) {
   return Status::InvalidArgument(msg);
 }
 
+// LibRaw's default data-error callback prints "data corrupted at …" on stderr; the terminal is not ours.
+void quiet_data_error(void*, const char*, const int) {}
+
 Result<std::unique_ptr<LibRaw>> open_raw(std::span<const std::uint8_t> bytes) {
   auto raw = std::make_unique<LibRaw>(LIBRAW_OPTIONS_NONE);
+  raw->set_dataerror_handler(quiet_data_error, nullptr);
   // open_buffer only reads the buffer; its signature predates const.
   const int rc = raw->open_buffer(const_cast<std::uint8_t*>(bytes.data()), bytes.size());
   if (rc != LIBRAW_SUCCESS) return libraw_status(rc, "not readable by LibRaw");
