@@ -170,6 +170,13 @@ Exiv2Outcome read_with_exiv2(std::span<const std::uint8_t> bytes, kho::Metadata*
     for (auto packet : split.xmp_packets) parse_xmp_packet(packet, &own_xmp, &meta->warnings);
     for_exiv2 = split.head;
   }
+  // HEIF/AVIF: the XMP item through libheif (Exiv2 0.27 reads the EXIF item only). Exiv2 still opens the file.
+  bool heif_xmp = false;
+  if (meta->format == "heic" || meta->format == "heif" || meta->format == "avif") {
+    for (const auto& packet : heif_xmp_packets(bytes, &meta->warnings)) {
+      heif_xmp = parse_xmp_packet(packet, &own_xmp, &meta->warnings) || heif_xmp;
+    }
+  }
   Exiv2::Image::AutoPtr image;
   try {
     image = Exiv2::ImageFactory::open(for_exiv2.data(), static_cast<long>(for_exiv2.size()));
@@ -195,7 +202,7 @@ Exiv2Outcome read_with_exiv2(std::span<const std::uint8_t> bytes, kho::Metadata*
     meta->warnings.emplace_back("exiv2: metadata damaged, partly read");
   }
   try {
-    fill_from_image(*image, bytes, own ? &own_xmp : nullptr, meta, sources);
+    fill_from_image(*image, bytes, own || heif_xmp ? &own_xmp : nullptr, meta, sources);
     refine_raw(image->exifData(), meta);
     outcome.opened = true;
   } catch (const std::exception& e) {
