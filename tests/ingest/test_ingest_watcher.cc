@@ -22,7 +22,9 @@ TEST(Watcher, PartialNames) {
   for (const char* n : {"a.jpg.part", "a.JPG.tmp", "x.crdownload", ".hidden.jpg", "~lock.jpg", "a.jpg~", "b.partial"}) {
     EXPECT_TRUE(is_partial_name(n)) << n;
   }
-  for (const char* n : {"a.jpg", "DSC_0001.NEF", "bai viet.txt", "part.jpg", "tmp"}) EXPECT_FALSE(is_partial_name(n)) << n;
+  for (const char* n : {"a.jpg", "DSC_0001.NEF", "bai viet.txt", "part.jpg", "tmp"}) {
+    EXPECT_FALSE(is_partial_name(n)) << n;
+  }
 }
 
 TEST(Watcher, SettledFoldersNewSubfoldersAndAVanishedFolder) {

@@ -1,5 +1,6 @@
 // Stage 1 (dispatch): JPEG through libjpeg-turbo with scaled (shrink-on-load) decoding (decode_jpeg.cc),
-// PNG through libpng's simplified API (decode_png.cc), HEIF/AVIF through libheif (decode_heif.cc), CMYK JPEG, TIFF and WebP through cv::imdecode
+// PNG through libpng's simplified API (decode_png.cc), HEIF/AVIF through libheif (decode_heif.cc), CMYK JPEG,
+// TIFF and WebP through cv::imdecode
 // (none of those can shrink on load anyway).
 #include "decode.h"
 
