@@ -91,6 +91,10 @@ TEST(AppPairs, FivePairsAreFivePhotosWithTenFiles) {
     ASSERT_TRUE(photo.ok());
     EXPECT_EQ(photo->meta.format, "jpeg") << "the JPEG is the photo shown";
   }
+  // A pair is not an exact duplicate of itself.
+  auto dups = run_kho({"--archive", archive, "dups", "--json"});
+  ASSERT_EQ(dups.exit_code, 0) << dups.err;
+  for (const auto& c : json::parse(dups.out)["clusters"]) EXPECT_NE(c["kind"], "exact") << c.dump();
   // Re-ingest: nothing new, nothing read.
   json again = ingest_json(archive, dir / "in");
   EXPECT_EQ(again["photos_added"], 0);
