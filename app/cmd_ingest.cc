@@ -70,9 +70,12 @@ nlohmann::json summary_json(const ingest::IngestSummary& s) {
               {"orphans", s.orphans},
               {"errors", errors},
               {"skipped_links", skipped_links},
+              {"skipped_types", s.skipped_types},
+              {"skipped_files", s.skipped_files},
               // Extras beyond DESIGN.md §5, for people and scripts that want more.
               {"events", s.events},
               {"exact_duplicates", s.exact_duplicates},
+              {"pair_files", s.pair_files},
               {"skipped_unchanged", s.skipped_by_stat},
               {"files_removed", s.files_removed},
               {"photos_removed", s.photos_removed},
@@ -125,6 +128,14 @@ void print_human_summary(const ingest::IngestSummary& s, bool all_links) {
     std::fprintf(stderr, "skipped link: %s: %s\n", terminal_safe(e.path).c_str(), terminal_safe(e.reason).c_str());
   for (const auto& e : s.errors)
     std::fprintf(stderr, "error: %s: %s\n", terminal_safe(e.path).c_str(), terminal_safe(e.reason).c_str());
+  if (!s.skipped_types.empty()) {
+    std::string line;
+    for (const auto& [ext, n] : s.skipped_types) {
+      line += (line.empty() ? " " : ", ") + (ext.empty() ? std::string("(no extension)") : "." + ext) + " " +
+              std::to_string(n);
+    }
+    std::fprintf(stderr, "skipped (not a photo or article type):%s (--json names each file)\n", line.c_str());
+  }
 }
 
 int run_ingest(const GlobalOptions& g, const IngestArgs& args) {

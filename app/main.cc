@@ -26,6 +26,7 @@ int main(int argc, char** argv) {
       "published with.\n\n"
       "Typical use:\n"
       "  kho ingest ~/exports/2020      import event folders (photos + article .txt exports)\n"
+      "  kho watch /srv/drop            ingest what photographers drop there, as it arrives\n"
       "  kho dups                       list exact and near-duplicate photos\n"
       "  kho search \"thanh hoa\"         search captions and articles, with or without diacritics\n"
       "  kho serve                      browse the gallery at http://127.0.0.1:8080\n",
@@ -42,6 +43,7 @@ int main(int argc, char** argv) {
       ->type_name("DIR");
 
   add_ingest_command(app, g);
+  add_watch_command(app, g);
   add_parse_command(app, g);
   add_meta_command(app, g);
   add_dups_command(app, g);

@@ -6,6 +6,8 @@ pkg_check_modules(LMDB REQUIRED IMPORTED_TARGET lmdb)
 pkg_check_modules(UTF8PROC REQUIRED IMPORTED_TARGET libutf8proc)
 pkg_check_modules(LIBEXIF REQUIRED IMPORTED_TARGET libexif)
 pkg_check_modules(SODIUM REQUIRED IMPORTED_TARGET libsodium)
+pkg_check_modules(LIBHEIF REQUIRED IMPORTED_TARGET libheif)  # HEIF/HEIC/AVIF: thumbnailer decodes, ingest reads XMP
+pkg_check_modules(LIBRAW REQUIRED IMPORTED_TARGET libraw_r)  # camera raw without a preview (thumbnailer)
 find_package(OpenSSL REQUIRED COMPONENTS Crypto)
 find_package(Boost 1.74 REQUIRED COMPONENTS filesystem)
 find_package(exiv2 REQUIRED CONFIG)

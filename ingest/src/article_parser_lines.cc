@@ -6,6 +6,7 @@
 
 #include "article_parser_internal.h"
 #include "kho/ingest/article_parser.h"
+#include "kho/ingest/scanner.h"
 #include "kho/text.h"
 
 namespace kho::ingest {
@@ -182,6 +183,7 @@ bool is_photo_line(std::string_view line) {
                                                            "webp", "heic", "tif", "tiff"};
   bool image = false;
   for (std::string_view e : kExt) image = image || ext == e;
+  image = image || ext == "avif" || ext == "heif" || is_raw_extension(ext);  // issue 14: HEIF, AVIF, camera raw
   if (!image) return false;
   // A name, not a sentence that ends with one: no tab, and the name is not empty.
   const std::string_view stem = detail::trim(line.substr(0, dot));

@@ -5,10 +5,12 @@
 #include <algorithm>
 #include <map>
 
+#include "pairs.h"
 #include "pipeline_util.h"
 
 #include "kho/ingest/article_parser.h"
 #include "kho/ingest/linker.h"
+#include "kho/ingest/scanner.h"
 #include "kho/search.h"
 
 namespace kho::ingest::detail {
@@ -113,6 +115,29 @@ Status drop_vanished_articles(const Snapshot* current, const Event& ev, WriteBat
   return Status::OK();
 }
 
+// The name of the file a reference reaches through a RAW+JPEG pair: same stem (ASCII case-insensitive), one
+// side a camera raw extension and the other jpg/jpeg. nullopt when there is none.
+std::optional<std::string> pair_partner_name(const std::string& ref,
+                                             const std::map<std::string, const StoredPhoto*, std::less<>>& by_name) {
+  auto lower = [](std::string_view v) {
+    std::string out(v);
+    for (char& c : out) c = (c >= 'A' && c <= 'Z') ? static_cast<char>(c - 'A' + 'a') : c;
+    return out;
+  };
+  const std::string ref_name(file_name(ref));
+  const std::string ref_ext = lower(extension_of(ref_name));
+  const bool ref_raw = is_raw_extension(ref_ext);
+  const bool ref_jpeg = ref_ext == "jpg" || ref_ext == "jpeg";
+  if (!ref_raw && !ref_jpeg) return std::nullopt;
+  const std::string stem = lower(stem_of(ref_name));
+  for (const auto& [name, photo] : by_name) {
+    const std::string ext = lower(extension_of(name));
+    const bool ok = ref_raw ? (ext == "jpg" || ext == "jpeg") : is_raw_extension(ext);
+    if (ok && lower(stem_of(name)) == stem) return name;
+  }
+  return std::nullopt;
+}
+
 }  // namespace
 
 Status build_event(const Snapshot* current, const FolderWork& work, WriteBatch& batch,
@@ -145,6 +170,17 @@ Status build_event(const Snapshot* current, const FolderWork& work, WriteBatch& 
     for (auto& l : links) {
       l.article_id = a.id;
       auto it = l.method == LinkMethod::kUnresolved ? by_name.end() : by_name.find(l.path);
+      const bool weak = l.method == LinkMethod::kUnresolved || l.method == LinkMethod::kFuzzy ||
+                        l.method == LinkMethod::kTelex;
+      if (it == by_name.end() || weak) {
+        // RAW+JPEG pairs: "DSC_0001.JPG" finds DSC_0001.NEF once the JPEG is gone, and the other way round. This
+        // beats a fuzzy match, which would take DSC_0003.JPG (one letter away) for a missing DSC_0001.JPG.
+        if (auto pair = pair_partner_name(l.ref, by_name); pair && !claimed.contains(*pair)) {
+          it = by_name.find(*pair);
+          l.method = LinkMethod::kCaseFolded;
+          l.confidence = 0.9f;
+        }
+      }
       if (it == by_name.end()) {
         l.method = LinkMethod::kUnresolved;
         l.confidence = 0;
@@ -171,10 +207,20 @@ Status build_event(const Snapshot* current, const FolderWork& work, WriteBatch& 
     ++summary.articles;
   }
 
+  // A pair's raw file shares its JPEG's digest (pairs.h): the pair is reported once, through its JPEG, and is
+  // no orphan when an article names either file.
+  std::set<Digest> non_raw_digests, claimed_digests;
+  for (const auto& p : work.photos) {
+    if (!is_raw_extension(extension_of(p.path))) non_raw_digests.insert(p.digest);
+    if (claimed.contains(file_name(p.path))) claimed_digests.insert(p.digest);
+  }
   std::set<Digest> distinct;
   for (const auto& p : work.photos) {
     distinct.insert(p.digest);
-    if (!claimed.contains(file_name(p.path))) summary.orphans.push_back(display(p.path));
+    const bool raw = is_raw_extension(extension_of(p.path));
+    if (raw && non_raw_digests.contains(p.digest)) continue;  // the raw file of a pair
+    const bool pair_claimed = !raw && claimed_digests.contains(p.digest);
+    if (!claimed.contains(file_name(p.path)) && !pair_claimed) summary.orphans.push_back(display(p.path));
   }
   if (!ev.cover && !work.photos.empty()) ev.cover = work.photos.front().digest;
   ev.photo_count = static_cast<std::uint32_t>(distinct.size());

@@ -44,6 +44,8 @@ std::optional<std::string> bmff_type(Bytes b) {
   if (cr3 || major == "crx ") return "cr3";
   if (major == "avif" || major == "avis") return "avif";
   if (avif && !(major == "heic" || major == "heix")) return "avif";
+  // HEVC-coded HEIF (what phones write) is "heic", served as image/heic; other HEIF brands are "heif".
+  if (major == "heic" || major == "heix" || major == "heim" || major == "heis") return "heic";
   if (heif) return "heif";
   return std::nullopt;  // MP4, QuickTime and other videos are not images
 }
@@ -216,7 +218,7 @@ std::optional<PixelSize> container_pixel_size(std::span<const std::uint8_t> b, s
     return PixelSize{static_cast<std::int32_t>(le32(b, 18)), h < 0 ? -static_cast<std::int64_t>(h) : h};
   }
   if (type == "webp") return webp_size(b);
-  if (type == "heif" || type == "avif") return heif_size(b);
+  if (type == "heic" || type == "heif" || type == "avif") return heif_size(b);
   return std::nullopt;
 }
 

@@ -9,6 +9,7 @@
 #include <string_view>
 #include <vector>
 
+#include "kho/ingest/scanner.h"
 #include "kho/text.h"
 
 namespace kho::ingest {
@@ -35,7 +36,7 @@ Name split_name(const std::string& raw) {
   if (ext == "tiff") ext = "tif";
   if (ext == "heif") ext = "heic";
   static constexpr std::array<std::string_view, 6> kImage = {"jpg", "png", "gif", "webp", "heic", "tif"};
-  n.image = std::find(kImage.begin(), kImage.end(), ext) != kImage.end();
+  n.image = std::find(kImage.begin(), kImage.end(), ext) != kImage.end() || ext == "avif" || is_raw_extension(ext);
   n.ext_class = std::move(ext);
   return n;
 }

@@ -152,6 +152,10 @@ void fill_from_image(const Exiv2::Image& image, std::span<const std::uint8_t> by
 
 }  // namespace
 
+void init_exiv2() { init_exiv2_once(); }
+
+std::unique_lock<std::mutex> lock_xmp_decode() { return std::unique_lock<std::mutex>(g_xmp_decode_mutex); }
+
 Exiv2Outcome read_with_exiv2(std::span<const std::uint8_t> bytes, kho::Metadata* meta, CaptionSources* sources) {
   init_exiv2_once();
   Exiv2Outcome outcome;
@@ -165,6 +169,13 @@ Exiv2Outcome read_with_exiv2(std::span<const std::uint8_t> bytes, kho::Metadata*
   if (own) {
     for (auto packet : split.xmp_packets) parse_xmp_packet(packet, &own_xmp, &meta->warnings);
     for_exiv2 = split.head;
+  }
+  // HEIF/AVIF: the XMP item through libheif (Exiv2 0.27 reads the EXIF item only). Exiv2 still opens the file.
+  bool heif_xmp = false;
+  if (meta->format == "heic" || meta->format == "heif" || meta->format == "avif") {
+    for (const auto& packet : heif_xmp_packets(bytes, &meta->warnings)) {
+      heif_xmp = parse_xmp_packet(packet, &own_xmp, &meta->warnings) || heif_xmp;
+    }
   }
   Exiv2::Image::AutoPtr image;
   try {
@@ -191,7 +202,8 @@ Exiv2Outcome read_with_exiv2(std::span<const std::uint8_t> bytes, kho::Metadata*
     meta->warnings.emplace_back("exiv2: metadata damaged, partly read");
   }
   try {
-    fill_from_image(*image, bytes, own ? &own_xmp : nullptr, meta, sources);
+    fill_from_image(*image, bytes, own || heif_xmp ? &own_xmp : nullptr, meta, sources);
+    refine_raw(image->exifData(), meta);
     outcome.opened = true;
   } catch (const std::exception& e) {
     meta->warnings.push_back(std::string("exiv2: could not interpret metadata: ") + e.what());

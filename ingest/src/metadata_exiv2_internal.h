@@ -4,6 +4,8 @@
 
 #include <exiv2/exiv2.hpp>
 
+#include <mutex>
+
 #include "metadata_internal.h"
 
 namespace kho::ingest::detail {
@@ -26,5 +28,16 @@ struct IptcText {
 IptcText iptc_text(const Exiv2::IptcData& data);
 // The IPTC record of an AFCP trailer ("AXS!"), which Exiv2 does not read; empty when none.
 Exiv2::IptcData afcp_iptc(std::span<const std::uint8_t> bytes);
+
+// Once per process: Exiv2's log handler (never prints), the XMP toolkit lock, BMFF (HEIF, AVIF, CR3) on.
+void init_exiv2();
+// Held around Image::readMetadata() of any file that may hold XMP: Exiv2 0.27's XMP decoding is not
+// thread-safe (metadata_exiv2.cc says how that was found).
+std::unique_lock<std::mutex> lock_xmp_decode();
+
+// Camera raw (metadata_exiv2_raw.cc): renames TIFF-based raw ("tiff" → nef, arw, pef, srw, dng, raw) from
+// its sensor-data directory, and sets width/height of raw files to the full image's (the sensor data's
+// directory, else EXIF PixelX/YDimension), which IFD0 (often a 160 px thumbnail) is not.
+void refine_raw(const Exiv2::ExifData& data, kho::Metadata* meta);
 
 }  // namespace kho::ingest::detail

@@ -82,6 +82,8 @@ struct JpegWithoutXmp {
   std::vector<std::string_view> xmp_packets;
 };
 bool split_jpeg_xmp(std::span<const std::uint8_t> bytes, JpegWithoutXmp* out);
+// (metadata_heif.cc) The XMP packets of a HEIF/HEIC/AVIF file's primary image (libheif; Exiv2 0.27 misses them).
+std::vector<std::string> heif_xmp_packets(std::span<const std::uint8_t> bytes, std::vector<std::string>* warnings);
 // (metadata_xmp_fields.cc) A simple property, or a lang-alt's x-default (else its first language), NFC.
 std::optional<std::string> xmp_text(const XmpProps& data, const char* key);
 // An array's items (or a simple value), trimmed, NFC, blanks dropped.

@@ -91,8 +91,9 @@ kho::Result<kho::Metadata> read_metadata(std::span<const std::uint8_t> bytes, Ca
   }
   detail::Exiv2Outcome outcome = detail::read_with_exiv2(bytes, &meta, sources);
   bool no_exif_from_exiv2 = !outcome.opened || outcome.exif_empty;
-  if (outcome.exif_rejected || (no_exif_from_exiv2 && (*type == "jpeg" ? detail::jpeg_has_exif_app1(bytes)
-                                                                        : *type == "heif" || *type == "avif"))) {
+  const bool heif_family = *type == "heic" || *type == "heif" || *type == "avif";
+  if (outcome.exif_rejected ||
+      (no_exif_from_exiv2 && (*type == "jpeg" ? detail::jpeg_has_exif_app1(bytes) : heif_family))) {
     salvage_exif(bytes, &meta, sources);
   }
   if (*type == "jpeg") {

@@ -12,6 +12,8 @@
 #include "event_builder.h"
 #include "kho/crash_point.h"
 #include "kho/search.h"
+#include "pairs.h"
+#include "raw_preview.h"
 #include "kho/ingest/scanner.h"
 #include "pipeline_photos.h"
 #include "pipeline_util.h"
@@ -97,6 +99,53 @@ Status index_long_articles(Catalog& catalog, std::vector<Article>& articles) {
   return Status::OK();
 }
 
+// RAW+JPEG pairs: the raw file of a pair gets a File pointing at its JPEG's photo, so the pair is one photo with
+// two files (counted once in photos_added, once in the event, never a duplicate of itself). Its bytes are not
+// read. When the JPEG did not make it into the archive (it failed), the raw file is ingested as a photo of its
+// own. Runs after the JPEGs are committed, so a kill in between only leaves the raw file for the next run.
+template <typename CompanionList>
+Status file_companions(Catalog& catalog, const PhotoProcessor& processor, const CompanionList& companions,
+                       const IngestOptions& options, std::unordered_map<std::string, Digest>& stored,
+                       std::set<Digest>& gc, IngestSummary& summary, IngestProgress& progress,
+                       std::chrono::steady_clock::time_point t0) {
+  WriteBatch batch;
+  std::vector<detail::PhotoJob> alone;
+  for (const auto& c : companions) {
+    auto jpeg = stored.find(c.jpeg_path);
+    if (jpeg == stored.end()) {
+      alone.push_back(c.job);
+      continue;
+    }
+    if (c.unchanged && c.job.old_digest == jpeg->second) {
+      stored[c.job.file->path] = jpeg->second;
+      ++summary.photos_unchanged;
+      ++summary.skipped_by_stat;
+      ++progress.done;
+      ++progress.committed;
+      continue;
+    }
+    File file;
+    file.path = c.job.file->path;
+    file.digest = jpeg->second;
+    file.size = c.job.file->size;
+    file.mtime_ns = c.job.file->mtime_ns;
+    file.event_id = c.job.event_id;
+    batch.put_file(file);
+    stored[file.path] = file.digest;
+    if (c.job.old_digest && *c.job.old_digest != file.digest) gc.insert(*c.job.old_digest);
+    ++summary.pair_files;
+    ++progress.done;
+    ++progress.committed;
+  }
+  if (!batch.empty()) KHO_RETURN_IF_ERROR(catalog.write(batch));
+  if (alone.empty()) return Status::OK();
+  auto photos = detail::run_photo_pipeline(catalog, processor, alone, options, summary, progress, t0);
+  if (!photos.ok()) return photos.status();
+  for (auto& [path, digest] : photos->stored) stored[path] = digest;
+  gc.insert(photos->replaced.begin(), photos->replaced.end());
+  return Status::OK();
+}
+
 // Events, articles and links of every scanned folder, a few folders per transaction.
 Status build_events(Catalog& catalog, const ScanResult& scan,
                     const std::unordered_map<std::string, Digest>& stored, IngestSummary& summary,
@@ -154,24 +203,44 @@ Result<IngestSummary> ingest(Catalog& catalog, const PhotoProcessor& processor,
   for (const auto& p : scan.skipped_links) summary.skipped_links.push_back({display(p.path), p.reason});
   for (const auto& p : scan.not_regular) summary.errors.push_back({display(p.path), p.reason});
   summary.files_seen = scan.photo_count() + scan.article_count();
+  summary.skipped_types = scan.skipped_types;
+  for (const auto& p : scan.skipped_files) summary.skipped_files.push_back(display(p));
+  std::sort(summary.skipped_files.begin(), summary.skipped_files.end());
   summary.photo_files_total = scan.photo_count();
 
   // The stat check: a file whose path, size and mtime match its File record is not read at all.
   std::unordered_map<std::string, Digest> stored;  // path → digest of every photo file now in the catalog
   std::vector<detail::PhotoJob> jobs;
+  struct Companion {
+    detail::PhotoJob job;
+    std::string jpeg_path;
+    bool unchanged = false;  // same size and mtime, and already filed with a JPEG
+  };
+  std::vector<Companion> companions;  // raw files of RAW+JPEG pairs, filed once their JPEG is stored
   std::set<std::string, std::less<>> scanned_paths;
   {
     auto snap = catalog.snapshot();
     if (!snap.ok()) return snap.status();
     for (const auto& folder : scan.folders) {
       std::string event_id = event_id_for_folder(folder.path);
+      const auto pairs = detail::raw_jpeg_pairs(folder);
       for (const auto& f : folder.photos) {
         scanned_paths.insert(f.path);
         if (!f.name_is_utf8)
           summary.errors.push_back({display(f.path),
                                     "file name is not valid UTF-8 (stored under its raw bytes, shown escaped)"});
         auto known = (*snap)->file(f.path);
-        if (known.ok() && known->size == f.size && known->mtime_ns == f.mtime_ns) {
+        auto pair = pairs.find(f.path);
+        // A raw file stored as the companion of a JPEG points at the JPEG's photo (FORMAT.md, `files`).
+        bool was_companion = false;
+        if (known.ok() && is_raw_extension(detail::extension_of(f.path))) {
+          auto photo = (*snap)->photo(known->digest);
+          was_companion = photo.ok() && photo->first_path != f.path &&
+                          !detail::is_raw_format(photo->meta.format.value_or(""));
+        }
+        const bool companion_now = pair != pairs.end();
+        const bool same_stat = known.ok() && known->size == f.size && known->mtime_ns == f.mtime_ns;
+        if (same_stat && !was_companion && !companion_now) {
           stored.emplace(f.path, known->digest);
           ++summary.photos_unchanged;
           ++summary.skipped_by_stat;
@@ -182,7 +251,14 @@ Result<IngestSummary> ingest(Catalog& catalog, const PhotoProcessor& processor,
         job.folder = &folder.path;
         job.event_id = event_id;
         if (known.ok()) job.old_digest = known->digest;
-        jobs.push_back(std::move(job));
+        if (companion_now) {
+          // Filed after the photo pipeline, also when unchanged: its JPEG may have changed since.
+          companions.push_back({std::move(job), pair->second, same_stat && was_companion});
+        } else {
+          // Its JPEG is gone (or it never had one): the raw file is a photo of its own again, shown from its
+          // own preview; the pair's old photo is collected once nothing refers to it.
+          jobs.push_back(std::move(job));
+        }
       }
     }
   }
@@ -198,6 +274,9 @@ Result<IngestSummary> ingest(Catalog& catalog, const PhotoProcessor& processor,
   if (!photos.ok()) return photos.status();
   for (auto& [path, digest] : photos->stored) stored.emplace(path, digest);
   gc.insert(photos->replaced.begin(), photos->replaced.end());
+  if (!summary.interrupted && !companions.empty()) {
+    KHO_RETURN_IF_ERROR(file_companions(catalog, processor, companions, options, stored, gc, summary, progress, t0));
+  }
   summary.photo_files_committed = progress.committed;
   if (summary.interrupted) {
     summary.seconds = elapsed();

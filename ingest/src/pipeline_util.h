@@ -18,4 +18,11 @@ inline std::string_view file_name(std::string_view path) {
   return slash == std::string_view::npos ? path : path.substr(slash + 1);
 }
 
+// The extension of a path's file name, without the dot ("" when none).
+inline std::string_view extension_of(std::string_view path) {
+  const std::string_view name = file_name(path);
+  auto dot = name.find_last_of('.');
+  return dot == std::string_view::npos || dot == 0 ? std::string_view() : name.substr(dot + 1);
+}
+
 }  // namespace kho::ingest::detail

@@ -140,6 +140,7 @@ class Walker {
     ScanKind kind = classify_name(name_of(path));
     if (kind == ScanKind::kOther) {
       ++result_.ignored_files;
+      count_skipped_type(path);
       return;
     }
     if (!seen_files_.emplace(st.st_dev, st.st_ino, path).second) return;
@@ -240,6 +241,12 @@ class Walker {
     return false;
   }
 
+  // skipped_types / skipped_files: every file left out for its type is counted and named (DESIGN.md §5).
+  void count_skipped_type(const std::string& path) {
+    ++result_.skipped_types[skipped_type_key(name_of(path))];
+    result_.skipped_files.push_back(path);
+  }
+
   const ScanOptions& options_;
   std::vector<std::string> canonical_roots_;
   ScanResult result_;
@@ -266,9 +273,10 @@ ScanKind classify_name(std::string_view file_name) {
   auto dot = file_name.find_last_of('.');
   if (dot == std::string_view::npos || dot == 0) return ScanKind::kOther;
   std::string ext = lower(file_name.substr(dot + 1));
-  static constexpr std::array<std::string_view, 9> kPhotoExt = {"jpg",  "jpeg", "png", "gif", "webp",
-                                                                "heic", "heif", "tif", "tiff"};
+  static constexpr std::array<std::string_view, 11> kPhotoExt = {"jpg",  "jpeg", "png", "gif", "webp", "heic",
+                                                                 "heif", "hif",  "avif", "tif", "tiff"};
   if (std::find(kPhotoExt.begin(), kPhotoExt.end(), ext) != kPhotoExt.end()) return ScanKind::kPhoto;
+  if (is_raw_extension(ext)) return ScanKind::kPhoto;
   if (ext == "txt") {
     // Text files that software and repositories leave in folders are not article exports.
     std::string stem = lower(file_name.substr(0, dot));
@@ -281,6 +289,19 @@ ScanKind classify_name(std::string_view file_name) {
     return ScanKind::kArticle;
   }
   return ScanKind::kOther;
+}
+
+std::string skipped_type_key(std::string_view file_name) {
+  auto dot = file_name.find_last_of('.');
+  if (dot == std::string_view::npos || dot == 0 || dot + 1 == file_name.size()) return "";
+  return lower(file_name.substr(dot + 1));
+}
+
+bool is_raw_extension(std::string_view ext) {
+  static constexpr std::array<std::string_view, 13> kRawExt = {"nef", "nrw", "cr2", "cr3", "crw", "arw", "raf",
+                                                               "rw2", "orf", "pef", "dng", "srw", "rwl"};
+  const std::string e = lower(ext);
+  return std::find(kRawExt.begin(), kRawExt.end(), e) != kRawExt.end();
 }
 
 bool is_hidden_or_system(std::string_view file_name) {

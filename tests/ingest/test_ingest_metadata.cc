@@ -213,7 +213,7 @@ TEST(ReadMetadata, ExifSalvagedFromAContainerExiv2CannotParse) {
   heif += "free" + exif;
   auto r = read_metadata({reinterpret_cast<const std::uint8_t*>(heif.data()), heif.size()});
   ASSERT_TRUE(r.ok()) << r.status().to_string();
-  EXPECT_EQ(r->format, "heif");
+  EXPECT_EQ(r->format, "heic");
   EXPECT_EQ(r->make, "FUJIFILM");
   EXPECT_EQ(r->datetime_original, "2020-05-17T08:30:15.042+07:00");
   bool said = false;
@@ -285,6 +285,7 @@ TEST(SniffImageType, KnownSignatures) {
   EXPECT_EQ(sniff("GIF89a\x01\0\x01\0"), "gif");
   EXPECT_EQ(sniff(std::string("\0\0\0\x18" "ftypavif\0\0\0\0mif1avif", 24)), "avif");
   EXPECT_EQ(sniff(std::string("\0\0\0\x18" "ftypmif1\0\0\0\0mif1heic", 24)), "heif");
+  EXPECT_EQ(sniff(std::string("\0\0\0\x18" "ftypheic\0\0\0\0mif1heic", 24)), "heic");
   EXPECT_EQ(sniff(std::string("\0\0\0\x18" "ftypcrx \0\0\0\0crx isom", 24)), "cr3");
   EXPECT_EQ(sniff("FUJIFILMCCD-RAW 0201"), "raf");
   EXPECT_FALSE(sniff("").has_value());

@@ -1,5 +1,6 @@
 // Stage 1 (dispatch): JPEG through libjpeg-turbo with scaled (shrink-on-load) decoding (decode_jpeg.cc),
-// PNG through libpng's simplified API (decode_png.cc), CMYK JPEG, TIFF and WebP through cv::imdecode
+// PNG through libpng's simplified API (decode_png.cc), HEIF/AVIF through libheif (decode_heif.cc), CMYK JPEG,
+// TIFF and WebP through cv::imdecode
 // (none of those can shrink on load anyway).
 #include "decode.h"
 
@@ -66,6 +67,7 @@ Result<Decoded> decode_image(std::span<const std::uint8_t> bytes, const ImageInf
                               opencv_reduced_flag(pick_jpeg_scale(long_edge, options.min_long_edge, false)));
   }
   if (info.format == ImageFormat::kPng) return decode_png(bytes, options.min_long_edge);
+  if (info.format == ImageFormat::kHeif || info.format == ImageFormat::kAvif) return decode_heif(bytes);
   return decode_with_opencv(bytes, info, cv::IMREAD_COLOR);
 }
 

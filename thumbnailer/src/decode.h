@@ -36,6 +36,9 @@ struct Decoded {
   std::uint32_t full_width = 0;   // the image's size before shrink-on-load, stored orientation
   std::uint32_t full_height = 0;
   int scale_eighths = 8;       // JPEG: decoded at scale_eighths/8; other formats: 8
+  // true: the codec has already made the pixels upright (HEIF/AVIF irot/imir/clap, which the standard says
+  // replace EXIF orientation); full_width/height are then the upright size and no orientation is applied.
+  bool upright = false;
 };
 
 // The libjpeg-turbo scale M (decode at M/8) for an image whose long edge is `long_edge`: the smallest M
@@ -44,7 +47,8 @@ int pick_jpeg_scale(std::uint32_t long_edge, int min_long_edge, bool any_eighth_
 
 // Decodes `bytes` (already probed as `info`) to BGR, ignoring any orientation the codec knows about.
 // JPEG goes through libjpeg-turbo directly with shrink-on-load, PNG through libpng (row by row when large);
-// CMYK JPEG, TIFF and WebP go through cv::imdecode. Errors: InvalidArgument (truncated, corrupt), Unsupported (a variant the codec refuses).
+// HEIF/AVIF through libheif; CMYK JPEG, TIFF and WebP go through cv::imdecode.
+// Errors: InvalidArgument (truncated, corrupt), Unsupported (a variant the codec refuses).
 // Never throws. Thread-safe.
 Result<Decoded> decode_image(std::span<const std::uint8_t> bytes, const ImageInfo& info,
                              const DecodeOptions& options);
@@ -63,5 +67,23 @@ Result<Decoded> decode_png(std::span<const std::uint8_t> bytes, int min_long_edg
 // the rows arrive: memory is the reduced frame and two rows, never the full frame (decode_png_rows.cc).
 // Interlaced files are sampled from their last Adam7 pass (every odd row).
 Result<Decoded> decode_png_rows(std::span<const std::uint8_t> bytes, int min_long_edge);
+
+// HEIF/HEIC/AVIF (decode_heif.cc). is_heif_family: an ISO BMFF 'ftyp' with a still-image brand (HEIF or
+// AVIF) and not Canon CR3. is_avif: the major brand is avif/avis.
+bool is_heif_family(std::span<const std::uint8_t> bytes);
+bool is_avif(std::span<const std::uint8_t> bytes);
+// The primary image's size after its transforms (libheif parses the boxes only, no coded data).
+// Errors: InvalidArgument (no meta box, broken boxes, no primary image), Unsupported (a feature libheif lacks).
+Result<ImageInfo> probe_heif(std::span<const std::uint8_t> bytes);
+// The primary image at full size (no shrink-on-load exists for HEVC/AV1), transforms applied (upright = true),
+// 8-bit BGR. Errors: InvalidArgument (truncated, corrupt), Unsupported (no decoder, out of memory).
+Result<Decoded> decode_heif(std::span<const std::uint8_t> bytes);
+
+// Camera raw through LibRaw (decode_raw.cc). raw_embedded_thumbnail: the JPEG LibRaw calls the thumbnail
+// (usually the largest preview). decode_raw_half: a half-size demosaic (one pixel per 2x2 Bayer block),
+// stored orientation (LibRaw's flip off). Errors: InvalidArgument (cut short, damaged, not raw),
+// Unsupported (a camera LibRaw does not know, a sensor over max_pixels, out of memory).
+Result<std::string> raw_embedded_thumbnail(std::span<const std::uint8_t> bytes);
+Result<Decoded> decode_raw_half(std::span<const std::uint8_t> bytes, std::uint64_t max_pixels);
 
 }  // namespace kho::thumb

@@ -9,6 +9,7 @@
 #include <string>
 #include <string_view>
 
+#include "decode.h"
 #include "kho/thumbnailer/thumbnailer.h"
 
 namespace kho::thumb {
@@ -162,9 +163,7 @@ const char* known_unsupported(Bytes b) {
   if (starts_with(b, std::string_view("\0\0\0\x0CjP  ", 10))) return "JPEG 2000";
   if (b.size() >= 12 && starts_with(b.subspan(4), "ftyp")) {
     const std::string_view brand(reinterpret_cast<const char*>(b.data()) + 8, 4);
-    if (brand == "avif" || brand == "avis") return "AVIF";
     if (brand == "crx ") return "Canon CR3 camera raw";
-    if (brand == "heic" || brand == "heix" || brand == "mif1" || brand == "msf1" || brand == "hevc") return "HEIF";
   }
   return nullptr;
 }
@@ -172,7 +171,7 @@ const char* known_unsupported(Bytes b) {
 // For the error message: say what the bytes look like when they are not an image.
 Status describe_unknown(Bytes b) {
   if (const char* name = known_unsupported(b)) {
-    return Status::Unsupported(std::string(name) + " images are not supported (JPEG, PNG, TIFF and WebP are)");
+    return Status::Unsupported(std::string(name) + " images are not supported (JPEG, PNG, TIFF, WebP, HEIF and AVIF are)");
   }
   std::size_t printable = 0;
   const std::size_t n = std::min<std::size_t>(b.size(), 512);
@@ -192,6 +191,8 @@ const char* image_format_name(ImageFormat format) {
     case ImageFormat::kPng: return "png";
     case ImageFormat::kTiff: return "tiff";
     case ImageFormat::kWebp: return "webp";
+    case ImageFormat::kHeif: return "heif";
+    case ImageFormat::kAvif: return "avif";
   }
   return "unknown";
 }
@@ -208,6 +209,7 @@ Result<ImageInfo> probe_image(std::span<const std::uint8_t> bytes) {
   if (starts_with(bytes, "RIFF") && bytes.size() >= 12 && starts_with(bytes.subspan(8), "WEBP")) {
     return probe_webp(bytes);
   }
+  if (is_heif_family(bytes)) return probe_heif(bytes);
   return describe_unknown(bytes);
 }
 

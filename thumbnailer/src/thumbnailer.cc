@@ -45,23 +45,15 @@ ThumbnailOptions clamped(ThumbnailOptions o) {
   return o;
 }
 
-Result<ProcessedPhoto> run_stages(std::span<const std::uint8_t> bytes, const ImageInfo& info, int orientation,
-                                  const ThumbnailOptions& opt) {
-  // Sizes come from the header, so shrink-on-load can aim at the preview before any pixel is decoded.
-  const cv::Size stored(static_cast<int>(info.width), static_cast<int>(info.height));
-  const cv::Size preview_stored = fit_long_edge(stored, opt.preview_px);
-
-  // 1. Decode once, at the smallest scale still covering the preview.
-  DecodeOptions dopt;
-  dopt.min_long_edge = std::max(preview_stored.width, preview_stored.height);
-  dopt.max_memory_bytes = opt.max_decoder_bytes;
-  auto decoded = decode_image(bytes, info, dopt);
-  if (!decoded.ok()) return decoded.status();
-  const cv::Size full(static_cast<int>(decoded->full_width), static_cast<int>(decoded->full_height));
+// Stages 2–5 on a decoded frame: resize, orient, encode, grid, signatures.
+Result<ProcessedPhoto> finish_stages(Decoded decoded, int orientation, const ThumbnailOptions& opt) {
+  const cv::Size full(static_cast<int>(decoded.full_width), static_cast<int>(decoded.full_height));
+  // HEIF/AVIF come out of libheif with irot/imir/clap applied; their EXIF Orientation only repeats that.
+  if (decoded.upright) orientation = 1;
 
   // 2. Resize to the preview in stored orientation (rotating the smaller image is cheaper).
-  cv::Mat preview = resize_to(decoded->bgr, fit_long_edge(full, opt.preview_px));
-  decoded->bgr.release();  // the frame is the largest buffer; free it before encoding
+  cv::Mat preview = resize_to(decoded.bgr, fit_long_edge(full, opt.preview_px));
+  decoded.bgr.release();  // the frame is the largest buffer; free it before encoding
 
   // 3. Orient: from here on every pixel is upright.
   preview = apply_orientation(preview, orientation);
@@ -89,6 +81,21 @@ Result<ProcessedPhoto> run_stages(std::span<const std::uint8_t> bytes, const Ima
   return out;
 }
 
+Result<ProcessedPhoto> run_stages(std::span<const std::uint8_t> bytes, const ImageInfo& info, int orientation,
+                                  const ThumbnailOptions& opt) {
+  // Sizes come from the header, so shrink-on-load can aim at the preview before any pixel is decoded.
+  const cv::Size stored(static_cast<int>(info.width), static_cast<int>(info.height));
+  const cv::Size preview_stored = fit_long_edge(stored, opt.preview_px);
+
+  // 1. Decode once, at the smallest scale still covering the preview.
+  DecodeOptions dopt;
+  dopt.min_long_edge = std::max(preview_stored.width, preview_stored.height);
+  dopt.max_memory_bytes = opt.max_decoder_bytes;
+  auto decoded = decode_image(bytes, info, dopt);
+  if (!decoded.ok()) return decoded.status();
+  return finish_stages(std::move(decoded).value(), orientation, opt);
+}
+
 }  // namespace
 
 Thumbnailer::Thumbnailer(ThumbnailOptions options) : options_(clamped(options)) { configure_opencv_once(); }
@@ -112,6 +119,47 @@ Result<ProcessedPhoto> Thumbnailer::process(std::span<const std::uint8_t> bytes,
     return Status::Unsupported("out of memory while making thumbnails");
   } catch (const std::exception& e) {
     return Status::InvalidArgument(std::string("image processing failed: ") + e.what());
+  }
+}
+
+Result<ProcessedPhoto> Thumbnailer::process_raw(std::span<const std::uint8_t> bytes, int orientation) const {
+  std::string thumb_problem;
+  if (options_.raw_embedded_thumbnail) {
+    auto thumb = raw_embedded_thumbnail(bytes);
+    if (thumb.ok()) {
+      const std::span<const std::uint8_t> jpeg(reinterpret_cast<const std::uint8_t*>(thumb->data()), thumb->size());
+      auto info = probe_image(jpeg);
+      // A thumbnail smaller than the grid is no better than a half-size decode would be.
+      if (info.ok() && std::max(info->width, info->height) >= static_cast<std::uint32_t>(options_.grid_px)) {
+        auto out = process(jpeg, orientation);
+        if (out.ok()) return out;
+        thumb_problem = out.status().message();
+      } else {
+        thumb_problem = info.ok() ? "the embedded thumbnail is only " + std::to_string(info->width) + "x" +
+                                        std::to_string(info->height)
+                                  : info.status().message();
+      }
+    } else {
+      thumb_problem = thumb.status().message();
+    }
+  }
+  try {
+    auto decoded = decode_raw_half(bytes, options_.max_pixels);
+    if (!decoded.ok()) {
+      if (thumb_problem.empty()) return decoded.status();
+      const std::string msg = decoded.status().message() + "; and no usable embedded preview (" + thumb_problem + ")";
+      return decoded.status().is_unsupported() ? Status::Unsupported(msg) : Status::InvalidArgument(msg);
+    }
+    auto out = finish_stages(std::move(decoded).value(), orientation, options_);
+    if (out.ok()) {
+      out->warnings.push_back("camera raw without a usable embedded JPEG preview: thumbnails decoded at half size "
+                              "with LibRaw (slower)" + (thumb_problem.empty() ? "" : " (" + thumb_problem + ")"));
+    }
+    return out;
+  } catch (const cv::Exception& e) {
+    return Status::InvalidArgument("image processing failed (OpenCV): " + e.err);
+  } catch (const std::bad_alloc&) {
+    return Status::Unsupported("out of memory while making thumbnails");
   }
 }
 

@@ -15,12 +15,52 @@ struct Member {
   std::vector<File> files;
 };
 
+std::string lower_ascii(std::string_view v) {
+  std::string out(v);
+  for (char& c : out) c = (c >= 'A' && c <= 'Z') ? static_cast<char>(c - 'A' + 'a') : c;
+  return out;
+}
+
+// Folder, lower-case stem and lower-case extension of a path.
+struct NameParts {
+  std::string_view folder;
+  std::string stem, ext;
+};
+NameParts name_parts(std::string_view path) {
+  const auto slash = path.find_last_of('/');
+  const std::string_view name = slash == std::string_view::npos ? path : path.substr(slash + 1);
+  NameParts p;
+  p.folder = slash == std::string_view::npos ? std::string_view() : path.substr(0, slash);
+  const auto dot = name.find_last_of('.');
+  p.stem = lower_ascii(dot == std::string_view::npos || dot == 0 ? name : name.substr(0, dot));
+  p.ext = dot == std::string_view::npos || dot == 0 ? std::string() : lower_ascii(name.substr(dot + 1));
+  return p;
+}
+
+// The raw file of a RAW+JPEG pair (core/FORMAT.md, `files`) shares its JPEG's digest without being a copy of
+// it: it is not listed as an exact duplicate. A camera raw extension beside a jpg/jpeg of the same stem.
+bool is_pair_raw(const File& f, const std::vector<File>& files) {
+  static constexpr std::string_view kRaw[] = {"nef", "nrw", "cr2", "cr3", "crw", "arw", "raf",
+                                              "rw2", "orf", "pef", "dng", "srw", "rwl"};
+  const NameParts me = name_parts(f.path);
+  if (std::find(std::begin(kRaw), std::end(kRaw), me.ext) == std::end(kRaw)) return false;
+  for (const File& other : files) {
+    const NameParts o = name_parts(other.path);
+    if (o.folder == me.folder && o.stem == me.stem && (o.ext == "jpg" || o.ext == "jpeg")) return true;
+  }
+  return false;
+}
+
 Result<Member> load_member(const Snapshot& snap, const Digest& d) {
   auto photo = snap.photo(d);
   if (!photo.ok()) return photo.status();
   auto files = snap.photo_files(d);
   if (!files.ok()) return files.status();
-  return Member{std::move(*photo), std::move(*files)};
+  std::vector<File> kept;
+  for (const File& f : *files) {
+    if (!is_pair_raw(f, *files)) kept.push_back(f);
+  }
+  return Member{std::move(*photo), std::move(kept)};
 }
 
 // The path shown for a photo: its first path when a file still holds it, else its first file.
@@ -116,6 +156,7 @@ Result<std::vector<DupCluster>> list_duplicates(const Snapshot& snap, const DupO
   for (const auto& [digest, count] : multi) {
     auto m = load_member(snap, digest);
     if (!m.ok()) return m.status().with_context("dups: photo " + digest.hex());
+    if (m->files.size() < 2) continue;  // a RAW+JPEG pair, not two copies
     DupCluster c;
     c.kind = DupKind::kExact;
     c.best = digest;

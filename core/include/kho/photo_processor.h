@@ -5,6 +5,7 @@
 #include <cstdint>
 #include <span>
 #include <string>
+#include <vector>
 
 #include "kho/model.h"
 #include "kho/status.h"
@@ -17,6 +18,7 @@ struct ProcessedPhoto {
   std::string preview_jpeg;  // 1280 px on the long edge (never upscaled)
   std::string grid_jpeg;     // 320 px on the long edge (never upscaled)
   Signatures sig;
+  std::vector<std::string> warnings;  // e.g. "no usable embedded preview: decoded at half size with libraw"
 };
 
 class PhotoProcessor {
@@ -28,6 +30,16 @@ class PhotoProcessor {
   // use), Unsupported for a format this build cannot decode or a header over the pixel limit.
   // Thread-safe: one instance may be called from several threads at once.
   virtual Result<ProcessedPhoto> process(std::span<const std::uint8_t> bytes, int orientation) const = 0;
+
+  // Camera raw (NEF, CR2, CR3, ARW, RAF, RW2, ORF, PEF, DNG…) when the caller found no usable embedded JPEG
+  // preview of its own: the implementation may take the raw decoder's embedded thumbnail, else demosaic at
+  // reduced size, saying so in `warnings`. width/height are the decoded image's, after `orientation`.
+  // Errors: as process(); the default says raw decoding is not available in this build.
+  virtual Result<ProcessedPhoto> process_raw(std::span<const std::uint8_t> bytes, int orientation) const {
+    (void)bytes;
+    (void)orientation;
+    return Status::Unsupported("camera raw decoding is not available");
+  }
 };
 
 }  // namespace kho

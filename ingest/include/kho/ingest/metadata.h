@@ -52,7 +52,8 @@ kho::Result<kho::Metadata> read_metadata(std::span<const std::uint8_t> bytes, Ca
 kho::Result<kho::Metadata> read_exif_libexif(std::span<const std::uint8_t> bytes);
 
 // Detects the image type from the leading bytes: "jpeg", "png", "tiff", "webp", "gif", "bmp",
-// "heif", "avif", "jp2", "cr2", "cr3", "crw", "raf", "rw2", "orf", "mrw", "psd", "eps"; or nullopt
+// "heic" (HEVC-coded HEIF), "heif", "avif", "jp2", "cr2", "cr3", "crw", "raf", "rw2", "orf", "mrw", "psd",
+// "eps"; or nullopt
 // when the bytes are none of these (including videos and empty input).
 std::optional<std::string> sniff_image_type(std::span<const std::uint8_t> bytes);
 

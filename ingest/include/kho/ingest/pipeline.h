@@ -18,6 +18,7 @@
 #include <atomic>
 #include <cstdint>
 #include <functional>
+#include <map>
 #include <string>
 #include <vector>
 
@@ -92,8 +93,13 @@ struct IngestSummary {
   std::vector<std::string> orphans;    // display paths of photos no article of their folder mentions
   std::vector<IngestError> errors;     // per-file failures (and FIFOs, sockets, devices with a photo's name)
   std::vector<IngestError> skipped_links;  // symbolic links not followed: outside the roots, or a loop
+  // Files the scanner left out for their type (neither photo nor article), by lower-case extension ("" for
+  // none), and their display paths. DESIGN.md §5 `skipped_types`.
+  std::map<std::string, std::uint64_t> skipped_types;
+  std::vector<std::string> skipped_files;
   // Extras.
   std::uint64_t exact_duplicates = 0;  // files whose bytes another file of this run also had
+  std::uint64_t pair_files = 0;        // raw files filed with their JPEG (RAW+JPEG pair: one photo, two files)
   std::uint64_t skipped_by_stat = 0;   // unchanged path, size and mtime: not read
   std::uint64_t events = 0;
   std::uint64_t files_removed = 0;     // files gone from disk, forgotten

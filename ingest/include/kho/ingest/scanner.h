@@ -12,13 +12,15 @@
 // - Skips hidden and system entries (".*", "._*", ".DS_Store", "Thumbs.db", "desktop.ini", "@eaDir",
 //   "$RECYCLE.BIN", "System Volume Information", "lost+found", "#recycle").
 // - Keeps names that are not valid UTF-8 as raw bytes (flagged, shown with kho::display_path).
-// - Classifies by extension only (jpg, jpeg, png, gif, webp, heic, heif, tif, tiff → photo; txt → article);
+// - Classifies by extension only (jpg, jpeg, png, gif, webp, heic, heif, hif, avif, tif, tiff and the camera raw
+//   extensions of is_raw_extension() → photo; txt → article);
 //   the pipeline then checks the bytes. Text files that tools leave behind (CMakeLists.txt, README.txt,
 //   LICENSE.txt, requirements.txt…) are not articles. Other files are ignored and counted.
 // - An event folder is a folder that directly holds at least one photo or article.
 #pragma once
 
 #include <cstdint>
+#include <map>
 #include <string>
 #include <string_view>
 #include <vector>
@@ -54,6 +56,8 @@ struct ScanResult {
   std::vector<ScanProblem> skipped_links;  // links not followed: target outside the roots, or a loop
   std::vector<ScanProblem> not_regular;    // photo or article names that are a FIFO, socket or device
   std::uint64_t ignored_files = 0;    // regular files that are neither photos nor articles
+  std::map<std::string, std::uint64_t> skipped_types;  // those files by lower-case extension ("" for none)
+  std::vector<std::string> skipped_files;               // and their paths (raw bytes), in walk order
   std::uint64_t skipped_hidden = 0;   // hidden or system entries not visited
 
   std::uint64_t photo_count() const;
@@ -69,6 +73,10 @@ enum class ScanKind { kPhoto, kArticle, kOther };
 
 // Classifies a file name by its extension (case-insensitive).
 ScanKind classify_name(std::string_view file_name);
+// The key of a skipped file in ScanResult::skipped_types: its extension in lower case, "" when it has none.
+std::string skipped_type_key(std::string_view file_name);
+// True for camera raw extensions (without the dot, any case): nef nrw cr2 cr3 crw arw raf rw2 orf pef dng srw rwl.
+bool is_raw_extension(std::string_view ext);
 // True for names the scanner never visits (hidden and system files, see above).
 bool is_hidden_or_system(std::string_view file_name);
 
