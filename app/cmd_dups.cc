@@ -98,7 +98,9 @@ void add_dups_command(CLI::App& app, GlobalOptions& g) {
       ->check(CLI::Range(0, 64))
       ->type_name("N");
   cmd->add_flag("--update", args->update, "Check the photos added since the last update first");
-  cmd->add_flag("--rebuild", args->rebuild, "Recompute every pair first (slow: each photo's thumbnail is compared with its 16 nearest look-alikes)");
+  cmd->add_flag("--rebuild", args->rebuild,
+                "Recompute every pair first (slow: each photo's thumbnail is compared with its 16 nearest "
+                "look-alikes)");
   cmd->callback([&g, args] { set_command([&g, args] { return run_dups(g, *args); }); });
 }
 

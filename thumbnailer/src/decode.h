@@ -44,7 +44,8 @@ int pick_jpeg_scale(std::uint32_t long_edge, int min_long_edge, bool any_eighth_
 
 // Decodes `bytes` (already probed as `info`) to BGR, ignoring any orientation the codec knows about.
 // JPEG goes through libjpeg-turbo directly with shrink-on-load, PNG through libpng's simplified API;
-// CMYK JPEG, TIFF and WebP go through cv::imdecode. Errors: InvalidArgument (truncated, corrupt), Unsupported (a variant the codec refuses).
+// CMYK JPEG, TIFF and WebP go through cv::imdecode. Errors: InvalidArgument (truncated, corrupt),
+// Unsupported (a variant the codec refuses).
 // Never throws. Thread-safe.
 Result<Decoded> decode_image(std::span<const std::uint8_t> bytes, const ImageInfo& info,
                              const DecodeOptions& options);

@@ -102,8 +102,8 @@ Status read_known(Catalog& catalog, bool full, Known* known, std::vector<WriteBa
     KHO_RETURN_IF_ERROR(snap.raw_scan(db::kDups, dupsfmt::pair_prefix(gone),
                                       [&](std::string_view k, std::string_view) {
                                         if (k.size() == 65) {
-                                          pending.raw_delete(db::kDups,
-                                                             dupsfmt::pair_key(dupsfmt::kPair, dupsfmt::digest_at(k, 33), gone));
+                                          Digest other = dupsfmt::digest_at(k, 33);
+                                          pending.raw_delete(db::kDups, dupsfmt::pair_key(dupsfmt::kPair, other, gone));
                                         }
                                         return true;
                                       }));

@@ -182,7 +182,8 @@ class Snapshot {
   virtual Status for_each_photo(const std::function<bool(const Photo&)>& fn, const ErrorFn& on_error = {}) const = 0;
   virtual Status for_each_file(const std::function<bool(const File&)>& fn, const ErrorFn& on_error = {}) const = 0;
   virtual Status for_each_event(const std::function<bool(const Event&)>& fn, const ErrorFn& on_error = {}) const = 0;
-  virtual Status for_each_article(const std::function<bool(const Article&)>& fn, const ErrorFn& on_error = {}) const = 0;
+  virtual Status for_each_article(const std::function<bool(const Article&)>& fn,
+                                  const ErrorFn& on_error = {}) const = 0;
   virtual Status for_each_link(const std::function<bool(const Link&)>& fn, const ErrorFn& on_error = {}) const = 0;
 
   // Raw access to any named database. The views are valid while the Snapshot lives.
