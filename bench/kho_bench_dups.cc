@@ -14,6 +14,7 @@
 #include <string>
 #include <unordered_set>
 
+#include "core/dups/src/dups_internal.h"  // PhashIndex, candidate_pairs (through kho::internals)
 #include "kho/dups.h"
 #include "kho_bench.h"
 

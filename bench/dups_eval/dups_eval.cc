@@ -13,6 +13,7 @@
 #include <span>
 #include <thread>
 
+#include "core/dups/src/dups_internal.h"  // PhashIndex, candidate_pairs (through kho::internals)
 #include "eval_set.h"
 #include "kho/dups.h"
 #include "kho/thumbnailer/pair_verifier.h"
