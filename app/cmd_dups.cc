@@ -153,7 +153,9 @@ void add_dups_command(CLI::App& app, GlobalOptions& g) {
   cmd->add_option("--best", args->best, "Record that PHOTO is the best copy of its cluster")->type_name("PHOTO");
   cmd->add_option("--user", args->user, "Who decides, with --not-duplicate or --best (default: $KHO_USER)")
       ->type_name("NAME");
-  cmd->add_flag("--rebuild", args->rebuild, "Recompute every pair first (slow: each photo's thumbnail is compared with its 16 nearest look-alikes)");
+  cmd->add_flag("--rebuild", args->rebuild,
+                "Recompute every pair first (slow: each photo's thumbnail is compared with its 16 nearest "
+                "look-alikes)");
   cmd->callback([&g, args] { set_command([&g, args] { return run_dups(g, *args); }); });
 }
 

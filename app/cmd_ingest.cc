@@ -123,7 +123,8 @@ void print_human_summary(const ingest::IngestSummary& s, bool all_links) {
   for (std::size_t i = 0; i < s.orphans.size() && (all_links || i < kListOrphans); ++i)
     std::fprintf(stderr, "orphan: %s\n", terminal_safe(s.orphans[i]).c_str());
   if (!all_links && s.orphans.size() > kListOrphans)
-    std::fprintf(stderr, "orphan: … and %zu more (--json or --links lists them all)\n", s.orphans.size() - kListOrphans);
+    std::fprintf(stderr, "orphan: … and %zu more (--json or --links lists them all)\n",
+                 s.orphans.size() - kListOrphans);
   for (const auto& e : s.skipped_links)
     std::fprintf(stderr, "skipped link: %s: %s\n", terminal_safe(e.path).c_str(), terminal_safe(e.reason).c_str());
   for (const auto& e : s.errors)

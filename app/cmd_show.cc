@@ -44,7 +44,8 @@ void print_article(const json& r) {
 void print_photo(const json& r) {
   std::printf("photo    %s\nfile     %s\n", str(r["photo"]["digest"]).c_str(), str(r["photo"]["path"]).c_str());
   if (r["caption"].is_string()) std::printf("caption  %s\n", str(r["caption"]).c_str());
-  for (const auto& row : r["meta_rows"]) std::printf("  %-28s %s\n", str(row["label"]).c_str(), str(row["value"]).c_str());
+  for (const auto& row : r["meta_rows"])
+    std::printf("  %-28s %s\n", str(row["label"]).c_str(), str(row["value"]).c_str());
   for (const auto& l : r["links"]) std::printf("in article  %s\n", str(l["article_title"]).c_str());
   for (const auto& d : r["duplicates"])
     std::printf("duplicate   %s (distance %s)%s\n", str(d["path"]).c_str(), d["distance"].dump().c_str(),
@@ -61,7 +62,8 @@ int run_show(const GlobalOptions& g, const std::string& id, bool as_json) {
           return web::api_photo(snap, id);
         }
         if (id.size() != 16)
-          return Status::InvalidArgument("'" + id + "' is not an id: events and articles have 16 hex digits, photos 64");
+          return Status::InvalidArgument("'" + id +
+                                         "' is not an id: events and articles have 16 hex digits, photos 64");
         kind = 'e';
         Result<std::string> ev = web::api_event(snap, id);
         if (!ev.status().is_not_found()) return ev;

@@ -65,7 +65,9 @@ void BM_ParseArticles(benchmark::State& state) {
 BENCHMARK(BM_ParseArticles)->Args({16, 0})->Args({16, 1})->Unit(benchmark::kMillisecond);
 
 void BM_Key(benchmark::State& state) {
-  const std::string line = "Đoàn công tác tỉnh Sơn La thăm và làm việc tại thành phố Thanh Hóa, 18/11/2020";
+  const std::string line =
+      "Đoàn công tác tỉnh Sơn La thăm và làm việc tại "
+      "thành phố Thanh Hóa, 18/11/2020";
   for (auto _ : state) {
     switch (state.range(0)) {
       case 0:

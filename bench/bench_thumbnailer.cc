@@ -145,8 +145,12 @@ void run_stages(const std::vector<Bytes>& files, int rounds) {
       o.any_eighth_scale = any_eighth;
       auto d = decode_image(b, *info, o);
       must(d.ok(), "decode");
-      (void)resize_to(d->bgr, fit_long_edge(cv::Size(static_cast<int>(info->width), static_cast<int>(info->height)), 1280), method);
+      const cv::Size full(static_cast<int>(info->width), static_cast<int>(info->height));
+      (void)resize_to(d->bgr, fit_long_edge(full, 1280), method);
     };
+  };
+  auto encode = [](const cv::Mat& img, EncodeOptions options) {
+    return [&img, options](const Bytes&) { must(encode_jpeg(img, options).ok(), "enc"); };
   };
   auto one_hash = [&](cv::Ptr<cv::img_hash::ImgHashBase> h) {
     return [=](const Bytes&) {
@@ -167,11 +171,12 @@ void run_stages(const std::vector<Bytes>& files, int rounds) {
       {"resize frame->1280 INTER_AREA", [&](const Bytes&) { (void)resize_to(frame, psize, ResizeMethod::kArea); }},
       {"orient 1280 (6: cv::rotate)", [&](const Bytes&) { (void)apply_orientation(preview, 6); }},
       {"resize 1280->320 auto (2 halvings)", [&](const Bytes&) { (void)resize_to(preview, grid.size()); }},
-      {"resize 1280->320 INTER_AREA", [&](const Bytes&) { (void)resize_to(preview, grid.size(), ResizeMethod::kArea); }},
-      {"encode 1280 q82 ifast", [&](const Bytes&) { must(encode_jpeg(preview, {82, true, false}).ok(), "enc"); }},
-      {"encode 1280 q82 islow (chosen)", [&](const Bytes&) { must(encode_jpeg(preview, {82, false, false}).ok(), "enc"); }},
-      {"encode 1280 q82 optimized huffman", [&](const Bytes&) { must(encode_jpeg(preview, {82, false, true}).ok(), "enc"); }},
-      {"encode 320 q82", [&](const Bytes&) { must(encode_jpeg(grid, {82, false, false}).ok(), "enc"); }},
+      {"resize 1280->320 INTER_AREA",
+       [&](const Bytes&) { (void)resize_to(preview, grid.size(), ResizeMethod::kArea); }},
+      {"encode 1280 q82 ifast", encode(preview, {82, true, false})},
+      {"encode 1280 q82 islow (chosen)", encode(preview, {82, false, false})},
+      {"encode 1280 q82 optimized huffman", encode(preview, {82, false, true})},
+      {"encode 320 q82", encode(grid, {82, false, false})},
       {"signatures from the grid (chosen)", [&](const Bytes&) { (void)compute_signatures(grid); }},
       {"  PHash of grid", one_hash(cv::img_hash::PHash::create())},
       {"  BlockMeanHash of grid", one_hash(cv::img_hash::BlockMeanHash::create())},
@@ -202,7 +207,9 @@ void run_scaling(const kho::thumb::Thumbnailer& thumbnailer, const std::vector<B
   auto self_cpu = [] {
     rusage ru{};
     getrusage(RUSAGE_SELF, &ru);
-    auto sec = [](const timeval& tv) { return static_cast<double>(tv.tv_sec) + static_cast<double>(tv.tv_usec) * 1e-6; };
+    auto sec = [](const timeval& tv) {
+      return static_cast<double>(tv.tv_sec) + static_cast<double>(tv.tv_usec) * 1e-6;
+    };
     return sec(ru.ru_utime) + sec(ru.ru_stime);
   };
   double t0 = wall(), c0 = self_cpu();

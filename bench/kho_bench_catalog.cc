@@ -240,7 +240,8 @@ int catalog_scenario(const std::vector<std::string>& args) {
     else if (args[i] == "--dir") base = args[i + 1];
     else if (args[i] == "--rounds") rounds = std::max(1u, static_cast<std::uint32_t>(std::stoul(args[i + 1])));
     else {
-      std::fprintf(stderr, "usage: kho-bench catalog [--photos N] [--thumb-bytes B] [--batch N] [--rounds R] [--dir D]\n");
+      std::fprintf(stderr,
+                   "usage: kho-bench catalog [--photos N] [--thumb-bytes B] [--batch N] [--rounds R] [--dir D]\n");
       return 2;
     }
   }

@@ -14,16 +14,38 @@ find_package(exiv2 REQUIRED CONFIG)
 find_package(TBB REQUIRED CONFIG)
 find_package(OpenCV REQUIRED COMPONENTS core imgproc imgcodecs img_hash features2d calib3d)
 find_package(nlohmann_json 3.11 REQUIRED)
-find_package(CLI11 CONFIG QUIET)
-if(NOT CLI11_FOUND AND NOT EXISTS /usr/include/CLI/CLI.hpp)
-  message(FATAL_ERROR "CLI11 not found: apt-get install libcli11-dev")
-endif()
-if(NOT EXISTS /usr/include/httplib.h)
+
+# cpp-httplib: Debian builds it as a shared library (declarations in the header, code in the .so); its
+# pkg-config flags (CPPHTTPLIB_*_SUPPORT) must match the ones the library was built with. Linked as
+# kho::httplib (webui only).
+pkg_check_modules(HTTPLIB IMPORTED_TARGET cpp-httplib)
+if(NOT HTTPLIB_FOUND)
   message(FATAL_ERROR "cpp-httplib not found: apt-get install libcpp-httplib-dev")
 endif()
-if(NOT EXISTS /usr/include/kainjow/mustache.hpp)
+add_library(kho::httplib INTERFACE IMPORTED)
+target_link_libraries(kho::httplib INTERFACE PkgConfig::HTTPLIB)
+
+# Header-only libraries, found where the system keeps them (never a hard-coded path) and reached only
+# through an IMPORTED INTERFACE target that carries the include directory found.
+# CLI11 (app only): its CMake package when installed, else the header's directory.
+find_package(CLI11 CONFIG QUIET)
+add_library(kho::cli11_headers INTERFACE IMPORTED)
+if(TARGET CLI11::CLI11)
+  target_link_libraries(kho::cli11_headers INTERFACE CLI11::CLI11)
+else()
+  find_path(KHO_CLI11_INCLUDE_DIR NAMES CLI/CLI.hpp)
+  if(NOT KHO_CLI11_INCLUDE_DIR)
+    message(FATAL_ERROR "CLI11 not found: apt-get install libcli11-dev")
+  endif()
+  target_include_directories(kho::cli11_headers INTERFACE ${KHO_CLI11_INCLUDE_DIR})
+endif()
+# kainjow mustache (webui only): Debian ships the header alone, without a CMake or pkg-config file.
+find_path(KHO_MUSTACHE_INCLUDE_DIR NAMES kainjow/mustache.hpp)
+if(NOT KHO_MUSTACHE_INCLUDE_DIR)
   message(FATAL_ERROR "kainjow mustache not found: apt-get install libkainjow-mustache-dev")
 endif()
+add_library(kho::mustache_headers INTERFACE IMPORTED)
+target_include_directories(kho::mustache_headers INTERFACE ${KHO_MUSTACHE_INCLUDE_DIR})
 
 if(KHO_BUILD_TESTS)
   find_package(GTest REQUIRED)

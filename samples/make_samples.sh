@@ -85,7 +85,8 @@ mei=metadata-extractor-images
 ev1="2020-11-18 Sơn La thăm Thanh Hóa"
 # The article writes "ảnh anh xuân …" precomposed; on disk the name is NFD, as a Mac would store it.
 # Spelled byte by byte so that neither the editor nor the locale can recompose it.
-nfd_name=$(printf 'a\xcc\x89nh anh xua\xcc\x82n tie\xcc\x82\xcc\x81p va\xcc\x80 la\xcc\x80m vie\xcc\xa3\xcc\x82c vo\xcc\x9b\xcc\x81i so\xcc\x9bn la.jpg')
+nfd_name=$(printf 'a\xcc\x89nh anh xua\xcc\x82n tie\xcc\x82\xcc\x81p va\xcc\x80 la\xcc\x80m ')
+nfd_name+=$(printf 'vie\xcc\xa3\xcc\x82c vo\xcc\x9b\xcc\x81i so\xcc\x9bn la.jpg')
 # Two photos carry an embedded caption. It is the photographer's wording, not the article's: new-style
 # tone marks ("ủy", "Hóa") where the article has old-style ones ("uỷ", "Hoá").
 photo "$mei/jpg/Photoshop (4).jpg" "$ev1" "$nfd_name" \
@@ -112,8 +113,9 @@ photo "$mei/jpg/Canon EOS D60.jpg" "$ev1" "thăm phòng truyền thống.jpg" \
 # The near-duplicate: the same exposure re-saved by someone else (cropped to the central 90% of each
 # side, shrunk to 1024 px, quality 70). The source was chosen because its 64-bit pHash survives such a
 # crop (distance 3 here, versus 14-18 for a busier picture like the Minolta one): the pair must cluster
-# for any sane duplicate setting, while every other pair of samples stays far apart (README.md). It keeps the original's capture time and sub-seconds, as a
-# re-saved copy does: two different capture times would mean two exposures, i.e. not a duplicate.
+# for any sane duplicate setting, while every other pair of samples stays far apart (README.md). It keeps
+# the original's capture time and sub-seconds, as a re-saved copy does: two different capture times would
+# mean two exposures, i.e. not a duplicate.
 dup_src="$src/$mei/jpg/Canon EOS D60.jpg"
 read -r sw sh < <(identify -format '%w %h\n' "$dup_src")
 cw=$((sw * 90 / 100)); ch=$((sh * 90 / 100))

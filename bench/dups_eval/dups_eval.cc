@@ -13,6 +13,7 @@
 #include <span>
 #include <thread>
 
+#include "core/dups/src/dups_internal.h"  // PhashIndex, candidate_pairs (through kho::internals)
 #include "eval_set.h"
 #include "core/dups/src/dups_internal.h"
 #include "kho/thumbnailer/pair_verifier.h"
@@ -131,7 +132,8 @@ int main(int argc, char** argv) {
   }
 
   std::vector<kho::eval::Truth> truth;
-  for (std::size_t k : item_of) truth.push_back({items[k].category, items[k].transform, items[k].group, items[k].scene});
+  for (std::size_t k : item_of)
+    truth.push_back({items[k].category, items[k].transform, items[k].group, items[k].scene});
   std::vector<std::pair<std::size_t, std::size_t>> ours, baseline;
   for (std::size_t c = 0; c < candidates.size(); ++c) {
     if (verdicts[c].duplicate) ours.emplace_back(candidates[c].a, candidates[c].b);

@@ -60,7 +60,8 @@ void add_positives(const cv::Mat& base, int group, const std::string& stem, std:
   add("jpeg_q", encode(base, ".jpg", static_cast<int>(uniform(rng, 30, 60))), ".jpg");
   {
     double total = uniform(rng, 0.05, 0.12), split = uniform(rng, 0, 1), vsplit = uniform(rng, 0, 1);
-    add("crop", encode(crop_frac(base, total * split, total * vsplit, total * (1 - split), total * (1 - vsplit)), ".jpg"),
+    add("crop",
+        encode(crop_frac(base, total * split, total * vsplit, total * (1 - split), total * (1 - vsplit)), ".jpg"),
         ".jpg");
   }
   {
@@ -80,7 +81,8 @@ void add_positives(const cv::Mat& base, int group, const std::string& stem, std:
   {
     // A "straighten" edit: rotate, then crop the border the rotation leaves.
     double deg = uniform(rng, 1, 3) * (rng() % 2 ? 1 : -1);
-    cv::Mat r = cv::getRotationMatrix2D(cv::Point2f(static_cast<float>(base.cols) / 2.0f, static_cast<float>(base.rows) / 2.0f), deg, 1.0);
+    const cv::Point2f centre(static_cast<float>(base.cols) / 2.0f, static_cast<float>(base.rows) / 2.0f);
+    cv::Mat r = cv::getRotationMatrix2D(centre, deg, 1.0);
     cv::warpAffine(base, m, r, base.size(), cv::INTER_LINEAR, cv::BORDER_REPLICATE);
     double s = std::sin(std::abs(deg) * CV_PI / 180) * 1.05;
     add("rotate", encode(crop_frac(m, s * base.rows / base.cols, s, s * base.rows / base.cols, s), ".jpg"), ".jpg");
@@ -90,12 +92,13 @@ void add_positives(const cv::Mat& base, int group, const std::string& stem, std:
     const double scale = std::max(0.4, base.cols / 900.0);
     const std::string text = "(c) KHO NEWS";
     int baseline = 0;
-    cv::Size ts = cv::getTextSize(text, cv::FONT_HERSHEY_SIMPLEX, scale, std::max(1, static_cast<int>(2 * scale)), &baseline);
+    const int thin = std::max(1, static_cast<int>(2 * scale)), thick = std::max(2, static_cast<int>(5 * scale));
+    cv::Size ts = cv::getTextSize(text, cv::FONT_HERSHEY_SIMPLEX, scale, thin, &baseline);
     int corner = static_cast<int>(rng() % 4);
     int pad = static_cast<int>(10 * scale);
     cv::Point at(corner % 2 ? m.cols - ts.width - pad : pad, corner / 2 ? m.rows - pad : ts.height + pad);
-    cv::putText(m, text, at, cv::FONT_HERSHEY_SIMPLEX, scale, cv::Scalar(0, 0, 0), std::max(2, static_cast<int>(5 * scale)));
-    cv::putText(m, text, at, cv::FONT_HERSHEY_SIMPLEX, scale, cv::Scalar(255, 255, 255), std::max(1, static_cast<int>(2 * scale)));
+    cv::putText(m, text, at, cv::FONT_HERSHEY_SIMPLEX, scale, cv::Scalar(0, 0, 0), thick);
+    cv::putText(m, text, at, cv::FONT_HERSHEY_SIMPLEX, scale, cv::Scalar(255, 255, 255), thin);
     add("watermark", encode(m, ".jpg"), ".jpg");
   }
   cv::cvtColor(base, m, cv::COLOR_BGR2GRAY);

@@ -4,7 +4,8 @@
 #include <cstdio>
 #include <map>
 
-#include "core/dups/src/dups_internal.h"
+#include "core/dups/src/dups_internal.h"  // UnionFind (through kho::internals)
+#include "kho/dups.h"
 
 namespace kho::eval {
 

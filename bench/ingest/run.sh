@@ -7,8 +7,9 @@
 #   5. re-ingest of an unchanged tree (stat only; target ≥ 20,000 files/s)
 #
 # The corpus: 12-megapixel JPEGs made from real photos of ../shared/photos, upscaled to 4000×3000 with a
-# little Gaussian noise at quality 92 (about 4–5 MB, as cameras produce: noise 0.4; 0.3 gave 3.3 MB). The 1,000-photo tree reuses them
-# with a unique JPEG comment segment inserted after SOI, so every file has its own digest and is decoded.
+# little Gaussian noise at quality 92 (about 4–5 MB, as cameras produce: noise 0.4; 0.3 gave 3.3 MB). The
+# 1,000-photo tree reuses them with a unique JPEG comment segment inserted after SOI, so every file has its
+# own digest and is decoded.
 #
 # Usage: bench/ingest/run.sh [--kho PATH] [--work DIR] [--bases N] [--photos N] [--stat-files N] [--corpus-only]
 # --corpus-only makes the corpora and stops, so they can be made while the machine is busy and
@@ -107,7 +108,8 @@ def tiff(k):
     bps = 8 + 2 + 10 * 12 + 4
     head = b'II*\0' + struct.pack('<I', 8) + struct.pack('<H', 10) + e(256, 3, 1, w) + e(257, 3, 1, h) + \
         e(258, 3, 3, bps) + e(259, 3, 1, 1) + e(262, 3, 1, 2) + e(273, 4, 1, bps + 6) + e(277, 3, 1, 3) + \
-        e(278, 3, 1, h) + e(279, 4, 1, w * h * 3) + e(284, 3, 1, 1) + struct.pack('<I', 0) + struct.pack('<HHH', 8, 8, 8)
+        e(278, 3, 1, h) + e(279, 4, 1, w * h * 3) + e(284, 3, 1, 1) + struct.pack('<I', 0) + \
+        struct.pack('<HHH', 8, 8, 8)
     blocks = [[bytes(rnd.randrange(256) for _ in range(3)) for _ in range(4)] for _ in range(3)]
     return head + b''.join(blocks[y // 8][x // 8] for y in range(h) for x in range(w))
 for i in range(n):
@@ -158,12 +160,20 @@ T_RE=$(measure "$KHO" --archive "$WORK/as" ingest "$STAT" --json)
 # --json goes to stdout, which measure() discards: ask once more for the summary's own timing.
 RE_SUMMARY=$("$KHO" --archive "$WORK/as" ingest "$STAT" --json 2>/dev/null)
 # (through stdin: the summary lists every orphan path, too long for an argument)
-RE_SECONDS=$(python3 -c 'import json,sys; d=json.load(sys.stdin); print(d["seconds"], d["photos_unchanged"], d["files_seen"])' <<<"$RE_SUMMARY")
+RE_SECONDS=$(python3 -c 'import json,sys; d=json.load(sys.stdin)
+print(d["seconds"], d["photos_unchanged"], d["files_seen"])' <<<"$RE_SUMMARY")
 
 C_DJ=$(cpu_of "$T_DJPEG"); C_VIPS=$(cpu_of "$T_VIPS"); C_K1=$(cpu_of "$T_KHO1")
 W_K1=$(wall_of "$T_KHO1"); W_K2=$(wall_of "$T_KHO2")
 W_RE=$(wall_of "$T_RE")
 read -r RS RU RF <<<"$RE_SECONDS"
+MS_DJ=$(per_photo_ms "$C_DJ" "$N_CPU"); MS_VIPS=$(per_photo_ms "$C_VIPS" "$N_CPU")
+MS_K1=$(per_photo_ms "$C_K1" "$N_CPU")
+WHOLE="whole process: digest, metadata, decode, 2 derivatives, hashes, LMDB, duplicates"
+W_MEM=$(wall_of "$T_MEM"); RSS_MEM=$(rss_mb "$T_MEM"); MEM_CMD='`/usr/bin/time -f %M kho ingest MEMDIR --jobs 2`'
+RE_IN=$(awk -v n="$RF" -v s="$RS" 'BEGIN{printf "%.0f", n / s}')
+RE_WHOLE=$(awk -v n="$RF" -v s="$W_RE" 'BEGIN{printf "%.0f", n / s}')
+RE_FIG="**$RE_IN files/s** (in-process $RS s); $RE_WHOLE files/s whole process ($W_RE s)"
 
 cat <<EOF
 
@@ -172,15 +182,15 @@ corpus: $N_CPU JPEGs 4000×3000, $AVG_MB MB average; $PHOTOS-photo tree; $STAT_F
 
 | measure | command | figure | target |
 |---|---|---|---|
-| djpeg -scale 1/2 | \`djpeg -scale 1/2 -outfile /dev/null F\` × $N_CPU | $(per_photo_ms "$C_DJ" "$N_CPU") ms CPU/photo | floor |
-| vipsthumbnail 1280 → 320 | \`vipsthumbnail F --size 1280\`, then \`--size 320\` of that | $(per_photo_ms "$C_VIPS" "$N_CPU") ms CPU/photo | |
-| kho ingest --jobs 1 | \`kho ingest DIR --jobs 1\` (whole process: digest, metadata, decode, 2 derivatives, hashes, LMDB, duplicates) | $(per_photo_ms "$C_K1" "$N_CPU") ms CPU/photo | |
+| djpeg -scale 1/2 | \`djpeg -scale 1/2 -outfile /dev/null F\` × $N_CPU | $MS_DJ ms CPU/photo | floor |
+| vipsthumbnail 1280 → 320 | \`vipsthumbnail F --size 1280\`, then \`--size 320\` of that | $MS_VIPS ms CPU/photo | |
+| kho ingest --jobs 1 | \`kho ingest DIR --jobs 1\` ($WHOLE) | $MS_K1 ms CPU/photo | |
 | kho / djpeg | | **$(ratio "$C_K1" "$C_DJ")×** | ≤ 1.25× |
 | kho / vipsthumbnail | | **$(ratio "$C_K1" "$C_VIPS")×** | ≈ ≤ 0.6× |
 | --jobs 2 speed-up | wall \`--jobs 1\` $W_K1 s / \`--jobs 2\` $W_K2 s | **$(ratio "$W_K1" "$W_K2")×** | ≥ 1.8× |
-| peak memory, $PHOTOS photos | \`/usr/bin/time -f %M kho ingest MEMDIR --jobs 2\` ($(wall_of "$T_MEM") s wall) | **$(rss_mb "$T_MEM") MB** | < 300 MB |
+| peak memory, $PHOTOS photos | $MEM_CMD ($W_MEM s wall) | **$RSS_MEM MB** | < 300 MB |
 | re-ingest, $PHOTOS photos | \`kho ingest MEMDIR\` again | $(wall_of "$T_RE_MEM") s wall | |
-| re-ingest, $RF files | \`kho ingest STATDIR\` again ($RU unchanged) | **$(awk -v n="$RF" -v s="$RS" 'BEGIN{printf "%.0f", n / s}') files/s** (in-process $RS s); $(awk -v n="$RF" -v s="$W_RE" 'BEGIN{printf "%.0f", n / s}') files/s whole process ($W_RE s) | ≥ 20,000 files/s |
+| re-ingest, $RF files | \`kho ingest STATDIR\` again ($RU unchanged) | $RE_FIG | ≥ 20,000 files/s |
 
 first ingest of the stat tree: $(wall_of "$T_STAT_FIRST") s wall, $(cpu_of "$T_STAT_FIRST") s CPU
 raw /usr/bin/time lines (wall user sys maxrss_kb):

@@ -20,7 +20,9 @@ cleanup() {
   rm -rf "$WORK"
 }
 trap cleanup EXIT
-free_port() { python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1]); s.close()'; }
+free_port() {
+  python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1]); s.close()'
+}
 
 "$KHO" --archive "$WORK/archive" ingest "$SAMPLES" >/dev/null 2>&1 || [ $? -eq 1 ]
 PORT=$(free_port)
@@ -30,8 +32,10 @@ for _ in $(seq 100); do curl -sf -o /dev/null "http://127.0.0.1:$PORT/api/events
 
 EVENT=$(curl -sf "http://127.0.0.1:$PORT/api/events" |
   python3 -c 'import json,sys; e=max(json.load(sys.stdin)["events"], key=lambda e: e["photo_count"]); print(e["id"])')
-PHOTO=$(curl -sf "http://127.0.0.1:$PORT/api/event/$EVENT" | python3 -c 'import json,sys; print(json.load(sys.stdin)["photos"][0]["digest"])')
-echo "event $EVENT ($(curl -sf "http://127.0.0.1:$PORT/event/$EVENT" | wc -c) bytes of HTML), $CONNS connections, ${SECS}s each"
+PHOTO=$(curl -sf "http://127.0.0.1:$PORT/api/event/$EVENT" |
+  python3 -c 'import json,sys; print(json.load(sys.stdin)["photos"][0]["digest"])')
+HTML_BYTES=$(curl -sf "http://127.0.0.1:$PORT/event/$EVENT" | wc -c || true)
+echo "event $EVENT ($HTML_BYTES bytes of HTML), $CONNS connections, ${SECS}s each"
 # Server CPU per request (utime + stime of the kho process over the run / requests): on this shared
 # 2-core machine the wall-clock percentiles also count waiting for a core; the CPU figure does not.
 cpu_ticks() { awk '{print $14 + $15}' "/proc/$KHO_PID/stat"; }

@@ -25,8 +25,14 @@ cleanup() {
 }
 trap cleanup EXIT
 
-free_port() { python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1]); s.close()'; }
-wait_up() { for _ in $(seq 100); do curl -sf -o /dev/null "$1" && return 0; sleep 0.1; done; echo "not up: $1" >&2; return 1; }
+free_port() {
+  python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1]); s.close()'
+}
+wait_up() {
+  for _ in $(seq 100); do curl -sf -o /dev/null "$1" && return 0; sleep 0.1; done
+  echo "not up: $1" >&2
+  return 1
+}
 
 "$KHO" --archive "$WORK/archive" ingest "$SAMPLES" >/dev/null 2>&1 || [ $? -eq 1 ]
 KPORT=$(free_port)
@@ -37,10 +43,13 @@ wait_up "http://127.0.0.1:$KPORT/api/events"
 # Every photo of every event, its 320 px thumbnail copied to disk under the same path.
 mkdir -p "$WORK/www"
 : > "$WORK/urls.txt"
-for ev in $(curl -sf "http://127.0.0.1:$KPORT/api/events" | python3 -c 'import json,sys; [print(e["id"]) for e in json.load(sys.stdin)["events"]]'); do
-  for d in $(curl -sf "http://127.0.0.1:$KPORT/api/event/$ev" | python3 -c 'import json,sys; [print(p["digest"]) for p in json.load(sys.stdin)["photos"]]'); do
+for ev in $(curl -sf "http://127.0.0.1:$KPORT/api/events" |
+  python3 -c 'import json,sys; [print(e["id"]) for e in json.load(sys.stdin)["events"]]'); do
+  for d in $(curl -sf "http://127.0.0.1:$KPORT/api/event/$ev" |
+    python3 -c 'import json,sys; [print(p["digest"]) for p in json.load(sys.stdin)["photos"]]'); do
     mkdir -p "$WORK/www/thumb/$d"
-    curl -sf -o "$WORK/www/thumb/$d/320" "http://127.0.0.1:$KPORT/thumb/$d/320" && echo "/thumb/$d/320" >> "$WORK/urls.txt"
+    curl -sf -o "$WORK/www/thumb/$d/320" "http://127.0.0.1:$KPORT/thumb/$d/320" &&
+      echo "/thumb/$d/320" >> "$WORK/urls.txt"
   done
 done
 N=$(wc -l < "$WORK/urls.txt")

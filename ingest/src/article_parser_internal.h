@@ -26,8 +26,8 @@ std::optional<std::string> credit_line(std::string_view line);
 // A credit at the end of a caption: "… (Ảnh: Thu Hiền)" → "Thu Hiền".
 std::optional<std::string> trailing_credit(std::string_view caption);
 
-// "Một số hình ảnh …", "Hình ảnh …", "Chùm ảnh …", or any line ending in ':' — a group caption when a
-// photo line follows it (the caller checks that).
+// "Một số hình ảnh …", "Hình ảnh …", "Chùm ảnh …", or any line ending in ':' — a group caption
+// when a photo line follows it (the caller checks that).
 bool looks_like_group_lead(std::string_view line);
 
 // The author/source line: "Name (Organisation)", "Theo …", "Nguồn: …", "PV", "Tin, ảnh: …", or a short

@@ -290,7 +290,8 @@ void check_png_structure(std::span<const std::uint8_t> b, std::vector<std::strin
     warnings->emplace_back("PNG: invalid image size in IHDR");
   }
   if (!depth_ok) {
-    warnings->push_back("PNG: invalid colour type " + std::to_string(color) + " with bit depth " + std::to_string(depth));
+    warnings->push_back("PNG: invalid colour type " + std::to_string(color) + " with bit depth " +
+                        std::to_string(depth));
   }
   bool idat = false, iend = false;
   std::size_t at = 8;

@@ -33,7 +33,8 @@ class LibexifData {
     // what the file holds.
     exif_data_unset_option(data_, EXIF_DATA_OPTION_FOLLOW_SPECIFICATION);
     exif_data_unset_option(data_, EXIF_DATA_OPTION_IGNORE_UNKNOWN_TAGS);
-    exif_data_load_data(data_, bytes.data(), static_cast<unsigned int>(std::min<std::size_t>(bytes.size(), 0xFFFFFFFFu)));
+    const auto size = static_cast<unsigned int>(std::min<std::size_t>(bytes.size(), 0xFFFFFFFFu));
+    exif_data_load_data(data_, bytes.data(), size);
     order_ = exif_data_get_byte_order(data_);
   }
   ~LibexifData() {

@@ -87,7 +87,8 @@ std::optional<std::size_t> find_exif_block(std::span<const std::uint8_t> b) {
     const void* hit = memmem(b.data() + at, b.size() - at, "Exif\0\0", 6);
     if (!hit) break;
     at = static_cast<std::size_t>(static_cast<const std::uint8_t*>(hit) - b.data());
-    std::string_view tiff(reinterpret_cast<const char*>(b.data() + at + 6), std::min<std::size_t>(4, b.size() - at - 6));
+    std::string_view tiff(reinterpret_cast<const char*>(b.data() + at + 6),
+                          std::min<std::size_t>(4, b.size() - at - 6));
     if (tiff == std::string_view("II*\0", 4) || tiff == std::string_view("MM\0*", 4)) return at;
     ++at;
   }

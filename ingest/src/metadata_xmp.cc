@@ -52,7 +52,8 @@ std::string unescape(std::string_view s) {
     else if (ent == "apos") cp = '\'';
     else if (ent.size() > 1 && ent[0] == '#') {
       bool hex = ent[1] == 'x' || ent[1] == 'X';
-      cp = static_cast<std::uint32_t>(std::strtoul(std::string(ent.substr(hex ? 2 : 1)).c_str(), nullptr, hex ? 16 : 10));
+      const std::string digits(ent.substr(hex ? 2 : 1));
+      cp = static_cast<std::uint32_t>(std::strtoul(digits.c_str(), nullptr, hex ? 16 : 10));
     }
     if (cp == 0 || cp > 0x10FFFF || (cp >= 0xD800 && cp < 0xE000)) {
       out += s[i];
@@ -175,7 +176,7 @@ class XmpReader {
       auto eq = s_.find('=', p);
       if (eq == std::string_view::npos) return false;
       std::string_view name = s_.substr(p, eq - p);
-      while (!name.empty() && (name.back() == ' ' || name.back() == '\t' || name.back() == '\n' || name.back() == '\r')) {
+      while (!name.empty() && std::string_view(" \t\n\r").find(name.back()) != std::string_view::npos) {
         name.remove_suffix(1);
       }
       auto q = s_.find_first_of("\"'", eq);

@@ -284,7 +284,7 @@ ScanKind classify_name(std::string_view file_name) {
         "cmakelists", "requirements", "robots", "license", "licence", "copying", "notice", "changelog",
         "readme", "authors"};
     for (auto n : kNotArticles)
-      if (stem == n || (stem.starts_with(n) && (stem[n.size()] == '-' || stem[n.size()] == '_' || stem[n.size()] == '.')))
+      if (stem == n || (stem.starts_with(n) && std::string_view("-_.").find(stem[n.size()]) != std::string_view::npos))
         return ScanKind::kOther;
     return ScanKind::kArticle;
   }

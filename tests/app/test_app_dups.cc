@@ -40,7 +40,8 @@ TEST(AppDups, TheSampleNearDuplicatePairIsOneClusterAndNothingElseJoinsIt) {
   EXPECT_TRUE(ends_with(paths[1], "/thăm phòng truyền thống.jpg")) << paths[1];
 
   // Re-ingesting changes nothing: the stored result is read, not recomputed differently.
-  ASSERT_LE(testing::run_kho({"--archive", archive, "ingest", (testing::source_dir() / "samples").string()}).exit_code, 1);
+  const std::string samples = (testing::source_dir() / "samples").string();
+  ASSERT_LE(testing::run_kho({"--archive", archive, "ingest", samples}).exit_code, 1);
   auto again = testing::run_kho({"--archive", archive, "dups", "--json"});
   EXPECT_EQ(nlohmann::json::parse(again.out), doc);
 }

@@ -100,7 +100,8 @@ TEST(AppIngest, SecondRunAddsNothingAndVerifyPasses) {
   json a = parse_json(first.out), b = parse_json(second.out);
   EXPECT_EQ(b["photos_added"], 0);
   EXPECT_EQ(b["photos_unchanged"], a["photos_added"]);
-  for (const char* k : {"files_seen", "articles", "links", "unresolved", "orphans", "errors"}) EXPECT_EQ(a[k], b[k]) << k;
+  for (const char* k : {"files_seen", "articles", "links", "unresolved", "orphans", "errors"})
+    EXPECT_EQ(a[k], b[k]) << k;
   auto verify = run_kho({"--archive", archive, "verify"});
   EXPECT_EQ(verify.exit_code, 0) << verify.out << verify.err;
 }

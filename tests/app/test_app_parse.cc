@@ -40,9 +40,9 @@ TEST(AppParse, SeedJsonMatchesTheAcceptanceCase) {
   for (int i = 0; i < 3; ++i) EXPECT_TRUE(photos[i]["group_caption"].is_null()) << i;
   for (int i = 3; i < 8; ++i) {
     EXPECT_TRUE(photos[i]["caption"].is_null()) << i;
-    EXPECT_EQ(
-        photos[i]["group_caption"],
-        "Một số hình ảnh đoàn công tác thăm phòng truyền thống Thành uỷ và bộ phận một cửa UBND thành phố.")
+    EXPECT_EQ(photos[i]["group_caption"],
+              "Một số hình ảnh đoàn công tác thăm phòng truyền thống "
+              "Thành uỷ và bộ phận một cửa UBND thành phố.")
         << i;
   }
 }

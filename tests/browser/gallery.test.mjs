@@ -113,10 +113,12 @@ try {
   // The seed's event.
   await seedCard.first().click();
   await page.waitForLoadState('load');
-  check('the event page shows the article title', nfc(await page.locator('.story-head h1').first().textContent()) === nfc(seed.title));
+  const shownTitle = nfc(await page.locator('.story-head h1').first().textContent());
+  check('the event page shows the article title', shownTitle === nfc(seed.title));
   const figures = page.locator('.story-photo');
   const n = await figures.count();
-  check('the article shows its 8 photos', n === 8 && seed.photos.length === 8, `figures ${n}, refs ${seed.photos.length}`);
+  check('the article shows its 8 photos', n === 8 && seed.photos.length === 8,
+        `figures ${n}, refs ${seed.photos.length}`);
   const refs = [];
   const captions = [];
   for (let i = 0; i < n; i++) {
@@ -139,7 +141,8 @@ try {
   for (let i = 0; i < n; i++) {
     const img = figures.nth(i).locator('img');
     await img.scrollIntoViewIfNeeded();
-    await page.waitForFunction((el) => el.complete && el.naturalWidth > 0, await img.elementHandle(), { timeout: 10000 }).catch(() => {});
+    await page.waitForFunction((el) => el.complete && el.naturalWidth > 0, await img.elementHandle(),
+                               { timeout: 10000 }).catch(() => {});
     if (await img.evaluate((el) => el.naturalWidth > 0)) loaded++;
   }
   check('all 8 inline photos load', loaded === 8, `${loaded} loaded`);
@@ -159,13 +162,15 @@ try {
   const wantFirst = nfc(await tiles.nth(0).getAttribute('data-caption'));
   check('the lightbox opens with the photo and its caption', firstCaption === wantFirst && firstCaption.length > 0,
         `got "${firstCaption}"`);
-  await page.waitForFunction(() => document.querySelector('#lightbox img').naturalWidth > 0, null, { timeout: 5000 }).catch(() => {});
+  await page.waitForFunction(() => document.querySelector('#lightbox img').naturalWidth > 0, null,
+                             { timeout: 5000 }).catch(() => {});
   await page.screenshot({ path: path.join(artifactsDir, '03-lightbox.png') });
   await page.keyboard.press('ArrowRight');
   const index = await box.getAttribute('data-index');
   const secondCaption = nfc(await box.locator('figcaption').textContent());
   const wantSecond = nfc(await tiles.nth(1).getAttribute('data-caption'));
-  check('→ moves to the next photo', index === '1' && secondCaption === wantSecond, `index ${index}, "${secondCaption}"`);
+  check('→ moves to the next photo', index === '1' && secondCaption === wantSecond,
+        `index ${index}, "${secondCaption}"`);
   await page.screenshot({ path: path.join(artifactsDir, '04-lightbox-next.png') });
   await page.keyboard.press('Escape');
   check('Esc closes the lightbox', await box.isHidden());
@@ -178,7 +183,8 @@ try {
   const titles = (await groups.allTextContents()).map(nfc);
   check('search "thanh hoa" finds the seed article', titles.includes(nfc(seed.title)), JSON.stringify(titles));
   const marks = (await page.locator('mark').allTextContents()).map((t) => nfc(t).toLowerCase());
-  check('matches are highlighted', marks.length > 0 && marks.every((m) => m.startsWith('thanh h')), JSON.stringify(marks.slice(0, 5)));
+  check('matches are highlighted', marks.length > 0 && marks.every((m) => m.startsWith('thanh h')),
+        JSON.stringify(marks.slice(0, 5)));
 
   // Duplicates.
   await page.click('.nav a[href="/dups"]');
@@ -189,7 +195,8 @@ try {
   const bestName = nfc(await page.locator('.cluster .copy.best dd code').first().textContent().catch(() => ''));
   check('the duplicates page shows the sample near-duplicate pair',
         (await clusters.count()) === 1 && names.length === 2 &&
-        names.includes(nfc('thăm phòng truyền thống.jpg')) && names.includes(nfc('tham phòng truyền thống 1.jpg')),
+        names.includes(nfc('thăm phòng truyền thống.jpg')) &&
+        names.includes(nfc('tham phòng truyền thống 1.jpg')),
         `clusters ${await clusters.count()}, names ${JSON.stringify(names)}`);
   check('the best copy is marked', bestName === nfc('thăm phòng truyền thống.jpg'), bestName);
 

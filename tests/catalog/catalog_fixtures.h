@@ -9,7 +9,8 @@ namespace kho::testing {
 
 inline Digest digest_of(int n) {
   Digest d;
-  for (size_t i = 0; i < d.bytes.size(); ++i) d.bytes[i] = static_cast<std::uint8_t>((n * 31 + static_cast<int>(i) * 7) & 0xff);
+  for (size_t i = 0; i < d.bytes.size(); ++i)
+    d.bytes[i] = static_cast<std::uint8_t>((n * 31 + static_cast<int>(i) * 7) & 0xff);
   d.bytes[0] = static_cast<std::uint8_t>(n & 0xff);
   d.bytes[1] = static_cast<std::uint8_t>((n >> 8) & 0xff);
   return d;

@@ -45,7 +45,8 @@ TEST(Catalog, RoundTripOfEveryRecordTypeSurvivesReopening) {
   ev.article_ids = {art.id};
   ev.cover = p1.digest;
   ev.photo_count = 2;
-  Link l0{art.id, 0, p1.digest, "/samples/ev/ảnh 1.jpg", "ảnh 1.jpg", "Toàn cảnh", std::nullopt, LinkMethod::kExact, 1.0f};
+  const std::string path1 = "/samples/ev/ảnh 1.jpg";
+  Link l0{art.id, 0, p1.digest, path1, "ảnh 1.jpg", "Toàn cảnh", std::nullopt, LinkMethod::kExact, 1.0f};
   Link l1{art.id, 1, std::nullopt, "", "ảnh 9.jpg", std::nullopt, "Một số", LinkMethod::kUnresolved, 0.0f};
   {
     auto cat = open_rw(dir);

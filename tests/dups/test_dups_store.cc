@@ -125,7 +125,8 @@ TEST(DupsStore, ExactNearAndBurstClusters) {
 // most max_candidates_per_photo others, in several chunks, and they still form one cluster.
 TEST(DupsStore, AlikePhotosAreCheckedBoundedAndStillCluster) {
   Fixture fx;
-  for (int n = 1; n <= 200; ++n) fx.add(n, 0x0F0F0F0F0F0F0F0Full, 1000, 750, 's', {"/alike/" + std::to_string(n) + ".jpg"});
+  for (int n = 1; n <= 200; ++n)
+    fx.add(n, 0x0F0F0F0F0F0F0F0Full, 1000, 750, 's', {"/alike/" + std::to_string(n) + ".jpg"});
   SceneVerifier verifier;
   DupOptions options;
   ASSERT_TRUE(update_duplicates(*fx.catalog, verifier, options).ok());

@@ -12,7 +12,8 @@ namespace kho::ingest {
 namespace {
 
 const char* const kGroup =
-    "Một số hình ảnh đoàn công tác thăm phòng truyền thống Thành uỷ và bộ phận một cửa UBND thành phố.";
+    "Một số hình ảnh đoàn công tác thăm phòng truyền thống "
+    "Thành uỷ và bộ phận một cửa UBND thành phố.";
 
 std::string seed_bytes() {
   return kho::testing::read_file(kho::testing::test_data_dir() / "articles" / "seed_thanh_hoa.txt");
@@ -190,7 +191,8 @@ TEST(ArticleParser, CaptionBeforePhotoLayout) {
 
 TEST(ArticleParser, LongParagraphAfterPhotoIsNotACaption) {
   const std::string para =
-      "Đây là đoạn văn thứ nhất. Nó có nhiều câu. Câu thứ ba kết thúc đoạn văn này và không phải chú thích.";
+      "Đây là đoạn văn thứ nhất. Nó có nhiều câu. "
+      "Câu thứ ba kết thúc đoạn văn này và không phải chú thích.";
   const ParseResult r = parse_ok("Tiêu đề\n18-11-2020\n" + para + "\nanh.jpg\n" + para + "\nPV\n");
   ASSERT_EQ(r.articles.size(), 1u);
   ASSERT_EQ(r.articles[0].refs.size(), 1u);
@@ -210,8 +212,8 @@ TEST(ArticleParser, PhotoFollowedByPhotoHasNoCaption) {
 TEST(ArticleParser, GroupCaptionEndingInColon) {
   const ParseResult r = parse_ok(
       "Tiêu đề\n18-11-2020\nMở đầu bài viết.\nCác đại biểu dự hội nghị:\na.jpg\nb.jpg\n"
-      "Đoạn kết thúc bài viết, dài hơn một chút. Có hai câu. Và ba câu nữa là đoạn văn.\nc.jpg\nChú thích "
-      "c\nTheo TTXVN\n");
+      "Đoạn kết thúc bài viết, dài hơn một chút. Có hai câu. Và ba câu nữa là đoạn văn.\n"
+      "c.jpg\nChú thích c\nTheo TTXVN\n");
   const kho::Article& a = r.articles[0];
   ASSERT_EQ(a.refs.size(), 3u);
   EXPECT_EQ(a.refs[0].group_caption.value_or(""), "Các đại biểu dự hội nghị:");
@@ -227,8 +229,8 @@ TEST(ArticleParser, GroupCaptionEndingInColon) {
 
 TEST(ArticleParser, LongParagraphOpeningWithHinhAnhIsNotAGroupCaption) {
   const std::string para =
-      "Hình ảnh này cho thấy quy mô của lễ hội. Hàng nghìn người đã đến dự. Ban tổ chức cho biết sẽ tổ chức "
-      "hằng năm.";
+      "Hình ảnh này cho thấy quy mô của lễ hội. Hàng nghìn người đã đến dự. "
+      "Ban tổ chức cho biết sẽ tổ chức hằng năm.";
   const ParseResult r = parse_ok("Tiêu đề\n18-11-2020\n" + para + "\na.jpg\nChú thích a\nPV\n");
   ASSERT_EQ(r.articles[0].refs.size(), 1u);
   EXPECT_FALSE(r.articles[0].refs[0].group_caption);
@@ -236,8 +238,9 @@ TEST(ArticleParser, LongParagraphOpeningWithHinhAnhIsNotAGroupCaption) {
 }
 
 TEST(ArticleParser, GroupCaptionCoversOnlyPhotosWithoutTheirOwn) {
-  const ParseResult r =
-      parse_ok("Tiêu đề\n18-11-2020\nMột số hình ảnh tại lễ hội\na.jpg\nb.jpg\nRiêng ảnh b\nc.jpg\nPV\n");
+  const ParseResult r = parse_ok(
+      "Tiêu đề\n18-11-2020\nMột số hình ảnh tại lễ hội\n"
+      "a.jpg\nb.jpg\nRiêng ảnh b\nc.jpg\nPV\n");
   const kho::Article& a = r.articles[0];
   ASSERT_EQ(a.refs.size(), 3u);
   EXPECT_EQ(a.refs[0].group_caption.value_or(""), "Một số hình ảnh tại lễ hội");
@@ -301,7 +304,9 @@ TEST(ArticleParser, SameTitleOnAnotherDayIsAnotherArticle) {
 }
 
 TEST(ArticleParser, CreditUnderTheLastPhotoIsNotTheAuthor) {
-  const ParseResult r = parse_ok("Tiêu đề\n18-11-2020\nMở đầu bài viết dài.\ncuoi.jpg\nẢnh: Minh Hùng\n");
+  const ParseResult r = parse_ok(
+      "Tiêu đề\n18-11-2020\nMở đầu bài viết dài.\n"
+      "cuoi.jpg\nẢnh: Minh Hùng\n");
   ASSERT_EQ(r.articles[0].refs.size(), 1u);
   EXPECT_EQ(r.articles[0].refs[0].credit.value_or(""), "Minh Hùng");
   EXPECT_FALSE(r.articles[0].author);

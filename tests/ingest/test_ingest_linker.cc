@@ -96,9 +96,10 @@ TEST(Linker, TieAtOneStageStaysUnresolved) {
 }
 
 TEST(Linker, MissingPhotoStaysUnresolvedRatherThanTakeAWrongFile) {
-  const auto r = link_article_files(
-      article_with({"tham phòng truyền thống 1.jpg", "hội nghị tổng kết.jpg"}),
-      {"tham phòng truyền thống 2.jpg", "phòng truyền thống 3.jpg", "hội chợ tổng kết.jpg", "DSC_0001.JPG"});
+  const kho::Article article = article_with({"tham phòng truyền thống 1.jpg", "hội nghị tổng kết.jpg"});
+  const std::vector<std::string> folder = {"tham phòng truyền thống 2.jpg", "phòng truyền thống 3.jpg",
+                                           "hội chợ tổng kết.jpg", "DSC_0001.JPG"};
+  const auto r = link_article_files(article, folder);
   EXPECT_EQ(r.links[0].method, LinkMethod::kUnresolved);  // another number is another photo
   EXPECT_EQ(r.links[1].method, LinkMethod::kUnresolved);  // "nghị" vs "chợ": too far for its length
   EXPECT_EQ(r.unclaimed.size(), 4u);

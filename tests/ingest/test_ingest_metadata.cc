@@ -269,7 +269,8 @@ TEST(ReadMetadata, BrokenPngHeaderOrChainIsAWarning) {
     return x.rfind("PNG: invalid colour type", 0) == 0 && x.find("bit depth 3") != std::string::npos;
   })) << ::testing::PrintToString(w);
   w = warnings_of(png.substr(0, png.size() / 2));
-  EXPECT_NE(std::find(w.begin(), w.end(), "PNG: a chunk runs past the end of the file (truncated or corrupt)"), w.end());
+  EXPECT_NE(std::find(w.begin(), w.end(), "PNG: a chunk runs past the end of the file (truncated or corrupt)"),
+            w.end());
 }
 
 TEST(SniffImageType, KnownSignatures) {

@@ -70,22 +70,31 @@ std::vector<Row> load_expected(const fs::path& tsv) {
 // the few values exiftool takes from vendor-private blocks that neither Exiv2 0.27 nor libexif parse
 // (kind "not read": a known gap, named here so that it stays visible). Key: path + field.
 const std::map<std::pair<std::string, std::string>, const char*>& bytes_decide() {
-  static const std::string fuzzed = "metadata-extractor-images/fuzzing/crash-be8afd4d4261d77f4d1ee4188aa7cd09722d1168.fuzzed";
-  static const std::string heif_boxes = "metadata-extractor-images/heic/IllegalArgumentException.HeifReader.processBoxes.heif";
-  static const char* raf = "bytes decide: exiftool's ImageWidth/Height is the 8x8 placeholder JPEG inside this stripped "
-                           "sample; kho reports the RAF's own raw size (1440x960) from its header";
-  static const char* rw2 = "bytes decide: kho reports the sensor size the RW2 header stores (3724x2754); exiftool a "
-                           "Composite of its crop borders (3648x2736)";
-  static const char* vp9x = "bytes decide: the first RIFF chunk is 'VP9X', not a WebP chunk; exiftool resynchronises on a "
-                            "later fragment and reads 4544257x11600195 from fuzz noise; kho reports no size";
-  static const char* primary = "bytes decide: two 'ispe' boxes; 'pitm' names the 1440x960 item as the primary image; "
-                               "exiftool -T prints the last one, the 240x160 thumbnail";
-  static const char* ciff = "bytes decide: ExifTool.jpg carries EXIF (FUJIFILM, 2001) and a CIFF trailer (Canon, 1998) "
-                            "that disagree; kho reads the EXIF in APP1, exiftool -T prints the CIFF value";
-  static const char* kodak = "bytes decide: EXIF ExposureTime says 1/180; exiftool -T prints the Kodak maker note's 1/216";
+  static const std::string fuzzed =
+      "metadata-extractor-images/fuzzing/crash-be8afd4d4261d77f4d1ee4188aa7cd09722d1168.fuzzed";
+  static const std::string heif_boxes =
+      "metadata-extractor-images/heic/IllegalArgumentException.HeifReader.processBoxes.heif";
+  static const char* raf =
+      "bytes decide: exiftool's ImageWidth/Height is the 8x8 placeholder JPEG inside this stripped "
+      "sample; kho reports the RAF's own raw size (1440x960) from its header";
+  static const char* rw2 =
+      "bytes decide: kho reports the sensor size the RW2 header stores (3724x2754); exiftool a "
+      "Composite of its crop borders (3648x2736)";
+  static const char* vp9x =
+      "bytes decide: the first RIFF chunk is 'VP9X', not a WebP chunk; exiftool resynchronises on a "
+      "later fragment and reads 4544257x11600195 from fuzz noise; kho reports no size";
+  static const char* primary =
+      "bytes decide: two 'ispe' boxes; 'pitm' names the 1440x960 item as the primary image; "
+      "exiftool -T prints the last one, the 240x160 thumbnail";
+  static const char* ciff =
+      "bytes decide: ExifTool.jpg carries EXIF (FUJIFILM, 2001) and a CIFF trailer (Canon, 1998) "
+      "that disagree; kho reads the EXIF in APP1, exiftool -T prints the CIFF value";
+  static const char* kodak =
+      "bytes decide: EXIF ExposureTime says 1/180; exiftool -T prints the Kodak maker note's 1/216";
   static const char* kodak_iso = "not read: ISO only in the Kodak maker note, which Exiv2 0.27 does not decode";
-  static const char* canon_iso = "not read: ISO only as Canon's Composite (BaseISO x AutoISO); Exiv2 0.27 decodes BaseISO "
-                                 "of this IXUS 40 as 3.125, so kho leaves ISO null rather than report a wrong number";
+  static const char* canon_iso =
+      "not read: ISO only as Canon's Composite (BaseISO x AutoISO); Exiv2 0.27 decodes BaseISO "
+      "of this IXUS 40 as 3.125, so kho leaves ISO null rather than report a wrong number";
   static const std::map<std::pair<std::string, std::string>, const char*> list = {
       {{"exiftool/t/images/FujiFilm.raf", "width"}, raf},
       {{"exiftool/t/images/FujiFilm.raf", "height"}, raf},
@@ -161,7 +170,8 @@ TEST_F(MetadataCorpus, AgreesWithExiftool) {
     }
     ++records;
     const kho::Metadata& m = *result;
-    auto check = [&](std::map<std::string, Tally>& group, const std::string& field, bool ok, const std::string& detail) {
+    auto check = [&](std::map<std::string, Tally>& group, const std::string& field, bool ok,
+                     const std::string& detail) {
       auto key = std::make_pair(path, field);
       if (bytes_decide().count(key)) {
         // A listed disagreement must still disagree; when it agrees, the entry is stale.
@@ -192,8 +202,13 @@ TEST_F(MetadataCorpus, AgreesWithExiftool) {
       check(exact, "orientation", m.orientation && *m.orientation == std::stoi(row.at("orientation")),
             "orientation " + show_num(m.orientation) + " vs " + row.at("orientation"));
     }
-    if (has("make")) check(exact, "make", m.make == unescape(row.at("make")), "make " + show(m.make) + " vs '" + row.at("make") + "'");
-    if (has("model")) check(exact, "model", m.model == unescape(row.at("model")), "model " + show(m.model) + " vs '" + row.at("model") + "'");
+    if (has("make")) {
+      check(exact, "make", m.make == unescape(row.at("make")), "make " + show(m.make) + " vs '" + row.at("make") + "'");
+    }
+    if (has("model")) {
+      check(exact, "model", m.model == unescape(row.at("model")),
+            "model " + show(m.model) + " vs '" + row.at("model") + "'");
+    }
 
     if (has("datetime_original")) {
       auto expected = detail::exif_datetime_to_iso(row.at("datetime_original"), "", "");
@@ -212,7 +227,8 @@ TEST_F(MetadataCorpus, AgreesWithExiftool) {
             show_num(m.f_number) + " vs " + row.at("f_number"));
     }
     if (has_num("iso")) {
-      check(numeric, "iso", m.iso && static_cast<double>(*m.iso) == num("iso"), show_num(m.iso) + " vs " + row.at("iso"));
+      check(numeric, "iso", m.iso && static_cast<double>(*m.iso) == num("iso"),
+            show_num(m.iso) + " vs " + row.at("iso"));
     }
     if (has_num("focal_length")) {
       check(numeric, "focal_length", m.focal_length && std::abs(*m.focal_length - num("focal_length")) <= 0.5,
@@ -221,7 +237,9 @@ TEST_F(MetadataCorpus, AgreesWithExiftool) {
     if (has_num("gps_latitude") && has_num("gps_longitude")) {
       bool ok = m.gps_lat && m.gps_lon && std::abs(*m.gps_lat - num("gps_latitude")) <= 1e-5 &&
                 std::abs(*m.gps_lon - num("gps_longitude")) <= 1e-5;
-      check(numeric, "gps", ok, show_num(m.gps_lat) + "," + show_num(m.gps_lon) + " vs " + row.at("gps_latitude") + "," + row.at("gps_longitude"));
+      check(numeric, "gps", ok,
+            show_num(m.gps_lat) + "," + show_num(m.gps_lon) + " vs " + row.at("gps_latitude") + "," +
+                row.at("gps_longitude"));
     }
 
     auto caption = [&](const char* col, const std::optional<std::string>& got) {

@@ -83,8 +83,8 @@ TEST(MetadataThreads, ParallelReadsGiveTheSameRecordsAsSerialOnes) {
     serial.push_back(r.ok() ? std::optional<kho::Metadata>(*r) : std::nullopt);
   }
   constexpr int kThreads = 4;
-  std::vector<std::vector<std::optional<kho::Metadata>>> got(kThreads,
-                                                              std::vector<std::optional<kho::Metadata>>(contents.size()));
+  using Column = std::vector<std::optional<kho::Metadata>>;
+  std::vector<Column> got(kThreads, Column(contents.size()));
   std::vector<std::thread> threads;
   for (int t = 0; t < kThreads; ++t) {
     threads.emplace_back([&, t] {

@@ -30,13 +30,15 @@ const char* kArticle =
     "\n"
     "Ngày 05/03/2021 08:30:00\n"
     "\n"
-    "Sáng 05/03/2021, thành phố khai mạc triển lãm ảnh nghệ thuật với hơn 100 tác phẩm của các nhiếp ảnh gia.\n"
+    "Sáng 05/03/2021, thành phố khai mạc triển lãm ảnh nghệ thuật "
+    "với hơn 100 tác phẩm của các nhiếp ảnh gia.\n"
     "\n"
     "cắt băng khai mạc.jpg\n"
     "\n"
     "Các đại biểu cắt băng khai mạc triển lãm.\n"
     "\n"
-    "Triển lãm mở cửa tự do cho người dân và du khách đến hết ngày 12/3, tại nhà văn hóa trung tâm.\n"
+    "Triển lãm mở cửa tự do cho người dân và du khách "
+    "đến hết ngày 12/3, tại nhà văn hóa trung tâm.\n"
     "\n"
     "khach tham quan.jpg\n"
     "\n"
@@ -170,7 +172,8 @@ TEST(IngestPipelineArticles, ArticleWithoutPhotosIsAWarning) {
   TempDir tree, archive_dir;
   write_file(tree / "ev/tin.txt",
              "THÔNG BÁO LỊCH TIẾP CÔNG DÂN\n\nNgày 02/02/2021 07:00:00\n\n"
-             "Lãnh đạo thành phố tiếp công dân định kỳ vào sáng thứ năm hằng tuần tại trụ sở tiếp dân.\n\nPV\n");
+             "Lãnh đạo thành phố tiếp công dân định kỳ vào sáng thứ năm "
+             "hằng tuần tại trụ sở tiếp dân.\n\nPV\n");
   write_file(tree / "ev/a.jpg", ingest_jpeg(1));
   auto catalog = Catalog::open((archive_dir / "a").string()).value();
   testing::FakeProcessor proc;

@@ -84,7 +84,8 @@ TEST_F(SearchTest, FoldedPhraseFindsBothToneMarkPlacements) {
 }
 
 TEST_F(SearchTest, UyBanAndDienBien) {
-  index({make_article("a000000000000001", "Họp Ủy ban nhân dân", {}, {"Ông Lê, Phó Chủ tịch Uỷ ban, dự họp."}),
+  index({make_article("a000000000000001", "Họp Ủy ban nhân dân", {},  //
+                      {"Ông Lê, Phó Chủ tịch Uỷ ban, dự họp."}),
          make_article("a000000000000002", "Về thăm Điện Biên", {}, {"Mường Phăng, Điện Biên."})});
   SearchResults uy = find("uy ban");
   ASSERT_EQ(uy.hits.size(), 2u);
@@ -198,7 +199,8 @@ TEST_F(SearchTest, LimitSetsMore) {
   for (int i = 0; i < 30; ++i) {
     char id[17];
     std::snprintf(id, sizeof id, "b%015d", i);
-    many.push_back(make_article(id, "Bài " + std::to_string(i), {"Lễ hội đền Hùng năm " + std::to_string(i)}, {}));
+    const std::string n = std::to_string(i);
+    many.push_back(make_article(id, "Bài " + n, {"Lễ hội đền Hùng năm " + n}, {}));
   }
   index(many);
   SearchResults r = find("den hung", 10);

@@ -20,7 +20,8 @@ cv::Mat scene(int w, int h, std::uint64_t seed) {
       img.at<cv::Vec3b>(y, x) = cv::Vec3b(static_cast<uchar>(x * 200 / w), static_cast<uchar>(y * 200 / h), 90);
   for (int i = 0; i < 160; ++i) {
     cv::Point c(static_cast<int>(rng() % w), static_cast<int>(rng() % h));
-    cv::Scalar col(static_cast<double>(rng() % 256), static_cast<double>(rng() % 256), static_cast<double>(rng() % 256));
+    cv::Scalar col(static_cast<double>(rng() % 256), static_cast<double>(rng() % 256),
+                   static_cast<double>(rng() % 256));
     int r = 4 + static_cast<int>(rng() % (w / 14));
     if (i % 2) cv::circle(img, c, r, col, -1);
     else cv::rectangle(img, c, c + cv::Point(r, r * 2 / 3), col, -1);

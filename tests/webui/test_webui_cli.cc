@@ -41,11 +41,12 @@ TEST_F(WebServerTest, CliEventsAndShow) {
   EXPECT_EQ(plain.exit_code, 0);
   EXPECT_NE(plain.out.find("Đoàn công tác thăm Thanh Hóa"), std::string::npos);
 
-  json event = json::parse(testing::run_kho({"--archive", archive_dir(*dir_), "show", archive_.event_id, "--json"}).out);
+  const std::string archive = archive_dir(*dir_);
+  json event = json::parse(testing::run_kho({"--archive", archive, "show", archive_.event_id, "--json"}).out);
   EXPECT_EQ(event["event"]["id"], archive_.event_id);
   EXPECT_EQ(event["photos"].size(), 3u);
 
-  json article = json::parse(testing::run_kho({"--archive", archive_dir(*dir_), "show", archive_.article_id, "--json"}).out);
+  json article = json::parse(testing::run_kho({"--archive", archive, "show", archive_.article_id, "--json"}).out);
   EXPECT_EQ(article["article"]["title"], "Đoàn công tác thăm Thanh Hóa");
   EXPECT_EQ(article["links"].size(), 3u);
 

@@ -14,7 +14,8 @@ TEST_F(WebServerTest, ThumbnailIsServedWithStrongEtagAndImmutableCaching) {
     EXPECT_EQ(etag.front(), '"');  // strong: no W/ prefix
     EXPECT_NE(r.header("cache-control").find("immutable"), std::string::npos);
 
-    HttpResponse again = http_get(port(), "/thumb/" + archive_.p2.hex() + "/" + size, "If-None-Match: " + etag + "\r\n");
+    HttpResponse again = http_get(port(), "/thumb/" + archive_.p2.hex() + "/" + size,
+                                  "If-None-Match: " + etag + "\r\n");
     EXPECT_EQ(again.status, 304);
     EXPECT_TRUE(again.body.empty());
     EXPECT_EQ(again.header("etag"), etag);

@@ -151,7 +151,8 @@ TEST_F(WebServerTest, NewPhotosAppearOnReloadWhileServing) {
   ASSERT_TRUE(catalog_->write(batch).ok());
   HttpResponse r = http_get(port(), "/");
   EXPECT_NE(r.body.find("Sự kiện vừa nhập"), std::string::npos);
-  EXPECT_LT(r.body.find("Sự kiện vừa nhập"), r.body.find("Đoàn công tác thăm Thanh Hóa"));  // newest first
+  // Newest first.
+  EXPECT_LT(r.body.find("Sự kiện vừa nhập"), r.body.find("Đoàn công tác thăm Thanh Hóa"));
   WriteBatch undo;
   undo.raw_delete(db::kEvents, ev.id);
   ASSERT_TRUE(catalog_->write(undo).ok());

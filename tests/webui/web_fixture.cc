@@ -166,8 +166,10 @@ void WebServerTest::SetUpTestSuite() {
   art.date = "2020-07-15T09:30:00+07:00";
   art.author = "Minh Anh";
   art.event_id = a.event_id;
-  art.refs = {PhotoRef{"lanh dao phat bieu.jpg", "Lãnh đạo <script>alert(1)</script> phát biểu tại Thanh Hoá", {}, {}},
-              PhotoRef{"toan canh.jpg", "Toàn cảnh hội nghị Ủy ban", "Một số hình ảnh của hội nghị:", {}},
+  const std::string hostile = "Lãnh đạo <script>alert(1)</script> phát biểu tại Thanh Hoá";
+  const std::string group = "Một số hình ảnh của hội nghị:";
+  art.refs = {PhotoRef{"lanh dao phat bieu.jpg", hostile, {}, {}},
+              PhotoRef{"toan canh.jpg", "Toàn cảnh hội nghị Ủy ban", group, {}},
               PhotoRef{"mat tich.jpg", "Ảnh này không có tệp", {}, {}}};
   art.blocks = {{ArticleBlock::Kind::kParagraph, "Sáng 15/7, đoàn công tác đến Điện Biên & Thanh Hóa.", 0},
                 {ArticleBlock::Kind::kPhoto, "", 0},

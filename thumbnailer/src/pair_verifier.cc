@@ -78,8 +78,8 @@ OpenCvPairVerifier::~OpenCvPairVerifier() = default;
 
 std::shared_ptr<const OpenCvPairVerifier::Features> OpenCvPairVerifier::features(std::string_view jpeg,
                                                                                 int work) const {
-  const std::uint64_t key = std::hash<std::string_view>{}(jpeg) ^ (std::uint64_t{static_cast<std::uint32_t>(work)} << 40) ^
-                            jpeg.size();
+  const std::uint64_t key = std::hash<std::string_view>{}(jpeg) ^
+                            (std::uint64_t{static_cast<std::uint32_t>(work)} << 40) ^ jpeg.size();
   {
     std::lock_guard lock(mu_);
     if (auto it = cache_.find(key); it != cache_.end()) return it->second;

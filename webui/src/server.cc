@@ -121,8 +121,9 @@ void add_routes(Server::Impl& s) {
 
   http.Get("/", [&cat, page_size](const Req& req, Res& res) {
     std::size_t page = page_param(req);
-    serve_page(cat, res, kHomeTemplate, [&](const Snapshot& sn) { return events_view(sn, page, page_size); },
-               [&](const Json&) { return PageInfo{"Sự kiện", "home", "", "/api/events?page=" + std::to_string(page)}; });
+    const std::string api = "/api/events?page=" + std::to_string(page);
+    auto view = [&](const Snapshot& sn) { return events_view(sn, page, page_size); };
+    serve_page(cat, res, kHomeTemplate, view, [&](const Json&) { return PageInfo{"Sự kiện", "home", "", api}; });
   });
   http.Get(R"(/event/([^/]+))", [&cat](const Req& req, Res& res) {
     std::string id = req.matches[1].str();
@@ -138,8 +139,9 @@ void add_routes(Server::Impl& s) {
   });
   http.Get("/dups", [&cat](const Req& req, Res& res) {
     std::size_t page = page_param(req);
-    serve_page(cat, res, kDupsTemplate, [&](const Snapshot& sn) { return dups_view(sn, page, kDupsPageSize); },
-               [&](const Json&) { return PageInfo{"Ảnh trùng", "dups", "", "/api/dups?page=" + std::to_string(page)}; });
+    const std::string api = "/api/dups?page=" + std::to_string(page);
+    auto view = [&](const Snapshot& sn) { return dups_view(sn, page, kDupsPageSize); };
+    serve_page(cat, res, kDupsTemplate, view, [&](const Json&) { return PageInfo{"Ảnh trùng", "dups", "", api}; });
   });
   http.Get("/search", [&cat](const Req& req, Res& res) {
     std::string q = req.get_param_value("q");
@@ -212,7 +214,9 @@ void add_routes(Server::Impl& s) {
       res.set_content(err.dump(), "application/json");
     } else {
       int status = res.status;
-      error_page(res, status, status == 404 ? "Không có trang nào ở địa chỉ này." : "Yêu cầu không đọc được.");
+      const char* message = "Yêu cầu không đọc được.";
+      if (status == 404) message = "Không có trang nào ở địa chỉ này.";
+      error_page(res, status, message);
     }
     return httplib::Server::HandlerResponse::Handled;
   }));

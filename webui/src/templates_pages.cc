@@ -1,4 +1,6 @@
 // The page templates (mustache). Every view model is documented in webui/README.md.
+// Long lines are broken where nothing rendered changes: between a tag's attributes, or, inside text, by a
+// mustache comment that ends one line and closes on the next (`…{{!` / `}}…`), which renders as nothing.
 #include "templates.h"
 
 namespace kho::web {
@@ -15,13 +17,15 @@ const std::string_view kLayoutTemplate = R"HTML(<!doctype html>
 <body class="page-{{page_kind}}">
 <header class="masthead">
   <div class="masthead-inner">
-    <a class="brand" href="/"><span class="brand-mark">Kho</span><span class="brand-sub">Lưu trữ ảnh &amp; chú thích</span></a>
+    <a class="brand" href="/"><span class="brand-mark">Kho</span><span
+       class="brand-sub">Lưu trữ ảnh &amp; chú thích</span></a>
     <nav class="nav">
       <a href="/"{{#nav_events}} aria-current="page"{{/nav_events}}>Sự kiện</a>
       <a href="/dups"{{#nav_dups}} aria-current="page"{{/nav_dups}}>Ảnh trùng</a>
     </nav>
     <form class="searchbox" action="/search" method="get" role="search">
-      <input type="search" name="q" value="{{q}}" placeholder="Tìm chú thích, bài viết…" aria-label="Tìm kiếm">
+      <input type="search" name="q" value="{{q}}" placeholder="Tìm chú thích, bài viết…"
+             aria-label="Tìm kiếm">
       <button type="submit">Tìm</button>
     </form>
   </div>
@@ -56,14 +60,16 @@ const std::string_view kHomeTemplate = R"HTML(<div class="page-head">
 {{/events}}
 </ol>
 {{/has_events}}
-{{^has_events}}<p class="empty">Kho chưa có sự kiện nào. Nhập ảnh bằng <code>kho ingest THƯ_MỤC</code>.</p>{{/has_events}}
+{{^has_events}}<p class="empty">Kho chưa có sự kiện nào. Nhập ảnh bằng {{!
+}}<code>kho ingest THƯ_MỤC</code>.</p>{{/has_events}}
 <nav class="pager">
   {{#prev_url}}<a rel="prev" href="{{prev_url}}">← Mới hơn</a>{{/prev_url}}
   {{#next_url}}<a rel="next" href="{{next_url}}">Cũ hơn →</a>{{/next_url}}
 </nav>
 )HTML";
 
-const std::string_view kEventTemplate = R"HTML(<p class="crumbs"><a href="/">Sự kiện</a> › {{event.date_display}}</p>
+const std::string_view kEventTemplate =
+    R"HTML(<p class="crumbs"><a href="/">Sự kiện</a> › {{event.date_display}}</p>
 {{#articles}}
 <article class="story" id="a-{{id}}">
   <header class="story-head">
@@ -77,13 +83,15 @@ const std::string_view kEventTemplate = R"HTML(<p class="crumbs"><a href="/">S�
     {{#is_photo}}
       {{#resolved}}
       <figure class="story-photo" data-ref="{{ref}}">
-        <a class="lb" href="{{photo.url}}" data-digest="{{photo.digest}}"><img src="{{photo.preview}}" alt="{{photo.alt}}" loading="lazy" decoding="async" width="{{photo.width}}" height="{{photo.height}}"></a>
+        <a class="lb" href="{{photo.url}}" data-digest="{{photo.digest}}"><img src="{{photo.preview}}"
+           alt="{{photo.alt}}" loading="lazy" decoding="async" width="{{photo.width}}" height="{{photo.height}}"></a>
         <figcaption>{{caption}}{{#credit}} <span class="credit">{{credit}}</span>{{/credit}}</figcaption>
       </figure>
       {{/resolved}}
       {{^resolved}}
       <figure class="story-photo unresolved" data-ref="{{ref}}">
-        <div class="missing"><strong>Không tìm thấy ảnh</strong> · chưa liên kết<br><code>{{ref}}</code></div>
+        <div class="missing"><strong>Không tìm thấy ảnh</strong> · chưa liên kết<br>{{!
+        }}<code>{{ref}}</code></div>
         <figcaption>{{caption}}</figcaption>
       </figure>
       {{/resolved}}
@@ -93,17 +101,22 @@ const std::string_view kEventTemplate = R"HTML(<p class="crumbs"><a href="/">S�
 </article>
 {{/articles}}
 {{^articles}}
-<header class="story-head"><h1>{{event.title}}</h1><p class="byline"><time>{{event.date_display}}</time> · chưa có bài viết</p></header>
+<header class="story-head"><h1>{{event.title}}</h1><p
+  class="byline"><time>{{event.date_display}}</time> · chưa có bài viết</p></header>
 {{/articles}}
 <section class="all-photos" aria-labelledby="all-photos-h">
   <h2 id="all-photos-h">Tất cả ảnh của sự kiện <span class="muted">({{photo_total}})</span></h2>
-  <p class="muted small"><code>{{event.folder_display}}</code>{{#has_orphans}} · {{orphan_count}} ảnh không có trong bài{{/has_orphans}}{{#has_unresolved}} · {{unresolved_count}} ảnh trong bài chưa tìm thấy tệp{{/has_unresolved}}</p>
+  <p class="muted small"><code>{{event.folder_display}}</code>{{!
+  }}{{#has_orphans}} · {{orphan_count}} ảnh không có trong bài{{/has_orphans}}{{!
+  }}{{#has_unresolved}} · {{unresolved_count}} ảnh trong bài chưa tìm thấy tệp{{/has_unresolved}}</p>
   <ul class="grid">
   {{#photos}}
     <li class="tile{{#orphan}} orphan{{/orphan}}">
-      <a class="lb" href="{{url}}" data-digest="{{digest}}" data-full="{{preview}}" data-caption="{{caption}}"><img src="{{thumb}}" alt="{{alt}}" loading="lazy" decoding="async"></a>
+      <a class="lb" href="{{url}}" data-digest="{{digest}}" data-full="{{preview}}" data-caption="{{caption}}"><img
+         src="{{thumb}}" alt="{{alt}}" loading="lazy" decoding="async"></a>
       {{#orphan}}<span class="badge">Ngoài bài</span>{{/orphan}}
-      <p class="tile-caption">{{#caption}}{{caption}}{{/caption}}{{^caption}}<span class="muted">{{name}}</span>{{/caption}}</p>
+      <p class="tile-caption">{{#caption}}{{caption}}{{/caption}}{{!
+      }}{{^caption}}<span class="muted">{{name}}</span>{{/caption}}</p>
     </li>
   {{/photos}}
   </ul>
@@ -116,7 +129,9 @@ const std::string_view kEventTemplate = R"HTML(<p class="crumbs"><a href="/">S�
 </div>
 )HTML";
 
-const std::string_view kPhotoTemplate = R"HTML(<p class="crumbs"><a href="/">Sự kiện</a>{{#event_url}} › <a href="{{event_url}}">{{event_title}}</a>{{/event_url}}</p>
+const std::string_view kPhotoTemplate =
+    R"HTML(<p class="crumbs"><a href="/">Sự kiện</a>{{#event_url}} › <a
+    href="{{event_url}}">{{event_title}}</a>{{/event_url}}</p>
 <div class="photo-page">
   <figure class="photo-preview">
     <a href="{{original}}"><img src="{{preview}}" alt="{{alt}}"></a>
@@ -124,7 +139,8 @@ const std::string_view kPhotoTemplate = R"HTML(<p class="crumbs"><a href="/">S�
   </figure>
   <aside class="photo-side">
     <h1 class="photo-name">{{name}}</h1>
-    <p><a class="button" href="{{original}}" download>Tải ảnh gốc</a> <span class="muted small">{{size_display}}</span></p>
+    <p><a class="button" href="{{original}}" download>Tải ảnh gốc</a> <span
+       class="muted small">{{size_display}}</span></p>
     <h2>Đăng trong bài</h2>
     {{#links}}
     <div class="pub">
@@ -135,7 +151,8 @@ const std::string_view kPhotoTemplate = R"HTML(<p class="crumbs"><a href="/">S�
     </div>
     {{/links}}
     {{^links}}<p class="muted">Chưa có bài viết nào dùng ảnh này.</p>{{/links}}
-    {{#gps}}<h2>Vị trí</h2><p><a href="{{map_url}}" rel="noopener noreferrer">{{display}}</a> <span class="muted small">(bản đồ)</span></p>{{/gps}}
+    {{#gps}}<h2>Vị trí</h2><p><a href="{{map_url}}" rel="noopener noreferrer">{{display}}</a> <span
+       class="muted small">(bản đồ)</span></p>{{/gps}}
     <h2>Thông tin ảnh</h2>
     <table class="meta">{{#meta_rows}}<tr><th scope="row">{{label}}</th><td>{{value}}</td></tr>{{/meta_rows}}</table>
     <h2>Tệp</h2>
@@ -144,8 +161,11 @@ const std::string_view kPhotoTemplate = R"HTML(<p class="crumbs"><a href="/">S�
     {{#duplicates}}
     <div class="dup-row">
       <a href="{{url}}"><img src="{{thumb}}" alt="{{name}}" loading="lazy"></a>
-      <div><p><code>{{name}}</code> · khoảng cách {{distance}} · {{width}}×{{height}}{{#best}} <span class="badge best">Bản tốt nhất</span>{{/best}}</p>
-      {{#links}}{{#caption}}<blockquote>{{caption}}</blockquote>{{/caption}}{{^caption}}{{#group_caption}}<blockquote class="group">{{group_caption}}</blockquote>{{/group_caption}}{{/caption}}{{/links}}</div>
+      <div><p><code>{{name}}</code> · khoảng cách {{distance}} · {{width}}×{{height}}{{#best}} <span
+         class="badge best">Bản tốt nhất</span>{{/best}}</p>
+      {{#links}}{{#caption}}<blockquote>{{caption}}</blockquote>{{/caption}}{{!
+      }}{{^caption}}{{#group_caption}}<blockquote class="group">{{group_caption}}</blockquote>{{/group_caption}}{{!
+      }}{{/caption}}{{/links}}</div>
     </div>
     {{/duplicates}}
     {{^duplicates}}<p class="muted">Không có ảnh trùng.</p>{{/duplicates}}
@@ -159,7 +179,9 @@ const std::string_view kDupsTemplate = R"HTML(<div class="page-head">
 </div>
 {{#clusters}}
 <section class="cluster">
-  <h2>{{#is_exact}}Trùng hoàn toàn <span class="muted small">cùng nội dung, nhiều tệp</span>{{/is_exact}}{{^is_exact}}Gần giống <span class="muted small">bản sao đã sửa, thu nhỏ hoặc nén lại</span>{{/is_exact}}</h2>
+  <h2>{{#is_exact}}Trùng hoàn toàn <span class="muted small">cùng nội dung, nhiều tệp</span>{{/is_exact}}{{!
+  }}{{^is_exact}}Gần giống <span
+      class="muted small">bản sao đã sửa, thu nhỏ hoặc nén lại</span>{{/is_exact}}</h2>
   <ul class="cluster-photos">
   {{#photos}}
     <li class="copy{{#best}} best{{/best}}">
@@ -186,16 +208,22 @@ const std::string_view kDupsTemplate = R"HTML(<div class="page-head">
 )HTML";
 
 const std::string_view kSearchTemplate = R"HTML(<div class="page-head">
-  {{#has_query}}<h1>Kết quả cho “{{query}}”</h1><p class="muted">{{count}}{{#more}}+{{/more}} kết quả · tiêu đề, rồi chú thích, rồi nội dung; đúng dấu trước</p>{{/has_query}}
-  {{^has_query}}<h1>Tìm kiếm</h1><p class="muted">Gõ có dấu hoặc không dấu: <em>thanh hoa</em> tìm được “Thanh Hóa”.</p>{{/has_query}}
+  {{#has_query}}<h1>Kết quả cho “{{query}}”</h1><p class="muted">{{count}}{{#more}}+{{/more}} kết quả · {{!
+  }}tiêu đề, rồi chú thích, rồi nội dung; đúng dấu trước</p>{{/has_query}}
+  {{^has_query}}<h1>Tìm kiếm</h1><p class="muted">Gõ có dấu hoặc không dấu: <em>thanh hoa</em> {{!
+  }}tìm được “Thanh Hóa”.</p>{{/has_query}}
 </div>
 {{#groups}}
 <section class="result-group">
-  <h2>{{#event_url}}<a href="{{event_url}}">{{#event_title}}{{event_title}}{{/event_title}}{{^event_title}}Sự kiện{{/event_title}}</a>{{/event_url}}{{^event_url}}Ảnh không thuộc sự kiện{{/event_url}} <time class="muted small">{{event_date}}</time></h2>
+  <h2>{{#event_url}}<a href="{{event_url}}">{{#event_title}}{{event_title}}{{/event_title}}{{!
+  }}{{^event_title}}Sự kiện{{/event_title}}</a>{{/event_url}}{{!
+  }}{{^event_url}}Ảnh không thuộc sự kiện{{/event_url}} {{!
+  }}<time class="muted small">{{event_date}}</time></h2>
   <ol class="hits">
   {{#hits}}
     <li class="hit">
-      {{#thumb}}<a class="hit-thumb" href="{{photo_url}}"><img src="{{thumb}}" alt="{{snippet}}" loading="lazy"></a>{{/thumb}}
+      {{#thumb}}<a class="hit-thumb" href="{{photo_url}}"><img src="{{thumb}}" alt="{{snippet}}"
+                    loading="lazy"></a>{{/thumb}}
       <div class="hit-text">
         <p class="kicker">{{field_label}}{{#article_title}} · {{article_title}}{{/article_title}}</p>
         <p class="snippet">{{#parts}}{{#hit}}<mark>{{text}}</mark>{{/hit}}{{^hit}}{{text}}{{/hit}}{{/parts}}</p>

@@ -57,7 +57,8 @@ Json article_blocks(const Snapshot& snap, const Article& art, const std::vector<
     std::string caption = ref && ref->caption ? *ref->caption : (link && link->caption ? *link->caption : "");
     // A photo under a group caption has no caption of its own: the group's text describes it (alt text,
     // lightbox), while the page shows the group caption once, above the photos.
-    std::string group = ref && ref->group_caption ? *ref->group_caption : (link && link->group_caption ? *link->group_caption : "");
+    std::string group = ref && ref->group_caption ? *ref->group_caption
+                                                  : (link && link->group_caption ? *link->group_caption : "");
     const std::string& describe = caption.empty() ? group : caption;
     b["ref"] = ref ? ref->ref : (link ? link->ref : "");
     b["ref_index"] = idx;

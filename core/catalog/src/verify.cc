@@ -22,16 +22,19 @@ class Verifier {
     auto on_error = [&](std::string_view db, std::string_view key, const Status& st) {
       problem(std::string(db) + ": record " + printable(key) + " cannot be decoded: " + st.message());
     };
-    KHO_RETURN_IF_ERROR(s_.for_each_photo([&](const Photo& p) { return check_photo(p); },
-                                          [&](std::string_view k, const Status& st) { on_error("photos", short_hex(k), st); }));
+    KHO_RETURN_IF_ERROR(
+        s_.for_each_photo([&](const Photo& p) { return check_photo(p); },
+                          [&](std::string_view k, const Status& st) { on_error("photos", short_hex(k), st); }));
     KHO_RETURN_IF_ERROR(s_.for_each_file([&](const File& f) { return check_file(f); },
                                          [&](std::string_view k, const Status& st) { on_error("files", k, st); }));
     KHO_RETURN_IF_ERROR(s_.for_each_event([&](const Event& e) { return check_event(e); },
                                           [&](std::string_view k, const Status& st) { on_error("events", k, st); }));
-    KHO_RETURN_IF_ERROR(s_.for_each_article([&](const Article& a) { return check_article(a); },
-                                            [&](std::string_view k, const Status& st) { on_error("articles", k, st); }));
-    KHO_RETURN_IF_ERROR(s_.for_each_link([&](const Link& l) { return check_link(l); },
-                                         [&](std::string_view k, const Status& st) { on_error("links", printable(k), st); }));
+    KHO_RETURN_IF_ERROR(
+        s_.for_each_article([&](const Article& a) { return check_article(a); },
+                            [&](std::string_view k, const Status& st) { on_error("articles", k, st); }));
+    KHO_RETURN_IF_ERROR(
+        s_.for_each_link([&](const Link& l) { return check_link(l); },
+                         [&](std::string_view k, const Status& st) { on_error("links", printable(k), st); }));
     KHO_RETURN_IF_ERROR(check_indexes());
     return Status::OK();
   }

@@ -50,9 +50,9 @@ namespace {
 #define KHO_POPCNT_CLONES
 #endif
 
-constexpr int kMaxPartBits = 22;
+constexpr int kMaxPartBits = 22;  // offset table of 2^22 entries (16 MB) at most
 constexpr int kJoinParts = 4;
-constexpr std::size_t kJoinMinSize = 100000;  // below this the join is quick with any split  // offset table of 2^22 entries (16 MB) at most
+constexpr std::size_t kJoinMinSize = 100000;  // below this the join is quick with any split
 
 double choose(int n, int k) {
   double r = 1;

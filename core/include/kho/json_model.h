@@ -1,7 +1,10 @@
 // JSON text for the model types, with the field names of DESIGN.md §5 (fixed: tools outside rely on
 // them). Used by the CLI's --json output and by the web API, so both say the same thing.
-// Absent optional fields are written as null, never left out. Text is written as stored (NFC UTF-8);
-// bytes that are not valid UTF-8 (paths) are shown escaped by display_path() first.
+// Keys are written in alphabetical order (the lists below are sets). Absent optional fields are written
+// as null, never left out (a photo without signatures has "phash": null, an unresolved link "path": null);
+// the one exception is an article block, which has "ref_index" (photo) or "text" (the others). Text is
+// written as stored (NFC UTF-8); paths, which may hold bytes that are not UTF-8, go through
+// display_path() first. Thread-safe: pure functions.
 #pragma once
 
 #include <string>
@@ -18,7 +21,8 @@ namespace kho {
 //  "keywords", "creator", "credit", "event", "warnings", "format"}
 std::string metadata_json(const Metadata& meta);
 
-// {"digest", "size", "width", "height", "path", "added_at", "has_thumbs", "phash", "metadata": {…}}
+// {"digest", "size", "width", "height", "path" (first_path), "added_at", "has_thumbs", "phash" (16 hex
+//  digits), "metadata": {…}}
 std::string photo_json(const Photo& photo);
 
 // {"path", "digest", "size", "mtime_ns", "event_id"}
@@ -28,7 +32,8 @@ std::string file_json(const File& file);
 std::string event_json(const Event& event);
 
 // {"id", "title", "date", "author", "copies", "sources", "event_id",
-//  "photos": [{"ref", "caption", "group_caption", "credit"}], "blocks": [{"kind", "text", "ref_index"}]}
+//  "photos": [{"ref", "caption", "group_caption", "credit"}],
+//  "blocks": [{"kind": "paragraph"|"group_caption", "text"} | {"kind": "photo", "ref_index"}]}
 std::string article_json(const Article& article);
 
 // {"article_id", "position", "digest", "path", "ref", "caption", "group_caption", "method", "confidence"}
@@ -42,7 +47,7 @@ std::string dup_cluster_json(const DupCluster& cluster);
 // corrections journal (kho/team.h); "old"/"new" null mean the machine's value.
 std::string correction_json(const Correction& correction);
 
-// A path for people and JSON: valid UTF-8 is kept as is; each invalid byte becomes \xNN.
+// A path for people and JSON: valid UTF-8 is kept as is; each invalid byte becomes \xNN (upper-case hex).
 std::string display_path(const std::string& raw_path);
 
 }  // namespace kho

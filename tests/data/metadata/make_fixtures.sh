@@ -37,7 +37,8 @@ set_meta xmp_lang_only.jpg 'set Xmp.dc.description lang="vi-VN" Chỉ có tiến
 
 # NFD (decomposed) text: the record must hold NFC.
 base xmp_nfd.jpg
-set_meta xmp_nfd.jpg "set Xmp.dc.description lang=\"x-default\" $(python3 -c 'import unicodedata;print(unicodedata.normalize("NFD","Hồ Hoàn Kiếm"))')"
+nfd_text=$(python3 -c 'import unicodedata;print(unicodedata.normalize("NFD","Hồ Hoàn Kiếm"))')
+set_meta xmp_nfd.jpg "set Xmp.dc.description lang=\"x-default\" $nfd_text"
 
 base iptc_over_exif.jpg
 set_meta iptc_over_exif.jpg "set Iptc.Application2.Caption IPTC wins" "set Exif.Image.ImageDescription EXIF loses"
@@ -86,7 +87,8 @@ set_meta datetime_offset.jpg "set Exif.Photo.DateTimeOriginal 2020:05:17 08:30:1
 convert -size 20x10 xc:'#336699' -strip png_xmp.png
 set_meta png_xmp.png 'set Xmp.dc.description lang="x-default" Ảnh PNG' "set Exif.Image.Make PNGMaker"
 convert -size 24x8 xc:'#996633' -strip webp_xmp.webp
-set_meta webp_xmp.webp 'set Xmp.dc.description lang="x-default" Ảnh WebP' "set Exif.Photo.DateTimeOriginal 2019:01:02 03:04:05"
+set_meta webp_xmp.webp 'set Xmp.dc.description lang="x-default" Ảnh WebP' \
+  "set Exif.Photo.DateTimeOriginal 2019:01:02 03:04:05"
 convert -size 10x6 xc:'#123456' -strip tiff_exif.tif
 set_meta tiff_exif.tif "set Exif.Image.Make TIFFMaker" "set Exif.Image.Orientation 8"
 

@@ -2,7 +2,8 @@
 //
 // Writing: build a WriteBatch (it only records operations), then Catalog::write() applies it in one
 // LMDB write transaction. A batch is all-or-nothing: a crash loses at most the batch in flight. When the
-// map is full, write() grows the map and replays the batch, so callers never see MDB_MAP_FULL.
+// map is full, write() grows the map and replays the batch, so callers never see MDB_MAP_FULL (but the
+// map cannot grow while the writing thread holds a Snapshot: write() then fails with Busy).
 // One writer at a time per archive (LMDB serialises writers, also across processes).
 //
 // Reading: Catalog::snapshot() opens a read-only transaction that sees one consistent state, however
@@ -66,7 +67,7 @@ struct CatalogStats {
   int format_version = 0;
 };
 
-// Records read from the `files` db, with the photo they point to.
+// One entry of the `event_files` db (event id \0 path → digest): a photo file of an event's folder.
 struct EventFile {
   std::string path;
   Digest digest;
@@ -135,7 +136,7 @@ class WriteBatch {
   bool empty() const { return size() == 0; }
   void clear();
 
-  struct Op;  // private to core
+  struct Op;  // private to kho::catalog (core/catalog/src/catalog_impl.h)
 
  private:
   friend class Catalog;
@@ -145,19 +146,22 @@ class WriteBatch {
 
 class Catalog {
  public:
-  // Opens (and, unless read_only, creates) the archive in `dir`.
+  // Opens the archive in `dir`; creates the directory and the archive when there is none, unless
+  // read_only or !create_if_missing. A new archive gets meta "format" = kFormatVersion in the same
+  // transaction that creates its databases.
   // Errors: NotFound (read_only and no archive there, or a data.mdb in which none of the archive's
-  // databases was ever committed: a process killed while it created the archive), Corruption (databases
-  // but no format version), Unsupported (another format version, named in the message), IOError
-  // (permissions, disk), Busy (lock table full). A read-write open creates the archive in the second case.
+  // databases was ever committed: a process killed while it created the archive; a read-write open creates
+  // the archive then), Corruption (databases but no format version), Unsupported (another format version,
+  // named in the message), IOError (permissions, disk), Busy (lock table full).
   static Result<std::unique_ptr<Catalog>> open(const std::string& dir, const CatalogOptions& options = {});
   ~Catalog();
   Catalog(const Catalog&) = delete;
   Catalog& operator=(const Catalog&) = delete;
 
   // Applies the batch atomically. On MDB_MAP_FULL the map is doubled and the batch replayed.
-  // Errors: InvalidArgument when the catalog is read-only; IOError; Corruption when an index entry
-  // that must be updated cannot be decoded.
+  // Errors: InvalidArgument when the catalog is read-only or an operation names an unknown database;
+  // Busy when the map must grow while this thread holds a Snapshot (close it and write again);
+  // IOError; Corruption when an index entry that must be updated cannot be decoded.
   Status write(const WriteBatch& batch);
 
   // A consistent read-only view. Thread-safe to call; the Snapshot itself is for one thread.
@@ -193,12 +197,13 @@ class Snapshot {
   virtual Result<std::string_view> thumb_view(const Digest& digest, ThumbSize size) const = 0;
   virtual Result<std::string> meta(std::string_view key) const = 0;
 
-  // Events, newest date first (undated last, then by title). `offset`/`limit` page the list.
+  // Events: dated ones newest first, then undated ones; equal dates by title, then id. `offset`/`limit`
+  // page the list (each call reads and sorts every event). Corruption when an event cannot be decoded.
   virtual Result<std::vector<Event>> events_newest_first(std::size_t offset, std::size_t limit) const = 0;
   virtual Result<std::uint64_t> event_count() const = 0;
   // Links of an article, in article order (unresolved ones included).
   virtual Result<std::vector<Link>> article_links(std::string_view article_id) const = 0;
-  // Links that point at a photo, from every article.
+  // Links that point at a photo, from every article. Corruption when a photo_links entry has no link.
   virtual Result<std::vector<Link>> photo_links(const Digest& digest) const = 0;
   // Paths that hold this photo's bytes, sorted.
   virtual Result<std::vector<File>> photo_files(const Digest& digest) const = 0;
@@ -209,12 +214,14 @@ class Snapshot {
   virtual Result<std::vector<EventFile>> event_photos_in_order(std::string_view event_id) const = 0;
 
   // Full scans (verify, duplicates, search rebuild). The callback returns false to stop early.
-  // A record that fails to decode is reported through `on_error` (key, status) and skipped.
+  // A record that fails to decode is reported through `on_error` (key, status) and skipped; without an
+  // `on_error` the scan stops there and returns that Corruption.
   using ErrorFn = std::function<void(std::string_view key, const Status&)>;
   virtual Status for_each_photo(const std::function<bool(const Photo&)>& fn, const ErrorFn& on_error = {}) const = 0;
   virtual Status for_each_file(const std::function<bool(const File&)>& fn, const ErrorFn& on_error = {}) const = 0;
   virtual Status for_each_event(const std::function<bool(const Event&)>& fn, const ErrorFn& on_error = {}) const = 0;
-  virtual Status for_each_article(const std::function<bool(const Article&)>& fn, const ErrorFn& on_error = {}) const = 0;
+  virtual Status for_each_article(const std::function<bool(const Article&)>& fn,
+                                  const ErrorFn& on_error = {}) const = 0;
   virtual Status for_each_link(const std::function<bool(const Link&)>& fn, const ErrorFn& on_error = {}) const = 0;
 
   // Raw access to any named database. The views are valid while the Snapshot lives.
@@ -236,7 +243,9 @@ struct VerifyReport {
 // Decodes every record and checks that references hold (DESIGN.md, issue "verify").
 Result<VerifyReport> verify_catalog(const Catalog& catalog);
 
-// Stable identifiers (16 hex digits of SHA-256), shared by ingest and the web routes.
+// An event's id: 16 lower-case hex digits of the 64-bit FNV-1a hash of the folder path's bytes (as
+// normalize_path spells it). Stable across runs and machines; shared by ingest and the web routes.
+// (Article ids are the first 16 hex digits of a SHA-256: kho::ingest::article_id.)
 std::string event_id_for_folder(std::string_view folder_path);
 
 }  // namespace kho

@@ -84,13 +84,13 @@ struct File {
 
 // An event: one folder of photos, with zero or more articles.
 struct Event {
-  std::string id;                         // 16 hex digits derived from the folder path
+  std::string id;                         // event_id_for_folder(folder): FNV-1a-64, 16 hex digits
   std::string folder;                     // absolute folder path (raw bytes)
   std::string title;                      // first article's title, else the folder's name
-  std::optional<std::string> date;        // ISO 8601: article date, else earliest EXIF date
+  std::optional<std::string> date;        // ISO 8601: first dated article's date, else earliest EXIF date
   std::vector<std::string> article_ids;   // in the order found
-  std::optional<Digest> cover;            // a photo to show on the home page
-  std::uint32_t photo_count = 0;
+  std::optional<Digest> cover;            // first linked photo, else the folder's first photo
+  std::uint32_t photo_count = 0;          // distinct photos (digests) in the folder
   friend bool operator==(const Event&, const Event&) = default;
 };
 
@@ -113,7 +113,8 @@ struct ArticleBlock {
 };
 
 struct Article {
-  std::string id;                     // 16 hex digits from the normalized title and date
+  // ingest::article_id(): the first 16 hex digits of SHA-256 over the title's search key and the day.
+  std::string id;
   std::string title;
   std::optional<std::string> date;    // ISO 8601, with offset when known
   std::optional<std::string> author;  // the author/source line

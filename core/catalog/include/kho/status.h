@@ -61,7 +61,8 @@ class Status {
 
 const char* code_name(Status::Code code);
 
-// Result<T> holds either a value or a non-OK Status.
+// Result<T> holds either a value or a non-OK Status. value(), * and -> on a Result that holds a Status
+// are a programming error (std::bad_variant_access): check ok() first.
 template <typename T>
 class Result {
  public:
@@ -94,7 +95,8 @@ class Result {
 
 }  // namespace kho
 
-// Returns early from a function returning Status (or Result) when `expr` fails.
+// Returns early, with the error, from a function returning Status or Result<T> when `expr` (a Status;
+// for a Result, pass its .status()) is not OK.
 #define KHO_CONCAT_INNER_(a, b) a##b
 #define KHO_CONCAT_(a, b) KHO_CONCAT_INNER_(a, b)
 #define KHO_RETURN_IF_ERROR(expr) KHO_RETURN_IF_ERROR_IMPL_(KHO_CONCAT_(kho_status_, __COUNTER__), expr)

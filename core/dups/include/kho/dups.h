@@ -63,7 +63,8 @@ struct PairVerdict {
 
 // Decides whether a candidate pair are copies of one photo. The thumbnailer implements it with
 // OpenCV (kho/thumbnailer/pair_verifier.h); tests can supply their own.
-// Errors: InvalidArgument when a thumbnail cannot be decoded. Implementations must be thread-safe.
+// Errors: InvalidArgument when a thumbnail cannot be decoded (update_duplicates stores the pair as
+// rejected, with the message as its reason). Implementations must be thread-safe.
 class PairVerifier {
  public:
   virtual ~PairVerifier() = default;
@@ -72,8 +73,11 @@ class PairVerifier {
 };
 
 // Brings the stored duplicate pairs up to date for the photos added since the last call (all photos
-// when `full`, which also drops every stored pair first). Photos without signatures are skipped; a
-// photo whose thumbnail is missing or undecodable is compared by signatures only and rejected.
+// when `full`, which also drops everything stored in the dups database first). Photos without
+// signatures (or whose record cannot be decoded) are skipped; photos that left the archive lose their
+// index entry and their confirmed pairs. A candidate pair whose grid thumbnail is missing, or that the
+// verifier cannot check, is stored as rejected with the reason: it never fails the update. Writes in
+// batches (crash-safe: see core/FORMAT.md) and records the radius used (searched_radius()).
 // Errors: those of Catalog::write/snapshot; Corruption when the dups database cannot be decoded.
 // Not thread-safe with another update on the same archive (LMDB serialises the writes anyway).
 Status update_duplicates(Catalog& catalog, const PairVerifier& verifier, const DupOptions& options,

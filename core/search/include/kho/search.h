@@ -44,12 +44,14 @@ Status index_article(const Snapshot* current, WriteBatch& batch, const Article& 
 // Errors: those of index_article, and of Catalog::write.
 Status reindex_article_in_parts(Catalog& catalog, const Article& article, std::size_t ops_per_part);
 
-// Adds/replaces the postings of a photo's own text (EXIF/IPTC/XMP description, headline, keywords) so
-// photos without an article are findable. `event_id` groups the results (may be empty).
+// Adds/replaces the postings of a photo's own text (headline, description when it differs, keywords
+// joined) so photos without an article are findable. `event_id` groups the results (may be empty).
+// Errors: Corruption when a stored posting of the photo cannot be decoded.
 Status index_photo_text(const Snapshot* current, WriteBatch& batch, const Photo& photo,
                         std::string_view event_id);
 
 // Removes every posting of an article (when it disappears from the archive).
+// Errors: InvalidArgument when `article_id` is empty; Corruption as index_article.
 Status unindex_article(const Snapshot* current, WriteBatch& batch, std::string_view article_id);
 
 // A byte range [begin, end) inside SearchHit::snippet to highlight.
@@ -82,6 +84,7 @@ struct SearchResults {
 };
 
 // Finds the phrase `query` (1 to 16 words; punctuation is ignored). At most `limit` hits (limit 0 = 50).
+// A word longer than the index keeps finds nothing (no error). No terms database yet: no hits.
 // Errors: InvalidArgument for a query without words or with more than 16; Corruption for bad postings.
 // The result is a copy: it outlives the Snapshot.
 Result<SearchResults> search(const Snapshot& snap, std::string_view query, std::size_t limit);

@@ -24,7 +24,7 @@ std::string sanitize_utf8(std::string_view s);
 enum class InvalidUtf8 {
   kReplace,      // each invalid byte becomes U+FFFD (article text, file names: the default)
   kWindows1252,  // the whole string is read as Windows-1252, the "Latin" that legacy metadata writers
-                 // mean (EXIF ASCII, IPTC without a charset marker); embedded NULs are dropped
+                 // mean (EXIF ASCII, IPTC without a charset marker); NULs are dropped from any input
 };
 
 // Canonical composition / decomposition (Unicode NFC / NFD). Invalid UTF-8 is sanitized first, as

@@ -36,10 +36,11 @@ struct ParseResult {
 // Article::event_id is left empty (the ingest pipeline sets it).
 kho::Result<ParseResult> parse_articles(std::string_view bytes, std::string_view source_name);
 
-// Reads `path` and parses it; `path` is the source name. IOError/NotFound name the file.
+// Reads `path` and parses it; `path` is the source name. Errors name the file: NotFound, IOError,
+// InvalidArgument (a directory, or binary data).
 kho::Result<ParseResult> parse_article_file(const std::string& path);
 
-// An article's identity: 16 hex digits of SHA-256 over search_key(title) + "|" + the calendar date
+// An article's identity: the first 16 hex digits of SHA-256 over search_key(title) + "|" + the calendar date
 // (YYYY-MM-DD, empty when unknown). The time and zone are left out so that the copy with "(GMT+7)" and
 // the copy without it, or a re-export, keep one identity.
 std::string article_id(std::string_view title, const std::optional<std::string>& date);

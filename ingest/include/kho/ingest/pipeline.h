@@ -1,4 +1,5 @@
-// The bulk ingest pipeline: `kho ingest PATH...` without the command line (DESIGN.md §1, §5, §7).
+// The bulk ingest pipeline: `kho ingest PATH...` without the command line and without the duplicate
+// update that the command runs afterwards (kho::update_duplicates, DESIGN.md §1, §5, §7).
 //
 //   scan (stat only) ─▶ skip files whose path, size and mtime match the catalog
 //        ─▶ oneTBB parallel_pipeline, at most `max_in_flight` photos in memory:
@@ -49,8 +50,8 @@ struct IngestOptions {
   // Larger article files are refused (an `errors` entry naming the file). A 16 MiB export is already ~8,000
   // pages of text; no news article comes near it, and parsing and indexing cost a multiple of the size.
   std::uint64_t max_article_bytes = std::uint64_t{16} << 20;
-  // Called from the writer (one thread at a time, never concurrently) after each photo file and at
-  // each phase change. Keep it cheap: throttle drawing in the callback.
+  // Called never concurrently: from the writer after each photo file, and from the calling thread at
+  // each phase change and after each group of event folders. Keep it cheap: throttle drawing in it.
   std::function<void(const IngestProgress&)> progress;
   // When it becomes true (e.g. from a SIGINT handler), no new file is started; the photos in flight are
   // committed and ingest() returns with `interrupted` set. Articles, events and clean-up are skipped then:
@@ -114,8 +115,8 @@ struct IngestSummary {
 
 // Ingests every root (folder or single file) into `catalog`, calling `processor` for the pixels.
 // Returns the summary when the run finished or was interrupted (per-file failures are in `errors`).
-// Errors: InvalidArgument (no roots), or what Catalog::write reports (IOError…) — then the batches
-// committed before stay, and a re-run continues from there.
+// Errors: those of scan_tree (InvalidArgument: no roots), of Catalog::snapshot/write (IOError…) and of
+// the search index (Corruption) — then the batches committed before stay, and a re-run continues.
 // Not thread-safe with respect to `catalog` writes from elsewhere in this process.
 Result<IngestSummary> ingest(Catalog& catalog, const PhotoProcessor& processor,
                              const std::vector<std::string>& roots, const IngestOptions& options = {});

@@ -9,8 +9,9 @@
 //   A link to a folder that holds a root (`loop -> ..`) is a loop and is never followed. Each real folder
 //   (device, inode) is visited once: no loops, no double counts.
 // - A FIFO, socket or device named like a photo or an article is listed in `not_regular`, never opened.
-// - Skips hidden and system entries (".*", "._*", ".DS_Store", "Thumbs.db", "desktop.ini", "@eaDir",
-//   "$RECYCLE.BIN", "System Volume Information", "lost+found", "#recycle").
+// - Skips hidden and system entries, by name and in any case (".*" such as ".DS_Store" and "._*",
+//   "Thumbs.db", "ehthumbs.db", "desktop.ini", "@eaDir", "@__thumb*", "$RECYCLE.BIN",
+//   "System Volume Information", "lost+found", "#recycle", and editor backups ending in "~").
 // - Keeps names that are not valid UTF-8 as raw bytes (flagged, shown with kho::display_path).
 // - Classifies by extension only (jpg, jpeg, png, gif, webp, heic, heif, hif, avif, tif, tiff and the camera raw
 //   extensions of is_raw_extension() → photo; txt → article);
@@ -85,7 +86,8 @@ bool is_hidden_or_system(std::string_view file_name);
 std::string normalize_path(const std::string& path);
 
 // Scans each root (a folder, or a single photo or article file). A root that does not exist is a problem,
-// not a failure; the result is an error (InvalidArgument) only when `roots` is empty.
+// not a failure; empty roots are skipped. Errors: InvalidArgument when `roots` is empty; IOError when a
+// root cannot be made absolute (the current directory is gone).
 // Thread-safe (no shared state). Paths are made absolute against the current directory.
 Result<ScanResult> scan_tree(const std::vector<std::string>& roots, const ScanOptions& options = {});
 

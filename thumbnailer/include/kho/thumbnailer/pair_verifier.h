@@ -7,10 +7,12 @@
 // (histograms) over the overlap and looks at where the residual differences are: a copy's residual is low
 // and spread evenly (compression, blur, resampling), another frame of the same scene has a few cells
 // with large residuals (people who moved). A lone corner cluster of hot cells is allowed (watermark).
-// verify() is thread-safe. A photo with several copies is in several candidate pairs, so the last 64
-// thumbnails' decoded pixels and ORB keypoints are kept (keyed by the JPEG's bytes and the working size):
-// ORB is deterministic, so this changes the cost, never a verdict. OpenCV exceptions stop here and
-// become a Status.
+// verify() is thread-safe. A photo with several copies is in several candidate pairs, so the features of
+// recently seen thumbnails (grey pixels at the working size, ORB keypoints and descriptors, ~85 KB) are
+// cached under a 64-bit hash of the JPEG's bytes, its size and the working size. The cache holds at most
+// 64 entries and is emptied when it is full (not least-recently-used: the pairs of one photo come
+// together). ORB is deterministic, so the cache changes the cost, never a verdict (barring a 64-bit
+// hash collision). OpenCV exceptions stop here and become a Status.
 #pragma once
 
 #include <cstdint>
@@ -23,7 +25,7 @@
 namespace kho::thumb {
 
 struct PairVerifierOptions {
-  int work_px = 256;             // both thumbnails are compared at this long edge
+  int work_px = 256;             // long edge both are compared at (or the smaller thumbnail's, if less)
   int min_inliers = 12;          // RANSAC inliers needed to trust a registration
   double max_rotation_deg = 8;   // larger rotations are other photos (or edits we do not call copies)
   double max_scale_change = 4.5;  // between the two registered thumbnails (a 25% copy of a small photo)
@@ -40,8 +42,10 @@ class OpenCvPairVerifier final : public kho::PairVerifier {
  public:
   explicit OpenCvPairVerifier(PairVerifierOptions options = {});
   ~OpenCvPairVerifier() override;
-  // duplicate=true only when registration, coverage, correlation and the residual map all agree.
-  // The reason names the deciding measurement. Errors: InvalidArgument when a thumbnail cannot be decoded.
+  // duplicate=true only when registration, coverage, correlation and the residual map all agree; two
+  // flat (blank) thumbnails are never duplicates here. The reason names the deciding measurement.
+  // `a` and `b` are not looked at: only the thumbnails are. Errors: InvalidArgument when a thumbnail
+  // cannot be decoded or OpenCV fails on it ("pair check failed: …").
   Result<PairVerdict> verify(const Photo& a, std::string_view grid_jpeg_a, const Photo& b,
                              std::string_view grid_jpeg_b) const override;
 
@@ -50,7 +54,7 @@ class OpenCvPairVerifier final : public kho::PairVerifier {
   std::shared_ptr<const Features> features(std::string_view jpeg, int work) const;
 
   PairVerifierOptions options_;
-  static constexpr std::size_t kCacheEntries = 64;  // ~85 KB each
+  static constexpr std::size_t kCacheEntries = 64;  // ~85 KB each; emptied when full
   mutable std::mutex mu_;
   mutable std::unordered_map<std::uint64_t, std::shared_ptr<const Features>> cache_;
 };

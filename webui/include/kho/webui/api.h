@@ -13,7 +13,8 @@
 
 namespace kho::web {
 
-// {"events":[…], "page", "pages", "total"}: events newest first; page counts from 1.
+// {"events":[…], "page", "pages", "total"}: events newest first; page counts from 1 and is clamped to
+// [1, pages] (an out-of-range page gives the nearest one, not an error).
 Result<std::string> api_events(const Snapshot& snap, std::size_t page, std::size_t page_size);
 // {"event", "articles":[{…, "links", "blocks_view"}], "photos":[…]}
 Result<std::string> api_event(const Snapshot& snap, std::string_view event_id);

@@ -16,9 +16,11 @@ namespace kho::web {
 struct ServerOptions {
   std::string host = "127.0.0.1";  // loopback unless told otherwise
   int port = 8080;                 // 0 picks a free port (see Server::port())
-  // Worker threads. A keep-alive connection holds a worker, so this bounds concurrent connections.
+  // Worker threads (≤ 0: 64). A keep-alive connection holds a worker, so this bounds concurrent
+  // connections.
   int threads = 64;
-  std::size_t page_size = 24;      // events per home page
+  // Events per home page and per /api/events page.
+  std::size_t page_size = 24;
 };
 
 class Server {
