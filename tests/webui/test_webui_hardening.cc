@@ -302,7 +302,7 @@ TEST(WebHardeningTest, RangesAreMergedAndCapped) {
   EXPECT_NE(two.body.find("Content-Range: bytes 20-24/"), std::string::npos);
   // Many small disjoint ranges: the whole file, once (200), not hundreds of parts.
   std::string many = "bytes=0-0";
-  for (int i = 1; i < 500; ++i) many += "," + std::to_string(i * 2) + "-" + std::to_string(i * 2);
+  for (int i = 1; i < 500; ++i) many.append(",").append(std::to_string(i * 2)).append("-").append(std::to_string(i * 2));
   HttpResponse whole = http_get(s.port(), url, "Range: " + many + "\r\n");
   EXPECT_EQ(whole.status, 200);
   EXPECT_EQ(whole.body, bytes);

@@ -40,7 +40,7 @@ TEST(HttpRangeTest, ParsesMergesAndRefuses) {
   EXPECT_EQ(plan_ranges("bytes=0-4,6-9,5-5,0-9", 10).verdict, RangeVerdict::kPartial);  // merges to one part
   EXPECT_EQ(plan_ranges("bytes=0-4,6-9", 10).verdict, RangeVerdict::kPartial);
   std::string nine = "bytes=0-0";
-  for (int i = 1; i < 9; ++i) nine += "," + std::to_string(i * 10) + "-" + std::to_string(i * 10);
+  for (int i = 1; i < 9; ++i) nine.append(",").append(std::to_string(i * 10)).append("-").append(std::to_string(i * 10));
   EXPECT_EQ(plan_ranges(nine, 1000).verdict, RangeVerdict::kIgnore);
   std::string many = "bytes=0-";
   for (int i = 0; i < 100; ++i) many += ",0-";
