@@ -140,6 +140,8 @@ TEST(WebHardeningTest, OriginalReplacedBySymlinkToAFileOfTheSameSizeIsNotServed)
   HttpResponse after = http_get(s.port(), s.url("p.jpg"));
   EXPECT_EQ(after.status, 409);
   EXPECT_EQ(after.body.find("PHOTO-TWO"), std::string::npos);
+  EXPECT_EQ(after.header("content-type"), "application/json");
+  EXPECT_NE(after.body.find("\"Conflict\""), std::string::npos) << after.body;
 
   // A link to a file outside the archive, of the same size: not served either.
   const fs::path outside = s.folder().parent_path() / "secret.txt";

@@ -25,6 +25,7 @@
 #include "kho/json_model.h"
 #include "kho/text.h"
 #include "routes.h"
+#include "views.h"
 
 namespace kho::web {
 namespace {
@@ -43,9 +44,11 @@ std::string mime_for(const std::optional<std::string>& format) {
   return "application/octet-stream";
 }
 
+// Image routes answer errors as JSON, like /api/: {"error": "Conflict", "message": "…"}.
 void plain_error(http::Response& res, int status, const std::string& msg) {
   res.status = status;
-  res.set_content(msg + "\n", "text/plain; charset=utf-8");
+  Json err = {{"error", error_name(status)}, {"message", msg}};
+  res.set_content(err.dump(), "application/json");
 }
 
 // 64 lower-case hex digits: the one spelling of a digest in URLs (upper case is not found, so each

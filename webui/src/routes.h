@@ -12,6 +12,8 @@ namespace kho::web {
 
 // Common response headers of every answer (content sniffing off, a strict content security policy).
 void set_security_headers(http::Response& res);
+// The "error" field of a JSON error answer with this status ("NotFound", "Conflict", "UriTooLong", …).
+const char* error_name(int status);
 // True when the request's If-None-Match names `etag` (or is "*").
 bool etag_matches(const http::Request& req, const std::string& etag);
 

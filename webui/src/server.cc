@@ -53,24 +53,6 @@ const char* status_heading(int status) {
   }
 }
 
-// The "error" field of a JSON error for a status the core or a route set without a body.
-const char* error_name(int status) {
-  switch (status) {
-    case 404: return "NotFound";
-    case 405: return "MethodNotAllowed";
-    case 409: return "Conflict";
-    case 413: return "PayloadTooLarge";
-    case 414: return "UriTooLong";
-    case 416: return "RangeNotSatisfiable";
-    case 421: return "MisdirectedRequest";
-    case 431: return "HeadersTooLarge";
-    case 501: return "NotImplemented";
-    case 503: return "Busy";
-    case 505: return "VersionNotSupported";
-    default: return status < 500 ? "BadRequest" : "Internal";
-  }
-}
-
 void error_page(http::Response& res, int status, const std::string& message) {
   Json view;
   view["status"] = status;
@@ -238,6 +220,23 @@ void add_routes(Server::Impl& s) {
 }
 
 }  // namespace
+
+const char* error_name(int status) {
+  switch (status) {
+    case 404: return "NotFound";
+    case 405: return "MethodNotAllowed";
+    case 409: return "Conflict";
+    case 413: return "PayloadTooLarge";
+    case 414: return "UriTooLong";
+    case 416: return "RangeNotSatisfiable";
+    case 421: return "MisdirectedRequest";
+    case 431: return "HeadersTooLarge";
+    case 501: return "NotImplemented";
+    case 503: return "Busy";
+    case 505: return "VersionNotSupported";
+    default: return status < 500 ? "BadRequest" : "Internal";
+  }
+}
 
 void set_security_headers(http::Response& res) {
   res.set_header("X-Content-Type-Options", "nosniff");
