@@ -64,6 +64,7 @@ class OwnServer {
     add(batch, "other.jpg", "PHOTO-TWO-" + std::string(3000, 'b'));
     add(batch, "sub/deep.jpg", "PHOTO-DEEP-" + std::string(100, 'c'));
     add(batch, "caf\xe9.jpg", "PHOTO-LATIN1");
+    add(batch, "Đường phố.jpg", "PHOTO-VIETNAMESE");
     Event ev;
     ev.id = event_id_;
     ev.folder = folder_.string();
@@ -392,6 +393,9 @@ TEST(WebHardeningTest, ContentDispositionClaimsUtf8OnlyForUtf8Names) {
 
   HttpResponse ascii = http_get(s.port(), s.url("p.jpg"));
   EXPECT_NE(ascii.header("content-disposition").find("filename*=UTF-8''p.jpg"), std::string::npos);
+  HttpResponse vietnamese = http_get(s.port(), s.url("Đường phố.jpg"));
+  EXPECT_EQ(vietnamese.header("content-disposition"),
+            "inline; filename=\"Duong pho.jpg\"; filename*=UTF-8''%C4%90%C6%B0%E1%BB%9Dng%20ph%E1%BB%91.jpg");
 }
 
 }  // namespace

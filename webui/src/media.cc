@@ -212,15 +212,31 @@ Opened open_recorded(const File& f, const std::string& event_folder, const Photo
 }
 
 // The file's name as Content-Disposition: RFC 5987 filename* for a UTF-8 name, and always an ASCII
-// filename= (the only one for a name that is not UTF-8, which filename* must not claim to be).
+// filename= (marks dropped; the only one for a name that is not UTF-8, which filename* must not claim
+// to be).
 std::string content_disposition(const std::string& raw_path) {
   std::size_t slash = raw_path.find_last_of('/');
   std::string name = slash == std::string::npos ? raw_path : raw_path.substr(slash + 1);
+  auto safe = [](std::uint32_t c) { return c >= 0x20 && c < 0x7f && c != '"' && c != '\\'; };
   std::string ascii;
-  for (unsigned char c : name)
-    ascii.push_back(c >= 0x20 && c < 0x7f && c != '"' && c != '\\' ? static_cast<char>(c) : '_');
+  const bool utf8 = is_valid_utf8(name);
+  if (utf8) {  // Vietnamese without its marks: "tiết mục.jpg" → "tiet muc.jpg"
+    const std::string nfd = to_nfd(name);
+    std::uint32_t cp = 0;
+    for (std::size_t i = 0, n; i < nfd.size(); i += n) {
+      n = next_code_point(nfd, i, &cp);
+      if (n == 0) break;
+      if (cp == 0x111 || cp == 0x110) {
+        ascii.push_back(cp == 0x111 ? 'd' : 'D');
+      } else if (char_class(cp) != CharClass::kMark) {
+        ascii.push_back(safe(cp) ? static_cast<char>(cp) : '_');
+      }
+    }
+  } else {
+    for (unsigned char c : name) ascii.push_back(safe(c) ? static_cast<char>(c) : '_');
+  }
   std::string out = "inline; filename=\"" + ascii + "\"";
-  if (!is_valid_utf8(name)) return out;
+  if (!utf8) return out;
   std::string enc;
   static const char* hex = "0123456789ABCDEF";
   for (unsigned char c : name) {
