@@ -479,7 +479,16 @@ bool Core::Impl::process_input(Loop& loop, Conn& c) {
 bool Core::Impl::dispatch(Loop& loop, Conn& c, Request req) {
   ++c.requests;
   Response res;
-  if (router.run_fast(req, res)) {
+  bool fast = false;
+  try {
+    fast = router.run_fast(req, res);
+  } catch (...) {  // never on the I/O thread: answer 500 and go on
+    res = Response{};
+    res.status = 500;
+    res.close = true;
+    fast = true;
+  }
+  if (fast) {
     if (c.requests >= kMaxRequestsPerConnection) res.close = true;
     return send_reply(loop, c, finish(req, res));
   }
@@ -508,6 +517,10 @@ void Core::Impl::worker() {
       router.route(job.req, res);
     } catch (const std::exception& e) {
       std::fprintf(stderr, "kho serve: internal error: %s\n", e.what());
+      res = Response{};
+      res.status = 500;
+    } catch (...) {
+      std::fprintf(stderr, "kho serve: internal error\n");
       res = Response{};
       res.status = 500;
     }
