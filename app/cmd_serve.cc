@@ -57,8 +57,18 @@ void add_serve_command(CLI::App& app, GlobalOptions& g) {
   cmd->add_option("--host", options->host, "Address to listen on (default 127.0.0.1: this machine only)");
   cmd->add_option("--port", options->port, "Port to listen on (default 8080; 0 picks a free one)")
       ->check(CLI::Range(0, 65535));
-  cmd->add_option("--threads", options->threads, "Worker threads = concurrent connections (default 64)")
+  cmd->add_option("--threads", options->threads,
+                  "Worker threads for pages, the API and originals (default 8; connections do not hold them)")
       ->check(CLI::Range(1, 1024));
+  cmd->add_option("--io-threads", options->io_threads, "Event loops that own the connections (default 2)")
+      ->check(CLI::Range(1, 64));
+  cmd->add_option("--allow-host", options->allowed_hosts,
+                  "Also accept this Host name (repeatable; 127.0.0.1, localhost, [::1] and --host always are)");
+  cmd->add_option("--cors", options->cors_origin,
+                  "Let this origin read /api/ from other pages (Access-Control-Allow-Origin; default: none)");
+  cmd->add_option("--max-per-address", options->max_connections_per_address,
+                  "Connections one client address may hold (default 256; beyond, its oldest idle one is closed)")
+      ->check(CLI::Range(1, 100000));
   cmd->callback([&g, options] { set_command([&g, options] { return run_serve(g, *options); }); });
 }
 

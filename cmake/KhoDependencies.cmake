@@ -14,17 +14,6 @@ find_package(exiv2 REQUIRED CONFIG)
 find_package(TBB REQUIRED CONFIG)
 find_package(OpenCV REQUIRED COMPONENTS core imgproc imgcodecs img_hash features2d calib3d)
 find_package(nlohmann_json 3.11 REQUIRED)
-
-# cpp-httplib: Debian builds it as a shared library (declarations in the header, code in the .so); its
-# pkg-config flags (CPPHTTPLIB_*_SUPPORT) must match the ones the library was built with. Linked as
-# kho::httplib (webui only).
-pkg_check_modules(HTTPLIB IMPORTED_TARGET cpp-httplib)
-if(NOT HTTPLIB_FOUND)
-  message(FATAL_ERROR "cpp-httplib not found: apt-get install libcpp-httplib-dev")
-endif()
-add_library(kho::httplib INTERFACE IMPORTED)
-target_link_libraries(kho::httplib INTERFACE PkgConfig::HTTPLIB)
-
 # Header-only libraries, found where the system keeps them (never a hard-coded path) and reached only
 # through an IMPORTED INTERFACE target that carries the include directory found.
 # CLI11 (app only): its CMake package when installed, else the header's directory.

@@ -6,6 +6,8 @@
 #include <sys/socket.h>
 #include <unistd.h>
 
+#include <openssl/evp.h>
+
 #include <cstring>
 
 #include "kho/search.h"
@@ -122,6 +124,13 @@ Photo photo(const Digest& d, const std::string& path, std::uint64_t size) {
 
 }  // namespace
 
+Digest sha256_of(const std::string& bytes) {
+  Digest d;
+  unsigned int len = 0;
+  EVP_Digest(bytes.data(), bytes.size(), d.bytes.data(), &len, EVP_sha256(), nullptr);
+  return d;
+}
+
 void WebServerTest::SetUpTestSuite() {
   dir_ = new testing::TempDir();
   auto cat = Catalog::open((dir_->path() / "archive").string());
@@ -134,10 +143,10 @@ void WebServerTest::SetUpTestSuite() {
   const std::string folder = (dir_->path() / "Thanh Hoa 2020").string();
   std::filesystem::create_directories(folder);
   a.event_id = event_id_for_folder(folder);
-  a.p1 = digest_of(1);
+  a.original_bytes = "ORIGINAL-BYTES-0123456789-" + std::string(5000, 'x') + "-END";
+  a.p1 = sha256_of(a.original_bytes);  // the server checks an original's bytes before sending them
   a.p2 = digest_of(2);
   a.p3 = digest_of(3);
-  a.original_bytes = "ORIGINAL-BYTES-0123456789-" + std::string(5000, 'x') + "-END";
   const std::string path1 = folder + "/lanh dao phat bieu.jpg";
   testing::write_file(path1, a.original_bytes);
 

@@ -26,11 +26,12 @@ struct HttpResponse {
 };
 
 // Sends `bytes` to 127.0.0.1:port and reads until the server closes or `timeout_ms` passes without data.
-// (No half-close: httplib takes a half-closed socket for a client that left, and answers nothing.)
 std::string raw_exchange(int port, const std::string& bytes, int timeout_ms = 5000);
 HttpResponse parse_response(const std::string& raw);
 // GET with "Connection: close" and optional extra header lines ("Name: value\r\n").
 HttpResponse http_get(int port, const std::string& target, const std::string& extra_headers = "");
+// SHA-256, as ingest computes a photo's digest.
+Digest sha256_of(const std::string& bytes);
 
 // The archive: one event with an article (3 refs: two resolved, one missing), a third photo that no
 // article mentions (orphan), a caption holding <script>, thumbnails made from tests/webui/data/tiny.jpg

@@ -1,9 +1,8 @@
-// The gallery server: routes of DESIGN.md §5 over cpp-httplib. Pages and /api/ share one view model
-// per page (views.h); images are in media.cc.
+// The gallery server: routes of DESIGN.md §5 over the HTTP core of http.h. Pages and /api/ share one
+// view model per page (views.h); images are in media.cc.
 #include "kho/webui/server.h"
 
-#include <sys/socket.h>
-
+#include <algorithm>
 #include <charconv>
 #include <cstdio>
 #include <functional>
@@ -19,9 +18,8 @@ struct Server::Impl {
   Impl(const Catalog& c, const ServerOptions& o) : catalog(c), options(o) {}
   const Catalog& catalog;
   ServerOptions options;
-  httplib::Server http;
-  int port = 0;
-  int listen_fd = -1;  // captured from httplib's socket options hook, to raise its listen backlog
+  http::Router router;
+  std::unique_ptr<http::Core> core;
 };
 
 namespace {
@@ -31,7 +29,7 @@ constexpr std::size_t kDupsPageSize = 30;
 
 using ViewFn = std::function<Result<Json>(const Snapshot&)>;
 
-std::size_t page_param(const httplib::Request& req) {
+std::size_t page_param(const http::Request& req) {
   std::string v = req.get_param_value("page");
   std::size_t page = 1;
   auto [ptr, ec] = std::from_chars(v.data(), v.data() + v.size(), page);
@@ -48,14 +46,14 @@ int http_status(const Status& st) {
 
 const char* status_heading(int status) {
   switch (status) {
-    case 400: return "Yêu cầu không hợp lệ";
     case 404: return "Không tìm thấy";
+    case 409: return "Tệp đã thay đổi";
     case 503: return "Kho đang bận";
-    default: return "Lỗi máy chủ";
+    default: return status < 500 ? "Yêu cầu không hợp lệ" : "Lỗi máy chủ";
   }
 }
 
-void error_page(httplib::Response& res, int status, const std::string& message) {
+void error_page(http::Response& res, int status, const std::string& message) {
   Json view;
   view["status"] = status;
   view["heading"] = status_heading(status);
@@ -76,7 +74,7 @@ Result<Json> with_snapshot(const Catalog& catalog, const ViewFn& fn) {
   return view;
 }
 
-void serve_page(const Catalog& catalog, httplib::Response& res, std::string_view tmpl, const ViewFn& fn,
+void serve_page(const Catalog& catalog, http::Response& res, std::string_view tmpl, const ViewFn& fn,
                 const std::function<PageInfo(const Json&)>& info) {
   set_security_headers(res);
   res.set_header("Cache-Control", "no-cache");
@@ -93,10 +91,14 @@ void serve_page(const Catalog& catalog, httplib::Response& res, std::string_view
   res.set_content(render_page(tmpl, *view, info(*view)), "text/html; charset=utf-8");
 }
 
-void serve_api(const Catalog& catalog, httplib::Response& res, const ViewFn& fn) {
+void serve_api(const Catalog& catalog, const std::string& cors_origin, http::Response& res, const ViewFn& fn) {
   set_security_headers(res);
   res.set_header("Cache-Control", "no-cache");
-  res.set_header("Access-Control-Allow-Origin", "*");  // read-only data, meant for other tools
+  // Other origins read the API only when `kho serve --cors ORIGIN` says which one.
+  if (!cors_origin.empty()) {
+    res.set_header("Access-Control-Allow-Origin", cors_origin);
+    res.set_header("Vary", "Origin");
+  }
   Result<Json> view = with_snapshot(catalog, fn);
   if (!view.ok()) {
     res.status = http_status(view.status());
@@ -115,9 +117,10 @@ std::string title_of(const Json& j, const char* key, const std::string& fallback
 void add_routes(Server::Impl& s) {
   const Catalog& cat = s.catalog;
   const std::size_t page_size = s.options.page_size;
-  auto& http = s.http;
-  using Req = httplib::Request;
-  using Res = httplib::Response;
+  const std::string& cors = s.options.cors_origin;
+  http::Router& http = s.router;
+  using Req = http::Request;
+  using Res = http::Response;
 
   http.Get("/", [&cat, page_size](const Req& req, Res& res) {
     std::size_t page = page_param(req);
@@ -147,7 +150,7 @@ void add_routes(Server::Impl& s) {
     std::string q = req.get_param_value("q");
     auto info = [&](const Json&) {
       return PageInfo{q.empty() ? "Tìm kiếm" : q + " – tìm kiếm", "search", q,
-                      "/api/search?q=" + httplib::detail::encode_query_param(q)};
+                      "/api/search?q=" + http::query_encode(q)};
     };
     serve_page(cat, res, kSearchTemplate,
                [&](const Snapshot& sn) -> Result<Json> {
@@ -160,38 +163,41 @@ void add_routes(Server::Impl& s) {
                info);
   });
 
-  http.Get("/api/events", [&cat, page_size](const Req& req, Res& res) {
+  http.Get("/api/events", [&cat, &cors, page_size](const Req& req, Res& res) {
     std::size_t page = page_param(req);
-    serve_api(cat, res, [&](const Snapshot& sn) { return events_view(sn, page, page_size); });
+    serve_api(cat, cors, res, [&](const Snapshot& sn) { return events_view(sn, page, page_size); });
   });
-  http.Get(R"(/api/event/([^/]+))", [&cat](const Req& req, Res& res) {
+  http.Get(R"(/api/event/([^/]+))", [&cat, &cors](const Req& req, Res& res) {
     std::string id = req.matches[1].str();
-    serve_api(cat, res, [&](const Snapshot& sn) { return event_view(sn, id); });
+    serve_api(cat, cors, res, [&](const Snapshot& sn) { return event_view(sn, id); });
   });
-  http.Get(R"(/api/photo/([^/]+))", [&cat](const Req& req, Res& res) {
+  http.Get(R"(/api/photo/([^/]+))", [&cat, &cors](const Req& req, Res& res) {
     std::string hex = req.matches[1].str();
-    serve_api(cat, res, [&](const Snapshot& sn) { return photo_view(sn, hex); });
+    serve_api(cat, cors, res, [&](const Snapshot& sn) { return photo_view(sn, hex); });
   });
-  http.Get("/api/dups", [&cat](const Req& req, Res& res) {
+  http.Get("/api/dups", [&cat, &cors](const Req& req, Res& res) {
     std::size_t page = page_param(req);
-    serve_api(cat, res, [&](const Snapshot& sn) { return dups_view(sn, page, kDupsPageSize); });
+    serve_api(cat, cors, res, [&](const Snapshot& sn) { return dups_view(sn, page, kDupsPageSize); });
   });
-  http.Get("/api/search", [&cat](const Req& req, Res& res) {
+  http.Get("/api/search", [&cat, &cors](const Req& req, Res& res) {
     std::string q = req.get_param_value("q");
-    serve_api(cat, res, [&](const Snapshot& sn) { return search_view(sn, q, kSearchLimit); });
+    serve_api(cat, cors, res, [&](const Snapshot& sn) { return search_view(sn, q, kSearchLimit); });
   });
 
-  auto asset = [&http](const char* path, std::string_view body, const char* type) {
-    http.Get(path, [body, type](const Req& req, Res& res) {
+  // Compiled-in assets are fast routes (answered on the I/O thread).
+  auto asset = [&http](std::string path, std::string_view body, const char* type) {
+    http.Fast([path, body, type](const Req& req, Res& res) {
+      if (req.path != path || (req.method != "GET" && req.method != "HEAD")) return false;
       set_security_headers(res);
       const std::string etag = "\"" + asset_version() + "\"";
       res.set_header("ETag", etag);
       res.set_header("Cache-Control", "public, max-age=86400");
       if (etag_matches(req, etag)) {
         res.status = 304;
-        return;
+        return true;
       }
       res.set_content(body.data(), body.size(), type);
+      return true;
     });
   };
   asset("/static/kho.css", kStylesheet, "text/css; charset=utf-8");
@@ -200,17 +206,13 @@ void add_routes(Server::Impl& s) {
   asset("/favicon.ico", kFavicon, "image/svg+xml");
 
   add_media_routes(http, cat);
-  http.set_pre_routing_handler([&cat](const Req& req, Res& res) {
-    return try_serve_thumb(cat, req, res) ? httplib::Server::HandlerResponse::Handled
-                                          : httplib::Server::HandlerResponse::Unhandled;
-  });
 
-  // Unknown routes and httplib's own 4xx (malformed requests) get a small page, never a stack trace.
-  http.set_error_handler(httplib::Server::HandlerWithResponse([](const Req& req, Res& res) {
-    if (!res.body.empty() || res.status == 304) return httplib::Server::HandlerResponse::Unhandled;
+  // Errors without a body (unknown routes, the core's 4xx for malformed requests, 409 from originals…)
+  // get a small page, or JSON under /api/, /thumb/ and /original/; never a stack trace.
+  http.set_error_handler([](const Req& req, Res& res) {
     set_security_headers(res);
     if (req.path.rfind("/api/", 0) == 0 || req.path.rfind("/thumb/", 0) == 0 || req.path.rfind("/original/", 0) == 0) {
-      Json err = {{"error", res.status == 404 ? "NotFound" : "BadRequest"}, {"status", res.status}};
+      Json err = {{"error", error_name(res.status)}, {"status", res.status}};
       res.set_content(err.dump(), "application/json");
     } else {
       int status = res.status;
@@ -218,24 +220,29 @@ void add_routes(Server::Impl& s) {
       if (status == 404) message = "Không có trang nào ở địa chỉ này.";
       error_page(res, status, message);
     }
-    return httplib::Server::HandlerResponse::Handled;
-  }));
-  http.set_exception_handler([](const Req&, Res& res, std::exception_ptr ep) {
-    std::string what = "unknown";
-    try {
-      if (ep) std::rethrow_exception(ep);
-    } catch (const std::exception& e) {
-      what = e.what();
-    } catch (...) {
-    }
-    std::fprintf(stderr, "kho serve: internal error: %s\n", what.c_str());
-    error_page(res, 500, "Lỗi nội bộ.");
   });
 }
 
 }  // namespace
 
-void set_security_headers(httplib::Response& res) {
+const char* error_name(int status) {
+  switch (status) {
+    case 404: return "NotFound";
+    case 405: return "MethodNotAllowed";
+    case 409: return "Conflict";
+    case 413: return "PayloadTooLarge";
+    case 414: return "UriTooLong";
+    case 416: return "RangeNotSatisfiable";
+    case 421: return "MisdirectedRequest";
+    case 431: return "HeadersTooLarge";
+    case 501: return "NotImplemented";
+    case 503: return "Busy";
+    case 505: return "VersionNotSupported";
+    default: return status < 500 ? "BadRequest" : "Internal";
+  }
+}
+
+void set_security_headers(http::Response& res) {
   res.set_header("X-Content-Type-Options", "nosniff");
   res.set_header("Content-Security-Policy",
                  "default-src 'self'; img-src 'self' data:; style-src 'self'; script-src 'self'; "
@@ -243,67 +250,52 @@ void set_security_headers(httplib::Response& res) {
   res.set_header("Referrer-Policy", "same-origin");
 }
 
-bool etag_matches(const httplib::Request& req, const std::string& etag) {
+bool etag_matches(const http::Request& req, const std::string& etag) {
   if (!req.has_header("If-None-Match")) return false;
   const std::string v = req.get_header_value("If-None-Match");
   return v == "*" || v.find(etag) != std::string::npos;
 }
 
+std::vector<std::string> allowed_hosts(const ServerOptions& o) {
+  std::vector<std::string> hosts = {"127.0.0.1", "localhost", "[::1]"};
+  if (!o.host.empty()) hosts.push_back(o.host.find(':') != std::string::npos && o.host.front() != '[' ? "[" + o.host + "]" : o.host);
+  for (const std::string& h : o.allowed_hosts) hosts.push_back(h);
+  return hosts;
+}
+
 std::unique_ptr<Server> Server::create(const Catalog& catalog, const ServerOptions& options) {
   auto impl = std::make_unique<Impl>(catalog, options);
-  const int threads = options.threads > 0 ? options.threads : 64;
-  impl->http.new_task_queue = [threads] { return new httplib::ThreadPool(static_cast<std::size_t>(threads)); };
-  impl->http.set_keep_alive_max_count(1000);
-  impl->http.set_tcp_nodelay(true);  // headers and body go out as separate writes
-  impl->http.set_keep_alive_timeout(5);
-  impl->http.set_read_timeout(10);
-  impl->http.set_write_timeout(30);
-  impl->http.set_payload_max_length(64 * 1024);  // the server only answers GET/HEAD
-  Impl* raw = impl.get();
-  impl->http.set_socket_options([raw](int fd) {
-    int one = 1;
-    ::setsockopt(fd, SOL_SOCKET, SO_REUSEADDR, &one, sizeof one);
-    raw->listen_fd = fd;
-  });
   add_routes(*impl);
+  http::CoreOptions core;
+  core.host = options.host;
+  core.port = options.port;
+  core.workers = options.threads > 0 ? options.threads : 8;
+  core.io_threads = options.io_threads > 0 ? options.io_threads : 2;
+  core.header_timeout_s = options.header_timeout_s;
+  core.keepalive_timeout_s = options.keepalive_timeout_s;
+  core.max_connections_per_address = options.max_connections_per_address;
+  core.allowed_hosts = allowed_hosts(options);
+  impl->core = std::make_unique<http::Core>(impl->router, core);
   return std::unique_ptr<Server>(new Server(std::move(impl)));
 }
 
 Server::Server(std::unique_ptr<Impl> impl) : impl_(std::move(impl)) {}
 Server::~Server() { stop(); }
 
-Status Server::bind() {
-  const ServerOptions& o = impl_->options;
-  if (o.port == 0) {
-    impl_->port = impl_->http.bind_to_any_port(o.host);
-    if (impl_->port <= 0) return Status::IOError("cannot listen on " + o.host + " (any port)");
-  } else {
-    if (!impl_->http.bind_to_port(o.host, o.port))
-      return Status::IOError("cannot listen on " + o.host + ":" + std::to_string(o.port) +
-                             " (in use, or not an address of this machine)");
-    impl_->port = o.port;
-  }
-  // httplib listens with a backlog of 5: a burst of new connections (a grid page opening, a benchmark)
-  // then loses SYNs and waits a second for the retry. Listening again only raises the backlog.
-  if (impl_->listen_fd >= 0) ::listen(impl_->listen_fd, 1024);
-  return Status::OK();
-}
+Status Server::bind() { return impl_->core->bind(); }
 
-int Server::port() const { return impl_->port; }
+int Server::port() const { return impl_->core->port(); }
 
 std::string Server::url() const {
   const std::string& h = impl_->options.host;
-  bool v6 = h.find(':') != std::string::npos;
-  return "http://" + (v6 ? "[" + h + "]" : h) + ":" + std::to_string(impl_->port) + "/";
+  bool v6 = h.find(':') != std::string::npos && h.front() != '[';
+  return "http://" + (v6 ? "[" + h + "]" : h) + ":" + std::to_string(port()) + "/";
 }
 
-Status Server::run() {
-  if (!impl_->http.listen_after_bind()) return Status::IOError("the listening socket failed");
-  return Status::OK();
-}
+Status Server::run() { return impl_->core->run(); }
 
 void Server::stop() {
-  if (impl_ && impl_->http.is_running()) impl_->http.stop();
+  if (impl_ && impl_->core) impl_->core->stop();
 }
 
 }  // namespace kho::web

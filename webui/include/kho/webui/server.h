@@ -7,6 +7,7 @@
 
 #include <memory>
 #include <string>
+#include <vector>
 
 #include "kho/catalog.h"
 #include "kho/status.h"
@@ -16,11 +17,20 @@ namespace kho::web {
 struct ServerOptions {
   std::string host = "127.0.0.1";  // loopback unless told otherwise
   int port = 8080;                 // 0 picks a free port (see Server::port())
-  // Worker threads (≤ 0: 64). A keep-alive connection holds a worker, so this bounds concurrent
-  // connections.
-  int threads = 64;
-  // Events per home page and per /api/events page.
-  std::size_t page_size = 24;
+  // Worker threads for pages, the API and originals. Connections do not hold them: they live on
+  // `io_threads` event loops (which also answer thumbnails and assets).
+  int threads = 8;
+  int io_threads = 2;
+  std::size_t page_size = 24;      // events per home page
+  int header_timeout_s = 10;       // a request head must arrive whole within this
+  int keepalive_timeout_s = 5;     // an idle connection is closed after this
+  // Connections one address may hold; a new one beyond this closes that address's least recently
+  // active idle connection.
+  int max_connections_per_address = 256;
+  // Host header names accepted besides 127.0.0.1, localhost, [::1] and `host` (DNS rebinding guard);
+  // other names get 421.
+  std::vector<std::string> allowed_hosts;
+  std::string cors_origin;         // Access-Control-Allow-Origin on /api/ (none when empty)
 };
 
 class Server {

@@ -1,0 +1,164 @@
+// Private to webui: the HTTP/1.1 core under `kho serve` (webui/README.md, "Limits").
+//
+// Event-driven: a few I/O threads (epoll) own every connection, so an idle or slow client costs a
+// buffer, never a thread. A request head must arrive whole within a deadline; each address may hold a
+// bounded number of connections (beyond it, its least recently active idle one is closed). Routes run
+// on a small worker pool; routes marked fast (thumbnails, assets: no disk, no rendering) run on the I/O
+// thread. Names follow cpp-httplib's (Request::matches, get_param_value, Response::set_content, Router::
+// Get), so a handler written for httplib needs only its types renamed.
+#pragma once
+
+#include <cstdint>
+#include <functional>
+#include <map>
+#include <memory>
+#include <regex>
+#include <string>
+#include <string_view>
+#include <unordered_map>
+#include <utility>
+#include <vector>
+
+#include "kho/status.h"
+
+namespace kho::web::http {
+
+struct CaseLess {
+  bool operator()(const std::string& a, const std::string& b) const;
+};
+using Headers = std::multimap<std::string, std::string, CaseLess>;
+
+struct Request {
+  std::string method;
+  std::string target;  // as sent: path and query
+  std::string path;    // percent-decoded
+  std::string query;   // raw, after '?'
+  int version = 11;    // 10 or 11
+  Headers headers;
+  std::multimap<std::string, std::string> params;  // decoded query parameters
+  std::smatch matches;                             // captures of the route's pattern, over `path`
+  std::string remote_addr;
+  std::string body;  // only with a Content-Length (GET/HEAD have none)
+
+  bool has_header(const std::string& name) const { return headers.count(name) > 0; }
+  std::string get_header_value(const std::string& name) const;
+  bool has_param(const std::string& name) const { return params.count(name) > 0; }
+  std::string get_param_value(const std::string& name) const;
+};
+
+// An open file to send (sendfile), shared by the parts of a range reply.
+struct FileBody {
+  explicit FileBody(int descriptor) : fd(descriptor) {}
+  ~FileBody();
+  FileBody(const FileBody&) = delete;
+  FileBody& operator=(const FileBody&) = delete;
+  int fd;
+};
+
+struct Response {
+  int status = 200;
+  Headers headers;
+  std::string body;                  // the body, unless `file` is set
+  std::shared_ptr<FileBody> file;    // else bytes [file_offset, file_offset + file_size) of this file
+  std::uint64_t file_offset = 0;
+  std::uint64_t file_size = 0;
+  bool ranges_allowed = false;       // a 200 GET with a body may then be cut by the Range header
+  bool close = false;                // close the connection after this response
+
+  void set_header(const std::string& name, const std::string& value);
+  bool has_header(const std::string& name) const { return headers.count(name) > 0; }
+  std::string get_header_value(const std::string& name) const;
+  void set_content(std::string content, const std::string& content_type);
+  void set_content(const char* data, std::size_t size, const std::string& content_type);
+  // Takes ownership of `fd`; serves `size` bytes from offset 0.
+  void set_file(int fd, std::uint64_t size, const std::string& content_type);
+  std::uint64_t content_length() const { return file ? file_size : body.size(); }
+};
+
+using Handler = std::function<void(const Request&, Response&)>;
+// Returns true when it answered; runs on an I/O thread, so it must not block (no disk, no rendering).
+using FastHandler = std::function<bool(const Request&, Response&)>;
+
+class Router {
+ public:
+  // `pattern`: an exact path, or an ECMAScript regex matched against the whole decoded path (captures in
+  // Request::matches). Handlers run on the worker pool. Registration happens before Server::run().
+  void Get(const std::string& pattern, Handler handler);
+  // Tried first, in order, on the I/O thread.
+  void Fast(FastHandler handler) { fast_.push_back(std::move(handler)); }
+  // Fills the body of an error the core or a route produced with no body (404, 400, 414, 431, …).
+  void set_error_handler(Handler handler) { error_ = std::move(handler); }
+
+  bool run_fast(const Request& req, Response& res) const;
+  // Runs the matching route, or sets 404 (405 for a known path with another method).
+  void route(Request& req, Response& res) const;
+  void fill_error(const Request& req, Response& res) const;
+
+ private:
+  struct Route {
+    std::string method;
+    std::regex re;
+    Handler handler;
+  };
+  std::unordered_map<std::string, Handler> exact_get_;
+  std::vector<Route> routes_;
+  std::vector<FastHandler> fast_;
+  Handler error_;
+};
+
+// Byte ranges (RFC 9110 §14): a "bytes=…" header value against a body of `size` bytes.
+struct ByteRange {
+  std::uint64_t first = 0, last = 0;  // inclusive
+};
+enum class RangeVerdict {
+  kIgnore,          // no header, malformed, another unit, or not worth cutting: send the whole body (200)
+  kPartial,         // send `ranges` (sorted, overlaps and neighbours merged) as 206
+  kUnsatisfiable,   // 416
+};
+struct RangePlan {
+  RangeVerdict verdict = RangeVerdict::kIgnore;
+  std::vector<ByteRange> ranges;
+};
+inline constexpr std::size_t kMaxRangeParts = 8;      // after merging; more → the whole body
+inline constexpr std::size_t kMaxRangeSpecs = 100;    // before merging; more → the whole body
+RangePlan plan_ranges(std::string_view header, std::uint64_t size);
+
+// Request head parsing (for the core, and tests). Parses `head` (up to and excluding the blank line).
+// Returns 0 when valid, else the status to answer (400, 414, 431).
+int parse_request_head(std::string_view head, Request& req);
+std::string percent_decode(std::string_view s, bool plus_is_space);
+// Percent-encodes everything but unreserved characters (RFC 3986), for a query parameter value.
+std::string query_encode(std::string_view s);
+
+struct CoreOptions {
+  std::string host = "127.0.0.1";
+  int port = 0;
+  int io_threads = 2;
+  int workers = 8;
+  int header_timeout_s = 10;     // the whole request head, from its first byte (or from connect)
+  int keepalive_timeout_s = 5;   // between requests on one connection
+  int write_timeout_s = 30;      // without any progress while sending
+  int max_connections_per_address = 256;
+  int max_connections = 8192;
+  std::vector<std::string> allowed_hosts;  // Host header names (no port); empty = any
+};
+
+class Core {
+ public:
+  Core(const Router& router, CoreOptions options);
+  ~Core();
+  Core(const Core&) = delete;
+  Core& operator=(const Core&) = delete;
+  Status bind();
+  int port() const;
+  Status run();   // until stop()
+  void stop();    // thread-safe
+  bool running() const;
+
+  struct Impl;
+
+ private:
+  std::unique_ptr<Impl> impl_;
+};
+
+}  // namespace kho::web::http
