@@ -7,6 +7,7 @@
 #include "kho/ingest/article_parser.h"
 
 #include <algorithm>
+#include <cctype>
 #include <cerrno>
 #include <cstring>
 #include <filesystem>
@@ -156,9 +157,30 @@ kho::Result<ParseResult> parse_articles(std::string_view bytes, std::string_view
   return result;
 }
 
+ArticleFormat article_format(std::string_view path) {
+  const std::size_t dot = path.rfind('.');
+  const std::size_t slash = path.rfind('/');
+  if (dot == std::string_view::npos || (slash != std::string_view::npos && dot < slash)) return ArticleFormat::kUnsupported;
+  std::string ext(path.substr(dot + 1));
+  for (char& c : ext) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
+  if (ext == "txt") return ArticleFormat::kText;
+  if (ext == "html" || ext == "htm") return ArticleFormat::kHtml;
+  if (ext == "docx") return ArticleFormat::kDocx;
+  return ArticleFormat::kUnsupported;
+}
+
 kho::Result<ParseResult> parse_article_file(const std::string& path) {
   std::error_code ec;
   if (std::filesystem::is_directory(path, ec)) return Status::InvalidArgument(path + ": is a directory");
+  const ArticleFormat format = article_format(path);
+  if (format == ArticleFormat::kUnsupported && path.size() > 4) {
+    std::string ext = path.substr(path.size() - 4);
+    for (char& c : ext) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
+    if (ext == ".doc") {
+      return Status::InvalidArgument(path + ": unsupported: Word 97-2003 .doc (binary format); save it as .docx");
+    }
+  }
+  // Any other name is read as a text export, as before formats existed.
   std::ifstream in(path, std::ios::binary);
   if (!in) {
     const int err = errno;
@@ -168,6 +190,8 @@ kho::Result<ParseResult> parse_article_file(const std::string& path) {
   std::ostringstream buf;
   buf << in.rdbuf();
   if (in.bad()) return Status::IOError(path + ": read failed");
+  if (format == ArticleFormat::kHtml) return parse_html_article(buf.str(), path);
+  if (format == ArticleFormat::kDocx) return parse_docx_article(buf.str(), path);
   return parse_articles(buf.str(), path);
 }
 
