@@ -693,17 +693,19 @@ bool is_leafish(const GumboNode* n) {
 // time[datetime] there. A page clock elsewhere in the page is never looked at.
 std::optional<std::string> date_near(const GumboNode* h1, const std::vector<const GumboNode*>& nodes,
                                      std::size_t h1_pos) {
+  // After the title: inside its header (up to three ancestors, the page body at most); before the title
+  // only beside it (same parent), where a site clock rarely sits.
   const GumboNode* scope = h1;
-  for (int i = 0; i < 3 && scope->parent && is_element(scope->parent) && tag_of(scope->parent) != GUMBO_TAG_BODY; ++i) {
+  for (int i = 0; i < 3 && scope->parent && is_element(scope->parent); ++i) {
     scope = scope->parent;
+    if (tag_of(scope) == GUMBO_TAG_BODY) break;
   }
-  // Look at up to 40 elements before and 120 after the title, inside the scope.
   const std::size_t from = h1_pos > 40 ? h1_pos - 40 : 0;
   const std::size_t to = std::min(nodes.size(), h1_pos + 400);
   std::optional<std::string> after, before;
   for (std::size_t i = from; i < to; ++i) {
     const GumboNode* n = nodes[i];
-    if (!is_element(n) || !is_ancestor(scope, n) || n == h1) continue;
+    if (!is_element(n) || n == h1 || !is_ancestor(i > h1_pos ? scope : h1->parent, n)) continue;
     if (tag_of(n) == GUMBO_TAG_TIME && attr(n, "datetime")) {
       if (auto d = normalize_iso_date(attr_sv(n, "datetime"))) return d;
     }
