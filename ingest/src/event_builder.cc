@@ -42,6 +42,31 @@ std::vector<Article> parse_folder_articles(const EventFolder& folder, IngestSumm
   return articles;
 }
 
+// An HTML or DOCX article carries its photos: each reference that resolves to a scanned file (a saved
+// page's _files/ image, a file beside the page, a .docx's word/media part) is linked to it as kEmbedded.
+// Name matching means nothing for URLs, so such an article's other references stay unresolved.
+void link_embedded(const Article& a, const std::vector<StoredPhoto>& photos, std::vector<Link>& links) {
+  if (a.sources.empty()) return;
+  const std::string& source = a.sources.front();
+  const ArticleFormat format = article_format(source);
+  if (format != ArticleFormat::kHtml && format != ArticleFormat::kDocx) return;
+  std::map<std::string, const StoredPhoto*, std::less<>> by_path;
+  for (const auto& p : photos) by_path.emplace(p.path, &p);
+  for (auto& l : links) {
+    l.method = LinkMethod::kUnresolved;
+    l.confidence = 0;
+    l.path.clear();
+    if (l.position >= a.refs.size()) continue;
+    const std::string file = resolve_embedded_ref(source, a.refs[l.position].ref);
+    auto it = file.empty() ? by_path.end() : by_path.find(file);
+    if (it == by_path.end()) continue;
+    l.method = LinkMethod::kEmbedded;
+    l.confidence = 1.0f;
+    l.path = it->second->path;
+    l.digest = it->second->digest;
+  }
+}
+
 // The earliest EXIF capture time among the folder's photos: the date of an event without an article.
 std::optional<std::string> earliest_exif_date(const Snapshot* current, const std::vector<StoredPhoto>& photos) {
   if (!current) return std::nullopt;
@@ -100,8 +125,16 @@ Status build_event(const Snapshot* current, const FolderWork& work, WriteBatch& 
       summary.warnings.push_back(from + ": article \"" + a.title + "\" names no photos");
     }
     std::vector<Link> links = link_article(a, names);
+    link_embedded(a, work.photos, links);
     for (auto& l : links) {
       l.article_id = a.id;
+      if (l.method == LinkMethod::kEmbedded) {  // resolved by path already, digest filled
+        claimed.insert(std::string(file_name(l.path)));
+        if (!ev.cover) ev.cover = l.digest;
+        ++summary.links;
+        summary.link_report.push_back({a.title, l.ref, display(l.path), l.method, l.confidence});
+        continue;
+      }
       auto it = l.method == LinkMethod::kUnresolved ? by_name.end() : by_name.find(l.path);
       if (it == by_name.end()) {
         l.method = LinkMethod::kUnresolved;

@@ -17,6 +17,7 @@
 #include <thread>
 
 #include "kho/ingest/digest.h"
+#include "embedded_photos.h"
 #include "pipeline_util.h"
 
 #include "kho/ingest/metadata.h"
@@ -43,6 +44,7 @@ void release(std::vector<std::uint8_t>& bytes) { std::vector<std::uint8_t>().swa
 // Reads the whole file once. The reason says what went wrong in words a user can act on.
 bool read_file(const std::string& path, std::uint64_t max_bytes, std::vector<std::uint8_t>& out,
                std::string& reason) {
+  if (detail::split_embedded_path(path)) return detail::read_embedded_photo(path, max_bytes, out, reason);
   int fd = ::open(path.c_str(), O_RDONLY | O_CLOEXEC);
   if (fd < 0) {
     reason = std::string("cannot open: ") + std::strerror(errno);

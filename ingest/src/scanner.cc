@@ -9,6 +9,7 @@
 #include <set>
 #include <utility>
 
+#include "embedded_photos.h"
 #include "pipeline_util.h"
 
 namespace kho::ingest {
@@ -85,6 +86,7 @@ class Walker {
   }
 
   ScanResult finish() {
+    detail::add_article_photos(folders_);  // saved pages' _files/ folders, .docx media
     for (auto& [path, folder] : folders_) {
       if (folder.photos.empty() && folder.articles.empty()) continue;
       auto by_path = [](const ScannedFile& a, const ScannedFile& b) { return a.path < b.path; };
@@ -194,6 +196,7 @@ ScanKind classify_name(std::string_view file_name) {
   static constexpr std::array<std::string_view, 9> kPhotoExt = {"jpg",  "jpeg", "png", "gif", "webp",
                                                                 "heic", "heif", "tif", "tiff"};
   if (std::find(kPhotoExt.begin(), kPhotoExt.end(), ext) != kPhotoExt.end()) return ScanKind::kPhoto;
+  if (ext == "html" || ext == "htm" || ext == "docx" || ext == "doc") return ScanKind::kArticle;  // .doc: to say "unsupported"
   if (ext == "txt") {
     // Text files that software and repositories leave in folders are not article exports.
     std::string stem = lower(file_name.substr(0, dot));
