@@ -99,6 +99,8 @@ std::optional<std::string> iconv_to_utf8(std::string_view bytes, const std::stri
       break;
     }
   }
+  // Flush: CP1258 (and other combining charsets) hold the last letter back, waiting for a tone mark.
+  if (ok && iconv(cd, nullptr, nullptr, &dst, &out_left) == static_cast<std::size_t>(-1)) ok = false;
   iconv_close(cd);
   if (!ok) return std::nullopt;
   out.resize(out.size() - out_left);

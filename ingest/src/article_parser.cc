@@ -47,11 +47,62 @@ bool is_article_start(const std::vector<std::string_view>& lines, std::size_t i)
   return parse_date_line(lines[i + 1]).has_value() && !parse_date_line(l);
 }
 
+// Counts what decides between "a few bad bytes in UTF-8" and "a whole file in a legacy encoding".
+struct HighBytes {
+  std::size_t utf8_sequences = 0;  // well-formed multi-byte UTF-8 sequences
+  std::size_t invalid = 0;         // bytes ≥ 0x80 that start no well-formed sequence
+};
+HighBytes count_high_bytes(std::string_view s) {
+  HighBytes h;
+  for (std::size_t i = 0; i < s.size();) {
+    if (static_cast<unsigned char>(s[i]) < 0x80) {
+      ++i;
+      continue;
+    }
+    std::uint32_t cp = 0;
+    const std::size_t n = next_code_point(s, i, &cp);
+    if (n > 0) {
+      ++h.utf8_sequences;
+      i += n;
+    } else {
+      ++h.invalid;
+      ++i;
+    }
+  }
+  return h;
+}
+
 std::string identity_key(const kho::Article& a) {
   return search_key(a.title) + "|" + (a.date ? a.date->substr(0, 10) : std::string());
 }
 
 }  // namespace
+
+namespace detail {
+kho::Result<std::string> read_legacy_text(std::string_view bytes, const std::string& source,
+                                          std::vector<std::string>& warnings) {
+  const HighBytes h = count_high_bytes(bytes);
+  // UTF-8 with stray bytes: keep the text, mark the bytes. (A legacy file holds next to no well-formed
+  // UTF-8 sequences by accident.)
+  if (h.utf8_sequences * 4 >= h.invalid) {
+    warnings.push_back(source + ": invalid UTF-8 bytes replaced by U+FFFD");
+    return sanitize_utf8(bytes);
+  }
+  const LegacyDecode legacy = decode_legacy_vietnamese(bytes);
+  if (legacy.encoding != LegacyEncoding::kUnknown) {
+    warnings.push_back(source + ": not UTF-8; read as " + legacy_encoding_name(legacy.encoding) +
+                       " (a legacy Vietnamese encoding)");
+    return legacy.text;
+  }
+  if (legacy.guess != LegacyEncoding::kUnknown && h.invalid >= 3) {
+    return Status::InvalidArgument(source + ": not UTF-8, and the legacy Vietnamese encoding is uncertain (most like " +
+                                   legacy_encoding_name(legacy.guess) +
+                                   "; also tried windows-1258, VNI, TCVN3): convert the file to UTF-8");
+  }
+  warnings.push_back(source + ": invalid UTF-8 bytes replaced by U+FFFD");
+  return sanitize_utf8(bytes);
+}
+}  // namespace detail
 
 void merge_copies(kho::Article& kept, kho::Article&& copy) {
   const std::uint32_t copies = kept.copies + copy.copies;
@@ -94,8 +145,11 @@ kho::Result<ParseResult> parse_articles(std::string_view bytes, std::string_view
     text.assign(bytes);
   }
   if (!is_valid_utf8(text)) {
-    result.warnings.push_back(source + ": invalid UTF-8 bytes replaced by U+FFFD");
-    text = sanitize_utf8(text);
+    // Old newsroom files: Windows-1258, VNI or TCVN3. Recognised by their byte patterns and converted;
+    // when the bytes look legacy but no encoding wins clearly, the file is refused (never silently U+FFFD).
+    auto legacy = detail::read_legacy_text(text, source, result.warnings);
+    if (!legacy.ok()) return legacy.status();
+    text = std::move(*legacy);
   }
   text = to_nfc(text);  // NFD input (from a Mac) becomes NFC once, for every line
 

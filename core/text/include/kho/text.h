@@ -53,6 +53,7 @@ const char* legacy_encoding_name(LegacyEncoding e);  // "windows-1258", "VNI", "
 struct LegacyDecode {
   LegacyEncoding encoding = LegacyEncoding::kUnknown;
   std::string text;  // NFC UTF-8; empty when kUnknown
+  LegacyEncoding guess = LegacyEncoding::kUnknown;  // the best candidate even when unsure (for messages)
 };
 
 // Recognises bytes that are not UTF-8 as one of the legacy Vietnamese encodings by their byte patterns
