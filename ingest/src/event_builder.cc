@@ -29,7 +29,15 @@ std::vector<Article> parse_folder_articles(const EventFolder& folder, IngestSumm
   for (const auto& f : folder.articles) {
     auto parsed = parse_article_file(f.path);
     if (!parsed.ok()) {
-      summary.warnings.push_back(display(f.path) + ": not read as an article: " + parsed.status().message());
+      // A .html/.htm/.docx/.doc is meant as an article: failing to read it is an error. A .txt that is
+      // no article (a stray text file) stays a warning.
+      if (article_format(f.path) == ArticleFormat::kText) {
+        summary.warnings.push_back(display(f.path) + ": not read as an article: " + parsed.status().message());
+      } else {
+        std::string reason = parsed.status().message();
+        if (reason.rfind(f.path + ": ", 0) == 0) reason.erase(0, f.path.size() + 2);  // the path is said once
+        summary.errors.push_back({display(f.path), std::move(reason)});
+      }
       continue;
     }
     for (const auto& w : parsed->warnings) summary.warnings.push_back(display(f.path) + ": " + w);

@@ -95,9 +95,9 @@ TEST(IngestEmbedded, DocThatIsARenamedJpegIsReportedAndTheRunGoesOn) {
   write_file(f.tree / "ev/p.jpg", ingest_jpeg(4));
   const IngestSummary r = f.ingest_tree();
   EXPECT_EQ(r.photos_added, 1u);
-  bool said = false;
-  for (const auto& w : r.warnings) said |= w.find("anh.docx") != std::string::npos && w.find("JPEG") != std::string::npos;
-  EXPECT_TRUE(said) << "the broken .docx is named with the reason";
+  ASSERT_EQ(r.errors.size(), 1u) << "the broken .docx is a per-file error";
+  EXPECT_NE(r.errors[0].path.find("anh.docx"), std::string::npos);
+  EXPECT_NE(r.errors[0].reason.find("JPEG"), std::string::npos) << r.errors[0].reason;
 }
 
 }  // namespace
