@@ -84,6 +84,7 @@ void merge_copies(kho::Article& kept, kho::Article&& copy);
 //   Ngày 18/11/2020 00:00:00            Đăng lúc: 18/11/2020 00:00:00 (GMT+7)
 //   Thứ Tư, 18/11/2020 - 09:15          18-11-2020            Thứ 4, 22.12.2021 | 20:42:03
 //   06:57 | 06/09/2022 GMT+7            Ngày đăng: 06:03 AM, 29/03/2018     Đăng ngày 11 - 11 - 2023
+//   Thời sự | Thứ Hai, 06/09/2022 - 06:57 | Lượt xem: 9.3k   (a category or view counter segment is dropped)
 // nullopt when the line holds any other words (a sentence that mentions a date) or an impossible date.
 std::optional<std::string> parse_date_line(std::string_view line);
 
