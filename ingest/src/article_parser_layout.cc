@@ -11,6 +11,8 @@
 #include <string_view>
 #include <vector>
 
+#include <algorithm>
+
 #include "article_parser_internal.h"
 #include "kho/ingest/article_parser.h"
 
@@ -69,6 +71,13 @@ kho::Article build_article(const std::vector<std::string_view>& lines, std::stri
   if (end > begin && looks_like_author(lines[end - 1]) && !credit_of_last_photo) {
     a.author = std::string(lines[end - 1]);
     --end;
+  }
+  // Else a byline directly under the date (or the title): a short name line, followed by more text.
+  if (!a.author && begin + 1 < end && lines[begin].size() <= 60 && looks_like_author(lines[begin]) &&
+      !is_photo_line(lines[begin + 1]) && !credit_line(lines[begin]) &&
+      std::count(lines[begin].begin(), lines[begin].end(), ' ') <= 4) {
+    a.author = std::string(lines[begin]);
+    ++begin;
   }
 
   std::vector<BodyLine> body;

@@ -33,5 +33,24 @@ TEST(ArticleLayouts, DateLineWithCategoryAndViewCounter) {
   EXPECT_EQ(r->articles[0].refs[0].caption, "Cắt băng khai mạc hội chợ.");
 }
 
+TEST(ArticleLayouts, BylineDirectlyUnderTheDate) {
+  const std::string text =
+      "Khai mạc hội chợ xuân\n"
+      "Ngày 06/09/2022\n"
+      "Minh Anh\n"
+      "Sáng nay hội chợ xuân khai mạc tại quảng trường trung tâm thành phố, với hàng trăm gian hàng.\n"
+      "khai mac.jpg\n"
+      "Cắt băng khai mạc hội chợ.\n"
+      "Hội chợ kéo dài đến hết tuần với nhiều hoạt động văn hóa, văn nghệ đặc sắc và ẩm thực.\n";
+  auto r = parse_articles(text, "b.txt");
+  ASSERT_TRUE(r.ok());
+  ASSERT_EQ(r->articles.size(), 1u);
+  const Article& a = r->articles[0];
+  EXPECT_EQ(a.author, "Minh Anh");
+  ASSERT_EQ(a.refs.size(), 1u);
+  EXPECT_EQ(a.refs[0].caption, "Cắt băng khai mạc hội chợ.");
+  for (const ArticleBlock& b : a.blocks) EXPECT_NE(b.text, "Minh Anh");
+}
+
 }  // namespace
 }  // namespace kho::ingest
