@@ -52,5 +52,34 @@ TEST(ArticleLayouts, BylineDirectlyUnderTheDate) {
   for (const ArticleBlock& b : a.blocks) EXPECT_NE(b.text, "Minh Anh");
 }
 
+TEST(ArticleLayouts, ParagraphAfterAGroupRunIsBodyAndATitleTwiceIsOneTitle) {
+  const std::string text =
+      "Khai mạc hội chợ xuân\n"
+      "Khai mạc hội chợ xuân\n"
+      "Ngày 06/09/2022\n"
+      "Sáng nay hội chợ xuân khai mạc tại quảng trường trung tâm thành phố, với hàng trăm gian hàng.\n"
+      "Một số hình ảnh tại hội chợ:\n"
+      "a1.jpg\n"
+      "a2.jpg\n"
+      "a3.jpg\n"
+      "Hội chợ kéo dài đến hết tuần với nhiều hoạt động văn hóa.\n"
+      "Minh Anh (Báo Mẫu)\n";
+  auto r = parse_articles(text, "g.txt");
+  ASSERT_TRUE(r.ok());
+  ASSERT_EQ(r->articles.size(), 1u);
+  const Article& a = r->articles[0];
+  EXPECT_EQ(a.title, "Khai mạc hội chợ xuân");
+  EXPECT_EQ(a.date, "2022-09-06");
+  EXPECT_EQ(a.author, "Minh Anh (Báo Mẫu)");
+  ASSERT_EQ(a.refs.size(), 3u);
+  for (const PhotoRef& p : a.refs) {
+    EXPECT_EQ(p.caption, std::nullopt) << p.ref;
+    EXPECT_EQ(p.group_caption, "Một số hình ảnh tại hội chợ:") << p.ref;
+  }
+  bool body = false;
+  for (const ArticleBlock& b : a.blocks) body |= b.text == "Hội chợ kéo dài đến hết tuần với nhiều hoạt động văn hóa.";
+  EXPECT_TRUE(body);
+}
+
 }  // namespace
 }  // namespace kho::ingest
