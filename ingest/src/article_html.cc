@@ -455,6 +455,13 @@ std::string first_srcset_url(std::string_view srcset) {
 // The image's real URL: data-src (lazy loading), else src unless a placeholder, else data-original, else
 // the first srcset / data-srcset candidate. Empty when there is none.
 std::string image_url(const GumboNode* img) {
+  // A saved page: the browser rewrote `src` to the local copy ("bai_files/x.jpg"); that is the reference
+  // even when data-src still names the remote URL.
+  const std::string_view src = detail::trim(attr_sv(img, "src"));
+  if (!is_placeholder_url(src) && src.find("://") == std::string_view::npos && src.substr(0, 1) != "/" &&
+      (src.find("_files/") != std::string_view::npos || src.find(".files/") != std::string_view::npos)) {
+    return std::string(src);
+  }
   for (const char* a : {"data-src", "data-lazy-src", "src", "data-original", "data-srcset", "srcset"}) {
     std::string_view v = detail::trim(attr_sv(img, a));
     if (std::strcmp(a, "src") == 0 || std::strcmp(a, "data-original") == 0 || std::strcmp(a, "data-src") == 0 ||

@@ -59,6 +59,11 @@ TEST(HtmlArticle, LazySourcesAndEntities) {
   EXPECT_EQ(a.refs[0].ref, "https://x.vn/a.jpg?w=1&h=2");
   EXPECT_EQ(a.refs[1].ref, "https://x.vn/b.jpg");
   EXPECT_EQ(a.refs[2].ref, "https://x.vn/c.jpg");
+  // A saved page's local copy wins over the remote data-src.
+  const Article saved = parse_one(page(kPara + "<figure><img src=\"bai_files/a.jpg\" data-src=\"https://x.vn/a.jpg\">"
+                                               "<figcaption>Một</figcaption></figure>"));
+  ASSERT_EQ(saved.refs.size(), 1u);
+  EXPECT_EQ(saved.refs[0].ref, "bai_files/a.jpg");
 }
 
 TEST(HtmlArticle, CaptionElementTableRowAndItalicParagraph) {
