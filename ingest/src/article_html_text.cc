@@ -53,7 +53,86 @@ std::size_t space_len(std::string_view s, std::size_t i) {
   return 0;
 }
 
+bool iequals_at(std::string_view s, std::size_t i, std::string_view lower_word) {
+  if (i + lower_word.size() > s.size()) return false;
+  for (std::size_t k = 0; k < lower_word.size(); ++k) {
+    if (std::tolower(static_cast<unsigned char>(s[i + k])) != lower_word[k]) return false;
+  }
+  return true;
+}
+
+std::size_t ifind(std::string_view s, std::size_t from, std::string_view lower_word) {
+  while (from < s.size()) {
+    const std::size_t lt = s.find('<', from);
+    if (lt == std::string_view::npos) return std::string_view::npos;
+    if (iequals_at(s, lt, lower_word)) return lt;
+    from = lt + 1;
+  }
+  return std::string_view::npos;
+}
+
 }  // namespace
+
+std::string drop_script_bodies(std::string_view html) {
+  std::string out;
+  out.reserve(html.size() / 2);
+  std::size_t i = 0;
+  while (i < html.size()) {
+    const std::size_t lt = html.find('<', i);
+    if (lt == std::string_view::npos) break;
+    if (html.compare(lt, 4, "<!--") == 0) {
+      const std::size_t end = html.find("-->", lt + 4);
+      const std::size_t stop = end == std::string_view::npos ? html.size() : end + 3;
+      out.append(html.substr(i, stop - i));
+      i = stop;
+      continue;
+    }
+    std::string_view name;
+    if (iequals_at(html, lt + 1, "script")) name = "script";
+    else if (iequals_at(html, lt + 1, "style")) name = "style";
+    const std::size_t after = lt + 1 + name.size();
+    if (name.empty() || after >= html.size() ||
+        !(html[after] == '>' || html[after] == ' ' || html[after] == '\t' || html[after] == '\n' ||
+          html[after] == '\r' || html[after] == '/')) {
+      out.append(html.substr(i, lt + 1 - i));
+      i = lt + 1;
+      continue;
+    }
+    // The end of the start tag, quotes respected.
+    std::size_t k = after;
+    char quote = 0;
+    for (; k < html.size(); ++k) {
+      if (quote) {
+        if (html[k] == quote) quote = 0;
+      } else if (html[k] == '"' || html[k] == '\'') {
+        quote = html[k];
+      } else if (html[k] == '>') {
+        break;
+      }
+    }
+    if (k >= html.size()) break;
+    const std::string tag = [&] {
+      std::string t(html.substr(lt, k + 1 - lt));
+      for (char& c : t) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
+      return t;
+    }();
+    const std::size_t close = ifind(html, k + 1, name == "script" ? "</script" : "</style");
+    if (close == std::string_view::npos) {  // no end tag: leave the rest to gumbo
+      out.append(html.substr(i));
+      return out;
+    }
+    if (tag.find("ld+json") != std::string::npos) {
+      out.append(html.substr(i, close - i));  // JSON-LD: kept whole
+    } else {
+      out.append(html.substr(i, k + 1 - i));  // text before and the start tag; the body is left out
+    }
+    i = close;  // the end tag is copied by the next round
+    out.append(html.substr(i, 2));
+    i += 2;
+  }
+  if (i < html.size()) out.append(html.substr(i));
+  return out;
+}
 
 std::string declared_charset(std::string_view bytes) {
   if (bytes.substr(0, 3) == "\xEF\xBB\xBF") return "utf-8";

@@ -178,6 +178,25 @@ TEST(HtmlArticle, Helpers) {
             "windows-1258");
 }
 
+TEST(HtmlArticle, ScriptAndStyleBodiesAreLeftOutBeforeParsing) {
+  const std::string in =
+      "<head><SCRIPT type=\"text/javascript\">var a = '<p>not text</p>'; if (a<b) {}</SCRIPT>"
+      "<style media=\"x>y\">p { color: red }</style>"
+      "<script type=\"application/ld+json\">{\"datePublished\": \"2022-01-25\"}</script>"
+      "<!-- <script>kept inside a comment</script> --><scripts>not a script tag</scripts>"
+      "<script>unclosed";
+  EXPECT_EQ(detail::drop_script_bodies(in),
+            "<head><SCRIPT type=\"text/javascript\"></SCRIPT><style media=\"x>y\"></style>"
+            "<script type=\"application/ld+json\">{\"datePublished\": \"2022-01-25\"}</script>"
+            "<!-- <script>kept inside a comment</script> --><scripts>not a script tag</scripts>"
+            "<script>unclosed");
+  // The JSON-LD date still reaches the article.
+  const Article a = parse_one("<html><head><script>var x = 1;</script><script type=\"application/ld+json\">"
+                              "{\"datePublished\": \"2022-01-25T06:00:00+07:00\"}</script></head><body>"
+                              "<h1>Tiêu đề bài</h1><div class=\"content\">" + kPara + "</div></body></html>");
+  EXPECT_EQ(a.date, "2022-01-25T06:00:00+07:00");
+}
+
 TEST(HtmlArticle, FileFormatsByExtension) {
   EXPECT_EQ(article_format("a/b.HTM"), ArticleFormat::kHtml);
   EXPECT_EQ(article_format("b.html"), ArticleFormat::kHtml);
