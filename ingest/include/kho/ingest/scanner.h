@@ -7,10 +7,13 @@
 // - Skips hidden and system entries (".*", "._*", ".DS_Store", "Thumbs.db", "desktop.ini", "@eaDir",
 //   "$RECYCLE.BIN", "System Volume Information", "lost+found", "#recycle").
 // - Keeps names that are not valid UTF-8 as raw bytes (flagged, shown with kho::display_path).
-// - Classifies by extension only (jpg, jpeg, png, gif, webp, heic, heif, tif, tiff → photo; txt → article);
+// - Classifies by extension only (jpg, jpeg, png, gif, webp, heic, heif, tif, tiff → photo; txt, html, htm,
+//   docx → article, and doc, so that it is reported as unsupported);
 //   the pipeline then checks the bytes. Text files that tools leave behind (CMakeLists.txt, README.txt,
 //   LICENSE.txt, requirements.txt…) are not articles. Other files are ignored and counted.
-// - An event folder is a folder that directly holds at least one photo or article.
+// - An event folder is a folder that directly holds at least one photo or article. A saved page's
+//   `<stem>_files/` folder belongs to the page's event, and a .docx's word/media images are photos at
+//   `bai.docx#word/media/…` (ingest/src/embedded_photos.h).
 #pragma once
 
 #include <cstdint>
@@ -32,7 +35,7 @@ struct ScannedFile {
 struct EventFolder {
   std::string path;                   // absolute folder path (raw bytes)
   std::vector<ScannedFile> photos;    // sorted by path
-  std::vector<ScannedFile> articles;  // .txt exports, sorted by path
+  std::vector<ScannedFile> articles;  // .txt/.html/.htm/.docx/.doc articles, sorted by path
 };
 
 struct ScanProblem {
