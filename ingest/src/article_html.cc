@@ -524,6 +524,7 @@ struct FoundPhoto {
   std::optional<std::string> caption;
   CaptionSource source = CaptionSource::kNone;
   const GumboNode* caption_node = nullptr;
+  std::optional<std::string> group_caption;
 };
 
 bool is_caption_name(const GumboNode* n) {
@@ -678,6 +679,25 @@ std::optional<std::string> alt_caption(const GumboNode* img, const std::string& 
     if (!tk.empty() && (k.substr(0, tk.size()) == tk || tk.find(k) != std::string::npos)) continue;
     if (!caption_sized_text(t)) continue;
     return t;
+  }
+  return std::nullopt;
+}
+
+// A group lead before the image: walking back from the image's block over blocks that hold only images,
+// a short paragraph that reads as one ("Một số hình ảnh …", a line ending in ':'), as in text exports.
+std::optional<std::string> group_lead(const GumboNode* block, const GumboNode** lead_node) {
+  const GumboNode* prev = prev_element_sibling(block);
+  for (int steps = 0; prev && steps < 20; ++steps) {
+    if (count_tag(prev, GUMBO_TAG_IMG, 1) > 0 && raw_text_len(prev) < 10) {
+      prev = prev_element_sibling(prev);
+      continue;
+    }
+    const GumboTag t = tag_of(prev);
+    if (t != GUMBO_TAG_P && t != GUMBO_TAG_DIV && t != GUMBO_TAG_H2 && t != GUMBO_TAG_H3 && t != GUMBO_TAG_H4) break;
+    std::string text = text_of(prev);
+    if (text.empty() || !caption_sized_text(text) || !detail::looks_like_group_lead(text)) break;
+    *lead_node = prev;
+    return text;
   }
   return std::nullopt;
 }
@@ -918,7 +938,7 @@ kho::Result<ParseResult> parse_html_article(std::string_view bytes, std::string_
     if (is_chrome_image(n, region, p.url) || !seen_urls.insert(p.url).second) continue;
     photos.push_back(std::move(p));
   }
-  std::unordered_set<const GumboNode*> caption_nodes;
+  std::unordered_set<const GumboNode*> caption_nodes, group_nodes;
   for (std::size_t k = 0; k < photos.size(); ++k) {
     FoundPhoto& p = photos[k];
     const GumboNode* cn = nullptr;
@@ -955,7 +975,12 @@ kho::Result<ParseResult> parse_html_article(std::string_view bytes, std::string_
     prev.source = CaptionSource::kShared;
   }
   for (FoundPhoto& p : photos) {
-    if (p.source == CaptionSource::kNone) {
+    const GumboNode* lead = nullptr;
+    if (p.source == CaptionSource::kNone || p.source == CaptionSource::kShared) {
+      p.group_caption = group_lead(photo_block(p.img, region), &lead);
+      if (lead) group_nodes.insert(lead);
+    }
+    if (p.source == CaptionSource::kNone && !p.group_caption) {
       if ((p.caption = alt_caption(p.img, a.title))) p.source = CaptionSource::kAlt;
     }
   }
@@ -969,6 +994,7 @@ kho::Result<ParseResult> parse_html_article(std::string_view bytes, std::string_
       r.ref = photos[next_photo].url;
       r.caption = photos[next_photo].caption;
       r.caption_weak = photos[next_photo].source == CaptionSource::kAlt;
+      r.group_caption = photos[next_photo].group_caption;
       if (r.caption) r.credit = detail::caption_credit(*r.caption);
       a.blocks.push_back({ArticleBlock::Kind::kPhoto, {}, static_cast<std::uint32_t>(a.refs.size())});
       a.refs.push_back(std::move(r));
@@ -976,6 +1002,10 @@ kho::Result<ParseResult> parse_html_article(std::string_view bytes, std::string_
     }
     const GumboTag t = tag_of(n);
     if (t != GUMBO_TAG_P && t != GUMBO_TAG_H2 && t != GUMBO_TAG_H3 && t != GUMBO_TAG_BLOCKQUOTE) continue;
+    if (group_nodes.count(n)) {
+      a.blocks.push_back({ArticleBlock::Kind::kGroupCaption, text_of(n), 0});
+      continue;
+    }
     if (!is_ancestor(body, n) || caption_nodes.count(n) || inside_chrome(n)) continue;
     bool in_caption = false;
     for (const GumboNode* p = n->parent; p && p != body && !in_caption; p = p->parent) {

@@ -93,6 +93,22 @@ TEST(HtmlArticle, RunOfImagesSharesTheCaptionAfterIt) {
   EXPECT_EQ(a.refs[1].caption, "Quang cảnh buổi lễ");
 }
 
+TEST(HtmlArticle, GroupLeadBeforeARunOfImages) {
+  const Article a = parse_one(page(kPara + "<p>Một số hình ảnh tại buổi lễ:</p><p><img src=\"1.jpg\"></p>"
+                                           "<p><img src=\"2.jpg\"></p>" + kPara));
+  ASSERT_EQ(a.refs.size(), 2u);
+  for (const PhotoRef& r : a.refs) {
+    EXPECT_EQ(r.group_caption, "Một số hình ảnh tại buổi lễ:") << r.ref;
+    EXPECT_EQ(r.caption, std::nullopt) << r.ref;
+  }
+  bool as_group = false;
+  for (const ArticleBlock& b : a.blocks) {
+    EXPECT_NE(b.kind == ArticleBlock::Kind::kParagraph && b.text == "Một số hình ảnh tại buổi lễ:", true);
+    as_group |= b.kind == ArticleBlock::Kind::kGroupCaption;
+  }
+  EXPECT_TRUE(as_group);
+}
+
 TEST(HtmlArticle, ClosingBylineEndsThePhotosAndIsTheAuthor) {
   const Article a = parse_one(page(kPara + "<figure><img src=\"1.jpg\"><figcaption>Một</figcaption></figure>" +
                                    kPara + "<p style=\"text-align:right\"><strong>Thảo Trần</strong></p>"
