@@ -8,6 +8,10 @@ pkg_check_modules(LIBEXIF REQUIRED IMPORTED_TARGET libexif)
 pkg_check_modules(SODIUM REQUIRED IMPORTED_TARGET libsodium)
 pkg_check_modules(LIBHEIF REQUIRED IMPORTED_TARGET libheif)  # HEIF/HEIC/AVIF: thumbnailer decodes, ingest reads XMP
 pkg_check_modules(LIBRAW REQUIRED IMPORTED_TARGET libraw_r)  # camera raw without a preview (thumbnailer)
+# Article readers: HTML5 parsing (gumbo), .docx = zip (libzip) + XML (pugixml).
+pkg_check_modules(GUMBO REQUIRED IMPORTED_TARGET gumbo)
+pkg_check_modules(LIBZIP REQUIRED IMPORTED_TARGET libzip)
+pkg_check_modules(PUGIXML REQUIRED IMPORTED_TARGET pugixml)
 find_package(OpenSSL REQUIRED COMPONENTS Crypto)
 find_package(Boost 1.74 REQUIRED COMPONENTS filesystem)
 find_package(exiv2 REQUIRED CONFIG)

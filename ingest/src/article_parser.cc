@@ -10,6 +10,7 @@
 #include <unistd.h>
 
 #include <algorithm>
+#include <cctype>
 #include <cerrno>
 #include <cstring>
 #include <filesystem>
@@ -49,11 +50,62 @@ bool is_article_start(const std::vector<std::string_view>& lines, std::size_t i)
   return parse_date_line(lines[i + 1]).has_value() && !parse_date_line(l);
 }
 
+// Counts what decides between "a few bad bytes in UTF-8" and "a whole file in a legacy encoding".
+struct HighBytes {
+  std::size_t utf8_sequences = 0;  // well-formed multi-byte UTF-8 sequences
+  std::size_t invalid = 0;         // bytes ≥ 0x80 that start no well-formed sequence
+};
+HighBytes count_high_bytes(std::string_view s) {
+  HighBytes h;
+  for (std::size_t i = 0; i < s.size();) {
+    if (static_cast<unsigned char>(s[i]) < 0x80) {
+      ++i;
+      continue;
+    }
+    std::uint32_t cp = 0;
+    const std::size_t n = next_code_point(s, i, &cp);
+    if (n > 0) {
+      ++h.utf8_sequences;
+      i += n;
+    } else {
+      ++h.invalid;
+      ++i;
+    }
+  }
+  return h;
+}
+
 std::string identity_key(const kho::Article& a) {
   return search_key(a.title) + "|" + (a.date ? a.date->substr(0, 10) : std::string());
 }
 
 }  // namespace
+
+namespace detail {
+kho::Result<std::string> read_legacy_text(std::string_view bytes, const std::string& source,
+                                          std::vector<std::string>& warnings) {
+  const HighBytes h = count_high_bytes(bytes);
+  // UTF-8 with stray bytes: keep the text, mark the bytes. (A legacy file holds next to no well-formed
+  // UTF-8 sequences by accident.)
+  if (h.utf8_sequences * 4 >= h.invalid) {
+    warnings.push_back(source + ": invalid UTF-8 bytes replaced by U+FFFD");
+    return sanitize_utf8(bytes);
+  }
+  const LegacyDecode legacy = decode_legacy_vietnamese(bytes);
+  if (legacy.encoding != LegacyEncoding::kUnknown) {
+    warnings.push_back(source + ": not UTF-8; read as " + legacy_encoding_name(legacy.encoding) +
+                       " (a legacy Vietnamese encoding)");
+    return legacy.text;
+  }
+  if (legacy.guess != LegacyEncoding::kUnknown && h.invalid >= 3) {
+    return Status::InvalidArgument(source + ": not UTF-8, and the legacy Vietnamese encoding is uncertain (most like " +
+                                   legacy_encoding_name(legacy.guess) +
+                                   "; also tried windows-1258, VNI, TCVN3): convert the file to UTF-8");
+  }
+  warnings.push_back(source + ": invalid UTF-8 bytes replaced by U+FFFD");
+  return sanitize_utf8(bytes);
+}
+}  // namespace detail
 
 void merge_copies(kho::Article& kept, kho::Article&& copy) {
   const std::uint32_t copies = kept.copies + copy.copies;
@@ -96,8 +148,11 @@ kho::Result<ParseResult> parse_articles(std::string_view bytes, std::string_view
     text.assign(bytes);
   }
   if (!is_valid_utf8(text)) {
-    result.warnings.push_back(source + ": invalid UTF-8 bytes replaced by U+FFFD");
-    text = sanitize_utf8(text);
+    // Old newsroom files: Windows-1258, VNI or TCVN3. Recognised by their byte patterns and converted;
+    // when the bytes look legacy but no encoding wins clearly, the file is refused (never silently U+FFFD).
+    auto legacy = detail::read_legacy_text(text, source, result.warnings);
+    if (!legacy.ok()) return legacy.status();
+    text = std::move(*legacy);
   }
   text = to_nfc(text);  // NFD input (from a Mac) becomes NFC once, for every line
 
@@ -159,9 +214,29 @@ kho::Result<ParseResult> parse_articles(std::string_view bytes, std::string_view
   return result;
 }
 
+ArticleFormat article_format(std::string_view path) {
+  const std::size_t dot = path.rfind('.');
+  const std::size_t slash = path.rfind('/');
+  if (dot == std::string_view::npos || (slash != std::string_view::npos && dot < slash)) return ArticleFormat::kUnsupported;
+  std::string ext(path.substr(dot + 1));
+  for (char& c : ext) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
+  if (ext == "txt") return ArticleFormat::kText;
+  if (ext == "html" || ext == "htm") return ArticleFormat::kHtml;
+  if (ext == "docx") return ArticleFormat::kDocx;
+  return ArticleFormat::kUnsupported;
+}
+
 kho::Result<ParseResult> parse_article_file(const std::string& path) {
   std::error_code ec;
   if (std::filesystem::is_directory(path, ec)) return Status::InvalidArgument(path + ": is a directory");
+  const ArticleFormat format = article_format(path);
+  if (format == ArticleFormat::kUnsupported && path.size() > 4) {
+    std::string ext = path.substr(path.size() - 4);
+    for (char& c : ext) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
+    if (ext == ".doc") {
+      return Status::InvalidArgument(path + ": unsupported: Word 97-2003 .doc (binary format); save it as .docx");
+    }
+  }
   // read(2), not a stream: `buf << in.rdbuf()` took an EIO in the middle for the end of the file, and a
   // failing disk became "empty, no article found" (issue #17, faults).
   const int fd = ::open(path.c_str(), O_RDONLY | O_CLOEXEC | O_NONBLOCK);
@@ -184,6 +259,8 @@ kho::Result<ParseResult> parse_article_file(const std::string& path) {
     bytes.append(chunk, static_cast<std::size_t>(n));
   }
   ::close(fd);
+  if (format == ArticleFormat::kHtml) return parse_html_article(bytes, path);
+  if (format == ArticleFormat::kDocx) return parse_docx_article(bytes, path);
   return parse_articles(bytes, path);
 }
 

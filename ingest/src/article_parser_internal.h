@@ -9,6 +9,7 @@
 #include <vector>
 
 #include "kho/model.h"
+#include "kho/status.h"
 
 namespace kho::ingest::detail {
 
@@ -38,6 +39,12 @@ bool looks_like_author(std::string_view line);
 // inside. Longer text is "clearly a body paragraph".
 inline constexpr std::size_t kMaxCaptionChars = 300;
 bool caption_sized(std::string_view line);
+
+// Bytes that are not valid UTF-8 as text: a few stray bytes in UTF-8 become U+FFFD (with a warning);
+// a whole file in Windows-1258, VNI or TCVN3 is recognised and converted (with a warning naming it); a
+// legacy-looking file whose encoding is uncertain is an InvalidArgument naming the likeliest one.
+kho::Result<std::string> read_legacy_text(std::string_view bytes, const std::string& source,
+                                          std::vector<std::string>& warnings);
 
 // The longest line that can be a title.
 inline constexpr std::size_t kMaxTitleBytes = 600;

@@ -11,6 +11,8 @@
 #include <string_view>
 #include <vector>
 
+#include <algorithm>
+
 #include "article_parser_internal.h"
 #include "kho/ingest/article_parser.h"
 
@@ -70,6 +72,13 @@ kho::Article build_article(const std::vector<std::string_view>& lines, std::stri
     a.author = std::string(lines[end - 1]);
     --end;
   }
+  // Else a byline directly under the date (or the title): a short name line, followed by more text.
+  if (!a.author && begin + 1 < end && lines[begin].size() <= 60 && looks_like_author(lines[begin]) &&
+      !is_photo_line(lines[begin + 1]) && !credit_line(lines[begin]) &&
+      std::count(lines[begin].begin(), lines[begin].end(), ' ') <= 4) {
+    a.author = std::string(lines[begin]);
+    ++begin;
+  }
 
   std::vector<BodyLine> body;
   for (std::string_view p : pre) body.push_back({p});
@@ -114,7 +123,20 @@ kho::Article build_article(const std::vector<std::string_view>& lines, std::stri
       ++next;
     }
     const std::size_t cap = caption_before ? i - 1 : next;
-    if ((caption_before ? i > 0 : true) && free_caption(body, cap)) {
+    // The last photo of a run of two or more under a group caption: the line after the run, when no photo
+    // follows it, is body text (the group caption already says what the photos show).
+    bool ends_group_run = false;
+    if (!caption_before) {
+      std::size_t k = i, photos = 0;
+      while (k > 0 && (body[k].kind == Kind::kPhoto || body[k].kind == Kind::kCredit)) {
+        photos += body[k].kind == Kind::kPhoto;
+        --k;
+      }
+      // …and the line closes the run: no photo follows it ("Riêng ảnh b" before c.jpg is b's own caption).
+      const bool closes = cap + 1 >= body.size() || body[cap + 1].kind != Kind::kPhoto;
+      ends_group_run = body[k].kind == Kind::kGroupLead && photos >= 2 && closes;
+    }
+    if ((caption_before ? i > 0 : true) && !ends_group_run && free_caption(body, cap)) {
       ref.caption = std::string(body[cap].text);
       body[cap].consumed = true;
       if (!ref.credit) ref.credit = trailing_credit(body[cap].text);

@@ -176,6 +176,39 @@ bool allowed_word(std::string_view w) {
 
 }  // namespace
 
+namespace {
+
+// A date line that also carries a category or a view counter, in segments split by '|':
+// "Thời sự | Thứ Hai, 06/09/2022 - 06:57 | Lượt xem: 9.3k". Segments that are a view counter, or a few
+// words without digits (a category) beside a segment with digits, are dropped; the rest is kept as is.
+std::string drop_side_segments(const std::string& folded) {
+  if (folded.find('|') == std::string::npos) return folded;
+  std::vector<std::string> parts;
+  std::size_t begin = 0;
+  for (std::size_t i = 0; i <= folded.size(); ++i) {
+    if (i == folded.size() || folded[i] == '|') {
+      std::string p = folded.substr(begin, i - begin);
+      const std::size_t a = p.find_first_not_of(' '), b = p.find_last_not_of(' ');
+      parts.push_back(a == std::string::npos ? std::string() : p.substr(a, b - a + 1));
+      begin = i + 1;
+    }
+  }
+  auto has_digit = [](const std::string& p) { return p.find_first_of("0123456789") != std::string::npos; };
+  std::string out;
+  for (const std::string& p : parts) {
+    const bool counter = p.rfind("luot xem", 0) == 0 || p.rfind("luot doc", 0) == 0 || p.rfind("views", 0) == 0 ||
+                         p.rfind("luot thich", 0) == 0;
+    const bool category = !has_digit(p) && std::count(p.begin(), p.end(), ' ') < 4 && p.find(':') == std::string::npos &&
+                          !p.empty() && p.rfind("thu ", 0) != 0 && p != "chu nhat";
+    if (counter || category || p.empty()) continue;
+    if (!out.empty()) out += " | ";
+    out += p;
+  }
+  return out;
+}
+
+}  // namespace
+
 std::optional<std::string> parse_date_line(std::string_view line) {
   if (line.empty() || line.size() > 120) return std::nullopt;
   // Every form has a four-digit year: a cheap test before folding the line.
@@ -201,7 +234,7 @@ std::optional<std::string> parse_date_line(std::string_view line) {
       folded.push_back(key[i]);
     }
   }
-  std::vector<Token> t = tokenize(folded);
+  std::vector<Token> t = tokenize(drop_side_segments(folded));
   Found f;
   if (!take_date(t, f) || !take_time(t, f) || !take_zone(t, f)) return std::nullopt;
   if (f.y < 1900 || f.y > 2100 || f.m < 1 || f.m > 12 || f.d < 1 || f.d > days_in_month(f.y, f.m)) {

@@ -66,13 +66,18 @@ std::vector<Article> parse_folder_articles(const EventFolder& folder, std::uint6
     if (became_a_link(f, summary)) continue;
     auto parsed = parse_article_file(f.path);
     if (!parsed.ok()) {
-      // A file that could not be read (an I/O error, gone since the scan) is a per-file error; one that was
-      // read but is no article (binary, empty) stays a warning.
+      // A .html/.htm/.docx/.doc is meant as an article: failing to read it is an error, and so is a file that
+      // could not be read at all (an I/O error, gone since the scan). A .txt that was read but is no article
+      // (a stray text file: binary, empty) stays a warning.
       const Status& st = parsed.status();
-      if (st.is_io_error() || st.is_not_found())
-        summary.errors.push_back({display(f.path), "cannot read the article: " + st.message()});
-      else
+      if (article_format(f.path) == ArticleFormat::kText && !st.is_io_error() && !st.is_not_found()) {
         summary.warnings.push_back(display(f.path) + ": not read as an article: " + st.message());
+      } else {
+        std::string reason = st.message();
+        if (reason.rfind(f.path + ": ", 0) == 0) reason.erase(0, f.path.size() + 2);  // the path is said once
+        if (st.is_io_error() || st.is_not_found()) reason = "cannot read the article: " + reason;
+        summary.errors.push_back({display(f.path), std::move(reason)});
+      }
       continue;
     }
     for (const auto& w : parsed->warnings) summary.warnings.push_back(display(f.path) + ": " + w);
@@ -83,6 +88,31 @@ std::vector<Article> parse_folder_articles(const EventFolder& folder, std::uint6
     for (auto& a : parsed->articles) merge_article(articles, std::move(a));
   }
   return articles;
+}
+
+// An HTML or DOCX article carries its photos: each reference that resolves to a scanned file (a saved
+// page's _files/ image, a file beside the page, a .docx's word/media part) is linked to it as kEmbedded.
+// Name matching means nothing for URLs, so such an article's other references stay unresolved.
+void link_embedded(const Article& a, const std::vector<StoredPhoto>& photos, std::vector<Link>& links) {
+  if (a.sources.empty()) return;
+  const std::string& source = a.sources.front();
+  const ArticleFormat format = article_format(source);
+  if (format != ArticleFormat::kHtml && format != ArticleFormat::kDocx) return;
+  std::map<std::string, const StoredPhoto*, std::less<>> by_path;
+  for (const auto& p : photos) by_path.emplace(p.path, &p);
+  for (auto& l : links) {
+    l.method = LinkMethod::kUnresolved;
+    l.confidence = 0;
+    l.path.clear();
+    if (l.position >= a.refs.size()) continue;
+    const std::string file = resolve_embedded_ref(source, a.refs[l.position].ref);
+    auto it = file.empty() ? by_path.end() : by_path.find(file);
+    if (it == by_path.end()) continue;
+    l.method = LinkMethod::kEmbedded;
+    l.confidence = 1.0f;
+    l.path = it->second->path;
+    l.digest = it->second->digest;
+  }
 }
 
 // The earliest EXIF capture time among the folder's photos: the date of an event without an article.
@@ -167,8 +197,16 @@ Status build_event(const Snapshot* current, const FolderWork& work, WriteBatch& 
       summary.warnings.push_back(from + ": article \"" + a.title + "\" names no photos");
     }
     std::vector<Link> links = link_article(a, names);
+    link_embedded(a, work.photos, links);
     for (auto& l : links) {
       l.article_id = a.id;
+      if (l.method == LinkMethod::kEmbedded) {  // resolved by path already, digest filled
+        claimed.insert(std::string(file_name(l.path)));
+        if (!ev.cover) ev.cover = l.digest;
+        ++summary.links;
+        summary.link_report.push_back({a.title, l.ref, display(l.path), l.method, l.confidence});
+        continue;
+      }
       auto it = l.method == LinkMethod::kUnresolved ? by_name.end() : by_name.find(l.path);
       const bool weak = l.method == LinkMethod::kUnresolved || l.method == LinkMethod::kFuzzy ||
                         l.method == LinkMethod::kTelex;

@@ -12,6 +12,7 @@
 #include <set>
 #include <utility>
 
+#include "embedded_photos.h"
 #include "pipeline_util.h"
 
 namespace kho::ingest {
@@ -120,6 +121,7 @@ class Walker {
   }
 
   ScanResult finish() {
+    detail::add_article_photos(folders_);  // saved pages' _files/ folders, .docx media
     // Reported in path order, whatever order the directories listed them in.
     auto problem_order = [](const ScanProblem& a, const ScanProblem& b) { return a.path < b.path; };
     std::sort(result_.skipped_links.begin(), result_.skipped_links.end(), problem_order);
@@ -277,6 +279,7 @@ ScanKind classify_name(std::string_view file_name) {
                                                                  "heif", "hif",  "avif", "tif", "tiff"};
   if (std::find(kPhotoExt.begin(), kPhotoExt.end(), ext) != kPhotoExt.end()) return ScanKind::kPhoto;
   if (is_raw_extension(ext)) return ScanKind::kPhoto;
+  if (ext == "html" || ext == "htm" || ext == "docx" || ext == "doc") return ScanKind::kArticle;  // .doc: to say "unsupported"
   if (ext == "txt") {
     // Text files that software and repositories leave in folders are not article exports.
     std::string stem = lower(file_name.substr(0, dot));

@@ -108,3 +108,37 @@ TEST(RecordCodec, UnknownFieldsAreSkippedForForwardCompatibility) {
 }  // namespace
 }  // namespace kho
 
+
+namespace kho {
+namespace {
+
+TEST(RecordCodec, WeakCaptionAndEmbeddedLinkRoundTrip) {
+  Article a = testing::sample_article("feedfacefeedface", "0123456789abcdef");
+  ASSERT_FALSE(a.refs.empty());
+  a.refs[0].caption_weak = true;  // an HTML image's alt text
+  a.refs[0].credit = "Minh Anh";
+  Article weak;
+  ASSERT_TRUE(codec::decode(codec::encode(a), &weak).ok());
+  EXPECT_EQ(weak, a);
+  EXPECT_TRUE(weak.refs[0].caption_weak);
+  Link l;
+  l.article_id = a.id;
+  l.path = "/ev/bai.docx#word/media/image1.jpeg";
+  l.ref = "word/media/image1.jpeg";
+  l.digest = testing::digest_of(5);
+  l.method = LinkMethod::kEmbedded;
+  l.confidence = 1.0f;
+  std::string bytes = codec::encode(l);
+  Link out;
+  ASSERT_TRUE(codec::decode(bytes, &out).ok());
+  EXPECT_EQ(out, l);
+  EXPECT_STREQ(link_method_name(out.method), "embedded");
+  // An article written before caption_weak existed decodes with it false.
+  a.refs[0].caption_weak = false;
+  Article back;
+  ASSERT_TRUE(codec::decode(codec::encode(a), &back).ok());
+  EXPECT_FALSE(back.refs[0].caption_weak);
+}
+
+}  // namespace
+}  // namespace kho

@@ -42,6 +42,7 @@ const char* link_method_name(LinkMethod m) {
     case LinkMethod::kTelex: return "typing_slip";
     case LinkMethod::kFuzzy: return "fuzzy";
     case LinkMethod::kUnresolved: return "unresolved";
+    case LinkMethod::kEmbedded: return "embedded";
   }
   return "unknown";
 }

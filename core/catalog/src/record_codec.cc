@@ -367,6 +367,7 @@ std::string encode(const Article& a) {
     rw.opt_bytes(2, r.caption);
     rw.opt_bytes(3, r.group_caption);
     rw.opt_bytes(4, r.credit);
+    if (r.caption_weak) rw.varint(5, 1);
     w.bytes(6, rw.data());
   }
   w.repeated(7, a.sources);
@@ -415,6 +416,12 @@ Status decode(std::string_view bytes, Article* a) {
             case 2: return get_opt_string(g, &r.caption);
             case 3: return get_opt_string(g, &r.group_caption);
             case 4: return get_opt_string(g, &r.credit);
+            case 5: {
+              std::uint8_t weak = 0;
+              KHO_RETURN_IF_ERROR(get_uint(g, &weak));
+              r.caption_weak = weak != 0;
+              return Status::OK();
+            }
             default: return Status::OK();
           }
         }));
@@ -464,7 +471,7 @@ Status decode(std::string_view bytes, Link* l) {
       case 8: {
         std::uint8_t m;
         KHO_RETURN_IF_ERROR(get_uint(f, &m));
-        if (m > static_cast<std::uint8_t>(LinkMethod::kUnresolved)) return Status::Corruption("unknown link method");
+        if (m > static_cast<std::uint8_t>(LinkMethod::kEmbedded)) return Status::Corruption("unknown link method");
         l->method = static_cast<LinkMethod>(m);
         return Status::OK();
       }

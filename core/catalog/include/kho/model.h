@@ -100,6 +100,7 @@ struct PhotoRef {
   std::optional<std::string> caption;        // its own caption
   std::optional<std::string> group_caption;  // a caption covering several photos
   std::optional<std::string> credit;         // "Ảnh: …"
+  bool caption_weak = false;                 // the caption is only the image's alt/title text (HTML)
   friend bool operator==(const PhotoRef&, const PhotoRef&) = default;
 };
 
@@ -126,7 +127,8 @@ struct Article {
   friend bool operator==(const Article&, const Article&) = default;
 };
 
-// How a reference was resolved to a file (ingest/linker). Ordered from strongest to weakest.
+// How a reference was resolved to a file (ingest/linker). Ordered from strongest to weakest, except
+// kEmbedded (added later, hence after kUnresolved), which is as sure as kExact.
 enum class LinkMethod : std::uint8_t {
   kExact = 0,       // byte-identical name
   kNfc = 1,         // equal after NFC (NFD names from a Mac)
@@ -136,6 +138,7 @@ enum class LinkMethod : std::uint8_t {
   kTelex = 5,       // equal after repairing a Telex typing slip (toanf = toàn)
   kFuzzy = 6,       // small edit distance on the folded key
   kUnresolved = 7,  // no file found
+  kEmbedded = 8,    // the article carries the file: a saved page's _files/ image, a .docx's word/media part
 };
 const char* link_method_name(LinkMethod m);
 

@@ -41,6 +41,30 @@ std::string cp1252_to_utf8(std::string_view s);
 // `little_endian` and is not copied.
 std::string utf16_to_utf8(std::string_view bytes, bool little_endian);
 
+// Legacy Vietnamese 8-bit encodings that old newsroom files use (text_legacy.cc).
+enum class LegacyEncoding {
+  kUnknown,  // not recognised with confidence: the caller refuses the file rather than guess
+  kCp1258,   // Windows-1258: base letters plus combining tone marks (0xCC 0xD2 0xDE 0xEC 0xF2)
+  kVni,      // VNI (VNI-Windows fonts): a Latin-1 base letter followed by a mark byte (0xF8 ù, 0xF9 ø, …)
+  kTcvn3,    // TCVN3 / ABC (.VnTime fonts): one byte per precomposed lower-case letter
+};
+const char* legacy_encoding_name(LegacyEncoding e);  // "windows-1258", "VNI", "TCVN3", "unknown"
+
+struct LegacyDecode {
+  LegacyEncoding encoding = LegacyEncoding::kUnknown;
+  std::string text;  // NFC UTF-8; empty when kUnknown
+  LegacyEncoding guess = LegacyEncoding::kUnknown;  // the best candidate even when unsure (for messages)
+};
+
+// Recognises bytes that are not UTF-8 as one of the legacy Vietnamese encodings by their byte patterns
+// (which high bytes occur, and after which letters) and converts them to NFC UTF-8. Each encoding is
+// scored by how many of the converted words are well-formed Vietnamese syllables; the best must win
+// clearly, else kUnknown. Pure ASCII or valid UTF-8 input gives kUnknown (nothing to convert).
+LegacyDecode decode_legacy_vietnamese(std::string_view bytes);
+
+// One legacy encoding to NFC UTF-8, unconditionally (tests, and callers that know the encoding).
+std::string legacy_to_utf8(std::string_view bytes, LegacyEncoding e);
+
 // The well-formed UTF-8 sequence at s[i]: its length in bytes (1–4), with its code point in `*cp`; 0 when
 // s[i] does not start one (then `*cp` is untouched) or i is past the end.
 std::size_t next_code_point(std::string_view s, std::size_t i, std::uint32_t* cp);

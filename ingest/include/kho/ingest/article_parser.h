@@ -36,11 +36,38 @@ struct ParseResult {
 // Article::event_id is left empty (the ingest pipeline sets it).
 kho::Result<ParseResult> parse_articles(std::string_view bytes, std::string_view source_name);
 
-// Reads `path` and parses it; `path` is the source name. Errors name the file: NotFound, IOError,
-// InvalidArgument (a directory, or binary data).
+// The article formats, by file name extension (any case): .txt, .html/.htm, .docx. `.doc` (Word's old
+// binary format) and anything else is kUnsupported.
+enum class ArticleFormat { kText, kHtml, kDocx, kUnsupported };
+ArticleFormat article_format(std::string_view path);
+
+// A news page saved as HTML, or a CMS's raw article HTML: one article (see ingest/README.md, "HTML
+// articles"). Each PhotoRef::ref is the image URL as written (entities decoded; data-src, data-original
+// or srcset when `src` is a lazy-loading placeholder). The charset comes from the BOM or <meta>;
+// InvalidArgument for an unknown charset, bytes that contradict it, binary data, or a page over 16 MB.
+kho::Result<ParseResult> parse_html_article(std::string_view bytes, std::string_view source_name);
+
+// A Word file (.docx, a zip): one article. Title = the first heading (else the first bold line), photos =
+// the embedded images (word/media/…) in document order, ref = the part name ("word/media/image1.jpeg"),
+// caption = the paragraph right after the image. InvalidArgument for a file that is no zip (a renamed
+// JPEG), a truncated zip, no word/document.xml, or a part that expands beyond the limit (a zip bomb).
+kho::Result<ParseResult> parse_docx_article(std::string_view bytes, std::string_view source_name);
+
+// The bytes of one part of a .docx (e.g. "word/media/image1.jpeg"), bounded like the parser's reads.
+kho::Result<std::string> read_docx_part(std::string_view docx_bytes, std::string_view part,
+                                        std::string_view source_name);
+
+// Reads `path` and parses it by its format (article_format; other extensions are read as text); `path` is
+// the source name. IOError/NotFound name the file; a `.doc` is InvalidArgument "unsupported".
 kho::Result<ParseResult> parse_article_file(const std::string& path);
 
-// An article's identity: the first 16 hex digits of SHA-256 over search_key(title) + "|" + the calendar date
+// The local file a reference of the article at `article_path` resolves to, or "" when none: for HTML, a
+// relative URL (percent-decoded) that exists beside the page, or the URL's file name inside the page's
+// saved folder ("bai_files/"); for DOCX, "FILE.docx#word/media/…". Text exports are linked by the
+// linker against their folder, not here.
+std::string resolve_embedded_ref(const std::string& article_path, std::string_view ref);
+
+// An article's identity: 16 hex digits of SHA-256 over search_key(title) + "|" + the calendar date
 // (YYYY-MM-DD, empty when unknown). The time and zone are left out so that the copy with "(GMT+7)" and
 // the copy without it, or a re-export, keep one identity.
 std::string article_id(std::string_view title, const std::optional<std::string>& date);
@@ -57,6 +84,7 @@ void merge_copies(kho::Article& kept, kho::Article&& copy);
 //   Ngày 18/11/2020 00:00:00            Đăng lúc: 18/11/2020 00:00:00 (GMT+7)
 //   Thứ Tư, 18/11/2020 - 09:15          18-11-2020            Thứ 4, 22.12.2021 | 20:42:03
 //   06:57 | 06/09/2022 GMT+7            Ngày đăng: 06:03 AM, 29/03/2018     Đăng ngày 11 - 11 - 2023
+//   Thời sự | Thứ Hai, 06/09/2022 - 06:57 | Lượt xem: 9.3k   (a category or view counter segment is dropped)
 // nullopt when the line holds any other words (a sentence that mentions a date) or an impossible date.
 std::optional<std::string> parse_date_line(std::string_view line);
 

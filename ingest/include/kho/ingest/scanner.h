@@ -14,10 +14,13 @@
 //   "System Volume Information", "lost+found", "#recycle", and editor backups ending in "~").
 // - Keeps names that are not valid UTF-8 as raw bytes (flagged, shown with kho::display_path).
 // - Classifies by extension only (jpg, jpeg, png, gif, webp, heic, heif, hif, avif, tif, tiff and the camera raw
-//   extensions of is_raw_extension() → photo; txt → article);
+//   extensions of is_raw_extension() → photo; txt, html, htm, docx → article, and doc, so that it is reported
+//   as unsupported);
 //   the pipeline then checks the bytes. Text files that tools leave behind (CMakeLists.txt, README.txt,
 //   LICENSE.txt, requirements.txt…) are not articles. Other files are ignored and counted.
-// - An event folder is a folder that directly holds at least one photo or article.
+// - An event folder is a folder that directly holds at least one photo or article. A saved page's
+//   `<stem>_files/` folder belongs to the page's event, and a .docx's word/media images are photos at
+//   `bai.docx#word/media/…` (ingest/src/embedded_photos.h).
 #pragma once
 
 #include <cstdint>
@@ -43,7 +46,7 @@ struct ScannedFile {
 struct EventFolder {
   std::string path;                   // absolute folder path (raw bytes)
   std::vector<ScannedFile> photos;    // sorted by path
-  std::vector<ScannedFile> articles;  // .txt exports, sorted by path
+  std::vector<ScannedFile> articles;  // .txt/.html/.htm/.docx/.doc articles, sorted by path
 };
 
 struct ScanProblem {
