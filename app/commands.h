@@ -36,6 +36,7 @@ void add_search_command(CLI::App& app, GlobalOptions& g);
 void add_events_command(CLI::App& app, GlobalOptions& g);
 void add_show_command(CLI::App& app, GlobalOptions& g);
 void add_serve_command(CLI::App& app, GlobalOptions& g);
+void add_export_command(CLI::App& app, GlobalOptions& g);
 
 // Prints "kho: <msg>" on stderr.
 void print_error(const std::string& msg);

@@ -4,9 +4,17 @@
 
 #include <exiv2/exiv2.hpp>
 
+#include <mutex>
+
 #include "metadata_internal.h"
 
 namespace kho::ingest::detail {
+
+// Installs kho's log handler (Exiv2 never prints) and initialises the XMP toolkit, once per process.
+void init_exiv2();
+// Held around every use of Exiv2's XMP parser or serializer (decode and encode), which are not safe on
+// two threads at once even with the toolkit lock (see metadata_exiv2.cc).
+std::mutex& exiv2_xmp_mutex();
 
 // The bytes of a value as stored (ASCII with its NULs, UNDEFINED, BYTE), little-endian for numbers.
 std::string raw_bytes(const Exiv2::Metadatum& d);
