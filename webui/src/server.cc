@@ -8,6 +8,7 @@
 #include <cstdio>
 #include <functional>
 
+#include "export_routes.h"
 #include "kho/webui/api.h"
 #include "render.h"
 #include "routes.h"
@@ -198,6 +199,7 @@ void add_routes(Server::Impl& s) {
   asset("/favicon.ico", kFavicon, "image/svg+xml");
 
   add_media_routes(http, cat);
+  add_export_routes(http, cat, s.options.exporter);
   http.set_pre_routing_handler([&cat](const Req& req, Res& res) {
     return try_serve_thumb(cat, req, res) ? httplib::Server::HandlerResponse::Handled
                                           : httplib::Server::HandlerResponse::Unhandled;

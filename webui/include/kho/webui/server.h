@@ -9,6 +9,7 @@
 #include <string>
 
 #include "kho/catalog.h"
+#include "kho/photo_exporter.h"
 #include "kho/status.h"
 
 namespace kho::web {
@@ -19,6 +20,9 @@ struct ServerOptions {
   // Worker threads. A keep-alive connection holds a worker, so this bounds concurrent connections.
   int threads = 64;
   std::size_t page_size = 24;      // events per home page
+  // Writes captions into downloaded copies (/photo/{digest}/download, /event/{id}/download). `kho serve`
+  // passes ingest's writer; null answers those routes with 503. Must outlive the server.
+  const PhotoExporter* exporter = nullptr;
 };
 
 class Server {
