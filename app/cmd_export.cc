@@ -34,12 +34,13 @@ struct ExportOptions {
   bool sidecar = false;
   std::string names;
   bool json = false;
+  bool verify = false;
 };
 
 // One photo to export, planned inside the snapshot.
 struct PlannedPhoto {
   Digest digest;
-  std::vector<std::string> paths;  // its files, first path first
+  std::vector<File> files;  // its files, the path it was first seen at first
   CaptionFields fields;
   std::string event_title, event_date, original_name;
 };
@@ -146,12 +147,12 @@ Status plan_photo(const Snapshot& snap, const Digest& d, std::set<Digest>& seen,
   Result<std::vector<File>> files = snap.photo_files(d);
   if (!files.ok()) return files.status();
   // The path it was first seen at first, then the others: any copy with the right bytes will do.
-  p.paths.push_back(photo->first_path);
   for (const File& file : *files)
-    if (file.path != photo->first_path) p.paths.push_back(file.path);
-  p.original_name = base_name(files->empty() ? photo->first_path : files->front().path);
+    if (file.path == photo->first_path) p.files.push_back(file);
+  for (const File& file : *files)
+    if (file.path != photo->first_path) p.files.push_back(file);
+  p.original_name = base_name(p.files.empty() ? photo->first_path : p.files.front().path);
   for (const File& file : *files) {
-    if (file.path == photo->first_path) p.original_name = base_name(file.path);
     if (!p.event_title.empty() || file.event_id.empty()) continue;
     Result<Event> ev = snap.event(file.event_id);
     if (ev.ok()) {
@@ -270,8 +271,14 @@ int run_export(const GlobalOptions& g, const ExportOptions& o) {
   for (std::size_t i = 0; i < photos.size(); ++i) {
     const PlannedPhoto& p = photos[i];
     if (tty) std::fprintf(stderr, "\rkho: exporting %zu/%zu", i + 1, photos.size());
-    const std::string shown = display_path(p.paths.empty() ? p.digest.hex() : p.paths.front());
-    Result<ExportedCopy> copy = exporter.export_photo(p.paths, p.digest, p.fields, o.sidecar);
+    const std::string shown = display_path(p.files.empty() ? p.digest.hex() : p.files.front().path);
+    ExportRequest request;
+    request.digest = p.digest;
+    request.files = p.files;
+    request.fields = p.fields;
+    request.sidecar = o.sidecar;
+    request.verify_digest = o.verify;
+    Result<ExportedCopy> copy = exporter.export_photo(request);
     if (!copy.ok()) {
       errors.push_back({{"path", shown}, {"reason", copy.status().message()}});
       continue;
@@ -290,7 +297,7 @@ int run_export(const GlobalOptions& g, const ExportOptions& o) {
     const bool with_sidecar = !copy->sidecar_xmp.empty();
     const std::string name = names.claim(stem, ext, with_sidecar);
     const std::string sidecar_name = split_ext(name).first + ".xmp";
-    Status st = ingest::write_file_atomic(o.to, name, copy->bytes);
+    Status st = ingest::write_copy_atomic(o.to, name, *copy);
     if (st.ok() && with_sidecar) {
       st = ingest::write_file_atomic(o.to, sidecar_name, copy->sidecar_xmp);
       if (!st.ok()) ::unlink((o.to + "/" + name).c_str());  // a copy without its sidecar has no caption
@@ -337,6 +344,8 @@ void add_export_command(CLI::App& app, GlobalOptions& g) {
                   "{date}_{event}_{n} (default: the original name; clashes get -2, -3…)")
       ->type_name("TEMPLATE");
   cmd->add_flag("--json", o->json, "Print {\"exported\":[…],\"errors\":[…]} on stdout");
+  cmd->add_flag("--verify", o->verify,
+                "Check every original's SHA-256 (default: only files whose size or mtime changed since ingest)");
   cmd->callback([&g, o] { set_command([&g, o] { return run_export(g, *o); }); });
 }
 

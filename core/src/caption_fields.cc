@@ -1,5 +1,9 @@
 // caption_fields(): what an exported copy carries, worked out from the catalog (kho/photo_exporter.h).
+#include <unistd.h>
+
 #include <algorithm>
+#include <cerrno>
+#include <cstring>
 
 #include "kho/photo_exporter.h"
 #include "kho/text.h"
@@ -92,6 +96,23 @@ Result<CaptionFields> caption_fields(const Snapshot& snap, const Digest& digest)
   out.creator = photo_credit ? photo_credit : author.person;
   out.credit = author.organisation;
   if (!art->sources.empty()) out.source = nonempty(art->sources.front());
+  return out;
+}
+
+Result<std::string> read_exported(const ExportedCopy& copy) {
+  std::string out = copy.head;
+  if (copy.tail_size == 0) return out;
+  if (!copy.source) return Status::IOError(copy.source_path + ": the original is not open");
+  out.resize(copy.head.size() + copy.tail_size);
+  std::uint64_t done = 0;
+  while (done < copy.tail_size) {
+    ssize_t n = ::pread(*copy.source, out.data() + copy.head.size() + done, copy.tail_size - done,
+                        static_cast<off_t>(copy.tail_offset + done));
+    if (n < 0 && errno == EINTR) continue;
+    if (n < 0) return Status::IOError(copy.source_path + ": " + std::strerror(errno));
+    if (n == 0) return Status::IOError(copy.source_path + ": shorter than when it was checked");
+    done += static_cast<std::uint64_t>(n);
+  }
   return out;
 }
 

@@ -301,30 +301,77 @@ class FakeFiles : public ::testing::Test {
   kho::testing::TempDir dir;
 };
 
+kho::File file_record(const fs::path& path) {
+  struct stat st {};
+  ::stat(path.c_str(), &st);
+  kho::File f;
+  f.path = path.string();
+  f.size = static_cast<std::uint64_t>(st.st_size);
+  f.mtime_ns = static_cast<std::int64_t>(st.st_mtim.tv_sec) * 1000000000 + st.st_mtim.tv_nsec;
+  return f;
+}
+
+kho::ExportRequest request(const kho::Digest& d, std::vector<kho::File> files) {
+  kho::ExportRequest r;
+  r.digest = d;
+  r.files = std::move(files);
+  r.fields = seed_fields();
+  return r;
+}
+
 TEST_F(FakeFiles, ExporterRefusesChangedAndVanishedOriginals) {
   const std::string bytes = fixture("export/rich.jpg");
   const kho::Digest digest = ki::sha256(span_of(bytes));
-  kho::testing::write_file(dir / "changed.jpg", bytes + "x");
   kho::testing::write_file(dir / "good.jpg", bytes);
+  kho::testing::write_file(dir / "changed.jpg", bytes);
+  kho::File changed_record = file_record(dir / "changed.jpg");
+  std::string other = bytes;
+  other[other.size() / 2] ^= 0x55;  // same size
+  kho::testing::write_file(dir / "changed.jpg", other);
+  ::truncate((dir / "changed.jpg").c_str(), static_cast<off_t>(other.size()));
   ki::Exporter exporter;
-  auto changed = exporter.export_photo({(dir / "changed.jpg").string()}, digest, seed_fields(), false);
+  // The record's mtime no longer matches, so the file is hashed, and refused.
+  changed_record.mtime_ns -= 1;
+  auto changed = exporter.export_photo(request(digest, {changed_record}));
   EXPECT_TRUE(changed.status().is_invalid_argument());
   EXPECT_NE(changed.status().message().find("changed since ingest"), std::string::npos);
-  auto vanished = exporter.export_photo({(dir / "gone.jpg").string()}, digest, seed_fields(), false);
+  // --verify hashes even a file whose size and mtime match its record.
+  kho::ExportRequest verify = request(digest, {file_record(dir / "changed.jpg")});
+  verify.verify_digest = true;
+  EXPECT_TRUE(exporter.export_photo(verify).status().is_invalid_argument());
+  kho::File gone;
+  gone.path = (dir / "gone.jpg").string();
+  auto vanished = exporter.export_photo(request(digest, {gone}));
   EXPECT_TRUE(vanished.status().is_not_found());
   EXPECT_NE(vanished.status().message().find("vanished"), std::string::npos);
   // A second file with the right bytes is used when the first one vanished.
-  auto fallback = exporter.export_photo({(dir / "gone.jpg").string(), (dir / "good.jpg").string()}, digest,
-                                        seed_fields(), false);
+  auto fallback = exporter.export_photo(request(digest, {gone, file_record(dir / "good.jpg")}));
   ASSERT_TRUE(fallback.ok()) << fallback.status().to_string();
   EXPECT_EQ(fallback->source_path, (dir / "good.jpg").string());
   EXPECT_EQ(fallback->extension, ".jpg");
   EXPECT_TRUE(fallback->sidecar_xmp.empty());
+  // The copy is a new head plus the original's bytes from the start of scan; both ways of writing it agree.
+  EXPECT_GT(fallback->tail_size, 0u);
+  kho::Result<std::string> whole = kho::read_exported(*fallback);
+  ASSERT_TRUE(whole.ok());
+  EXPECT_EQ(kho::testing::scan_data(*whole), kho::testing::scan_data(bytes));
+  kho::Result<ki::EmbedResult> direct = ki::embed_fields(span_of(bytes), seed_fields());
+  ASSERT_TRUE(direct.ok());
+  kho::Result<kho::Metadata> a = ki::read_metadata(span_of(*whole)), b = ki::read_metadata(span_of(direct->bytes));
+  ASSERT_TRUE(a.ok() && b.ok());
+  EXPECT_EQ(a->description, b->description);
+  EXPECT_EQ(a->keywords, b->keywords);
+  EXPECT_EQ(a->gps_lat, b->gps_lat);
+  ASSERT_TRUE(ki::write_copy_atomic(dir.path().string(), "out.jpg", *fallback).ok());
+  EXPECT_EQ(read_file(dir / "out.jpg"), *whole);
   // --sidecar: the bytes stay the original's, the fields go to the sidecar.
-  auto side = exporter.export_photo({(dir / "good.jpg").string()}, digest, seed_fields(), true);
-  ASSERT_TRUE(side.ok());
-  EXPECT_EQ(side->bytes, bytes);
-  EXPECT_NE(side->sidecar_xmp.find("Thu Hiền"), std::string::npos);
+  kho::ExportRequest side = request(digest, {file_record(dir / "good.jpg")});
+  side.sidecar = true;
+  auto sc = exporter.export_photo(side);
+  ASSERT_TRUE(sc.ok());
+  EXPECT_EQ(*kho::read_exported(*sc), bytes);
+  EXPECT_NE(sc->sidecar_xmp.find("Thu Hiền"), std::string::npos);
+  EXPECT_NE(sc->sidecar_xmp.find("lễ hội"), std::string::npos);  // the original's own XMP is carried over
 }
 
 }  // namespace

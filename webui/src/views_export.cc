@@ -5,6 +5,8 @@
 // comes from the PhotoExporter that `kho serve` hands in (ingest's Exiv2 writer): webui never links ingest.
 // The ZIP is written photo by photo into the response (chunked), so memory holds one photo at a time
 // however large the event is.
+#include <unistd.h>
+
 #include <algorithm>
 #include <cctype>
 #include <cstring>
@@ -22,7 +24,7 @@ namespace {
 
 struct DownloadItem {
   Digest digest;
-  std::vector<std::string> paths;
+  std::vector<File> files;
   std::string name;  // the original's base name
   CaptionFields fields;
 };
@@ -79,12 +81,25 @@ Result<DownloadItem> plan_item(const Snapshot& snap, const Digest& d, const std:
   DownloadItem item;
   item.digest = d;
   item.fields = std::move(*fields);
-  if (!event_path.empty()) item.paths.push_back(event_path);
-  if (photo->first_path != event_path) item.paths.push_back(photo->first_path);
+  // The event's own file first, then where it was first seen, then the others.
+  for (const std::string& preferred : {event_path, photo->first_path})
+    for (const File& f : *files)
+      if (f.path == preferred && std::none_of(item.files.begin(), item.files.end(), [&](const File& x) { return x.path == f.path; }))
+        item.files.push_back(f);
   for (const File& f : *files)
-    if (std::find(item.paths.begin(), item.paths.end(), f.path) == item.paths.end()) item.paths.push_back(f.path);
-  item.name = base_of(item.paths.front());
+    if (std::none_of(item.files.begin(), item.files.end(), [&](const File& x) { return x.path == f.path; }))
+      item.files.push_back(f);
+  if (item.files.empty()) return Status::NotFound("photo " + d.hex() + " has no file");
+  item.name = base_of(item.files.front().path);
   return item;
+}
+
+ExportRequest request_for(const DownloadItem& item) {
+  ExportRequest r;
+  r.digest = item.digest;
+  r.files = item.files;
+  r.fields = item.fields;
+  return r;
 }
 
 std::string csv_field(std::string_view s) {
@@ -108,7 +123,7 @@ void serve_photo_download(const Catalog& catalog, const PhotoExporter& exporter,
     item = plan_item(**snap, *d, "");
   }  // the read transaction ends here
   if (!item.ok()) return plain_error(res, item.status().is_not_found() ? 404 : 500, "no such photo");
-  Result<ExportedCopy> copy = exporter.export_photo(item->paths, item->digest, item->fields, false);
+  Result<ExportedCopy> copy = exporter.export_photo(request_for(*item));
   if (!copy.ok()) return plain_error(res, status_for(copy.status()), copy.status().message());
   res.set_header("Cache-Control", "no-cache");
   auto [stem, ext] = split_ext(item->name);
@@ -119,7 +134,9 @@ void serve_photo_download(const Catalog& catalog, const PhotoExporter& exporter,
       body->append(b);
       return true;
     });
-    zip.add(stem + ext, copy->bytes);
+    Result<std::string> bytes = read_exported(*copy);
+    if (!bytes.ok()) return plain_error(res, 500, bytes.status().message());
+    zip.add(stem + ext, *bytes);
     zip.add(stem + ".xmp", copy->sidecar_xmp);
     zip.finish();
     res.set_header("Content-Disposition", attachment(stem + ".zip"));
@@ -127,13 +144,21 @@ void serve_photo_download(const Catalog& catalog, const PhotoExporter& exporter,
     return;
   }
   res.set_header("Content-Disposition", attachment(stem + ext));
-  auto bytes = std::make_shared<std::string>(std::move(copy->bytes));
+  // Streamed: the new head from memory, then the original's image data straight from the open file.
+  auto held = std::make_shared<ExportedCopy>(std::move(*copy));
   const std::string type = ext == ".png" ? "image/png" : ext == ".webp" ? "image/webp"
                            : ext == ".tif" || ext == ".tiff" ? "image/tiff" : "image/jpeg";
-  res.set_content_provider(bytes->size(), type,
-                           [bytes](std::size_t offset, std::size_t length, httplib::DataSink& sink) {
-                             return sink.write(bytes->data() + offset, std::min<std::size_t>(length, 256 * 1024));
-                           });
+  res.set_content_provider(
+      static_cast<std::size_t>(held->size()), type,
+      [held](std::size_t offset, std::size_t length, httplib::DataSink& sink) {
+        if (offset < held->head.size())
+          return sink.write(held->head.data() + offset, std::min<std::size_t>(length, held->head.size() - offset));
+        char buf[64 * 1024];
+        const std::size_t n = std::min(length, sizeof buf);
+        ssize_t got = ::pread(*held->source, buf, n, static_cast<off_t>(held->tail_offset + offset - held->head.size()));
+        if (got <= 0) return false;
+        return sink.write(buf, static_cast<std::size_t>(got));
+      });
 }
 
 // The state of one streamed event ZIP, kept alive by the content provider.
@@ -193,16 +218,17 @@ void serve_event_download(const Catalog& catalog, const PhotoExporter* exporter,
     }
     if (z.next < z.items.size()) {  // one photo per call: exported, sent, forgotten
       const DownloadItem& item = z.items[z.next++];
-      Result<ExportedCopy> copy = exporter->export_photo(item.paths, item.digest, item.fields, false);
-      if (!copy.ok()) {
-        z.errors += item.name + "\t" + copy.status().message() + "\n";
+      Result<ExportedCopy> copy = exporter->export_photo(request_for(item));
+      Result<std::string> bytes = copy.ok() ? read_exported(*copy) : Result<std::string>(copy.status());
+      if (!bytes.ok()) {
+        z.errors += item.name + "\t" + bytes.status().message() + "\n";
         return true;
       }
       auto [stem, ext] = split_ext(item.name);
       if (ext.empty()) ext = copy->extension;
       const bool with_sidecar = !copy->sidecar_xmp.empty();
       const std::string name = z.claim(stem, ext, with_sidecar);
-      if (!z.zip->add(name, copy->bytes)) return false;
+      if (!z.zip->add(name, *bytes)) return false;
       if (with_sidecar && !z.zip->add(split_ext(name).first + ".xmp", copy->sidecar_xmp)) return false;
       const CaptionFields& f = item.fields;
       z.csv += csv_field(name) + "," + csv_field(f.caption.value_or("")) + "," +

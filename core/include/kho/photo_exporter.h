@@ -6,6 +6,7 @@
 #pragma once
 
 #include <cstdint>
+#include <memory>
 #include <optional>
 #include <string>
 #include <string_view>
@@ -47,25 +48,43 @@ AuthorParts split_author_line(std::string_view author);
 // gets only its capture time. Errors: NotFound when the photo is not in the archive; Corruption.
 Result<CaptionFields> caption_fields(const Snapshot& snap, const Digest& digest);
 
-// One exported photo, in memory (one photo at a time: an event's ZIP is streamed photo by photo).
+// What to export: one photo, where the archive last saw its bytes, and what to write into the copy.
+struct ExportRequest {
+  Digest digest;
+  std::vector<File> files;  // the archive's records (path, size, mtime), tried in order
+  CaptionFields fields;
+  bool sidecar = false;        // a plain copy plus an XMP sidecar, whatever the format
+  bool verify_digest = false;  // hash the original even when its size and mtime match the record
+};
+
+// One exported photo. The copy is `head` followed by `tail_size` bytes of the original starting at
+// `tail_offset`, read through `source` (the original, held open since it was checked): a JPEG's image
+// data is never copied through memory (kho export hands it to copy_file_range). tail_size 0: `head` is all.
 struct ExportedCopy {
-  std::string bytes;        // the file: metadata written in, or (sidecar) the original bytes unchanged
+  std::string head;
+  std::shared_ptr<const int> source;  // an open file descriptor, closed with the last holder
+  std::uint64_t tail_offset = 0;
+  std::uint64_t tail_size = 0;
   std::string sidecar_xmp;  // an XMP sidecar to put beside it (NAME.xmp); empty when none
   std::string source_path;  // the original it was made from
   std::string extension;    // of the file, lower case with the dot (".jpg"), from the bytes' type
   std::vector<std::string> notes;  // what happened besides writing the fields (a caption kept in history…)
+  std::uint64_t size() const { return head.size() + tail_size; }
 };
+
+// The whole copy in memory (head + tail). Errors: IOError when the original cannot be read (it shrank).
+Result<std::string> read_exported(const ExportedCopy& copy);
 
 class PhotoExporter {
  public:
   virtual ~PhotoExporter() = default;
-  // Reads the first of `paths` that still exists, checks that its SHA-256 is `digest` (a file changed
-  // since ingest is refused, never exported with another photo's caption), and makes the copy. With
-  // `sidecar`, or for RAW and HEIF files, the bytes stay as they are and the fields go to sidecar_xmp.
+  // Opens the first of request.files that still exists and checks it is the photo: when its size and
+  // mtime are the record's, as `kho ingest` decides a file is unchanged; otherwise (or with verify_digest)
+  // by its SHA-256. A file changed since ingest is refused, never exported with another photo's caption.
+  // With `sidecar`, or for RAW and HEIF files, the bytes stay as they are and the fields go to sidecar_xmp.
   // Errors name the file and say why: NotFound (every path vanished), InvalidArgument (changed since
   // ingest: digest mismatch), Unsupported, IOError. Thread-safe.
-  virtual Result<ExportedCopy> export_photo(const std::vector<std::string>& paths, const Digest& digest,
-                                            const CaptionFields& fields, bool sidecar) const = 0;
+  virtual Result<ExportedCopy> export_photo(const ExportRequest& request) const = 0;
 };
 
 }  // namespace kho

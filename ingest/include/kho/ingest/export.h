@@ -64,12 +64,15 @@ Result<std::string> sidecar_xmp(std::span<const std::uint8_t> original, const Ca
 // temporary file is removed. Errors: AlreadyExists-like clashes are InvalidArgument ("… exists"); disk
 // full, read-only folder, permissions are IOError with the system's reason.
 Status write_file_atomic(const std::string& dir, const std::string& name, std::string_view bytes);
+// The same for an exported copy: its head is written, its tail copied from the open original with
+// copy_file_range (in the kernel, never through this process's memory; a plain read/write loop where the
+// file systems cannot). Errors as write_file_atomic, plus IOError when the original shrank meanwhile.
+Status write_copy_atomic(const std::string& dir, const std::string& name, const ExportedCopy& copy);
 
 // The Exiv2 writer behind kho::PhotoExporter (kho/photo_exporter.h).
 class Exporter final : public PhotoExporter {
  public:
-  Result<ExportedCopy> export_photo(const std::vector<std::string>& paths, const Digest& digest,
-                                    const CaptionFields& fields, bool sidecar) const override;
+  Result<ExportedCopy> export_photo(const ExportRequest& request) const override;
 };
 
 }  // namespace kho::ingest
