@@ -375,3 +375,31 @@ TEST_F(FakeFiles, ExporterRefusesChangedAndVanishedOriginals) {
 }
 
 }  // namespace
+
+namespace {
+
+TEST(ExportSidecar, HeifAlwaysGetsASidecarAndKeepsItsBytes) {
+  kho::testing::TempDir dir;
+  const std::string bytes = read_file(kho::testing::test_data_dir() / "export/cheers.heic");
+  kho::testing::write_file(dir / "cheers.heic", bytes);
+  struct stat st {};
+  ASSERT_EQ(::stat((dir / "cheers.heic").c_str(), &st), 0);
+  kho::ExportRequest r;
+  r.digest = ki::sha256(span_of(bytes));
+  kho::File f;
+  f.path = (dir / "cheers.heic").string();
+  f.size = static_cast<std::uint64_t>(st.st_size);
+  f.mtime_ns = static_cast<std::int64_t>(st.st_mtim.tv_sec) * 1000000000 + st.st_mtim.tv_nsec;
+  r.files = {f};
+  r.fields = seed_fields();
+  auto copy = ki::Exporter().export_photo(r);
+  ASSERT_TRUE(copy.ok()) << copy.status().to_string();
+  EXPECT_EQ(copy->extension, ".heic");
+  EXPECT_EQ(*kho::read_exported(*copy), bytes) << "the HEIF bytes are not touched";
+  EXPECT_NE(copy->sidecar_xmp.find("Đồng chí Lê Anh Xuân"), std::string::npos);
+  ASSERT_EQ(copy->notes.size(), 1u);
+  EXPECT_NE(copy->notes[0].find("sidecar"), std::string::npos);
+  EXPECT_TRUE(ki::embed_fields(span_of(bytes), seed_fields()).status().code() == kho::Status::Code::kUnsupported);
+}
+
+}  // namespace
