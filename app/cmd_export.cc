@@ -9,7 +9,9 @@
 #include <nlohmann/json.hpp>
 #include <unistd.h>
 
+#include <cstdint>
 #include <cstdio>
+#include <cstring>
 #include <filesystem>
 #include <set>
 
