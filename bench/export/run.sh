@@ -87,7 +87,6 @@ EVENT_ID=$("$KHO" --archive "$ARCHIVE" events --json | python3 -c 'import json,s
 
 # --- exiftool's argfile: the same fields kho writes, per file ----------------------------------------
 ARGS="$WORK/exiftool-args-$PHOTOS.txt"
-"$KHO" --archive "$ARCHIVE" export "$EVENT_ID" --to "$WORK/probe" --json >/dev/null 2>&1 || true
 python3 - "$EVENT" "$ARGS" "$WORK/plain" <<'PY'
 import os, sys, subprocess, json
 event, args, plain = sys.argv[1], sys.argv[2], sys.argv[3]
@@ -110,7 +109,7 @@ PY
 
 cpu() { awk '{print $1 + $2}' "$1"; }
 for round in 1 2; do
-  rm -rf "$WORK/plain" "$WORK/out" "$WORK/probe" && mkdir -p "$WORK/plain"
+  rm -rf "$WORK/plain" "$WORK/out" && mkdir -p "$WORK/plain"
   cp "$EVENT"/*.jpg "$WORK/plain/"
   sync
   /usr/bin/time -f '%U %S %e' -o "$WORK/exiftool.time" exiftool -q -q -@ "$ARGS" >/dev/null 2>&1 || true
