@@ -233,7 +233,8 @@ Result<std::vector<PlannedPhoto>> plan(const Snapshot& snap, const ExportOptions
 int run_export(const GlobalOptions& g, const ExportOptions& o) {
   const int selector_kinds = (!o.selectors.empty()) + (!o.search.empty()) + o.all;
   if (selector_kinds != 1) {
-    print_error("say what to export: event ids, article ids or photo digests, or --search QUERY, or --all (one of them)");
+    print_error("say what to export: event ids, article ids or photo digests, or --search QUERY, or --all "
+                "(one of them)");
     return kExitFatal;
   }
   if (!o.names.empty()) {  // check the template before anything is done

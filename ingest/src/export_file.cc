@@ -260,7 +260,9 @@ Result<ExportedCopy> Exporter::export_photo(const ExportRequest& req) const {
       // header, and the original's bytes from there on complete the copy.
       const std::string sos_header = part.substr(sos->first);
       const std::string& out = embedded->bytes;
-      if (out.size() >= sos_header.size() && out.compare(out.size() - sos_header.size(), sos_header.size(), sos_header) == 0) {
+      const bool ends_with_sos = out.size() >= sos_header.size() &&
+                                 out.compare(out.size() - sos_header.size(), sos_header.size(), sos_header) == 0;
+      if (ends_with_sos) {
         copy.head = out.substr(0, out.size() - sos_header.size());
         copy.tail_offset = sos->first;
         copy.tail_size = size - sos->first;

@@ -284,7 +284,8 @@ TEST_F(AppExport, AReadOnlyTargetIsAClearErrorForEachPhoto) {
 }
 
 TEST_F(AppExport, AFullDiskFailsSomePhotosCleanlyAndTheOthersExport) {
-  if (::geteuid() != 0) GTEST_SKIP() << "needs root to mount a small tmpfs (a full disk cannot be simulated safely otherwise)";
+  if (::geteuid() != 0)
+    GTEST_SKIP() << "needs root to mount a small tmpfs (a full disk cannot be simulated safely otherwise)";
   TempDir out;
   const fs::path target = out / "small";
   fs::create_directories(target);
@@ -304,7 +305,8 @@ TEST_F(AppExport, AFullDiskFailsSomePhotosCleanlyAndTheOthersExport) {
   EXPECT_GE(doc["exported"].size(), 1u);
   EXPECT_GE(doc["errors"].size(), 1u);
   EXPECT_EQ(doc["exported"].size() + doc["errors"].size(), 8u);
-  for (const auto& e : doc["errors"]) EXPECT_NE(e["reason"].get<std::string>().find("disk full"), std::string::npos) << e;
+  for (const auto& e : doc["errors"])
+    EXPECT_NE(e["reason"].get<std::string>().find("disk full"), std::string::npos) << e;
   EXPECT_EQ(names.size(), doc["exported"].size()) << "no partial or temporary file is left";
   for (const auto& e : doc["exported"]) {  // each file there is complete
     const std::string& bytes = written[e["path"]];

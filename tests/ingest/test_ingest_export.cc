@@ -80,7 +80,8 @@ TEST(ExportIim, A2500ByteVietnameseCaptionIsCutAtACharacterBoundary) {
 TEST(ExportIim, EveryLimitGivesValidUtf8PrefixesOfTheNfcText) {
   const std::string nfc = long_caption(300).substr(0, 300);
   const std::string text = kho::to_nfc(nfc.substr(0, 290));
-  for (std::size_t limit = 0; limit <= text.size() + 2; ++limit) expect_valid_cut(text, ki::iim_cut(text, limit), limit);
+  for (std::size_t limit = 0; limit <= text.size() + 2; ++limit)
+    expect_valid_cut(text, ki::iim_cut(text, limit), limit);
 }
 
 TEST(ExportIim, NfdInputIsComposedBeforeCutting) {

@@ -82,13 +82,14 @@ Result<DownloadItem> plan_item(const Snapshot& snap, const Digest& d, const std:
   item.digest = d;
   item.fields = std::move(*fields);
   // The event's own file first, then where it was first seen, then the others.
+  auto taken = [&](const File& f) {
+    return std::any_of(item.files.begin(), item.files.end(), [&](const File& x) { return x.path == f.path; });
+  };
   for (const std::string& preferred : {event_path, photo->first_path})
     for (const File& f : *files)
-      if (f.path == preferred && std::none_of(item.files.begin(), item.files.end(), [&](const File& x) { return x.path == f.path; }))
-        item.files.push_back(f);
+      if (f.path == preferred && !taken(f)) item.files.push_back(f);
   for (const File& f : *files)
-    if (std::none_of(item.files.begin(), item.files.end(), [&](const File& x) { return x.path == f.path; }))
-      item.files.push_back(f);
+    if (!taken(f)) item.files.push_back(f);
   if (item.files.empty()) return Status::NotFound("photo " + d.hex() + " has no file");
   item.name = base_of(item.files.front().path);
   return item;
@@ -155,7 +156,8 @@ void serve_photo_download(const Catalog& catalog, const PhotoExporter& exporter,
           return sink.write(held->head.data() + offset, std::min<std::size_t>(length, held->head.size() - offset));
         char buf[64 * 1024];
         const std::size_t n = std::min(length, sizeof buf);
-        ssize_t got = ::pread(*held->source, buf, n, static_cast<off_t>(held->tail_offset + offset - held->head.size()));
+        const std::uint64_t at = held->tail_offset + offset - held->head.size();
+        ssize_t got = ::pread(*held->source, buf, n, static_cast<off_t>(at));
         if (got <= 0) return false;
         return sink.write(buf, static_cast<std::size_t>(got));
       });
@@ -246,14 +248,16 @@ void serve_event_download(const Catalog& catalog, const PhotoExporter* exporter,
 }  // namespace
 
 void add_export_routes(httplib::Server& http, const Catalog& catalog, const PhotoExporter* exporter) {
-  http.Get(R"(/photo/([0-9a-fA-F]{64})/download)", [&catalog, exporter](const httplib::Request& req, httplib::Response& res) {
+  using Req = httplib::Request;
+  using Res = httplib::Response;
+  http.Get(R"(/photo/([0-9a-fA-F]{64})/download)", [&catalog, exporter](const Req& req, Res& res) {
     if (!exporter) {
       set_security_headers(res);
       return plain_error(res, 503, "this server cannot export photos");
     }
     serve_photo_download(catalog, *exporter, req, res);
   });
-  http.Get(R"(/event/([^/]+)/download)", [&catalog, exporter](const httplib::Request& req, httplib::Response& res) {
+  http.Get(R"(/event/([^/]+)/download)", [&catalog, exporter](const Req& req, Res& res) {
     if (!exporter) {
       set_security_headers(res);
       return plain_error(res, 503, "this server cannot export photos");
