@@ -8,6 +8,7 @@
 #include <thread>
 
 #include "archive.h"
+#include "kho/ingest/export.h"
 #include "kho/webui/server.h"
 
 namespace kho::app {
@@ -24,7 +25,10 @@ int run_serve(const GlobalOptions& g, const web::ServerOptions& options) {
 
   auto cat = open_archive(g, /*read_only=*/true);
   if (!cat) return kExitFatal;
-  std::unique_ptr<web::Server> server = web::Server::create(*cat, options);
+  ingest::Exporter exporter;  // downloads with captions (webui never links ingest: it gets the interface)
+  web::ServerOptions with_exporter = options;
+  with_exporter.exporter = &exporter;
+  std::unique_ptr<web::Server> server = web::Server::create(*cat, with_exporter);
   if (Status st = server->bind(); !st.ok()) {
     print_error(st.message());
     return kExitFatal;

@@ -40,6 +40,7 @@ void add_user_command(CLI::App& app, GlobalOptions& g);
 // kho caption, kho link, kho event, kho history (cmd_correct.cc).
 void add_correct_commands(CLI::App& app, GlobalOptions& g);
 void add_watch_command(CLI::App& app, GlobalOptions& g);
+void add_export_command(CLI::App& app, GlobalOptions& g);
 
 // Prints "kho: <msg>" on stderr.
 void print_error(const std::string& msg);

@@ -50,6 +50,7 @@ int main(int argc, char** argv) {
   add_search_command(app, g);
   add_events_command(app, g);
   add_show_command(app, g);
+  add_export_command(app, g);
   add_serve_command(app, g);
   add_user_command(app, g);
   add_correct_commands(app, g);

@@ -18,6 +18,8 @@ find_package(exiv2 REQUIRED CONFIG)
 find_package(TBB REQUIRED CONFIG)
 find_package(OpenCV REQUIRED COMPONENTS core imgproc imgcodecs img_hash features2d calib3d)
 find_package(nlohmann_json 3.11 REQUIRED)
+find_package(ZLIB REQUIRED)  # CRC-32 of the gallery's streamed ZIP downloads (zlib1g-dev)
+
 # Header-only libraries, found where the system keeps them (never a hard-coded path) and reached only
 # through an IMPORTED INTERFACE target that carries the include directory found.
 # CLI11 (app only): its CMake package when installed, else the header's directory.

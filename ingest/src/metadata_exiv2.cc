@@ -153,8 +153,7 @@ void fill_from_image(const Exiv2::Image& image, std::span<const std::uint8_t> by
 }  // namespace
 
 void init_exiv2() { init_exiv2_once(); }
-
-std::unique_lock<std::mutex> lock_xmp_decode() { return std::unique_lock<std::mutex>(g_xmp_decode_mutex); }
+std::mutex& exiv2_xmp_mutex() { return g_xmp_decode_mutex; }
 
 Exiv2Outcome read_with_exiv2(std::span<const std::uint8_t> bytes, kho::Metadata* meta, CaptionSources* sources) {
   init_exiv2_once();

@@ -10,6 +10,13 @@
 
 namespace kho::ingest::detail {
 
+// Once per process: Exiv2's log handler (never prints), the XMP toolkit lock, BMFF (HEIF, AVIF, CR3) on.
+void init_exiv2();
+// Held around every use of Exiv2's XMP parser or serializer (decode and encode, and Image::readMetadata()
+// of any file that may hold XMP), which are not safe on two threads at once even with the toolkit lock
+// (see metadata_exiv2.cc).
+std::mutex& exiv2_xmp_mutex();
+
 // The bytes of a value as stored (ASCII with its NULs, UNDEFINED, BYTE), little-endian for numbers.
 std::string raw_bytes(const Exiv2::Metadatum& d);
 // Value i as a number; nullopt for text types and zero denominators.
@@ -28,12 +35,6 @@ struct IptcText {
 IptcText iptc_text(const Exiv2::IptcData& data);
 // The IPTC record of an AFCP trailer ("AXS!"), which Exiv2 does not read; empty when none.
 Exiv2::IptcData afcp_iptc(std::span<const std::uint8_t> bytes);
-
-// Once per process: Exiv2's log handler (never prints), the XMP toolkit lock, BMFF (HEIF, AVIF, CR3) on.
-void init_exiv2();
-// Held around Image::readMetadata() of any file that may hold XMP: Exiv2 0.27's XMP decoding is not
-// thread-safe (metadata_exiv2.cc says how that was found).
-std::unique_lock<std::mutex> lock_xmp_decode();
 
 // Camera raw (metadata_exiv2_raw.cc): renames TIFF-based raw ("tiff" → nef, arw, pef, srw, dng, raw) from
 // its sensor-data directory, and sets width/height of raw files to the full image's (the sensor data's

@@ -95,7 +95,7 @@ std::optional<RawPreview> largest_raw_preview(std::span<const std::uint8_t> byte
     Exiv2::Image::AutoPtr image = Exiv2::ImageFactory::open(bytes.data(), static_cast<long>(bytes.size()));
     if (!image.get()) return std::nullopt;
     try {
-      auto xmp_lock = lock_xmp_decode();  // raw files may hold XMP
+      std::lock_guard<std::mutex> xmp_lock(exiv2_xmp_mutex());  // raw files may hold XMP
       image->readMetadata();
     } catch (const std::exception& e) {
       // Keep going: the preview directories may have been read before the damage.

@@ -7,6 +7,7 @@
 #include <cstdio>
 #include <functional>
 
+#include "export_routes.h"
 #include "kho/webui/api.h"
 #include "render.h"
 #include "routes.h"
@@ -206,6 +207,7 @@ void add_routes(Server::Impl& s) {
   asset("/favicon.ico", kFavicon, "image/svg+xml");
 
   add_media_routes(http, cat);
+  add_export_routes(http, cat, s.options.exporter);
 
   // Errors without a body (unknown routes, the core's 4xx for malformed requests, 409 from originals…)
   // get a small page, or JSON under /api/, /thumb/ and /original/; never a stack trace.

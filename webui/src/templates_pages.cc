@@ -106,6 +106,8 @@ const std::string_view kEventTemplate =
 {{/articles}}
 <section class="all-photos" aria-labelledby="all-photos-h">
   <h2 id="all-photos-h">Tất cả ảnh của sự kiện <span class="muted">({{photo_total}})</span></h2>
+  <p><a class="button download-event" href="/event/{{event.id}}/download" download>Tải cả sự kiện</a> <span
+     class="muted small">ZIP: ảnh kèm chú thích + captions.csv</span></p>
   <p class="muted small"><code>{{event.folder_display}}</code>{{!
   }}{{#has_orphans}} · {{orphan_count}} ảnh không có trong bài{{/has_orphans}}{{!
   }}{{#has_unresolved}} · {{unresolved_count}} ảnh trong bài chưa tìm thấy tệp{{/has_unresolved}}</p>
@@ -141,6 +143,8 @@ const std::string_view kPhotoTemplate =
     <h1 class="photo-name">{{name}}</h1>
     <p><a class="button" href="{{original}}" download>Tải ảnh gốc</a> <span
        class="muted small">{{size_display}}</span></p>
+    <p><a class="button download-captioned" href="/photo/{{photo.digest}}/download" download>Tải ảnh kèm chú
+       thích</a> <span class="muted small">IPTC/XMP</span></p>
     <h2>Đăng trong bài</h2>
     {{#links}}
     <div class="pub">

@@ -10,6 +10,7 @@
 #include <vector>
 
 #include "kho/catalog.h"
+#include "kho/photo_exporter.h"
 #include "kho/status.h"
 
 namespace kho::web {
@@ -31,6 +32,9 @@ struct ServerOptions {
   // other names get 421.
   std::vector<std::string> allowed_hosts;
   std::string cors_origin;         // Access-Control-Allow-Origin on /api/ (none when empty)
+  // Writes captions into downloaded copies (/photo/{digest}/download, /event/{id}/download). `kho serve`
+  // passes ingest's writer; null answers those routes with 503. Must outlive the server.
+  const PhotoExporter* exporter = nullptr;
 };
 
 class Server {
