@@ -65,6 +65,19 @@ Result<std::optional<std::string>> shown_caption(const Snapshot& snap, const Dig
   return value_in_force(snap, TargetKind::kPhoto, d.hex(), "caption", machine);
 }
 
+// A correction of `field` of (kind, target) by `user`: from `old_value` (what readers showed) to `value` (NFC).
+Correction make_correction(const std::string& user, TargetKind kind, const std::string& target, std::string field,
+                           std::optional<std::string> old_value, const std::string& value) {
+  Correction c;
+  c.user = user;
+  c.kind = kind;
+  c.target = target;
+  c.field = std::move(field);
+  c.old_value = std::move(old_value);
+  c.new_value = to_nfc(value);
+  return c;
+}
+
 int run_caption(const GlobalOptions& g, const CorrectArgs& a) {
   auto cat = open_archive(g, /*read_only=*/false);
   if (!cat) return kExitFatal;
@@ -76,15 +89,8 @@ int run_caption(const GlobalOptions& g, const CorrectArgs& a) {
     if (!snap.ok()) return fail(snap.status());
     Result<Digest> d = resolve_photo(**snap, a.photo);
     if (!d.ok()) return fail(d.status());
-    auto add = [&](const std::string& field, std::optional<std::string> old_value, const std::string& value) {
-      Correction c;
-      c.user = *user;
-      c.kind = TargetKind::kPhoto;
-      c.target = d->hex();
-      c.field = field;
-      c.old_value = std::move(old_value);
-      c.new_value = to_nfc(value);
-      todo.push_back(std::move(c));
+    auto add = [&](const char* field, std::optional<std::string> old_value, const std::string& value) {
+      todo.push_back(make_correction(*user, TargetKind::kPhoto, d->hex(), field, std::move(old_value), value));
     };
     Result<std::optional<std::string>> caption = shown_caption(**snap, *d);
     if (!caption.ok()) return fail(caption.status());
@@ -156,14 +162,7 @@ int run_event(const GlobalOptions& g, const CorrectArgs& a) {
     Event shown = *e;
     if (Status st = apply_corrections(**snap, shown); !st.ok()) return fail(st);
     auto add = [&](const char* field, std::optional<std::string> old_value, const std::string& value) {
-      Correction c;
-      c.user = *user;
-      c.kind = TargetKind::kEvent;
-      c.target = a.event;
-      c.field = field;
-      c.old_value = std::move(old_value);
-      c.new_value = to_nfc(value);
-      todo.push_back(std::move(c));
+      todo.push_back(make_correction(*user, TargetKind::kEvent, a.event, field, std::move(old_value), value));
     };
     if (!a.title.empty()) add("title", shown.title, a.title);
     if (!a.date.empty()) {
@@ -229,14 +228,17 @@ void add_correct_commands(CLI::App& app, GlobalOptions& g) {
   auto* caption = app.add_subcommand("caption", "Set a photo's caption (and its credit or headline)");
   caption->add_option("PHOTO", args->photo, "The photo: its digest, or the path of one of its files")->required();
   caption->add_option("TEXT", args->text, "The caption")->required();
-  caption->add_option("--credit", args->credit, "Also set the photo credit")
-      ->each([args](const std::string&) { args->has_credit = true; });
-  caption->add_option("--headline", args->headline, "Also set the headline")
-      ->each([args](const std::string&) { args->has_headline = true; });
+  caption->add_option("--credit", args->credit, "Also set the photo credit")->each([args](const std::string&) {
+    args->has_credit = true;
+  });
+  caption->add_option("--headline", args->headline, "Also set the headline")->each([args](const std::string&) {
+    args->has_headline = true;
+  });
   caption->add_flag("--json", args->json, "Print one JSON document on stdout");
   user_option(caption, *args);
-  caption->footer("The machine's caption is kept: `kho history PHOTO` shows both, and a revert brings it back.\n"
-                  "Example: kho caption 3fa1…c9 'Đồng chí Lê Anh Xuân tiếp đoàn công tác' --user hien");
+  caption->footer(
+      "The machine's caption is kept: `kho history PHOTO` shows both, and a revert brings it back.\n"
+      "Example: kho caption 3fa1…c9 'Đồng chí Lê Anh Xuân tiếp đoàn công tác' --user hien");
   caption->callback([&g, args] { set_command([&g, args] { return run_caption(g, *args); }); });
 
   auto* link = app.add_subcommand("link", "Link an article's photo reference to a photo by hand (or to none)");

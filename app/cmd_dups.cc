@@ -8,9 +8,9 @@
 
 #include "archive.h"
 #include "correct.h"
+#include "kho/decisions.h"
 #include "kho/dups.h"
 #include "kho/json_model.h"
-#include "kho/decisions.h"
 #include "kho/team.h"
 #include "kho/thumbnailer/pair_verifier.h"
 #include "terminal_text.h"

@@ -5,9 +5,9 @@
 // closed before any file is read or written. Each photo is then read, checked against its digest, written
 // with Exiv2 (kho::ingest::Exporter) and put in place atomically. A per-photo failure is an `errors` entry
 // and the run goes on.
+#include <unistd.h>
 #include <CLI/CLI.hpp>
 #include <nlohmann/json.hpp>
-#include <unistd.h>
 
 #include <cstdint>
 #include <cstdio>
@@ -77,8 +77,7 @@ std::string safe_part(std::string_view value) {
   return ingest::iim_cut(out, 150);  // a UTF-8 boundary well under NAME_MAX with room for suffixes
 }
 
-Result<std::string> expand_template(const std::string& tmpl, const PlannedPhoto& p, std::size_t n,
-                                    std::size_t total) {
+Result<std::string> expand_template(const std::string& tmpl, const PlannedPhoto& p, std::size_t n, std::size_t total) {
   std::string out;
   for (std::size_t i = 0; i < tmpl.size();) {
     if (tmpl[i] != '{') {
@@ -233,8 +232,9 @@ Result<std::vector<PlannedPhoto>> plan(const Snapshot& snap, const ExportOptions
 int run_export(const GlobalOptions& g, const ExportOptions& o) {
   const int selector_kinds = (!o.selectors.empty()) + (!o.search.empty()) + o.all;
   if (selector_kinds != 1) {
-    print_error("say what to export: event ids, article ids or photo digests, or --search QUERY, or --all "
-                "(one of them)");
+    print_error(
+        "say what to export: event ids, article ids or photo digests, or --search QUERY, or --all "
+        "(one of them)");
     return kExitFatal;
   }
   if (!o.names.empty()) {  // check the template before anything is done
@@ -320,8 +320,7 @@ int run_export(const GlobalOptions& g, const ExportOptions& o) {
   if (o.json) {
     print_json(json{{"exported", exported}, {"errors", errors}}.dump(-1, ' ', false, json::error_handler_t::replace));
   } else {
-    for (const json& e : errors)
-      print_error(e["path"].get<std::string>() + ": " + e["reason"].get<std::string>());
+    for (const json& e : errors) print_error(e["path"].get<std::string>() + ": " + e["reason"].get<std::string>());
   }
   std::fprintf(stderr, "kho: exported %zu of %zu photos to %s%s\n", exported.size(), photos.size(), o.to.c_str(),
                errors.empty() ? "" : (" (" + std::to_string(errors.size()) + " errors)").c_str());

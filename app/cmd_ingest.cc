@@ -86,8 +86,8 @@ nlohmann::json summary_json(const ingest::IngestSummary& s) {
 }
 
 void print_human_summary(const ingest::IngestSummary& s, bool all_links) {
-  std::string skipped =
-      s.skipped_links.empty() ? "" : ", " + std::to_string(s.skipped_links.size()) + " links not followed";
+  std::string skipped = s.skipped_links.empty() ? ""
+                                                : ", " + std::to_string(s.skipped_links.size()) + " links not followed";
   std::fprintf(stderr,
                "kho: %llu files seen in %llu events: %llu photos added, %llu unchanged, %llu exact copies; "
                "%llu articles, %llu links, %zu unresolved, %zu orphans, %zu errors%s (%.1f s)\n",
@@ -105,8 +105,8 @@ void print_human_summary(const ingest::IngestSummary& s, bool all_links) {
       for (const auto& l : s.link_report) {
         auto slash = l.path.find_last_of('/');
         std::string name = slash == std::string::npos ? l.path : l.path.substr(slash + 1);
-        std::fprintf(stderr, "  %-14s %.2f  %s  →  %s\n", link_method_name(l.method),
-                     static_cast<double>(l.confidence), terminal_safe(l.ref).c_str(), terminal_safe(name).c_str());
+        std::fprintf(stderr, "  %-14s %.2f  %s  →  %s\n", link_method_name(l.method), static_cast<double>(l.confidence),
+                     terminal_safe(l.ref).c_str(), terminal_safe(name).c_str());
       }
     } else {
       std::map<std::string, int> counts;

@@ -10,8 +10,8 @@
 #include <iostream>
 
 #include "commands.h"
-#include "kho/json_model.h"
 #include "kho/ingest/metadata.h"
+#include "kho/json_model.h"
 #include "terminal_text.h"
 
 namespace kho::app {

@@ -141,7 +141,8 @@ int run_parse(const std::vector<std::string>& files, bool json) {
 }  // namespace
 
 void add_parse_command(CLI::App& app, GlobalOptions&) {
-  auto* cmd = app.add_subcommand("parse", "Parse articles (.txt, .html, .htm, .docx) and show their photos and captions");
+  auto* cmd = app.add_subcommand("parse",
+                                 "Parse articles (.txt, .html, .htm, .docx) and show their photos and captions");
   auto files = std::make_shared<std::vector<std::string>>();
   auto json = std::make_shared<bool>(false);
   cmd->add_option("FILE", *files, "Article export(s) to parse")->required();

@@ -2,10 +2,10 @@
 //
 // Passwords come from standard input (`--password-stdin`, one line) or, on a terminal, from a prompt that
 // does not echo; never from the command line, where other users of the machine could read them in `ps`.
-#include <CLI/CLI.hpp>
-#include <nlohmann/json.hpp>
 #include <termios.h>
 #include <unistd.h>
+#include <CLI/CLI.hpp>
+#include <nlohmann/json.hpp>
 
 #include <cstdio>
 #include <iostream>

@@ -5,6 +5,7 @@
 #include <cstdio>
 
 #include "archive.h"
+#include "kho/team.h"
 #include "terminal_text.h"
 
 namespace kho::app {
@@ -14,6 +15,11 @@ int run_verify(const GlobalOptions& g, bool json) {
   auto cat = open_archive(g, /*read_only=*/true);
   if (!cat) return kExitFatal;
   auto report = verify_catalog(*cat);
+  if (report.ok()) {  // the team's databases: users, sessions, the corrections journal
+    auto snap = cat->snapshot();
+    Status st = snap.ok() ? verify_team(**snap, *report) : snap.status();
+    if (!st.ok()) report = st;
+  }
   if (!report.ok()) {
     print_error("verify could not finish: " + report.status().message());
     return kExitFatal;

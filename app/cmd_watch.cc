@@ -11,8 +11,8 @@
 //    (LMDB commits are atomic; the next start's catch-up finishes the job). kill -9 is the same: nothing is
 //    lost or duplicated, because ingest is idempotent and identity is the bytes' SHA-256.
 // Each batch prints one line on stderr ("kho watch: …"); errors of single files are reported and skipped.
-#include <CLI/CLI.hpp>
 #include <unistd.h>
+#include <CLI/CLI.hpp>
 
 #include <atomic>
 #include <chrono>

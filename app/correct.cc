@@ -44,8 +44,9 @@ int record_all(Catalog& catalog, std::vector<Correction> corrections, bool json)
     Result<std::uint64_t> seq = record_correction(catalog, std::move(c));
     if (!seq.ok()) return fail(seq.status());
     seqs.push_back(*seq);
-    if (!json) std::fprintf(stderr, "kho: corrected %s (correction %llu)\n", terminal_safe(what).c_str(),
-                            static_cast<unsigned long long>(*seq));
+    if (!json)
+      std::fprintf(stderr, "kho: corrected %s (correction %llu)\n", terminal_safe(what).c_str(),
+                   static_cast<unsigned long long>(*seq));
   }
   if (json) print_json(nlohmann::json{{"recorded", seqs}}.dump());
   return kExitOk;

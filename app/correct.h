@@ -31,5 +31,4 @@ Result<std::vector<Correction>> history_of(const Snapshot& snap, const std::stri
 // YYYY-MM-DD, optionally followed by 'T' and a time.
 bool is_iso_date(const std::string& s);
 
-
 }  // namespace kho::app

@@ -14,8 +14,8 @@
 #include <thread>
 
 #include "core/dups/src/dups_internal.h"  // PhashIndex, candidate_pairs (through kho::internals)
-#include "eval_set.h"
 #include "core/dups/src/dups_internal.h"
+#include "eval_set.h"
 #include "kho/thumbnailer/pair_verifier.h"
 #include "kho/thumbnailer/thumbnailer.h"
 #include "scoring.h"

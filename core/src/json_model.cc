@@ -162,16 +162,9 @@ std::string correction_json(const Correction& c) {
   const std::time_t t = static_cast<std::time_t>(c.time);
   std::tm tm{};
   if (gmtime_r(&t, &tm)) std::strftime(iso, sizeof iso, "%Y-%m-%dT%H:%M:%SZ", &tm);
-  return dump(json{{"seq", c.seq},
-                   {"time", c.time},
-                   {"time_iso", iso},
-                   {"user", c.user},
-                   {"kind", target_kind_name(c.kind)},
-                   {"target", c.target},
-                   {"field", c.field},
-                   {"old", opt(c.old_value)},
-                   {"new", opt(c.new_value)},
-                   {"reverts", c.reverts}});
+  json j = json::parse(correction_record_json(c));  // the journal's own form, plus a readable time
+  j["time_iso"] = iso;
+  return dump(j);
 }
 
 }  // namespace kho

@@ -82,8 +82,8 @@ kho::Result<std::string> read_part(zip_t* z, std::string_view part, std::uint64_
     if (n == 0) break;
     if (out.size() + static_cast<std::uint64_t>(n) > limit) {
       zip_fclose(f);
-      return Status::InvalidArgument(source + ": part " + name + " expands beyond the " +
-                                     std::to_string(limit >> 20) + " MB limit (a zip bomb?)");
+      return Status::InvalidArgument(source + ": part " + name + " expands beyond the " + std::to_string(limit >> 20) +
+                                     " MB limit (a zip bomb?)");
     }
     out.append(buf, static_cast<std::size_t>(n));
   }
@@ -99,7 +99,7 @@ bool on(const pugi::xml_node& flag) {
 
 struct Para {
   std::string text;
-  std::string style;       // w:pStyle, e.g. "Title", "Heading1"
+  std::string style;  // w:pStyle, e.g. "Title", "Heading1"
   bool centred = false;
   bool all_bold = false;
   bool all_italic = false;
@@ -172,11 +172,13 @@ bool is_heading_style(std::string_view s) {
 
 }  // namespace
 
-kho::Result<std::string> read_docx_part(std::string_view docx_bytes, std::string_view part, std::string_view source_name) {
+kho::Result<std::string> read_docx_part(std::string_view docx_bytes, std::string_view part,
+                                        std::string_view source_name) {
   const std::string source(source_name);
   auto z = open_zip(docx_bytes, source);
   if (!z.ok()) return z.status();
-  const bool xml = part.size() > 4 && (part.substr(part.size() - 4) == ".xml" || part.substr(part.size() - 5) == ".rels");
+  const bool xml = part.size() > 4 &&
+                   (part.substr(part.size() - 4) == ".xml" || part.substr(part.size() - 5) == ".rels");
   return read_part(z->get(), part, xml ? kMaxXmlPartBytes : kMaxMediaPartBytes, source);
 }
 
@@ -214,8 +216,9 @@ kho::Result<ParseResult> parse_docx_article(std::string_view bytes, std::string_
   }
   std::vector<Para> paras;
   collect(doc.child("w:document").child("w:body"), paras);
-  paras.erase(std::remove_if(paras.begin(), paras.end(), [](const Para& p) { return p.text.empty() && p.images.empty(); }),
-              paras.end());
+  paras.erase(
+      std::remove_if(paras.begin(), paras.end(), [](const Para& p) { return p.text.empty() && p.images.empty(); }),
+      paras.end());
 
   kho::Article a;
   // Title: the first heading, else the first bold line, else the first line with text.
@@ -278,7 +281,8 @@ kho::Result<ParseResult> parse_docx_article(std::string_view bytes, std::string_
     std::size_t next = end + 1;
     if (!p.text.empty() && detail::caption_sized(p.text) && end == i) {
       caption = p.text;  // text beside the image in its own paragraph
-    } else if (next < paras.size() && !used[next] && paras[next].images.empty() && detail::caption_sized(paras[next].text)) {
+    } else if (next < paras.size() && !used[next] && paras[next].images.empty() &&
+               detail::caption_sized(paras[next].text)) {
       if (auto c = detail::credit_line(paras[next].text)) {
         credit = c;  // only a credit line under the photo
       } else {

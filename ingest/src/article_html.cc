@@ -84,35 +84,47 @@ std::string class_and_id(const GumboNode* n) {
 }
 
 bool contains_any(std::string_view s, std::initializer_list<std::string_view> words) {
-  return std::any_of(words.begin(), words.end(), [&](std::string_view w) { return s.find(w) != std::string_view::npos; });
+  return std::any_of(words.begin(), words.end(),
+                     [&](std::string_view w) { return s.find(w) != std::string_view::npos; });
 }
 
 // Site chrome by its class or id: menus, related articles, comments, ads, share bars, logos, sidebars.
 bool is_chrome_name(const GumboNode* n) {
   static const std::unordered_set<std::string> kTokens = {
-      "ad", "ads", "adv", "advert", "advertisement", "banner", "qc", "quangcao", "related", "relate", "rela",
-      "relation", "lienquan", "comment", "comments", "share", "sharing", "social", "sidebar", "aside", "nav",
-      "navbar", "navigation", "menu", "footer", "logo", "icon", "avatar", "widget", "promo", "sponsor",
-      "sponsored", "tags", "tag", "breadcrumb", "breadcrumbs", "hidden", "xemthem", "newsletter", "popup",
-      "modal", "toolbar", "rating", "poll", "subscribe", "login", "hotnews", "mostview", "trending",
-      "readmore", "recommend", "recommendation", "topics", "dable", "outbrain"};
+      "ad",       "ads",      "adv",        "advert",         "advertisement", "banner",  "qc",         "quangcao",
+      "related",  "relate",   "rela",       "relation",       "lienquan",      "comment", "comments",   "share",
+      "sharing",  "social",   "sidebar",    "aside",          "nav",           "navbar",  "navigation", "menu",
+      "footer",   "logo",     "icon",       "avatar",         "widget",        "promo",   "sponsor",    "sponsored",
+      "tags",     "tag",      "breadcrumb", "breadcrumbs",    "hidden",        "xemthem", "newsletter", "popup",
+      "modal",    "toolbar",  "rating",     "poll",           "subscribe",     "login",   "hotnews",    "mostview",
+      "trending", "readmore", "recommend",  "recommendation", "topics",        "dable",   "outbrain"};
   for (const std::string& t : name_tokens(n)) {
     if (kTokens.count(t)) return true;
   }
   const std::string s = class_and_id(n);
-  return contains_any(s, {"related", "tinlienquan", "tin-lien-quan", "lien-quan", "comment", "sidebar",
-                          "list-news", "box-news", "banner", "advert", "social", "xem-them", "xemthem"});
+  return contains_any(s, {"related", "tinlienquan", "tin-lien-quan", "lien-quan", "comment", "sidebar", "list-news",
+                          "box-news", "banner", "advert", "social", "xem-them", "xemthem"});
 }
 
 bool is_chrome_tag(GumboTag t) {
   switch (t) {
-    case GUMBO_TAG_NAV: case GUMBO_TAG_ASIDE: case GUMBO_TAG_FOOTER: case GUMBO_TAG_FORM: case GUMBO_TAG_BUTTON:
-    case GUMBO_TAG_IFRAME: case GUMBO_TAG_NOSCRIPT: case GUMBO_TAG_SCRIPT: case GUMBO_TAG_STYLE:
-    case GUMBO_TAG_SVG: case GUMBO_TAG_SELECT: case GUMBO_TAG_TEMPLATE: case GUMBO_TAG_VIDEO:
-    case GUMBO_TAG_AUDIO: case GUMBO_TAG_OBJECT: case GUMBO_TAG_HEAD:
-      return true;
-    default:
-      return false;
+    case GUMBO_TAG_NAV:
+    case GUMBO_TAG_ASIDE:
+    case GUMBO_TAG_FOOTER:
+    case GUMBO_TAG_FORM:
+    case GUMBO_TAG_BUTTON:
+    case GUMBO_TAG_IFRAME:
+    case GUMBO_TAG_NOSCRIPT:
+    case GUMBO_TAG_SCRIPT:
+    case GUMBO_TAG_STYLE:
+    case GUMBO_TAG_SVG:
+    case GUMBO_TAG_SELECT:
+    case GUMBO_TAG_TEMPLATE:
+    case GUMBO_TAG_VIDEO:
+    case GUMBO_TAG_AUDIO:
+    case GUMBO_TAG_OBJECT:
+    case GUMBO_TAG_HEAD: return true;
+    default: return false;
   }
 }
 
@@ -124,15 +136,34 @@ bool is_skipped_for_text(GumboTag t) {
 
 bool is_block_tag(GumboTag t) {
   switch (t) {
-    case GUMBO_TAG_P: case GUMBO_TAG_DIV: case GUMBO_TAG_BR: case GUMBO_TAG_LI: case GUMBO_TAG_TD:
-    case GUMBO_TAG_TH: case GUMBO_TAG_TR: case GUMBO_TAG_H1: case GUMBO_TAG_H2: case GUMBO_TAG_H3:
-    case GUMBO_TAG_H4: case GUMBO_TAG_H5: case GUMBO_TAG_H6: case GUMBO_TAG_FIGURE:
-    case GUMBO_TAG_FIGCAPTION: case GUMBO_TAG_SECTION: case GUMBO_TAG_ARTICLE: case GUMBO_TAG_TABLE:
-    case GUMBO_TAG_UL: case GUMBO_TAG_OL: case GUMBO_TAG_BLOCKQUOTE: case GUMBO_TAG_HEADER:
-    case GUMBO_TAG_MAIN: case GUMBO_TAG_PRE: case GUMBO_TAG_DL: case GUMBO_TAG_DT: case GUMBO_TAG_DD:
-      return true;
-    default:
-      return false;
+    case GUMBO_TAG_P:
+    case GUMBO_TAG_DIV:
+    case GUMBO_TAG_BR:
+    case GUMBO_TAG_LI:
+    case GUMBO_TAG_TD:
+    case GUMBO_TAG_TH:
+    case GUMBO_TAG_TR:
+    case GUMBO_TAG_H1:
+    case GUMBO_TAG_H2:
+    case GUMBO_TAG_H3:
+    case GUMBO_TAG_H4:
+    case GUMBO_TAG_H5:
+    case GUMBO_TAG_H6:
+    case GUMBO_TAG_FIGURE:
+    case GUMBO_TAG_FIGCAPTION:
+    case GUMBO_TAG_SECTION:
+    case GUMBO_TAG_ARTICLE:
+    case GUMBO_TAG_TABLE:
+    case GUMBO_TAG_UL:
+    case GUMBO_TAG_OL:
+    case GUMBO_TAG_BLOCKQUOTE:
+    case GUMBO_TAG_HEADER:
+    case GUMBO_TAG_MAIN:
+    case GUMBO_TAG_PRE:
+    case GUMBO_TAG_DL:
+    case GUMBO_TAG_DT:
+    case GUMBO_TAG_DD: return true;
+    default: return false;
   }
 }
 
@@ -165,7 +196,8 @@ std::size_t raw_text_len(const GumboNode* n, int depth = 0) {
   const GumboVector* kids = children(n);
   if (!kids || is_skipped_for_text(tag_of(n))) return 0;
   std::size_t total = 0;
-  for (unsigned i = 0; i < kids->length; ++i) total += raw_text_len(static_cast<const GumboNode*>(kids->data[i]), depth + 1);
+  for (unsigned i = 0; i < kids->length; ++i)
+    total += raw_text_len(static_cast<const GumboNode*>(kids->data[i]), depth + 1);
   return total;
 }
 
@@ -198,9 +230,18 @@ int depth_of(const GumboNode* n) {
 
 const GumboNode* common_ancestor(const GumboNode* a, const GumboNode* b) {
   int da = depth_of(a), db = depth_of(b);
-  while (da > db) { a = a->parent; --da; }
-  while (db > da) { b = b->parent; --db; }
-  while (a != b) { a = a->parent; b = b->parent; }
+  while (da > db) {
+    a = a->parent;
+    --da;
+  }
+  while (db > da) {
+    b = b->parent;
+    --db;
+  }
+  while (a != b) {
+    a = a->parent;
+    b = b->parent;
+  }
   return a;
 }
 
@@ -258,8 +299,7 @@ const GumboNode* find_first(const GumboNode* n, GumboTag tag) {
 // ---- the document's head: meta tags and JSON-LD ----
 
 struct HeadInfo {
-  std::string og_title, title_tag, published, author_meta, article_author, site_name, jsonld_date,
-      jsonld_author;
+  std::string og_title, title_tag, published, author_meta, article_author, site_name, jsonld_date, jsonld_author;
 };
 
 // The string value of "key": "…" in a JSON-LD text (the first one), unescaped minimally.
@@ -268,8 +308,8 @@ std::string json_string_after(std::string_view json, std::string_view key) {
   std::size_t pos = json.find(quoted);
   if (pos == std::string_view::npos) return {};
   pos += quoted.size();
-  while (pos < json.size() && (json[pos] == ' ' || json[pos] == ':' || json[pos] == '\n' || json[pos] == '\r' ||
-                               json[pos] == '\t')) {
+  while (pos < json.size() &&
+         (json[pos] == ' ' || json[pos] == ':' || json[pos] == '\n' || json[pos] == '\r' || json[pos] == '\t')) {
     ++pos;
   }
   if (pos >= json.size() || json[pos] != '"') return {};
@@ -287,12 +327,15 @@ HeadInfo read_head(const std::vector<const GumboNode*>& nodes) {
     const GumboTag t = tag_of(n);
     if (t == GUMBO_TAG_META) {
       const std::string key = lower(attr(n, "property") ? attr_sv(n, "property")
-                                                          : attr(n, "name") ? attr_sv(n, "name") : attr_sv(n, "itemprop"));
+                                    : attr(n, "name")   ? attr_sv(n, "name")
+                                                        : attr_sv(n, "itemprop"));
       const std::string_view content = attr_sv(n, "content");
       if (content.empty()) continue;
       if (key == "og:title" && h.og_title.empty()) h.og_title = clean_text(content);
-      else if ((key == "article:published_time" || key == "datepublished" || key == "pubdate" ||
-                key == "publishdate" || key == "dc.date.issued") && h.published.empty()) h.published = content;
+      else if ((key == "article:published_time" || key == "datepublished" || key == "pubdate" || key == "publishdate" ||
+                key == "dc.date.issued") &&
+               h.published.empty())
+        h.published = content;
       else if (key == "author" && h.author_meta.empty()) h.author_meta = clean_text(content);
       else if (key == "article:author" && h.article_author.empty()) h.article_author = clean_text(content);
       else if (key == "og:site_name" && h.site_name.empty()) h.site_name = clean_text(content);
@@ -303,12 +346,14 @@ HeadInfo read_head(const std::vector<const GumboNode*>& nodes) {
       const GumboVector* kids = children(n);
       for (unsigned i = 0; kids && i < kids->length; ++i) {
         const auto* k = static_cast<const GumboNode*>(kids->data[i]);
-        if (k->type == GUMBO_NODE_TEXT || k->type == GUMBO_NODE_WHITESPACE || k->type == GUMBO_NODE_CDATA) json += k->v.text.text;
+        if (k->type == GUMBO_NODE_TEXT || k->type == GUMBO_NODE_WHITESPACE || k->type == GUMBO_NODE_CDATA)
+          json += k->v.text.text;
       }
       if (h.jsonld_date.empty()) h.jsonld_date = json_string_after(json, "datePublished");
       if (h.jsonld_author.empty()) {
         const std::size_t a = json.find("\"author\"");
-        if (a != std::string::npos) h.jsonld_author = clean_text(json_string_after(std::string_view(json).substr(a, 400), "name"));
+        if (a != std::string::npos)
+          h.jsonld_author = clean_text(json_string_after(std::string_view(json).substr(a, 400), "name"));
       }
     }
   }
@@ -369,8 +414,9 @@ struct Scores {
 // article sits in div.sidebar-1), so they weigh in the score but never exclude text.
 bool is_strong_chrome_name(const GumboNode* n) {
   static const std::unordered_set<std::string> kTokens = {
-      "comment", "comments", "related", "relate", "lienquan", "footer", "menu", "nav", "navbar", "ads", "adv",
-      "advert", "banner", "qc", "share", "social", "breadcrumb", "breadcrumbs", "xemthem", "hidden", "popup"};
+      "comment", "comments", "related",    "relate",      "lienquan", "footer", "menu",
+      "nav",     "navbar",   "ads",        "adv",         "advert",   "banner", "qc",
+      "share",   "social",   "breadcrumb", "breadcrumbs", "xemthem",  "hidden", "popup"};
   for (const std::string& t : name_tokens(n)) {
     if (kTokens.count(t)) return true;
   }
@@ -481,7 +527,8 @@ bool small_dimension(const GumboNode* img) {
     if (v.empty()) continue;
     int px = 0;
     std::size_t i = 0;
-    for (; i < v.size() && std::isdigit(static_cast<unsigned char>(v[i])) && px < 100000; ++i) px = px * 10 + (v[i] - '0');
+    for (; i < v.size() && std::isdigit(static_cast<unsigned char>(v[i])) && px < 100000; ++i)
+      px = px * 10 + (v[i] - '0');
     if (i > 0 && (i == v.size() || v.substr(i) == "px") && px < 60) return true;
   }
   return false;
@@ -846,8 +893,8 @@ bool looks_like_site(const std::string& name, const HeadInfo& head) {
   const std::string k = search_key(name);
   if (k.empty()) return true;
   if (!head.site_name.empty() && search_key(head.site_name).find(k) != std::string::npos) return true;
-  if (k.find(".vn") != std::string::npos || k.find(".com") != std::string::npos || k.find("news") != std::string::npos ||
-      k.find("bao ") == 0 || k.find("tap chi") == 0) {
+  if (k.find(".vn") != std::string::npos || k.find(".com") != std::string::npos ||
+      k.find("news") != std::string::npos || k.find("bao ") == 0 || k.find("tap chi") == 0) {
     return true;
   }
   const std::string title_key = search_key(head.title_tag);

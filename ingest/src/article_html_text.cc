@@ -46,8 +46,8 @@ std::size_t space_len(std::string_view s, std::size_t i) {
   std::uint32_t cp = 0;
   const std::size_t n = next_code_point(s, i, &cp);
   if (n == 0) return 0;
-  if (cp == 0xA0 || (cp >= 0x2000 && cp <= 0x200B) || cp == 0x202F || cp == 0x205F || cp == 0x3000 ||
-      cp == 0xFEFF || cp == 0x200C || cp == 0x200D || cp == 0x2028 || cp == 0x2029) {
+  if (cp == 0xA0 || (cp >= 0x2000 && cp <= 0x200B) || cp == 0x202F || cp == 0x205F || cp == 0x3000 || cp == 0xFEFF ||
+      cp == 0x200C || cp == 0x200D || cp == 0x2028 || cp == 0x2029) {
     return n;
   }
   return 0;
@@ -329,8 +329,8 @@ std::optional<std::string> normalize_iso_date(std::string_view s) {
 std::optional<std::string> clean_byline(std::string_view s) {
   std::string text = clean_text(s);
   std::string_view v = text;
-  for (std::string_view p : {"Theo ", "theo ", "Nguồn: ", "Nguồn ", "Tác giả: ", "Bài: ", "Bài và ảnh: ",
-                             "Bài, ảnh: ", "Tin, ảnh: ", "Tin và ảnh: ", "By "}) {
+  for (std::string_view p : {"Theo ", "theo ", "Nguồn: ", "Nguồn ",
+                             "Tác giả: ", "Bài: ", "Bài và ảnh: ", "Bài, ảnh: ", "Tin, ảnh: ", "Tin và ảnh: ", "By "}) {
     if (v.substr(0, p.size()) == p) {
       v.remove_prefix(p.size());
       break;
@@ -343,7 +343,8 @@ std::optional<std::string> clean_byline(std::string_view s) {
   }
   while (!v.empty() && (v.back() == '-' || v.back() == ',' || v.back() == '|')) v = trim(v.substr(0, v.size() - 1));
   for (std::string_view dash : {"\xE2\x80\x93", "\xE2\x80\x94"}) {
-    if (v.size() >= dash.size() && v.substr(v.size() - dash.size()) == dash) v = trim(v.substr(0, v.size() - dash.size()));
+    if (v.size() >= dash.size() && v.substr(v.size() - dash.size()) == dash)
+      v = trim(v.substr(0, v.size() - dash.size()));
   }
   if (v.empty() || v.size() > 100 || v.find("://") != std::string_view::npos || v.find('@') != std::string_view::npos) {
     return std::nullopt;

@@ -217,7 +217,8 @@ kho::Result<ParseResult> parse_articles(std::string_view bytes, std::string_view
 ArticleFormat article_format(std::string_view path) {
   const std::size_t dot = path.rfind('.');
   const std::size_t slash = path.rfind('/');
-  if (dot == std::string_view::npos || (slash != std::string_view::npos && dot < slash)) return ArticleFormat::kUnsupported;
+  if (dot == std::string_view::npos || (slash != std::string_view::npos && dot < slash))
+    return ArticleFormat::kUnsupported;
   std::string ext(path.substr(dot + 1));
   for (char& c : ext) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
   if (ext == "txt") return ArticleFormat::kText;

@@ -1,7 +1,7 @@
 // resolve_embedded_ref (kho/ingest/article_parser.h): an HTML or DOCX reference → the local file it names.
+#include <sys/stat.h>
 #include <string>
 #include <string_view>
-#include <sys/stat.h>
 
 #include "kho/ingest/article_parser.h"
 

@@ -198,8 +198,8 @@ std::string drop_side_segments(const std::string& folded) {
   for (const std::string& p : parts) {
     const bool counter = p.rfind("luot xem", 0) == 0 || p.rfind("luot doc", 0) == 0 || p.rfind("views", 0) == 0 ||
                          p.rfind("luot thich", 0) == 0;
-    const bool category = !has_digit(p) && std::count(p.begin(), p.end(), ' ') < 4 && p.find(':') == std::string::npos &&
-                          !p.empty() && p.rfind("thu ", 0) != 0 && p != "chu nhat";
+    const bool category = !has_digit(p) && std::count(p.begin(), p.end(), ' ') < 4 &&
+                          p.find(':') == std::string::npos && !p.empty() && p.rfind("thu ", 0) != 0 && p != "chu nhat";
     if (counter || category || p.empty()) continue;
     if (!out.empty()) out += " | ";
     out += p;

@@ -66,8 +66,10 @@ void add_article_photos(std::map<std::string, EventFolder>& folders) {
   for (auto it = folders.begin(); it != folders.end();) {
     const std::string_view name = base_name(it->first);
     std::string stem;
-    if (name.size() > 6 && name.substr(name.size() - 6) == "_files") stem = std::string(name.substr(0, name.size() - 6));
-    if (name.size() > 6 && name.substr(name.size() - 6) == ".files") stem = std::string(name.substr(0, name.size() - 6));
+    if (name.size() > 6 && name.substr(name.size() - 6) == "_files")
+      stem = std::string(name.substr(0, name.size() - 6));
+    if (name.size() > 6 && name.substr(name.size() - 6) == ".files")
+      stem = std::string(name.substr(0, name.size() - 6));
     auto up = stem.empty() ? folders.end() : folders.find(parent(it->first));
     bool page_beside = false;
     if (up != folders.end()) {

@@ -58,8 +58,7 @@ std::size_t text_bytes(const Article& a) {
   return n;
 }
 
-std::vector<Article> parse_folder_articles(const EventFolder& folder, std::uint64_t max_bytes,
-                                           IngestSummary& summary) {
+std::vector<Article> parse_folder_articles(const EventFolder& folder, std::uint64_t max_bytes, IngestSummary& summary) {
   std::vector<Article> articles;
   for (const auto& f : folder.articles) {
     if (too_large_article(f, max_bytes, summary)) continue;
@@ -239,8 +238,7 @@ Status build_event(const Snapshot* current, const FolderWork& work, WriteBatch& 
     if (indexed_articles.insert(a.id).second) {
       if (work.index_later && text_bytes(a) > kIndexInPartsBytes)
         long_articles.push_back(static_cast<std::size_t>(&a - articles.data()));
-      else
-        KHO_RETURN_IF_ERROR(index_article(current, batch, a));
+      else KHO_RETURN_IF_ERROR(index_article(current, batch, a));
     }
     ++summary.articles;
   }

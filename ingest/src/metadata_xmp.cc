@@ -299,10 +299,8 @@ bool parse_xmp_packet(std::string_view packet, XmpProps* out, std::vector<std::s
   if (packet.substr(0, 3) == "\xEF\xBB\xBF") packet.remove_prefix(3);
   XmpReader reader(packet, out);
   if (!reader.run()) {
-    if (reader.fault().empty())
-      warnings->emplace_back("XMP packet is not well-formed XML; read up to the fault");
-    else
-      warnings->emplace_back("XMP packet refused: " + std::string(reader.fault()) + "; read up to there");
+    if (reader.fault().empty()) warnings->emplace_back("XMP packet is not well-formed XML; read up to the fault");
+    else warnings->emplace_back("XMP packet refused: " + std::string(reader.fault()) + "; read up to there");
     return false;
   }
   return true;

@@ -11,12 +11,12 @@
 
 #include "event_builder.h"
 #include "kho/crash_point.h"
+#include "kho/ingest/scanner.h"
 #include "kho/search.h"
 #include "pairs.h"
-#include "raw_preview.h"
-#include "kho/ingest/scanner.h"
 #include "pipeline_photos.h"
 #include "pipeline_util.h"
+#include "raw_preview.h"
 
 namespace kho::ingest {
 namespace {

@@ -16,11 +16,11 @@
 #include <set>
 #include <thread>
 
+#include "embedded_photos.h"
 #include "kho/ingest/digest.h"
 #include "kho/ingest/scanner.h"
-#include "raw_preview.h"
-#include "embedded_photos.h"
 #include "pipeline_util.h"
+#include "raw_preview.h"
 
 #include "kho/crash_point.h"
 #include "kho/ingest/metadata.h"
@@ -45,8 +45,8 @@ struct Item {
 void release(std::vector<std::uint8_t>& bytes) { std::vector<std::uint8_t>().swap(bytes); }
 
 // Reads the whole file once. The reason says what went wrong in words a user can act on.
-bool read_file(const std::string& path, bool via_link, std::uint64_t max_bytes,
-               std::vector<std::uint8_t>& out, std::string& reason) {
+bool read_file(const std::string& path, bool via_link, std::uint64_t max_bytes, std::vector<std::uint8_t>& out,
+               std::string& reason) {
   if (detail::split_embedded_path(path)) return detail::read_embedded_photo(path, max_bytes, out, reason);
   // O_NONBLOCK: a FIFO put in the file's place after the scan must not hang the run (fstat then refuses it).
   // O_NOFOLLOW unless the scan followed a link here: a file swapped for a link after the scan is refused.

@@ -15,7 +15,7 @@ namespace kho::ingest::detail {
 bool is_raw_format(std::string_view format);
 
 struct RawPreview {
-  std::vector<std::uint8_t> jpeg;  // a whole JPEG file
+  std::vector<std::uint8_t> jpeg;       // a whole JPEG file
   std::uint32_t width = 0, height = 0;  // as Exiv2 reports them (0 when unknown)
 };
 

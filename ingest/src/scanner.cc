@@ -3,11 +3,11 @@
 #include <sys/stat.h>
 
 #include <algorithm>
+#include <array>
+#include <boost/filesystem.hpp>
 #include <cerrno>
 #include <cstdlib>
 #include <cstring>
-#include <array>
-#include <boost/filesystem.hpp>
 #include <map>
 #include <set>
 #include <utility>
@@ -217,11 +217,10 @@ class Walker {
     }
     std::string target = canonical_of(path);
     if (target.empty() || ::stat(target.c_str(), &st) != 0) {
-      result_.problems.push_back(
-          {path, errno == ELOOP ? "symbolic link loop: it never ends in a file or folder"
-                                : errno == ENOENT || errno == ENOTDIR ? "symbolic link to nothing (dangling)"
-                                                                      : std::string("cannot follow symbolic link: ") +
-                                                                            std::strerror(errno)});
+      result_.problems.push_back({path, errno == ELOOP ? "symbolic link loop: it never ends in a file or folder"
+                                        : errno == ENOENT || errno == ENOTDIR
+                                            ? "symbolic link to nothing (dangling)"
+                                            : std::string("cannot follow symbolic link: ") + std::strerror(errno)});
       return false;
     }
     if (S_ISDIR(st.st_mode)) {
@@ -275,11 +274,12 @@ ScanKind classify_name(std::string_view file_name) {
   auto dot = file_name.find_last_of('.');
   if (dot == std::string_view::npos || dot == 0) return ScanKind::kOther;
   std::string ext = lower(file_name.substr(dot + 1));
-  static constexpr std::array<std::string_view, 11> kPhotoExt = {"jpg",  "jpeg", "png", "gif", "webp", "heic",
+  static constexpr std::array<std::string_view, 11> kPhotoExt = {"jpg",  "jpeg", "png",  "gif", "webp", "heic",
                                                                  "heif", "hif",  "avif", "tif", "tiff"};
   if (std::find(kPhotoExt.begin(), kPhotoExt.end(), ext) != kPhotoExt.end()) return ScanKind::kPhoto;
   if (is_raw_extension(ext)) return ScanKind::kPhoto;
-  if (ext == "html" || ext == "htm" || ext == "docx" || ext == "doc") return ScanKind::kArticle;  // .doc: to say "unsupported"
+  if (ext == "html" || ext == "htm" || ext == "docx" || ext == "doc")
+    return ScanKind::kArticle;  // .doc: to say "unsupported"
   if (ext == "txt") {
     // Text files that software and repositories leave in folders are not article exports.
     std::string stem = lower(file_name.substr(0, dot));

@@ -34,9 +34,9 @@ struct FolderWatcher::State {
   int fd = -1;
   WatchOptions options;
   std::vector<std::string> roots;
-  std::map<int, std::string> dirs;          // watch descriptor → folder
+  std::map<int, std::string> dirs;                   // watch descriptor → folder
   std::map<std::string, Clock::time_point> pending;  // folder → last activity that makes it due
-  std::set<std::string> open_files;         // files modified but not yet closed (their folder waits)
+  std::set<std::string> open_files;                  // files modified but not yet closed (their folder waits)
   bool warned_limit = false;
 
   void report(const std::string& s) const {
@@ -57,9 +57,10 @@ struct FolderWatcher::State {
           std::string limit = "?";
           std::ifstream in("/proc/sys/fs/inotify/max_user_watches");
           in >> limit;
-          report("cannot watch " + display_path(dir) + ": the inotify watch limit (fs.inotify.max_user_watches = " +
-                 limit + ") is reached; raise it (sysctl fs.inotify.max_user_watches=524288) — folders beyond it "
-                         "are only seen by the catch-up scan at the next start");
+          report("cannot watch " + display_path(dir) +
+                 ": the inotify watch limit (fs.inotify.max_user_watches = " + limit +
+                 ") is reached; raise it (sysctl fs.inotify.max_user_watches=524288) — folders beyond it "
+                 "are only seen by the catch-up scan at the next start");
         } else if (errno != ENOSPC) {
           report("cannot watch " + display_path(dir) + ": " + std::strerror(errno));
         }

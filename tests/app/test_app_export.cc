@@ -3,9 +3,9 @@
 // captions back, and bad input (read-only target, full disk, name clash, changed or vanished original)
 // gives clear errors while the other photos still export.
 #include <gtest/gtest.h>
-#include <nlohmann/json.hpp>
 #include <sys/stat.h>
 #include <unistd.h>
+#include <nlohmann/json.hpp>
 
 #include <cstdlib>
 #include <filesystem>
@@ -17,11 +17,11 @@
 namespace {
 
 namespace fs = std::filesystem;
-using nlohmann::json;
 using kho::testing::read_file;
 using kho::testing::run_command;
 using kho::testing::run_kho;
 using kho::testing::TempDir;
+using nlohmann::json;
 
 const char* kSeedTitle = "ĐOÀN CÔNG TÁC TỈNH SƠN LA THĂM VÀ LÀM VIỆC TẠI THÀNH PHỐ THANH HÓA";
 
@@ -244,8 +244,8 @@ TEST_F(AppExport, NameClashesGetSuffixesAndExistingFilesAreNeverOverwritten) {
   EXPECT_TRUE(fs::exists(same / (std::string(kSeedTitle) + "-8.jpg")));
   // {date}_{event}_{n}: capture date, event title, a zero-padded sequence number.
   TempDir dated;
-  auto d = shared_->export_to({shared_->seed_event, "--to", dated.path().string(), "--names", "{date}_{event}_{n}",
-                               "--json"});
+  auto d = shared_->export_to(
+      {shared_->seed_event, "--to", dated.path().string(), "--names", "{date}_{event}_{n}", "--json"});
   ASSERT_EQ(d.exit_code, 0) << d.err;
   const std::string first = fs::path(json::parse(d.out)["exported"][0]["path"].get<std::string>()).filename();
   EXPECT_EQ(first, "2020-11-18_" + std::string(kSeedTitle) + "_001.jpg");

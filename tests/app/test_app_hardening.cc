@@ -55,8 +55,8 @@ struct LinkTree {
   std::string archive = (dir / "archive").string();
   LinkTree() {
     write_file(root / "own.jpg", ingest_jpeg(1));
-    write_file(root / "own.txt",
-               article("KHAI MẠC TRIỂN LÃM ẢNH", "Đoạn mở đầu của bài viết về triển lãm.\n\nown.jpg\nKhách tham quan."));
+    write_file(root / "own.txt", article("KHAI MẠC TRIỂN LÃM ẢNH",
+                                         "Đoạn mở đầu của bài viết về triển lãm.\n\nown.jpg\nKhách tham quan."));
     write_file(dir / "tree/neighbour/n.jpg", ingest_jpeg(3));
     write_file(dir / "outside/secret.txt", article("TÀI LIỆU XYZZYQUUX MẬT", "root:$6$hash:19000:0:99999:7:::"));
     write_file(dir / "outside/private/photo.jpg", ingest_jpeg(2));
@@ -116,9 +116,15 @@ TEST(AppHardening, TerminalSafeEscapesControlsAndKeepsVietnamese) {
   EXPECT_EQ(terminal_safe("\x1b]0;title\x07"), "\\x1b]0;title\\x07");
   EXPECT_EQ(terminal_safe("x\x7fy"), "x\\x7fy");
   EXPECT_EQ(terminal_safe("line\nnext\ttab\r"), "line\\nnext\\ttab\\r");
-  EXPECT_EQ(terminal_safe("csi\xc2\x9b" "2J"), "csi\\u009b2J");       // C1 as UTF-8
-  EXPECT_EQ(terminal_safe("raw\x9b" "2J"), "raw\\x9b2J");             // a lone C1 byte (not UTF-8)
-  EXPECT_EQ(terminal_safe("abc\xe2\x80\xae" "gpj.exe"), "abc\\u202egpj.exe");  // right-to-left override
+  EXPECT_EQ(terminal_safe("csi\xc2\x9b"
+                          "2J"),
+            "csi\\u009b2J");  // C1 as UTF-8
+  EXPECT_EQ(terminal_safe("raw\x9b"
+                          "2J"),
+            "raw\\x9b2J");  // a lone C1 byte (not UTF-8)
+  EXPECT_EQ(terminal_safe("abc\xe2\x80\xae"
+                          "gpj.exe"),
+            "abc\\u202egpj.exe");  // right-to-left override
   EXPECT_EQ(terminal_safe(std::string("nul\0x", 5)), "nul\\x00x");
 }
 

@@ -50,10 +50,8 @@ std::string tiff(int n, bool near_copy = false) {
   auto u32 = [&](std::uint32_t v) { u16(v & 0xFFFF), u16(v >> 16); };
   auto entry = [&](std::uint32_t tag, std::uint32_t type, std::uint32_t count, std::uint32_t value) {
     u16(tag), u16(type), u32(count);
-    if (type == 3 && count == 1)
-      u16(value), u16(0);
-    else
-      u32(value);
+    if (type == 3 && count == 1) u16(value), u16(0);
+    else u32(value);
   };
   t = "II*";
   t += '\0';
@@ -90,12 +88,10 @@ void make_corpus(const fs::path& root) {
   for (int f = 0; f < kFolders; ++f) {
     fs::path folder = root / ("2021-0" + std::to_string(f + 1) + "-01 sự kiện " + std::to_string(f));
     for (int i = 0; i < kPerFolder; ++i) {
-      if (f == 0 && i < 4)
-        write_file(folder / ("ảnh " + std::to_string(i) + ".jpg"), ingest_jpeg(i + 1));
+      if (f == 0 && i < 4) write_file(folder / ("ảnh " + std::to_string(i) + ".jpg"), ingest_jpeg(i + 1));
       else if (f == kFolders - 1 && i == kPerFolder - 1)
         write_file(folder / ("ảnh " + std::to_string(i) + ".tif"), tiff(kPerFolder + 5, /*near_copy=*/true));
-      else
-        write_file(folder / ("ảnh " + std::to_string(i) + ".tif"), tiff(f * kPerFolder + i));
+      else write_file(folder / ("ảnh " + std::to_string(i) + ".tif"), tiff(f * kPerFolder + i));
     }
     if (f % 2 == 0) {
       std::string text = "SỰ KIỆN SỐ " + std::to_string(f) + " CỦA THÀNH PHỐ\n\nNgày 0" + std::to_string(f + 1) +
@@ -188,8 +184,7 @@ json ingest_json(const std::string& archive, const fs::path& tree) {
 void expect_same_result(const json& clean, const json& rerun) {
   for (const char* k : {"files_seen", "articles", "links", "unresolved", "orphans", "errors", "events"})
     EXPECT_EQ(rerun[k], clean[k]) << k;
-  EXPECT_EQ(rerun["photos_added"].get<int>() + rerun["photos_unchanged"].get<int>(),
-            clean["photos_added"].get<int>());
+  EXPECT_EQ(rerun["photos_added"].get<int>() + rerun["photos_unchanged"].get<int>(), clean["photos_added"].get<int>());
 }
 
 // One corpus and one clean run for the whole suite.
@@ -293,8 +288,8 @@ TEST_F(AppIngestCrash, KillBeforeEveryCommitNeverBreaksTheArchive) {
 }
 
 TEST_F(AppIngestCrash, KillAtEveryNamedPhaseNeverBreaksTheArchive) {
-  for (const std::string at : {"catalog.create.before_commit", "ingest.photos.after_batch:2",
-                               "ingest.before_articles", "dups.after_chunk", "dups.before_index_entries"}) {
+  for (const std::string at : {"catalog.create.before_commit", "ingest.photos.after_batch:2", "ingest.before_articles",
+                               "dups.after_chunk", "dups.before_index_entries"}) {
     const std::string a = archive(at.substr(0, at.find(':')));
     int status = ingest_crashing_at(a, at);
     ASSERT_TRUE(killed(status)) << at << " is reached and kills: " << describe(status);
@@ -306,16 +301,14 @@ TEST_F(AppIngestCrash, KillsInARowOnOneArchive) {
   // Each run continues the last one's work and is killed further on; every run after the first finds photos
   // saved by the one before, so its photo batches count from one again.
   const std::string a = archive("same");
-  for (const std::string at : {"catalog.create.before_commit", "catalog.write.after_commit:2",
-                               "ingest.photos.after_batch:1", "catalog.write.before_commit:2",
-                               "ingest.before_articles", "dups.before_index_entries"}) {
+  for (const std::string at :
+       {"catalog.create.before_commit", "catalog.write.after_commit:2", "ingest.photos.after_batch:1",
+        "catalog.write.before_commit:2", "ingest.before_articles", "dups.before_index_entries"}) {
     SCOPED_TRACE("KHO_CRASH_AT=" + at);
     int status = ingest_crashing_at(a, at);
     ASSERT_TRUE(killed(status)) << describe(status);
-    if (at.starts_with("catalog.create."))
-      expect_never_created(a);
-    else
-      expect_verify_passes(a);
+    if (at.starts_with("catalog.create.")) expect_never_created(a);
+    else expect_verify_passes(a);
   }
   json last = ingest_json(a, tree());
   EXPECT_GT(last["photos_unchanged"].get<int>(), 0) << "work saved before the kills is kept";

@@ -34,9 +34,11 @@ std::optional<PairFolder> make_pairs(const fs::path& root) {
   PairFolder p;
   p.folder = root / "2024-05-01 Cặp RAW JPEG";
   fs::create_directories(p.folder);
-  const std::vector<std::pair<std::string, std::string>> files = {
-      {"CRW.CRW", "DSC_0001.CRW"}, {"NEF.exif", "DSC_0002.NEF"}, {"ARW.exif", "DSC_0003.ARW"},
-      {"CR2.exif", "DSC_0004.CR2"}, {"Canon-R6-pruned.CR3", "DSC_0005.CR3"}};
+  const std::vector<std::pair<std::string, std::string>> files = {{"CRW.CRW", "DSC_0001.CRW"},
+                                                                  {"NEF.exif", "DSC_0002.NEF"},
+                                                                  {"ARW.exif", "DSC_0003.ARW"},
+                                                                  {"CR2.exif", "DSC_0004.CR2"},
+                                                                  {"Canon-R6-pruned.CR3", "DSC_0005.CR3"}};
   for (std::size_t i = 0; i < files.size(); ++i) {
     fs::copy_file(raw / files[i].first, p.folder / files[i].second);
     p.raws.push_back(files[i].second);

@@ -19,7 +19,8 @@ const char* kSavedPage = R"(<!DOCTYPE html><html><head><meta charset="utf-8">
 <h1>Lễ khai mạc hội chợ</h1>
 <div class="content"><p>Sáng nay, lễ khai mạc hội chợ diễn ra tại quảng trường, với sự tham dự của đông đảo người dân,
 du khách và các đơn vị trưng bày sản phẩm từ nhiều tỉnh thành.</p>
-<figure><img src="bai_files/bi%E1%BB%83u%20di%E1%BB%85n.jpg"><figcaption>Biểu diễn lửa. Ảnh: Minh Anh</figcaption></figure>
+<figure><img src="bai_files/bi%E1%BB%83u%20di%E1%BB%85n.jpg">
+<figcaption>Biểu diễn lửa. Ảnh: Minh Anh</figcaption></figure>
 <p>Hội chợ kéo dài một tuần, với nhiều hoạt động văn hóa, văn nghệ đặc sắc, các gian hàng ẩm thực và thủ công.</p>
 <figure><img src="https://cdn.example.vn/a/remote.jpg?w=680&amp;h=0"><figcaption>Quảng trường</figcaption></figure>
 <p style="text-align:right"><strong>Minh Anh</strong></p></div></body></html>)";

@@ -125,8 +125,9 @@ TEST(AppTeam, RelinkUnlinkEventAndDuplicateDecisionsLast) {
       if (l["position"] == s.position) EXPECT_EQ(l["digest"], s.digest);
 
   // An event's title.
-  ASSERT_EQ(a.kho({"event", s.event, "--title", "Sơn La thăm Thanh Hóa", "--date", "2020-11-18",
-                   "--user", "hien"}).exit_code, 0);
+  ASSERT_EQ(
+      a.kho({"event", s.event, "--title", "Sơn La thăm Thanh Hóa", "--date", "2020-11-18", "--user", "hien"}).exit_code,
+      0);
   a.ingest();
   bool seen = false;
   const json events = a.kho_json({"events", "--json"});
@@ -143,8 +144,8 @@ TEST(AppTeam, RelinkUnlinkEventAndDuplicateDecisionsLast) {
   const json dups = a.kho_json({"dups", "--json"});
   ASSERT_EQ(dups["clusters"].size(), 1u);
   const json photos = dups["clusters"][0]["photos"];
-  ASSERT_EQ(a.kho({"dups", "--not-duplicate", photos[0]["digest"], photos[1]["digest"], "--user", "hien"})
-                .exit_code, 0);
+  ASSERT_EQ(a.kho({"dups", "--not-duplicate", photos[0]["digest"], photos[1]["digest"], "--user", "hien"}).exit_code,
+            0);
   EXPECT_TRUE(a.kho_json({"dups", "--json"})["clusters"].empty());
   a.ingest();
   ASSERT_EQ(a.kho({"dups", "--rebuild"}).exit_code, 0);

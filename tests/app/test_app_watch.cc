@@ -3,8 +3,8 @@
 //   file, another process (`kho events --json`, and a read-only catalog) sees every event with the seed's links;
 // - a file written slowly (kept open, a chunk every 0.5 s for 3 s) is not ingested before it is complete;
 // - kill -9 while files arrive, then a restart: nothing lost, nothing duplicated, `kho verify` passes.
-#include <gtest/gtest.h>
 #include <fcntl.h>
+#include <gtest/gtest.h>
 #include <signal.h>
 #include <spawn.h>
 #include <sys/wait.h>

@@ -275,10 +275,13 @@ TEST(Catalog, RawScanContinuesStopsOrReturnsTheVisitorsError) {
 
   // A database this archive does not have yet is empty, not an error.
   int visits = 0;
-  EXPECT_TRUE((*snap)->raw_scan("no-such-db", "", [&](std::string_view, std::string_view) {
-    ++visits;
-    return ScanStep::Continue();
-  }).ok());
+  EXPECT_TRUE((*snap)
+                  ->raw_scan("no-such-db", "",
+                             [&](std::string_view, std::string_view) {
+                               ++visits;
+                               return ScanStep::Continue();
+                             })
+                  .ok());
   EXPECT_EQ(visits, 0);
 }
 

@@ -108,7 +108,6 @@ TEST(RecordCodec, UnknownFieldsAreSkippedForForwardCompatibility) {
 }  // namespace
 }  // namespace kho
 
-
 namespace kho {
 namespace {
 

@@ -63,8 +63,8 @@ inline std::vector<IimDataset> iim_datasets(std::string_view jpeg) {
             IimDataset d;
             d.record = static_cast<unsigned char>(iim[r + 1]);
             d.dataset = static_cast<unsigned char>(iim[r + 2]);
-            const std::size_t n =
-                (static_cast<unsigned char>(iim[r + 3]) << 8) | static_cast<unsigned char>(iim[r + 4]);
+            const std::size_t n = (static_cast<unsigned char>(iim[r + 3]) << 8) |
+                                  static_cast<unsigned char>(iim[r + 4]);
             if (n & 0x8000) break;  // extended datasets are not written by Kho
             d.value = std::string(iim.substr(r + 5, n));
             out.push_back(std::move(d));

@@ -36,8 +36,10 @@ Article parse_one(const std::string& html) {
 }
 
 TEST(HtmlArticle, TitleDateAndChromeLeftOut) {
-  const Article a = parse_one(page(kPara + "<figure><img src=\"a.jpg\"><figcaption>Đoàn thăm nhà máy. "
-                                   "(Ảnh: Thu Hiền)</figcaption></figure>" + kPara));
+  const Article a = parse_one(page(kPara +
+                                   "<figure><img src=\"a.jpg\"><figcaption>Đoàn thăm nhà máy. "
+                                   "(Ảnh: Thu Hiền)</figcaption></figure>" +
+                                   kPara));
   EXPECT_EQ(a.title, "Tiêu đề bài");
   EXPECT_EQ(a.date, "2022-09-06T06:57:00");
   ASSERT_EQ(a.refs.size(), 1u);  // no logo, no related thumbnail
@@ -48,13 +50,16 @@ TEST(HtmlArticle, TitleDateAndChromeLeftOut) {
 }
 
 TEST(HtmlArticle, LazySourcesAndEntities) {
-  const Article a = parse_one(page(
-      kPara + "<figure><img src=\"data:image/gif;base64,R0lGOD\" data-src=\"https://x.vn/a.jpg?w=1&amp;h=2\">"
-              "<figcaption>Một</figcaption></figure>" +
-      kPara + "<figure><img src=\"data:image/gif;base64,R0lGOD\" data-original=\"https://x.vn/b.jpg\">"
-              "<figcaption>Hai</figcaption></figure>" +
-      kPara + "<figure><img srcset=\"https://x.vn/c.jpg 1x, https://x.vn/c2.jpg 2x\">"
-              "<figcaption>Ba</figcaption></figure>"));
+  const Article a = parse_one(
+      page(kPara +
+           "<figure><img src=\"data:image/gif;base64,R0lGOD\" data-src=\"https://x.vn/a.jpg?w=1&amp;h=2\">"
+           "<figcaption>Một</figcaption></figure>" +
+           kPara +
+           "<figure><img src=\"data:image/gif;base64,R0lGOD\" data-original=\"https://x.vn/b.jpg\">"
+           "<figcaption>Hai</figcaption></figure>" +
+           kPara +
+           "<figure><img srcset=\"https://x.vn/c.jpg 1x, https://x.vn/c2.jpg 2x\">"
+           "<figcaption>Ba</figcaption></figure>"));
   ASSERT_EQ(a.refs.size(), 3u);
   EXPECT_EQ(a.refs[0].ref, "https://x.vn/a.jpg?w=1&h=2");
   EXPECT_EQ(a.refs[1].ref, "https://x.vn/b.jpg");
@@ -68,10 +73,11 @@ TEST(HtmlArticle, LazySourcesAndEntities) {
 
 TEST(HtmlArticle, CaptionElementTableRowAndItalicParagraph) {
   const Article a = parse_one(page(
-      kPara + "<div type=\"Photo\"><div><img src=\"1.jpg\"></div><div class=\"PhotoCMS_Caption\">Chú thích một</div></div>" +
+      kPara +
+      "<div type=\"Photo\"><div><img src=\"1.jpg\"></div><div class=\"PhotoCMS_Caption\">Chú thích một</div></div>" +
       kPara + "<table class=\"image\"><tr><td><img src=\"2.jpg\"></td></tr><tr><td>Chú thích hai</td></tr></table>" +
-      kPara + "<p><img src=\"3.jpg\"></p><p><em>Chú thích ba. Ảnh: PV</em></p>" +
-      kPara + "<p><img src=\"4.jpg\"></p><p style=\"text-align:center\">Chú thích bốn</p>" + kPara +
+      kPara + "<p><img src=\"3.jpg\"></p><p><em>Chú thích ba. Ảnh: PV</em></p>" + kPara +
+      "<p><img src=\"4.jpg\"></p><p style=\"text-align:center\">Chú thích bốn</p>" + kPara +
       "<p><img src=\"5.jpg\" alt=\"Ảnh chụp quang cảnh buổi lễ\"></p>" + kPara));
   ASSERT_EQ(a.refs.size(), 5u);
   EXPECT_EQ(a.refs[0].caption, "Chú thích một");
@@ -86,16 +92,20 @@ TEST(HtmlArticle, CaptionElementTableRowAndItalicParagraph) {
 }
 
 TEST(HtmlArticle, RunOfImagesSharesTheCaptionAfterIt) {
-  const Article a = parse_one(page(kPara + "<p><img src=\"1.jpg\"></p><p><img src=\"2.jpg\"></p>"
-                                           "<p><em>Quang cảnh buổi lễ</em></p>" + kPara));
+  const Article a = parse_one(page(kPara +
+                                   "<p><img src=\"1.jpg\"></p><p><img src=\"2.jpg\"></p>"
+                                   "<p><em>Quang cảnh buổi lễ</em></p>" +
+                                   kPara));
   ASSERT_EQ(a.refs.size(), 2u);
   EXPECT_EQ(a.refs[0].caption, "Quang cảnh buổi lễ");
   EXPECT_EQ(a.refs[1].caption, "Quang cảnh buổi lễ");
 }
 
 TEST(HtmlArticle, GroupLeadBeforeARunOfImages) {
-  const Article a = parse_one(page(kPara + "<p>Một số hình ảnh tại buổi lễ:</p><p><img src=\"1.jpg\"></p>"
-                                           "<p><img src=\"2.jpg\"></p>" + kPara));
+  const Article a = parse_one(page(kPara +
+                                   "<p>Một số hình ảnh tại buổi lễ:</p><p><img src=\"1.jpg\"></p>"
+                                   "<p><img src=\"2.jpg\"></p>" +
+                                   kPara));
   ASSERT_EQ(a.refs.size(), 2u);
   for (const PhotoRef& r : a.refs) {
     EXPECT_EQ(r.group_caption, "Một số hình ảnh tại buổi lễ:") << r.ref;
@@ -110,9 +120,9 @@ TEST(HtmlArticle, GroupLeadBeforeARunOfImages) {
 }
 
 TEST(HtmlArticle, ClosingBylineEndsThePhotosAndIsTheAuthor) {
-  const Article a = parse_one(page(kPara + "<figure><img src=\"1.jpg\"><figcaption>Một</figcaption></figure>" +
-                                   kPara + "<p style=\"text-align:right\"><strong>Thảo Trần</strong></p>"
-                                           "<div><img src=\"promo.gif\"></div>"));
+  const Article a = parse_one(page(kPara + "<figure><img src=\"1.jpg\"><figcaption>Một</figcaption></figure>" + kPara +
+                                   "<p style=\"text-align:right\"><strong>Thảo Trần</strong></p>"
+                                   "<div><img src=\"promo.gif\"></div>"));
   EXPECT_EQ(a.author, "Thảo Trần");
   ASSERT_EQ(a.refs.size(), 1u);
 }
@@ -207,9 +217,11 @@ TEST(HtmlArticle, ScriptAndStyleBodiesAreLeftOutBeforeParsing) {
             "<!-- <script>kept inside a comment</script> --><scripts>not a script tag</scripts>"
             "<script>unclosed");
   // The JSON-LD date still reaches the article.
-  const Article a = parse_one("<html><head><script>var x = 1;</script><script type=\"application/ld+json\">"
-                              "{\"datePublished\": \"2022-01-25T06:00:00+07:00\"}</script></head><body>"
-                              "<h1>Tiêu đề bài</h1><div class=\"content\">" + kPara + "</div></body></html>");
+  const Article a = parse_one(
+      "<html><head><script>var x = 1;</script><script type=\"application/ld+json\">"
+      "{\"datePublished\": \"2022-01-25T06:00:00+07:00\"}</script></head><body>"
+      "<h1>Tiêu đề bài</h1><div class=\"content\">" +
+      kPara + "</div></body></html>");
   EXPECT_EQ(a.date, "2022-01-25T06:00:00+07:00");
 }
 

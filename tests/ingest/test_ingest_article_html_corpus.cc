@@ -86,8 +86,7 @@ TEST(HtmlCorpus, EveryPageGivesItsExpectedFields) {
       check("ref", at, expected_ref(photos[i]), r ? std::optional<std::string>(r->ref) : std::nullopt);
       check("caption", at, str_or_null(photos[i], "caption"), r ? r->caption : std::nullopt);
       check("group caption", at, str_or_null(photos[i], "group_caption"), r ? r->group_caption : std::nullopt);
-      check("credit", at, strip_period(str_or_null(photos[i], "credit")),
-            r ? strip_period(r->credit) : std::nullopt);
+      check("credit", at, strip_period(str_or_null(photos[i], "credit")), r ? strip_period(r->credit) : std::nullopt);
     }
   }
   int right = 0, total = 0;

@@ -18,8 +18,9 @@ using kho::testing::write_file;
 
 // An article of about `bytes` bytes: title, date, a photo, then numbered paragraphs; `last` ends it.
 std::string long_article(std::size_t bytes, const std::string& last) {
-  std::string s = "BÀI VIẾT RẤT DÀI VỀ HỘI CHỢ ẢNH\n\nNgày 20/11/2020 08:00:00\n\nĐoạn mở đầu firstword về hội chợ.\n\n"
-                  "a.jpg\n\nKhách tham quan hội chợ ảnh.\n\n";
+  std::string s =
+      "BÀI VIẾT RẤT DÀI VỀ HỘI CHỢ ẢNH\n\nNgày 20/11/2020 08:00:00\n\nĐoạn mở đầu firstword về hội chợ.\n\n"
+      "a.jpg\n\nKhách tham quan hội chợ ảnh.\n\n";
   for (int i = 0; s.size() < bytes; ++i)
     s += "Đoạn thứ " + std::to_string(i) + " kể tiếp chuyện hội chợ ảnh ở Thanh Hóa với khách số " +
          std::to_string(i * 7919 % 100000) + " đến từ Sơn La.\n\n";

@@ -97,13 +97,17 @@ TEST(ExportIim, NfdInputIsComposedBeforeCutting) {
 TEST(ExportIim, ACombiningMarkExactlyAtTheLimitTakesItsLetterWithIt) {
   // "q̀" has no precomposed form, so NFC keeps q + U+0300 (2 bytes): a mark that survives NFC.
   const std::string head(10, 'a');
-  const std::string text = head + "q\xCC\x80" "b";
+  const std::string text = head +
+                           "q\xCC\x80"
+                           "b";
   // limit 11: "aaaaaaaaaa" + "q" fits, the mark starts exactly at byte 11 → the q goes too.
   EXPECT_EQ(ki::iim_cut(text, 11), head);
-  EXPECT_EQ(ki::iim_cut(text, 12), head);   // inside the mark's two bytes
+  EXPECT_EQ(ki::iim_cut(text, 12), head);  // inside the mark's two bytes
   EXPECT_EQ(ki::iim_cut(text, 13), head + "q\xCC\x80");
   // Two stacked marks: cutting between them drops the letter and both marks.
-  const std::string two = head + "q\xCC\x80\xCC\x81" "b";
+  const std::string two = head +
+                          "q\xCC\x80\xCC\x81"
+                          "b";
   EXPECT_EQ(ki::iim_cut(two, 13), head);
   EXPECT_EQ(ki::iim_cut(two, 15), head + "q\xCC\x80\xCC\x81");
   // A Vietnamese letter in NFD input at the limit is composed first: "ệ" is one 3-byte character.
@@ -154,15 +158,15 @@ TEST(ExportEmbed, JpegGetsEveryFieldAndKeepsEverythingElse) {
   // The XMP has the properties of the IPTC standard.
   // (Exiv2 spells the Iptc4xmpExt namespace's prefix "iptcExt"; readers go by the URI.)
   EXPECT_NE(out->bytes.find("http://iptc.org/std/Iptc4xmpExt/2008-02-29/"), std::string::npos);
-  for (const char* prop : {"dc:description", "photoshop:Headline", "iptcExt:Event", "dc:creator",
-                           "photoshop:Credit", "photoshop:DateCreated", "dc:source"})
+  for (const char* prop : {"dc:description", "photoshop:Headline", "iptcExt:Event", "dc:creator", "photoshop:Credit",
+                           "photoshop:DateCreated", "dc:source"})
     EXPECT_NE(out->bytes.find(prop), std::string::npos) << prop;
 }
 
 TEST(ExportEmbed, IimHasTheUtf8MarkerAndEveryDatasetWithinItsLimit) {
   CaptionFields f = seed_fields();
-  f.caption = kho::to_nfd(long_caption(2500));   // NFD and over the 2000-byte limit
-  f.headline = long_caption(300) + "Hết";       // over 256
+  f.caption = kho::to_nfd(long_caption(2500));            // NFD and over the 2000-byte limit
+  f.headline = long_caption(300) + "Hết";                 // over 256
   f.creator = "Nguyễn Thị Phương Thảo (Phóng viên ảnh)";  // over 32
   const std::string original = fixture("export/rich.jpg");
   kho::Result<ki::EmbedResult> out = ki::embed_fields(span_of(original), f);

@@ -286,7 +286,10 @@ TEST(SniffImageType, KnownSignatures) {
   EXPECT_EQ(sniff("GIF89a\x01\0\x01\0"), "gif");
   EXPECT_EQ(sniff(std::string("\0\0\0\x18" "ftypavif\0\0\0\0mif1avif", 24)), "avif");
   EXPECT_EQ(sniff(std::string("\0\0\0\x18" "ftypmif1\0\0\0\0mif1heic", 24)), "heif");
-  EXPECT_EQ(sniff(std::string("\0\0\0\x18" "ftypheic\0\0\0\0mif1heic", 24)), "heic");
+  EXPECT_EQ(sniff(std::string("\0\0\0\x18"
+                              "ftypheic\0\0\0\0mif1heic",
+                              24)),
+            "heic");
   EXPECT_EQ(sniff(std::string("\0\0\0\x18" "ftypcrx \0\0\0\0crx isom", 24)), "cr3");
   EXPECT_EQ(sniff("FUJIFILMCCD-RAW 0201"), "raf");
   EXPECT_FALSE(sniff("").has_value());

@@ -67,9 +67,9 @@ TEST(RawMetadata, FullImageSizeAgreesWithExiftool) {
 TEST(RawMetadata, TiffBasedRawsAreNamedBySensorDirectory) {
   auto dir = raw_dir();
   if (!dir) GTEST_SKIP() << "../shared/photos/raw is not there";
-  for (const auto& [file, format] : {std::pair{"NEF.exif", "nef"}, std::pair{"ARW.exif", "arw"},
-                                     std::pair{"CR2.exif", "cr2"}, std::pair{"CRW.CRW", "crw"},
-                                     std::pair{"Canon-R6-pruned.CR3", "cr3"}}) {
+  for (const auto& [file, format] :
+       {std::pair{"NEF.exif", "nef"}, std::pair{"ARW.exif", "arw"}, std::pair{"CR2.exif", "cr2"},
+        std::pair{"CRW.CRW", "crw"}, std::pair{"Canon-R6-pruned.CR3", "cr3"}}) {
     auto meta = read_metadata_file((*dir / file).string());
     ASSERT_TRUE(meta.ok()) << file;
     EXPECT_EQ(meta->format, format) << file;

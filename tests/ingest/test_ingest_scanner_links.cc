@@ -83,8 +83,8 @@ TEST(IngestScannerLinks, LinksInsideTheRootsAreFollowedOnce) {
   write_file(dir / "tree/a/p.jpg", "x");
   write_file(dir / "tree/b/q.jpg", "x");
   fs::create_directory_symlink(dir / "tree/a", dir / "tree/b/alias");  // into the same root: fine, once
-  fs::create_symlink("q.jpg", dir / "tree/b/r.jpg");                    // a file link inside: fine
-  fs::create_directory_symlink(dir / "tree", dir / "tree/a/up");        // to the root itself: visited once
+  fs::create_symlink("q.jpg", dir / "tree/b/r.jpg");                   // a file link inside: fine
+  fs::create_directory_symlink(dir / "tree", dir / "tree/a/up");       // to the root itself: visited once
   auto r = scan_tree({(dir / "tree").string()});
   ASSERT_TRUE(r.ok());
   EXPECT_TRUE(r->skipped_links.empty());

@@ -35,10 +35,13 @@ std::map<std::string, std::string> terms(const Catalog& catalog) {
   std::map<std::string, std::string> out;
   auto snap = catalog.snapshot();
   EXPECT_TRUE(snap.ok());
-  EXPECT_TRUE((*snap)->raw_scan(db::kTerms, "", [&](std::string_view k, std::string_view v) {
-    out.emplace(std::string(k), std::string(v));
-    return ScanStep::Continue();
-  }).ok());
+  EXPECT_TRUE((*snap)
+                  ->raw_scan(db::kTerms, "",
+                             [&](std::string_view k, std::string_view v) {
+                               out.emplace(std::string(k), std::string(v));
+                               return ScanStep::Continue();
+                             })
+                  .ok());
   return out;
 }
 

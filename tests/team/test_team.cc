@@ -96,10 +96,14 @@ TEST(TeamSessions, ExpireEndAndDieWithTheirUserOrPassword) {
 
   // The archive keeps only a hash of the token: the token's bytes appear in no key or value.
   bool leaked = false;
-  ASSERT_TRUE(snap(*cat)->raw_scan(db::kSessions, "", [&](std::string_view k, std::string_view v) {
-    leaked |= k.find(s->token) != std::string_view::npos || v.find(s->token) != std::string_view::npos;
-    return ScanStep::Continue();
-  }).ok());
+  ASSERT_TRUE(snap(*cat)
+                  ->raw_scan(db::kSessions, "",
+                             [&](std::string_view k, std::string_view v) {
+                               leaked |= k.find(s->token) != std::string_view::npos ||
+                                         v.find(s->token) != std::string_view::npos;
+                               return ScanStep::Continue();
+                             })
+                  .ok());
   EXPECT_FALSE(leaked);
 
   ASSERT_TRUE(end_session(*cat, s->token).ok());  // logout
@@ -172,6 +176,33 @@ TEST(TeamCorrections, JournalInForceRevertAndHistory) {
 
   Correction bad;
   EXPECT_TRUE(record_correction(*cat, bad).status().is_invalid_argument());
+}
+
+TEST(TeamVerify, FindsDamagedValuesAndAJournalOutOfStep) {
+  TempDir dir;
+  auto cat = open_archive(dir);
+  ASSERT_TRUE(add_user(*cat, "hien", Role::kEditor, "long enough").ok());
+  Correction c;
+  c.user = "hien";
+  c.target = std::string(64, 'b');
+  c.field = "caption";
+  c.new_value = "x";
+  auto seq = record_correction(*cat, c);
+  ASSERT_TRUE(seq.ok());
+  VerifyReport clean;
+  ASSERT_TRUE(verify_team(*snap(*cat), clean).ok());
+  EXPECT_TRUE(clean.problems.empty());
+  EXPECT_EQ(clean.records_checked, 2u);
+
+  WriteBatch damage;
+  damage.raw_put(db::kUsers, teamfmt::user_key("mai"), "not sealed");                // a damaged value
+  damage.raw_delete(db::kCorrections, teamfmt::target_key(c.kind, c.target, *seq));  // an entry without index
+  ASSERT_TRUE(cat->write(damage).ok());
+  VerifyReport r;
+  ASSERT_TRUE(verify_team(*snap(*cat), r).ok());
+  ASSERT_EQ(r.problems.size(), 2u);
+  EXPECT_NE(r.problems[0].find("users"), std::string::npos) << r.problems[0];
+  EXPECT_NE(r.problems[1].find("no index entry"), std::string::npos) << r.problems[1];
 }
 
 TEST(TeamFormat, DamagedValuesAreCorruption) {

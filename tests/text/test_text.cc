@@ -147,9 +147,9 @@ TEST(TextDistance, CountsCodePoints) {
 
 // One set of encoding functions: the caller names how bytes that are not UTF-8 are read.
 TEST(TextEncoding, InvalidBytesAreReplacedOrReadAsWindows1252AsAsked) {
-  EXPECT_EQ(to_nfc("Jos\xe9"), "Jos\xEF\xBF\xBD");                            // default: U+FFFD
+  EXPECT_EQ(to_nfc("Jos\xe9"), "Jos\xEF\xBF\xBD");                             // default: U+FFFD
   EXPECT_EQ(to_nfc("Jos\xe9", InvalidUtf8::kWindows1252), "José");             // metadata: Latin
-  EXPECT_EQ(to_nfc("\x93q\x94 \x80", InvalidUtf8::kWindows1252), "“q” €");   // the 0x80–0x9F table
+  EXPECT_EQ(to_nfc("\x93q\x94 \x80", InvalidUtf8::kWindows1252), "“q” €");     // the 0x80–0x9F table
   EXPECT_EQ(to_nfc(std::string("a\0b", 3), InvalidUtf8::kWindows1252), "ab");  // NULs dropped there
   EXPECT_EQ(to_nfc(std::string("a\0b", 3)), std::string("a\0b", 3));           // and kept by default
   // Valid UTF-8 is read as UTF-8 either way, and NFD input comes out NFC.
@@ -158,17 +158,28 @@ TEST(TextEncoding, InvalidBytesAreReplacedOrReadAsWindows1252AsAsked) {
 }
 
 TEST(TextEncoding, Utf16BothOrdersBomSurrogatesAndNul) {
-  EXPECT_EQ(utf16_to_utf8(std::string("V\0i\0\xc7\x1e" "t\0\0\0junk", 14), true), "Việt");
+  EXPECT_EQ(utf16_to_utf8(std::string("V\0i\0\xc7\x1e"
+                                      "t\0\0\0junk",
+                                      14),
+                          true),
+            "Việt");
   EXPECT_EQ(utf16_to_utf8(std::string("\0V\0i\x1e\xc7\0t", 8), false), "Việt");
-  EXPECT_EQ(utf16_to_utf8(std::string("\xfe\xff\0V\0i", 6), true), "Vi");   // the BOM overrides
+  EXPECT_EQ(utf16_to_utf8(std::string("\xfe\xff\0V\0i", 6), true), "Vi");  // the BOM overrides
   EXPECT_EQ(utf16_to_utf8(std::string("\xff\xfeV\0i\0", 6), false), "Vi");
   EXPECT_EQ(utf16_to_utf8(std::string("\x3d\xd8\x00\xde", 4), true), "😀");
-  EXPECT_EQ(utf16_to_utf8(std::string("\x3d\xd8" "A\0", 4), true), "\xEF\xBF\xBD" "A");  // lone surrogate
+  EXPECT_EQ(utf16_to_utf8(std::string("\x3d\xd8"
+                                      "A\0",
+                                      4),
+                          true),
+            "\xEF\xBF\xBD"
+            "A");                                               // lone surrogate
   EXPECT_EQ(utf16_to_utf8(std::string("A\0B", 3), true), "A");  // an odd last byte is dropped
 }
 
 TEST(TextEncoding, CodePointsAndClasses) {
-  const std::string s = "Đ\xcc\x80" "a1 \xff";
+  const std::string s =
+      "Đ\xcc\x80"
+      "a1 \xff";
   std::uint32_t cp = 0;
   EXPECT_EQ(next_code_point(s, 0, &cp), 2u);
   EXPECT_EQ(cp, 0x110u);

@@ -25,8 +25,9 @@ TEST(TextLegacy, EachEncodingIsRecognisedAndConverted) {
     const char* file;
     LegacyEncoding e;
   };
-  for (const Case c : {Case{"article.cp1258.txt", LegacyEncoding::kCp1258}, Case{"article.vni.txt", LegacyEncoding::kVni},
-                       Case{"article.tcvn3.txt", LegacyEncoding::kTcvn3}}) {
+  for (const Case c :
+       {Case{"article.cp1258.txt", LegacyEncoding::kCp1258}, Case{"article.vni.txt", LegacyEncoding::kVni},
+        Case{"article.tcvn3.txt", LegacyEncoding::kTcvn3}}) {
     const std::string bytes = fixture(c.file);
     ASSERT_FALSE(is_valid_utf8(bytes)) << c.file;
     const LegacyDecode d = decode_legacy_vietnamese(bytes);
@@ -44,7 +45,10 @@ TEST(TextLegacy, KnownWordsByHand) {
   // From the code charts: TCVN3 "ViÖt Nam" / "Hµ Néi" / "§µ N½ng"; VNI "Vieät Nam" / "Haø Noäi" / "Ñaø Naüng".
   EXPECT_EQ(legacy_to_utf8("Vi\xD6t Nam, H\xB5 N\xE9i, \xA7\xB5 N\xBDng", LegacyEncoding::kTcvn3),
             "Việt Nam, Hà Nội, Đà Nẵng");
-  EXPECT_EQ(legacy_to_utf8("Vie\xE4t Nam, Ha\xF8 No\xE4i, \xD1" "a\xF8 Na\xFCng, th\xF6\xF4\xF9" "c", LegacyEncoding::kVni),
+  EXPECT_EQ(legacy_to_utf8("Vie\xE4t Nam, Ha\xF8 No\xE4i, \xD1"
+                           "a\xF8 Na\xFCng, th\xF6\xF4\xF9"
+                           "c",
+                           LegacyEncoding::kVni),
             "Việt Nam, Hà Nội, Đà Nẵng, thước");
   // Windows-1258: ê (0xEA) then the combining dot below (0xF2) compose to ệ.
   EXPECT_EQ(legacy_to_utf8("Vi\xEA\xF2t Nam", LegacyEncoding::kCp1258), "Việt Nam");
@@ -54,7 +58,10 @@ TEST(TextLegacy, UnsureOrNothingToConvert) {
   EXPECT_EQ(decode_legacy_vietnamese("plain ASCII text").encoding, LegacyEncoding::kUnknown);
   EXPECT_EQ(decode_legacy_vietnamese("Vi\xE1\xBB\x87t Nam").encoding, LegacyEncoding::kUnknown);  // UTF-8
   // German in Windows-1252: no Vietnamese reading wins.
-  EXPECT_EQ(decode_legacy_vietnamese("Gr\xFC\xDF" "e aus M\xFCnchen, sch\xF6ne Stra\xDF" "e, K\xE4se").encoding,
+  EXPECT_EQ(decode_legacy_vietnamese("Gr\xFC\xDF"
+                                     "e aus M\xFCnchen, sch\xF6ne Stra\xDF"
+                                     "e, K\xE4se")
+                .encoding,
             LegacyEncoding::kUnknown);
 }
 

@@ -79,7 +79,11 @@ TEST(GuardTest, TextNamedJpgIsInvalidArgument) {
 
 TEST(GuardTest, KnownButUndecodedFormatsAreUnsupportedAndNamed) {
   // The first bytes of a GIF and of a Canon CR3 (HEIF and AVIF are decoded now: test_thumbnailer_heif.cc).
-  const std::string cr3("\0\0\0\x18" "ftypcrx \0\0\0\x01" "crx isom", 24);
+  const std::string cr3(
+      "\0\0\0\x18"
+      "ftypcrx \0\0\0\x01"
+      "crx isom",
+      24);
   const std::string gif = "GIF89a\x10\0\x10\0\x80\0\0";
   for (const auto& [bytes, name] : {std::pair{cr3, "CR3"}, std::pair{gif, "GIF"}}) {
     auto out = Thumbnailer().process(std::span(reinterpret_cast<const std::uint8_t*>(bytes.data()), bytes.size()), 1);

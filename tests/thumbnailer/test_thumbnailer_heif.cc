@@ -26,8 +26,8 @@ std::vector<std::uint8_t> heif(const std::string& name) {
 
 cv::Mat reference_at(cv::Size size) {
   static const cv::Mat full = [] {
-    const std::string bytes =
-        kho::testing::read_file(kho::testing::test_data_dir() / "orientation" / "Landscape_1.jpg");
+    const std::string bytes = kho::testing::read_file(kho::testing::test_data_dir() / "orientation" /
+                                                      "Landscape_1.jpg");
     return cv::imdecode(std::vector<std::uint8_t>(bytes.begin(), bytes.end()),
                         cv::IMREAD_COLOR | cv::IMREAD_IGNORE_ORIENTATION);
   }();
@@ -108,7 +108,10 @@ TEST(HeifTest, CameraHeicMakesBothSizesAndSignatures) {
 
 TEST(HeifTest, TruncatedOrHeaderOnlyFilesFailWithANamedReason) {
   auto whole = heif("cheers_1440x960.heic");
-  const std::string header("\0\0\0\x18" "ftypheic\0\0\0\0mif1heic", 24);
+  const std::string header(
+      "\0\0\0\x18"
+      "ftypheic\0\0\0\0mif1heic",
+      24);
   auto only_header = Thumbnailer().process(
       std::span(reinterpret_cast<const std::uint8_t*>(header.data()), header.size()), 1);
   ASSERT_FALSE(only_header.ok());
@@ -129,7 +132,11 @@ TEST(HeifTest, SharedPhonePhotosAreUprightAsLibheifShowsThem) {
   if (!std::filesystem::exists(dir)) GTEST_SKIP() << dir << " is not there";
   // iPhone 13: ispe 4032x3024, irot 270 and EXIF Orientation 6 (the same turn twice): portrait once.
   // Nokia 8.3: ispe 4608x3456, irot 270 and EXIF Orientation 1: portrait, as heif-convert shows it.
-  struct Case { const char* name; int exif; std::uint32_t w, h; };
+  struct Case {
+    const char* name;
+    int exif;
+    std::uint32_t w, h;
+  };
   for (const Case& c : {Case{"iphone_13_pro_max.HEIC", 6, 3024, 4032}, Case{"HMD_Nokia_8.3_5G.heif", 1, 3456, 4608}}) {
     const std::string bytes = kho::testing::read_file(dir / c.name);
     auto out = Thumbnailer().process(std::span(reinterpret_cast<const std::uint8_t*>(bytes.data()), bytes.size()),

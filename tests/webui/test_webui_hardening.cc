@@ -305,7 +305,8 @@ TEST(WebHardeningTest, RangesAreMergedAndCapped) {
   EXPECT_NE(two.body.find("Content-Range: bytes 20-24/"), std::string::npos);
   // Many small disjoint ranges: the whole file, once (200), not hundreds of parts.
   std::string many = "bytes=0-0";
-  for (int i = 1; i < 500; ++i) many.append(",").append(std::to_string(i * 2)).append("-").append(std::to_string(i * 2));
+  for (int i = 1; i < 500; ++i)
+    many.append(",").append(std::to_string(i * 2)).append("-").append(std::to_string(i * 2));
   HttpResponse whole = http_get(s.port(), url, "Range: " + many + "\r\n");
   EXPECT_EQ(whole.status, 200);
   EXPECT_EQ(whole.body, bytes);
@@ -331,23 +332,27 @@ TEST(WebHardeningTest, NoCorsHeaderUnlessConfigured) {
 }
 
 HttpResponse get_with_host(int port, const std::string& target, const std::string& host) {
-  return parse_response(raw_exchange(port, "GET " + target + " HTTP/1.1\r\nHost: " + host + "\r\nConnection: close\r\n\r\n"));
+  return parse_response(
+      raw_exchange(port, "GET " + target + " HTTP/1.1\r\nHost: " + host + "\r\nConnection: close\r\n\r\n"));
 }
 
 TEST(WebHardeningTest, OnlyConfiguredHostNamesAreAnswered) {
   OwnServer s;
   const std::string p = std::to_string(s.port());
-  for (const std::string& ok : std::vector<std::string>{"127.0.0.1", "127.0.0.1:" + p, "localhost:" + p, "LOCALHOST", "[::1]:" + p})
+  for (const std::string& ok :
+       std::vector<std::string>{"127.0.0.1", "127.0.0.1:" + p, "localhost:" + p, "LOCALHOST", "[::1]:" + p})
     EXPECT_EQ(get_with_host(s.port(), "/api/events", ok).status, 200) << ok;
   // DNS rebinding: the attacker's name resolving to 127.0.0.1.
-  for (const std::string& bad : std::vector<std::string>{"evil.example", "evil.example:" + p, "127.0.0.1.evil.example", "localhost.evil", ""}) {
+  for (const std::string& bad :
+       std::vector<std::string>{"evil.example", "evil.example:" + p, "127.0.0.1.evil.example", "localhost.evil", ""}) {
     HttpResponse r = get_with_host(s.port(), "/api/events", bad);
     EXPECT_TRUE(r.status == 421 || r.status == 400) << bad << " " << r.status;
     EXPECT_EQ(r.body.find("\"events\""), std::string::npos) << bad;
   }
   EXPECT_EQ(get_with_host(s.port(), s.thumb("p.jpg"), "evil.example").status, 421);
   // HTTP/1.1 without Host is malformed.
-  EXPECT_EQ(parse_response(raw_exchange(s.port(), "GET /api/events HTTP/1.1\r\nConnection: close\r\n\r\n")).status, 400);
+  EXPECT_EQ(parse_response(raw_exchange(s.port(), "GET /api/events HTTP/1.1\r\nConnection: close\r\n\r\n")).status,
+            400);
 
   web::ServerOptions opts;
   opts.allowed_hosts = {"kho.toasoan.lan"};
@@ -377,7 +382,8 @@ TEST(WebHardeningTest, UpperCaseDigestsAreNotFound) {
   EXPECT_EQ(http_get(s.port(), s.url("p.jpg")).status, 200);
   EXPECT_EQ(http_get(s.port(), upper).status, 404);
   std::string thumb = s.thumb("p.jpg");
-  for (std::size_t i = 7; i < 7 + 64; ++i) thumb[i] = static_cast<char>(std::toupper(static_cast<unsigned char>(thumb[i])));
+  for (std::size_t i = 7; i < 7 + 64; ++i)
+    thumb[i] = static_cast<char>(std::toupper(static_cast<unsigned char>(thumb[i])));
   EXPECT_EQ(http_get(s.port(), s.thumb("p.jpg")).status, 200);
   EXPECT_EQ(http_get(s.port(), thumb).status, 404);
 }

@@ -40,7 +40,8 @@ TEST(HttpRangeTest, ParsesMergesAndRefuses) {
   EXPECT_EQ(plan_ranges("bytes=0-4,6-9,5-5,0-9", 10).verdict, RangeVerdict::kPartial);  // merges to one part
   EXPECT_EQ(plan_ranges("bytes=0-4,6-9", 10).verdict, RangeVerdict::kPartial);
   std::string nine = "bytes=0-0";
-  for (int i = 1; i < 9; ++i) nine.append(",").append(std::to_string(i * 10)).append("-").append(std::to_string(i * 10));
+  for (int i = 1; i < 9; ++i)
+    nine.append(",").append(std::to_string(i * 10)).append("-").append(std::to_string(i * 10));
   EXPECT_EQ(plan_ranges(nine, 1000).verdict, RangeVerdict::kIgnore);
   std::string many = "bytes=0-";
   for (int i = 0; i < 100; ++i) many += ",0-";
@@ -103,10 +104,13 @@ std::string exchange_until_close(int port, const std::string& bytes) {
 TEST_F(WebServerTest, KeepAlivePipeliningHeadAndMethods) {
   // Three requests in one write on one connection: three answers, in order; the last closes.
   const std::string thumb = "/thumb/" + archive_.p2.hex() + "/320";
-  std::string raw = exchange_until_close(port(),
-                                 "GET " + thumb + " HTTP/1.1\r\nHost: 127.0.0.1\r\n\r\n"
-                                 "HEAD " + thumb + " HTTP/1.1\r\nHost: 127.0.0.1\r\n\r\n"
-                                 "GET /api/events HTTP/1.1\r\nHost: 127.0.0.1\r\nConnection: close\r\n\r\n");
+  std::string raw = exchange_until_close(
+      port(), "GET " + thumb +
+                  " HTTP/1.1\r\nHost: 127.0.0.1\r\n\r\n"
+                  "HEAD " +
+                  thumb +
+                  " HTTP/1.1\r\nHost: 127.0.0.1\r\n\r\n"
+                  "GET /api/events HTTP/1.1\r\nHost: 127.0.0.1\r\nConnection: close\r\n\r\n");
   std::size_t first = raw.find("HTTP/1.1 200");
   std::size_t second = raw.find("HTTP/1.1 200", first + 1);
   std::size_t third = raw.find("HTTP/1.1 200", second + 1);
@@ -131,7 +135,10 @@ TEST_F(WebServerTest, KeepAlivePipeliningHeadAndMethods) {
   HttpResponse chunked = parse_response(raw_exchange(
       port(), "POST /api/events HTTP/1.1\r\nHost: 127.0.0.1\r\nTransfer-Encoding: chunked\r\n\r\n0\r\n\r\n"));
   EXPECT_EQ(chunked.status, 411);
-  EXPECT_EQ(parse_response(raw_exchange(port(), "GET /api/events HTTP/1.1\r\nHost: 127.0.0.1\r\nContent-Length: 999999\r\n\r\n")).status, 413);
+  EXPECT_EQ(parse_response(
+                raw_exchange(port(), "GET /api/events HTTP/1.1\r\nHost: 127.0.0.1\r\nContent-Length: 999999\r\n\r\n"))
+                .status,
+            413);
 }
 
 }  // namespace

@@ -43,9 +43,8 @@ std::string python_reading(const std::vector<std::pair<std::string, std::string>
 
 TEST(WebZip, PythonReadsNamesBytesAndCrcs) {
   std::size_t chunks = 0;
-  std::string out = python_reading({{"ảnh một.jpg", "JPEG-bytes-1"}, {"captions.csv", "file,caption\r\n"},
-                                     {"empty.txt", ""}},
-                                    &chunks);
+  std::string out = python_reading(
+      {{"ảnh một.jpg", "JPEG-bytes-1"}, {"captions.csv", "file,caption\r\n"}, {"empty.txt", ""}}, &chunks);
   EXPECT_EQ(out,
             "3\n"
             "ảnh một.jpg\t12\tJPEG-bytes-1\n"

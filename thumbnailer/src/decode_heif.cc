@@ -75,7 +75,8 @@ bool is_heif_family(std::span<const std::uint8_t> b) {
   auto brand_at = [&](std::size_t at) { return std::string_view(reinterpret_cast<const char*>(b.data() + at), 4); };
   if (brand_at(8) == "crx ") return false;  // Canon CR3 is ISO BMFF too: camera raw, not HEIF
   auto still = [](std::string_view brand) {
-    for (std::string_view s : {"heic", "heix", "heim", "heis", "hevc", "hevx", "mif1", "msf1", "mif2", "avif", "avis"}) {
+    for (std::string_view s :
+         {"heic", "heix", "heim", "heis", "hevc", "hevx", "mif1", "msf1", "mif2", "avif", "avis"}) {
       if (brand == s) return true;
     }
     return false;

@@ -51,8 +51,8 @@ void read_bytes(png_structp png, png_bytep out, png_size_t n) {
 struct RowDecode {
   png_structp png = nullptr;
   png_infop info = nullptr;
-  std::vector<std::uint8_t> row;     // one BGRA row as libpng gives it
-  std::vector<std::uint32_t> sums;   // box sums of the current output row, 3 per output pixel
+  std::vector<std::uint8_t> row;    // one BGRA row as libpng gives it
+  std::vector<std::uint32_t> sums;  // box sums of the current output row, 3 per output pixel
   cv::Mat frame;
   std::uint32_t width = 0, height = 0;
   ~RowDecode() { png_destroy_read_struct(&png, &info, nullptr); }

@@ -171,7 +171,8 @@ const char* known_unsupported(Bytes b) {
 // For the error message: say what the bytes look like when they are not an image.
 Status describe_unknown(Bytes b) {
   if (const char* name = known_unsupported(b)) {
-    return Status::Unsupported(std::string(name) + " images are not supported (JPEG, PNG, TIFF, WebP, HEIF and AVIF are)");
+    return Status::Unsupported(std::string(name) +
+                               " images are not supported (JPEG, PNG, TIFF, WebP, HEIF and AVIF are)");
   }
   std::size_t printable = 0;
   const std::size_t n = std::min<std::size_t>(b.size(), 512);

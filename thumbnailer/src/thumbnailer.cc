@@ -152,8 +152,10 @@ Result<ProcessedPhoto> Thumbnailer::process_raw(std::span<const std::uint8_t> by
     }
     auto out = finish_stages(std::move(decoded).value(), orientation, options_);
     if (out.ok()) {
-      out->warnings.push_back("camera raw without a usable embedded JPEG preview: thumbnails decoded at half size "
-                              "with LibRaw (slower)" + (thumb_problem.empty() ? "" : " (" + thumb_problem + ")"));
+      out->warnings.push_back(
+          "camera raw without a usable embedded JPEG preview: thumbnails decoded at half size "
+          "with LibRaw (slower)" +
+          (thumb_problem.empty() ? "" : " (" + thumb_problem + ")"));
     }
     return out;
   } catch (const cv::Exception& e) {

@@ -58,12 +58,12 @@ struct FileBody {
 struct Response {
   int status = 200;
   Headers headers;
-  std::string body;                  // the body, unless `file` is set
-  std::shared_ptr<FileBody> file;    // else bytes [file_offset, file_offset + file_size) of this file
+  std::string body;                // the body, unless `file` is set
+  std::shared_ptr<FileBody> file;  // else bytes [file_offset, file_offset + file_size) of this file
   std::uint64_t file_offset = 0;
   std::uint64_t file_size = 0;
-  bool ranges_allowed = false;       // a 200 GET with a body may then be cut by the Range header
-  bool close = false;                // close the connection after this response
+  bool ranges_allowed = false;  // a 200 GET with a body may then be cut by the Range header
+  bool close = false;           // close the connection after this response
 
   void set_header(const std::string& name, const std::string& value);
   bool has_header(const std::string& name) const { return headers.count(name) > 0; }
@@ -111,16 +111,16 @@ struct ByteRange {
   std::uint64_t first = 0, last = 0;  // inclusive
 };
 enum class RangeVerdict {
-  kIgnore,          // no header, malformed, another unit, or not worth cutting: send the whole body (200)
-  kPartial,         // send `ranges` (sorted, overlaps and neighbours merged) as 206
-  kUnsatisfiable,   // 416
+  kIgnore,         // no header, malformed, another unit, or not worth cutting: send the whole body (200)
+  kPartial,        // send `ranges` (sorted, overlaps and neighbours merged) as 206
+  kUnsatisfiable,  // 416
 };
 struct RangePlan {
   RangeVerdict verdict = RangeVerdict::kIgnore;
   std::vector<ByteRange> ranges;
 };
-inline constexpr std::size_t kMaxRangeParts = 8;      // after merging; more → the whole body
-inline constexpr std::size_t kMaxRangeSpecs = 100;    // before merging; more → the whole body
+inline constexpr std::size_t kMaxRangeParts = 8;    // after merging; more → the whole body
+inline constexpr std::size_t kMaxRangeSpecs = 100;  // before merging; more → the whole body
 RangePlan plan_ranges(std::string_view header, std::uint64_t size);
 
 // Request head parsing (for the core, and tests). Parses `head` (up to and excluding the blank line).
@@ -135,9 +135,9 @@ struct CoreOptions {
   int port = 0;
   int io_threads = 2;
   int workers = 8;
-  int header_timeout_s = 10;     // the whole request head, from its first byte (or from connect)
-  int keepalive_timeout_s = 5;   // between requests on one connection
-  int write_timeout_s = 30;      // without any progress while sending
+  int header_timeout_s = 10;    // the whole request head, from its first byte (or from connect)
+  int keepalive_timeout_s = 5;  // between requests on one connection
+  int write_timeout_s = 30;     // without any progress while sending
   int max_connections_per_address = 256;
   int max_connections = 8192;
   std::vector<std::string> allowed_hosts;  // Host header names (no port); empty = any
@@ -151,8 +151,8 @@ class Core {
   Core& operator=(const Core&) = delete;
   Status bind();
   int port() const;
-  Status run();   // until stop()
-  void stop();    // thread-safe
+  Status run();  // until stop()
+  void stop();   // thread-safe
   bool running() const;
 
   struct Impl;

@@ -16,8 +16,8 @@
 
 #include <algorithm>
 #include <atomic>
-#include <charconv>
 #include <cerrno>
+#include <charconv>
 #include <chrono>
 #include <condition_variable>
 #include <cstdio>
@@ -119,7 +119,7 @@ struct Conn {
   bool close_after = false;
   int requests = 0;
   std::uint32_t events = 0;  // epoll interest
-  Request pending;            // a request waiting for its body
+  Request pending;           // a request waiting for its body
   std::size_t body_length = 0;
 };
 
@@ -616,7 +616,8 @@ bool Core::Impl::flush(Loop& loop, Conn& c) {
   c.state = Conn::State::kReading;
   c.last_active = Clock::now();
   c.head_started = !c.in.empty();
-  c.deadline = c.last_active + std::chrono::seconds(c.head_started ? options.header_timeout_s : options.keepalive_timeout_s);
+  c.deadline = c.last_active +
+               std::chrono::seconds(c.head_started ? options.header_timeout_s : options.keepalive_timeout_s);
   set_interest(loop, c, EPOLLIN);
   return true;
 }
@@ -707,7 +708,9 @@ Status Core::bind() {
   ::freeaddrinfo(res);
   if (fd < 0)
     return Status::IOError("cannot listen on " + where + " (" +
-                           (err == EADDRINUSE ? "in use" : err == EACCES ? "no permission" : "not an address of this machine") +
+                           (err == EADDRINUSE ? "in use"
+                            : err == EACCES   ? "no permission"
+                                              : "not an address of this machine") +
                            ")");
   sockaddr_storage sa{};
   socklen_t len = sizeof sa;

@@ -267,7 +267,8 @@ void Router::Get(const std::string& pattern, Handler handler) {
   if (exact) {
     exact_get_[pattern] = std::move(handler);
   } else {
-    routes_.push_back(Route{"GET", std::regex(pattern, std::regex::ECMAScript | std::regex::optimize), std::move(handler)});
+    routes_.push_back(
+        Route{"GET", std::regex(pattern, std::regex::ECMAScript | std::regex::optimize), std::move(handler)});
   }
 }
 

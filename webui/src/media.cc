@@ -104,8 +104,12 @@ class VerifiedFiles {
  public:
   using Key = std::tuple<dev_t, ino_t, off_t, std::int64_t, std::int64_t, std::string>;
   static Key key(const struct stat& st, const Digest& d) {
-    return {st.st_dev, st.st_ino, st.st_size, st.st_mtim.tv_sec * 1000000000LL + st.st_mtim.tv_nsec,
-            st.st_ctim.tv_sec * 1000000000LL + st.st_ctim.tv_nsec, std::string(d.view())};
+    return {st.st_dev,
+            st.st_ino,
+            st.st_size,
+            st.st_mtim.tv_sec * 1000000000LL + st.st_mtim.tv_nsec,
+            st.st_ctim.tv_sec * 1000000000LL + st.st_ctim.tv_nsec,
+            std::string(d.view())};
   }
   bool contains(const Key& k) {
     std::lock_guard lock(mu_);

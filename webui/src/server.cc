@@ -260,7 +260,8 @@ bool etag_matches(const http::Request& req, const std::string& etag) {
 
 std::vector<std::string> allowed_hosts(const ServerOptions& o) {
   std::vector<std::string> hosts = {"127.0.0.1", "localhost", "[::1]"};
-  if (!o.host.empty()) hosts.push_back(o.host.find(':') != std::string::npos && o.host.front() != '[' ? "[" + o.host + "]" : o.host);
+  if (!o.host.empty())
+    hosts.push_back(o.host.find(':') != std::string::npos && o.host.front() != '[' ? "[" + o.host + "]" : o.host);
   for (const std::string& h : o.allowed_hosts) hosts.push_back(h);
   return hosts;
 }

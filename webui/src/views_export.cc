@@ -39,8 +39,8 @@ void plain_error(http::Response& res, int status, const std::string& msg) {
 }
 
 int status_for(const Status& st) {
-  if (st.is_not_found()) return 410;          // the original vanished since ingest
-  if (st.is_invalid_argument()) return 409;   // the original changed since ingest
+  if (st.is_not_found()) return 410;         // the original vanished since ingest
+  if (st.is_invalid_argument()) return 409;  // the original changed since ingest
   if (st.code() == Status::Code::kUnsupported) return 415;
   return 500;
 }
@@ -152,8 +152,10 @@ void serve_photo_download(const Catalog& catalog, const PhotoExporter& exporter,
   // One photo: the new head and the original's image data, read once into the reply.
   Result<std::string> bytes = read_exported(*copy);
   if (!bytes.ok()) return plain_error(res, 500, bytes.status().message());
-  const std::string type = ext == ".png" ? "image/png" : ext == ".webp" ? "image/webp"
-                           : ext == ".tif" || ext == ".tiff" ? "image/tiff" : "image/jpeg";
+  const std::string type = ext == ".png"                     ? "image/png"
+                           : ext == ".webp"                  ? "image/webp"
+                           : ext == ".tif" || ext == ".tiff" ? "image/tiff"
+                                                             : "image/jpeg";
   res.set_content(std::move(*bytes), type);
 }
 
@@ -162,7 +164,9 @@ struct EventZip {
   std::vector<DownloadItem> items;
   std::size_t next = 0;
   std::set<std::string> taken;  // entry names, case-folded
-  std::string csv = "\xEF\xBB\xBF" "file,caption,credit,article\r\n";  // BOM: spreadsheets then read UTF-8
+  std::string csv =
+      "\xEF\xBB\xBF"
+      "file,caption,credit,article\r\n";  // BOM: spreadsheets then read UTF-8
   std::string errors;
 
   std::string claim(const std::string& stem, const std::string& ext, bool sidecar) {

@@ -97,9 +97,9 @@ bool ZipStream::add(std::string_view name, std::string_view bytes) {
   put32(c, zip64_size ? kMax32 : static_cast<std::uint32_t>(size));
   put16(c, static_cast<std::uint16_t>(name.size()));
   put16(c, static_cast<std::uint16_t>(extra.size()));
-  put16(c, 0);  // comment
-  put16(c, 0);  // disk
-  put16(c, 0);  // internal attributes
+  put16(c, 0);               // comment
+  put16(c, 0);               // disk
+  put16(c, 0);               // internal attributes
   put32(c, 0100644u << 16);  // external: a regular file, rw-r--r--
   put32(c, zip64_offset ? kMax32 : static_cast<std::uint32_t>(local_offset));
   c.append(name);

@@ -11,10 +11,10 @@ namespace kho {
 namespace fs = std::filesystem;
 
 const std::vector<std::string_view>& all_databases() {
-  static const std::vector<std::string_view> kAll = {
-      db::kMeta,   db::kPhotos,   db::kFiles, db::kPhotoFiles, db::kEvents, db::kEventFiles,
-      db::kArticles, db::kLinks, db::kPhotoLinks, db::kThumbs, db::kDups,  db::kTerms,
-      db::kUsers,    db::kSessions, db::kCorrections};
+  static const std::vector<std::string_view> kAll = {db::kMeta,       db::kPhotos,     db::kFiles,      db::kPhotoFiles,
+                                                     db::kEvents,     db::kEventFiles, db::kArticles,   db::kLinks,
+                                                     db::kPhotoLinks, db::kThumbs,     db::kDups,       db::kTerms,
+                                                     db::kUsers,      db::kSessions,   db::kCorrections};
   return kAll;
 }
 
@@ -262,8 +262,7 @@ Result<std::unique_ptr<Catalog>> Catalog::open(const std::string& dir, const Cat
   auto never_created = [&dir] {
     return Status::NotFound("archive " + dir + " was never finished being created; run kho ingest to create it");
   };
-  if (exists && options.read_only && fs::file_size(fs::path(dir) / "data.mdb", ec) == 0 && !ec)
-    return never_created();
+  if (exists && options.read_only && fs::file_size(fs::path(dir) / "data.mdb", ec) == 0 && !ec) return never_created();
   KHO_RETURN_IF_ERROR(impl->env.open(dir, options.read_only, options.initial_map_size, options.max_readers,
                                      all_databases(), write_format));
   if (options.read_only && impl->env.dbis().empty()) return never_created();

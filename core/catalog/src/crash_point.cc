@@ -31,10 +31,8 @@ Target parse(const char* value) {
     auto [end, ec] = std::from_chars(count.data(), count.data() + count.size(), t.nth);
     bool ok = ec == std::errc() && end == count.data() + count.size() && t.nth >= 1;
     if (second != std::string_view::npos) {
-      if (rest.substr(second + 1) == "stop")
-        t.signal = SIGSTOP;
-      else
-        ok = false;
+      if (rest.substr(second + 1) == "stop") t.signal = SIGSTOP;
+      else ok = false;
     }
     if (!ok) {
       std::fprintf(stderr, "kho: ignoring KHO_CRASH_AT=%s (expected NAME, NAME:N or NAME:N:stop)\n", value);

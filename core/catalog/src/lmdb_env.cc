@@ -40,7 +40,7 @@ Status explain_write_failure(const Status& st, int rc, const std::string& dir) {
   const std::uint64_t free_bytes = known ? std::uint64_t{vfs.f_bavail} * vfs.f_frsize : 0;
   constexpr std::uint64_t kNearlyFull = std::uint64_t{64} << 20;
   if (rc == EIO && (!known || free_bytes >= kNearlyFull)) return st;  // a real I/O error, not a full disk
-  std::string space = !known                   ? std::string("free space unknown")
+  std::string space = !known                    ? std::string("free space unknown")
                       : free_bytes < (1u << 20) ? std::to_string(free_bytes >> 10) + " KB free"
                                                 : std::to_string(free_bytes >> 20) + " MB free";
   const char* what = rc == EDQUOT ? "disk quota exceeded" : "disk full";

@@ -65,9 +65,9 @@ struct ExportedCopy {
   std::shared_ptr<const int> source;  // an open file descriptor, closed with the last holder
   std::uint64_t tail_offset = 0;
   std::uint64_t tail_size = 0;
-  std::string sidecar_xmp;  // an XMP sidecar to put beside it (NAME.xmp); empty when none
-  std::string source_path;  // the original it was made from
-  std::string extension;    // of the file, lower case with the dot (".jpg"), from the bytes' type
+  std::string sidecar_xmp;         // an XMP sidecar to put beside it (NAME.xmp); empty when none
+  std::string source_path;         // the original it was made from
+  std::string extension;           // of the file, lower case with the dot (".jpg"), from the bytes' type
   std::vector<std::string> notes;  // what happened besides writing the fields (a caption kept in history…)
   std::uint64_t size() const { return head.size() + tail_size; }
 };

@@ -65,10 +65,8 @@ Status remove_doc(const Snapshot& current, WriteBatch& batch, const std::string&
     if (!rec.ok()) return rec.status().with_context("re-indexing");
     Postings folded, accent;
     collect(rec->text, folded, accent);
-    for (const auto& entry : folded)
-      batch.raw_delete(db::kTerms, si::posting_key(si::kFoldedPrefix, entry.first, doc));
-    for (const auto& entry : accent)
-      batch.raw_delete(db::kTerms, si::posting_key(si::kAccentPrefix, entry.first, doc));
+    for (const auto& entry : folded) batch.raw_delete(db::kTerms, si::posting_key(si::kFoldedPrefix, entry.first, doc));
+    for (const auto& entry : accent) batch.raw_delete(db::kTerms, si::posting_key(si::kAccentPrefix, entry.first, doc));
     batch.raw_delete(db::kTerms, doc_record_key);
   } else if (!raw.status().is_not_found()) {
     return raw.status();
@@ -184,9 +182,8 @@ Status reindex_article_in_parts(Catalog& catalog, const Article& article, std::s
     }
     KHO_RETURN_IF_ERROR(commit());
   }
-  KHO_RETURN_IF_ERROR(add_article_docs(batch, owner, article, [&]() -> Status {
-    return batch.size() >= ops_per_part ? commit() : Status::OK();
-  }));
+  KHO_RETURN_IF_ERROR(add_article_docs(
+      batch, owner, article, [&]() -> Status { return batch.size() >= ops_per_part ? commit() : Status::OK(); }));
   return commit();
 }
 

@@ -1,7 +1,6 @@
 // Accounts and login sessions (kho/team.h).
 #include <sodium.h>
 
-
 #include "team_format.h"
 
 namespace kho {
@@ -33,7 +32,8 @@ Status end_sessions_of(const Snapshot& snap, std::string_view user, WriteBatch& 
   return snap.raw_scan(db::kSessions, std::string(1, teamfmt::kSession),
                        [&](std::string_view k, std::string_view v) -> ScanStep {
                          Session s;
-                         if (!teamfmt::decode(v, &s).ok() || s.user == user) batch.raw_delete(db::kSessions, std::string(k));
+                         if (!teamfmt::decode(v, &s).ok() || s.user == user)
+                           batch.raw_delete(db::kSessions, std::string(k));
                          return ScanStep::Continue();
                        });
 }
@@ -151,10 +151,11 @@ Result<User> find_user(const Snapshot& snap, std::string_view name) {
 
 Result<bool> has_users(const Snapshot& snap) {
   bool any = false;
-  KHO_RETURN_IF_ERROR(snap.raw_scan(db::kUsers, std::string(1, teamfmt::kUser), [&](std::string_view, std::string_view) {
-    any = true;
-    return ScanStep::Stop();
-  }));
+  KHO_RETURN_IF_ERROR(
+      snap.raw_scan(db::kUsers, std::string(1, teamfmt::kUser), [&](std::string_view, std::string_view) {
+        any = true;
+        return ScanStep::Stop();
+      }));
   return any;
 }
 

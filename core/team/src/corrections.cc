@@ -163,8 +163,8 @@ Status apply_corrections(const Snapshot& snap, Event& event) {
 
 Status apply_corrections(const Snapshot& snap, Link& link, bool* relinked) {
   if (relinked) *relinked = false;
-  Result<std::optional<Correction>> c =
-      correction_in_force(snap, TargetKind::kArticle, link.article_id, "link:" + std::to_string(link.position));
+  Result<std::optional<Correction>> c = correction_in_force(snap, TargetKind::kArticle, link.article_id,
+                                                            "link:" + std::to_string(link.position));
   if (!c.ok()) return c.status();
   if (*c && (*c)->new_value) {
     if (relinked) *relinked = true;
@@ -183,8 +183,8 @@ Status apply_corrections(const Snapshot& snap, Link& link, bool* relinked) {
     }
   }
   if (link.digest) {
-    Result<std::optional<std::string>> caption =
-        value_in_force(snap, TargetKind::kPhoto, link.digest->hex(), "caption", link.caption);
+    Result<std::optional<std::string>> caption = value_in_force(snap, TargetKind::kPhoto, link.digest->hex(), "caption",
+                                                                link.caption);
     if (!caption.ok()) return caption.status();
     link.caption = std::move(*caption);
   }
@@ -198,7 +198,8 @@ Result<DuplicateDecisions> duplicate_decisions(const Snapshot& snap) {
   KHO_RETURN_IF_ERROR(snap.raw_scan(db::kCorrections, prefix, [&](std::string_view, std::string_view v) -> ScanStep {
     Correction c;
     KHO_RETURN_IF_ERROR(teamfmt::decode(v, &c));
-    if ((c.kind == TargetKind::kPair && c.field == "duplicate") || (c.kind == TargetKind::kCluster && c.field == "best"))
+    if ((c.kind == TargetKind::kPair && c.field == "duplicate") ||
+        (c.kind == TargetKind::kCluster && c.field == "best"))
       newest[{c.kind, c.target}] = c.new_value;
     return ScanStep::Continue();
   }));
@@ -215,6 +216,59 @@ Result<DuplicateDecisions> duplicate_decisions(const Snapshot& snap) {
     }
   }
   return out;
+}
+
+}  // namespace kho
+
+namespace kho {
+
+Status verify_team(const Snapshot& snap, VerifyReport& report) {
+  auto problem = [&](std::string text) { report.problems.push_back(std::move(text)); };
+  KHO_RETURN_IF_ERROR(snap.raw_scan(db::kUsers, "", [&](std::string_view k, std::string_view v) {
+    ++report.records_checked;
+    User u;
+    Status st = teamfmt::decode(v, &u);
+    if (!st.ok()) problem("users: " + teamfmt::hex(k.substr(0, 16)) + ": " + st.message());
+    else if (k.substr(1) != u.name) problem("users: the record of " + u.name + " sits under another key");
+    return ScanStep::Continue();
+  }));
+  KHO_RETURN_IF_ERROR(snap.raw_scan(db::kSessions, "", [&](std::string_view k, std::string_view v) {
+    ++report.records_checked;
+    Session s;
+    Status st = teamfmt::decode(v, &s);
+    if (!st.ok()) problem("sessions: " + teamfmt::hex(k.substr(0, 9)) + "…: " + st.message());
+    return ScanStep::Continue();
+  }));
+  // Entries ('c' seq) and the by-target index ('t' kind target \0 seq) must name each other.
+  std::map<std::uint64_t, std::string> index_of_entry;  // seq → its index key, from the entries
+  KHO_RETURN_IF_ERROR(
+      snap.raw_scan(db::kCorrections, std::string(1, teamfmt::kEntry), [&](std::string_view k, std::string_view v) {
+        ++report.records_checked;
+        Correction c;
+        Status st = teamfmt::decode(v, &c);
+        const std::uint64_t seq = teamfmt::seq_at(k.substr(1));
+        if (!st.ok() || k.size() != 9 || c.seq != seq) {
+          problem("corrections: entry " + std::to_string(seq) + ": " +
+                  (st.ok() ? "its key and its seq differ" : st.message()));
+          return ScanStep::Continue();
+        }
+        index_of_entry[seq] = teamfmt::target_key(c.kind, c.target, c.seq);
+        return ScanStep::Continue();
+      }));
+  std::size_t indexed = 0;
+  KHO_RETURN_IF_ERROR(
+      snap.raw_scan(db::kCorrections, std::string(1, teamfmt::kByTarget), [&](std::string_view k, std::string_view) {
+        ++indexed;
+        const std::uint64_t seq = k.size() >= 8 ? teamfmt::seq_at(k.substr(k.size() - 8)) : 0;
+        auto it = index_of_entry.find(seq);
+        if (it == index_of_entry.end() || it->second != k)
+          problem("corrections: an index entry names correction " + std::to_string(seq) +
+                  ", which is not there under that target");
+        return ScanStep::Continue();
+      }));
+  if (indexed < index_of_entry.size())
+    problem("corrections: " + std::to_string(index_of_entry.size() - indexed) + " entries have no index entry");
+  return Status::OK();
 }
 
 }  // namespace kho

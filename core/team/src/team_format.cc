@@ -104,17 +104,7 @@ std::string encode(const Session& s) {
                    {"csrf", s.csrf_token}});
 }
 
-std::string encode(const Correction& c) {
-  return dump(json{{"seq", c.seq},
-                   {"time", c.time},
-                   {"user", c.user},
-                   {"kind", target_kind_name(c.kind)},
-                   {"target", c.target},
-                   {"field", c.field},
-                   {"old", opt(c.old_value)},
-                   {"new", opt(c.new_value)},
-                   {"reverts", c.reverts}});
-}
+std::string encode(const Correction& c) { return seal_value(correction_record_json(c)); }
 
 Status decode(std::string_view sealed, User* out) {
   Result<json> j = open_object(sealed, "user record");
@@ -151,8 +141,8 @@ Status decode(std::string_view sealed, Correction* out) {
       !get_opt(*j, "old", &out->old_value) || !get_opt(*j, "new", &out->new_value) ||
       !get(*j, "reverts", &out->reverts))
     return Status::Corruption("correction record: a field is missing or of the wrong type");
-  for (TargetKind k : {TargetKind::kPhoto, TargetKind::kArticle, TargetKind::kEvent, TargetKind::kPair,
-                       TargetKind::kCluster}) {
+  for (TargetKind k :
+       {TargetKind::kPhoto, TargetKind::kArticle, TargetKind::kEvent, TargetKind::kPair, TargetKind::kCluster}) {
     if (target_kind_name(k) == kind) {
       out->kind = k;
       return Status::OK();
@@ -177,3 +167,16 @@ std::string hex(std::string_view bytes) {
 }
 
 }  // namespace kho::teamfmt
+
+namespace kho {
+
+std::string correction_record_json(const Correction& c) {
+  using nlohmann::json;
+  auto opt = [](const std::optional<std::string>& v) { return v ? json(*v) : json(nullptr); };
+  return json{{"seq", c.seq},        {"time", c.time},   {"user", c.user},          {"kind", target_kind_name(c.kind)},
+              {"target", c.target},  {"field", c.field}, {"old", opt(c.old_value)}, {"new", opt(c.new_value)},
+              {"reverts", c.reverts}}
+      .dump(-1, ' ', false, json::error_handler_t::replace);
+}
+
+}  // namespace kho

@@ -26,21 +26,20 @@ namespace {
 // that exist are Ă Â Ê Ô Ơ Ư Đ. 0 = not a Vietnamese letter (read as Windows-1252).
 constexpr std::array<std::uint16_t, 96> kTcvn3 = {
     // A0
-    0, 0x0102, 0x00C2, 0x00CA, 0x00D4, 0x01A0, 0x01AF, 0x0110, 0x0103, 0x00E2, 0x00EA, 0x00F4, 0x01A1, 0x01B0,
-    0x0111, 0,
+    0, 0x0102, 0x00C2, 0x00CA, 0x00D4, 0x01A0, 0x01AF, 0x0110, 0x0103, 0x00E2, 0x00EA, 0x00F4, 0x01A1, 0x01B0, 0x0111,
+    0,
     // B0
     0, 0, 0, 0, 0, 0x00E0, 0x1EA3, 0x00E3, 0x00E1, 0x1EA1, 0, 0x1EB1, 0x1EB3, 0x1EB5, 0x1EAF, 0,
     // C0
     0, 0, 0, 0, 0, 0, 0x1EB7, 0x1EA7, 0x1EA9, 0x1EAB, 0x1EA5, 0x1EAD, 0x00E8, 0, 0x1EBB, 0x1EBD,
     // D0
-    0x00E9, 0x1EB9, 0x1EC1, 0x1EC3, 0x1EC5, 0x1EBF, 0x1EC7, 0x00EC, 0x1EC9, 0, 0, 0, 0x0129, 0x00ED, 0x1ECB,
-    0x00F2,
+    0x00E9, 0x1EB9, 0x1EC1, 0x1EC3, 0x1EC5, 0x1EBF, 0x1EC7, 0x00EC, 0x1EC9, 0, 0, 0, 0x0129, 0x00ED, 0x1ECB, 0x00F2,
     // E0
-    0, 0x1ECF, 0x00F5, 0x00F3, 0x1ECD, 0x1ED3, 0x1ED5, 0x1ED7, 0x1ED1, 0x1ED9, 0x1EDD, 0x1EDF, 0x1EE1, 0x1EDB,
-    0x1EE3, 0x00F9,
+    0, 0x1ECF, 0x00F5, 0x00F3, 0x1ECD, 0x1ED3, 0x1ED5, 0x1ED7, 0x1ED1, 0x1ED9, 0x1EDD, 0x1EDF, 0x1EE1, 0x1EDB, 0x1EE3,
+    0x00F9,
     // F0
-    0, 0x1EE7, 0x0169, 0x00FA, 0x1EE5, 0x1EEB, 0x1EED, 0x1EEF, 0x1EE9, 0x1EF1, 0x1EF3, 0x1EF7, 0x1EF9, 0x00FD,
-    0x1EF5, 0};
+    0, 0x1EE7, 0x0169, 0x00FA, 0x1EE5, 0x1EEB, 0x1EED, 0x1EEF, 0x1EE9, 0x1EF1, 0x1EF3, 0x1EF7, 0x1EF9, 0x00FD, 0x1EF5,
+    0};
 
 // ---- VNI (VNI-Windows): a base letter followed by a mark byte. Marks, as combining sequences; the
 // capital form of each mark byte (0x20 lower) means the same.
@@ -72,8 +71,8 @@ bool is_vni_base(std::uint32_t cp, std::uint16_t quality) {
   if (quality == 0x0302) return l == 'a' || l == 'e' || l == 'o';
   if (quality == 0x0306) return l == 'a';
   return l == 'a' || l == 'e' || l == 'i' || l == 'o' || l == 'u' || l == 'y' || cp == 0x01A1 || cp == 0x01A0 ||
-         cp == 0x01B0 || cp == 0x01AF || cp == 0x00E2 || cp == 0x00C2 || cp == 0x00EA || cp == 0x00CA ||
-         cp == 0x00F4 || cp == 0x00D4 || cp == 0x0103 || cp == 0x0102;
+         cp == 0x01B0 || cp == 0x01AF || cp == 0x00E2 || cp == 0x00C2 || cp == 0x00EA || cp == 0x00CA || cp == 0x00F4 ||
+         cp == 0x00D4 || cp == 0x0103 || cp == 0x0102;
 }
 
 std::string vni_to_utf8(std::string_view bytes) {
@@ -157,9 +156,9 @@ std::string cp1258_to_utf8(std::string_view bytes) {
 // ---- syllables ----
 
 bool is_onset(std::string_view s) {
-  static constexpr std::string_view kOnsets[] = {"",  "b",  "c",  "ch", "d",  "g",  "gh", "gi", "h",  "k",
-                                                 "kh", "l", "m",  "n",  "ng", "ngh", "nh", "p", "ph", "qu",
-                                                 "r",  "s", "t",  "th", "tr", "v",  "x"};
+  static constexpr std::string_view kOnsets[] = {"",   "b",  "c", "ch", "d", "g",  "gh",  "gi", "h",
+                                                 "k",  "kh", "l", "m",  "n", "ng", "ngh", "nh", "p",
+                                                 "ph", "qu", "r", "s",  "t", "th", "tr",  "v",  "x"};
   for (std::string_view o : kOnsets) {
     if (o == s) return true;
   }
@@ -218,8 +217,10 @@ std::pair<double, std::size_t> syllable_score(const std::string& text) {
     while (j < text.size() && text[j] != ' ' && text[j] != '\n' && text[j] != '\r' && text[j] != '\t') ++j;
     std::string_view w(text.data() + i, j - i);
     // Strip punctuation around the word.
-    while (!w.empty() && std::string_view(".,;:!?()\"'[]-").find(w.front()) != std::string_view::npos) w.remove_prefix(1);
-    while (!w.empty() && std::string_view(".,;:!?()\"'[]-").find(w.back()) != std::string_view::npos) w.remove_suffix(1);
+    while (!w.empty() && std::string_view(".,;:!?()\"'[]-").find(w.front()) != std::string_view::npos)
+      w.remove_prefix(1);
+    while (!w.empty() && std::string_view(".,;:!?()\"'[]-").find(w.back()) != std::string_view::npos)
+      w.remove_suffix(1);
     bool non_ascii = false;
     for (char c : w) non_ascii |= static_cast<unsigned char>(c) >= 0x80;
     if (non_ascii) {

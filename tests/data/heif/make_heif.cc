@@ -11,7 +11,10 @@
 int main(int argc, char** argv) {
   if (argc != 5) return 2;
   std::ifstream in(argv[1], std::ios::binary);
-  std::string magic; int w, h, maxv; in >> magic >> w >> h >> maxv; in.get();
+  std::string magic;
+  int w, h, maxv;
+  in >> magic >> w >> h >> maxv;
+  in.get();
   std::vector<unsigned char> rgb(static_cast<size_t>(w) * h * 3);
   in.read(reinterpret_cast<char*>(rgb.data()), rgb.size());
   heif_image* img = nullptr;
@@ -28,12 +31,19 @@ int main(int argc, char** argv) {
   opt->image_orientation = static_cast<heif_orientation>(std::atoi(argv[2]));
   heif_image_handle* handle = nullptr;
   heif_error e = heif_context_encode_image(ctx, img, enc, opt, &handle);
-  if (e.code) { std::fprintf(stderr, "%s\n", e.message); return 1; }
+  if (e.code) {
+    std::fprintf(stderr, "%s\n", e.message);
+    return 1;
+  }
   // A minimal big-endian TIFF EXIF block with one entry: Orientation.
   const unsigned char o = static_cast<unsigned char>(std::atoi(argv[3]));
-  const unsigned char exif[] = {0, 0, 0, 0, 'M', 'M', 0, 42, 0, 0, 0, 8, 0, 1, 0x01, 0x12, 0, 3, 0, 0, 0, 1, 0, o, 0, 0, 0, 0, 0, 0};
+  const unsigned char exif[] = {0,    0, 0, 0, 'M', 'M', 0, 42, 0, 0, 0, 8, 0, 1, 0x01,
+                                0x12, 0, 3, 0, 0,   0,   1, 0,  o, 0, 0, 0, 0, 0, 0};
   heif_context_add_exif_metadata(ctx, handle, exif, sizeof exif);
   e = heif_context_write_to_file(ctx, argv[4]);
-  if (e.code) { std::fprintf(stderr, "%s\n", e.message); return 1; }
+  if (e.code) {
+    std::fprintf(stderr, "%s\n", e.message);
+    return 1;
+  }
   return 0;
 }

@@ -119,7 +119,6 @@ Result<std::optional<int>> searched_radius(const Snapshot& snap);
 // The photos confirmed as near duplicates of `digest` (not itself), with their distance to it, nearest
 // first; `best` marks the best copy of its cluster. Empty when it has none. Captions of every copy can
 // then be shown with Snapshot::photo_links of each.
-Result<std::vector<DupPhoto>> duplicates_of(const Snapshot& snap, const Digest& digest,
-                                             const DupOptions& options = {});
+Result<std::vector<DupPhoto>> duplicates_of(const Snapshot& snap, const Digest& digest, const DupOptions& options = {});
 
 }  // namespace kho

@@ -35,7 +35,7 @@ enum class Role : std::uint8_t {
   kEditor = 1,  // also makes corrections (captions, links, duplicate decisions, events)
   kAdmin = 2,   // also manages accounts
 };
-std::string_view role_name(Role role);                     // "viewer" | "editor" | "admin"
+std::string_view role_name(Role role);                      // "viewer" | "editor" | "admin"
 std::optional<Role> role_from_name(std::string_view name);  // nullopt for anything else
 // True when `role` may do what `needed` may (admin ⊃ editor ⊃ viewer).
 inline bool role_allows(Role role, Role needed) { return role >= needed; }
@@ -43,7 +43,7 @@ inline bool role_allows(Role role, Role needed) { return role >= needed; }
 struct User {
   std::string name;
   Role role = Role::kViewer;
-  std::string password_hash;  // the argon2id string, parameters included
+  std::string password_hash;    // the argon2id string, parameters included
   std::int64_t created_at = 0;  // Unix seconds
   std::int64_t updated_at = 0;
 };
@@ -84,10 +84,10 @@ Result<User> check_password(const Snapshot& snap, std::string_view name, std::st
 
 struct Session {
   std::string user;
-  Role role = Role::kViewer;     // the user's role now (find_session reads it from the user)
-  std::int64_t created_at = 0;   // Unix seconds
+  Role role = Role::kViewer;    // the user's role now (find_session reads it from the user)
+  std::int64_t created_at = 0;  // Unix seconds
   std::int64_t expires_at = 0;
-  std::string csrf_token;        // 64 hex digits; every write through the gallery must carry it
+  std::string csrf_token;  // 64 hex digits; every write through the gallery must carry it
 };
 struct NewSession {
   std::string token;  // 64 hex digits: the cookie's value; the archive keeps only its hash
@@ -118,16 +118,20 @@ enum class TargetKind : std::uint8_t {
 std::string_view target_kind_name(TargetKind kind);  // "photo" | "article" | "event" | "pair" | "cluster"
 
 struct Correction {
-  std::uint64_t seq = 0;   // unique, increasing with time (assigned by record_correction)
-  std::int64_t time = 0;   // Unix seconds (assigned by record_correction)
-  std::string user;        // who made it
+  std::uint64_t seq = 0;  // unique, increasing with time (assigned by record_correction)
+  std::int64_t time = 0;  // Unix seconds (assigned by record_correction)
+  std::string user;       // who made it
   TargetKind kind = TargetKind::kPhoto;
-  std::string target;      // the id, as TargetKind says
+  std::string target;  // the id, as TargetKind says
   std::string field;
   std::optional<std::string> old_value;  // what the reader showed before (nullopt: nothing)
   std::optional<std::string> new_value;  // nullopt: back to what the machine says
   std::uint64_t reverts = 0;             // the seq this one reverts, or 0
 };
+
+// A journal entry as JSON, the form it is stored in (without the checksum): {"seq", "time", "user", "kind",
+// "target", "field", "old", "new", "reverts"}; "old"/"new" null mean the machine's value.
+std::string correction_record_json(const Correction& c);
 
 // Stores `c` (seq and time are assigned) and returns its seq. Errors: InvalidArgument for an empty user,
 // target or field; those of Catalog::write.
@@ -166,6 +170,11 @@ struct DuplicateDecisions {
   std::vector<Digest> chosen_best;
 };
 Result<DuplicateDecisions> duplicate_decisions(const Snapshot& snap);
+
+// `kho verify` for the team databases: decodes every user, session and correction, and checks that the
+// journal's by-target index and its entries agree both ways. Adds what it finds to `report` (problems named
+// by database and key; records_checked counts each value decoded). Errors: those of the scans only.
+Status verify_team(const Snapshot& snap, VerifyReport& report);
 
 // The id of the pair (a, b) for TargetKind::kPair, whatever the order.
 std::string pair_target(const Digest& a, const Digest& b);

@@ -52,7 +52,7 @@ const char* legacy_encoding_name(LegacyEncoding e);  // "windows-1258", "VNI", "
 
 struct LegacyDecode {
   LegacyEncoding encoding = LegacyEncoding::kUnknown;
-  std::string text;  // NFC UTF-8; empty when kUnknown
+  std::string text;                                 // NFC UTF-8; empty when kUnknown
   LegacyEncoding guess = LegacyEncoding::kUnknown;  // the best candidate even when unsure (for messages)
 };
 

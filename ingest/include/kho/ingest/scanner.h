@@ -61,7 +61,7 @@ struct ScanResult {
   std::vector<ScanProblem> not_regular;    // photo or article names that are a FIFO, socket or device
   std::uint64_t ignored_files = 0;    // regular files that are neither photos nor articles
   std::map<std::string, std::uint64_t> skipped_types;  // those files by lower-case extension ("" for none)
-  std::vector<std::string> skipped_files;               // and their paths (raw bytes), in walk order
+  std::vector<std::string> skipped_files;              // and their paths (raw bytes), in walk order
   std::uint64_t skipped_hidden = 0;   // hidden or system entries not visited
 
   std::uint64_t photo_count() const;

@@ -25,7 +25,7 @@ const char* image_format_name(ImageFormat format);
 // What an image's header says, before any pixel is decoded.
 struct ImageInfo {
   ImageFormat format = ImageFormat::kJpeg;
-  std::uint32_t width = 0;   // as stored, before EXIF orientation (HEIF/AVIF: after the irot/clap transforms)
+  std::uint32_t width = 0;  // as stored, before EXIF orientation (HEIF/AVIF: after the irot/clap transforms)
   std::uint32_t height = 0;
 };
 

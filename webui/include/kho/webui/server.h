@@ -31,7 +31,7 @@ struct ServerOptions {
   // Host header names accepted besides 127.0.0.1, localhost, [::1] and `host` (DNS rebinding guard);
   // other names get 421.
   std::vector<std::string> allowed_hosts;
-  std::string cors_origin;         // Access-Control-Allow-Origin on /api/ (none when empty)
+  std::string cors_origin;  // Access-Control-Allow-Origin on /api/ (none when empty)
   // Writes captions into downloaded copies (/photo/{digest}/download, /event/{id}/download). `kho serve`
   // passes ingest's writer; null answers those routes with 503. Must outlive the server.
   const PhotoExporter* exporter = nullptr;
