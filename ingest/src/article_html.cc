@@ -249,7 +249,7 @@ const GumboNode* next_element_sibling(const GumboNode* n) {
   const GumboNode* p = n->parent;
   if (!p) return nullptr;
   const GumboVector* kids = children(p);
-  for (unsigned i = n->index_within_parent + 1; kids && i < kids->length; ++i) {
+  for (unsigned i = static_cast<unsigned>(n->index_within_parent) + 1; kids && i < kids->length; ++i) {
     const auto* k = static_cast<const GumboNode*>(kids->data[i]);
     if (k->type == GUMBO_NODE_ELEMENT) return k;
     if (k->type == GUMBO_NODE_TEXT && !clean_text(k->v.text.text).empty()) return nullptr;  // text between
@@ -261,7 +261,7 @@ const GumboNode* prev_element_sibling(const GumboNode* n) {
   const GumboNode* p = n->parent;
   if (!p) return nullptr;
   const GumboVector* kids = children(p);
-  for (unsigned i = n->index_within_parent; kids && i-- > 0;) {
+  for (unsigned i = static_cast<unsigned>(n->index_within_parent); kids && i-- > 0;) {
     const auto* k = static_cast<const GumboNode*>(kids->data[i]);
     if (k->type == GUMBO_NODE_ELEMENT) return k;
     if (k->type == GUMBO_NODE_TEXT && !clean_text(k->v.text.text).empty()) return nullptr;

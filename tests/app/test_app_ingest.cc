@@ -122,8 +122,12 @@ TEST(AppIngest, CopyUnderAnotherNameIsOnePhotoWithTwoFiles) {
   auto stats = (*cat)->stats();
   ASSERT_TRUE(stats.ok());
   for (const auto& db : stats->dbs) {
-    if (db.name == "photos") EXPECT_EQ(db.entries, 2u);
-    if (db.name == "files") EXPECT_EQ(db.entries, 3u);
+    if (db.name == "photos") {
+      EXPECT_EQ(db.entries, 2u);
+    }
+    if (db.name == "files") {
+      EXPECT_EQ(db.entries, 3u);
+    }
   }
   auto snap = (*cat)->snapshot().value();
   auto file = snap->file((dir / "tree/other/a (copy).jpg").string());

@@ -116,13 +116,17 @@ TEST(AppTeam, RelinkUnlinkEventAndDuplicateDecisionsLast) {
   json ev = a.kho_json({"show", s.event, "--json"});
   for (const auto& art : ev["articles"])
     for (const auto& l : art["links"])
-      if (l["position"] == s.position) EXPECT_TRUE(l["digest"].is_null()) << l.dump();  // …but shows no photo
+      if (l["position"] == s.position) {
+        EXPECT_TRUE(l["digest"].is_null()) << l.dump();  // …but shows no photo
+      }
   // Link it again, by the photo's digest.
   ASSERT_EQ(a.kho({"link", s.article, "#" + std::to_string(s.position), s.digest, "--user", "hien"}).exit_code, 0);
   ev = a.kho_json({"show", s.event, "--json"});
   for (const auto& art : ev["articles"])
     for (const auto& l : art["links"])
-      if (l["position"] == s.position) EXPECT_EQ(l["digest"], s.digest);
+      if (l["position"] == s.position) {
+        EXPECT_EQ(l["digest"], s.digest);
+      }
 
   // An event's title.
   ASSERT_EQ(

@@ -155,7 +155,9 @@ TEST(ArticleParserRobust, FuzzMutationsOfTheSeed) {
       EXPECT_GE(a.copies, 1u);
       for (const auto& ref : a.refs) EXPECT_TRUE(kho::is_valid_utf8(ref.ref));
       for (const auto& b : a.blocks) {
-        if (b.kind == kho::ArticleBlock::Kind::kPhoto) EXPECT_LT(b.ref_index, a.refs.size());
+        if (b.kind == kho::ArticleBlock::Kind::kPhoto) {
+          EXPECT_LT(b.ref_index, a.refs.size());
+        }
       }
     }
   }

@@ -53,7 +53,7 @@ TEST_P(JpegVariantTest, DecodesWithTheRightSizeAndColours) {
 INSTANTIATE_TEST_SUITE_P(Fixtures, JpegVariantTest,
                          ::testing::Values(VariantCase{"cmyk.jpg", 320, 240}, VariantCase{"gray.jpg", 640, 480},
                                            VariantCase{"progressive.jpg", 640, 480}),
-                         [](const auto& info) { return std::string(info.param.file).substr(0, 4); });
+                         [](const auto& param_info) { return std::string(param_info.param.file).substr(0, 4); });
 
 TEST(JpegVariantTest, LargeProgressiveJpegIsShrunkOnLoad) {
   cv::Mat img(2000, 3000, CV_8UC3);

@@ -109,7 +109,9 @@ TEST(GuardTest, CorruptBodyNeverCrashes) {
     auto bytes = whole;
     for (std::size_t i = 150; i < bytes.size(); i += step) bytes[i] = static_cast<std::uint8_t>(bytes[i] ^ 0x5A);
     auto out = thumbnailer.process(bytes, 1);
-    if (!out.ok()) EXPECT_FALSE(out.status().message().empty());
+    if (!out.ok()) {
+      EXPECT_FALSE(out.status().message().empty());
+    }
   }
 }
 
@@ -150,8 +152,8 @@ TEST_P(OtherFormatsTest, DecodesThroughTheSamePath) {
 
 INSTANTIATE_TEST_SUITE_P(Fixtures, OtherFormatsTest,
                          ::testing::Values("small.png", "small.tiff", "small.webp", "small_lossless.webp"),
-                         [](const auto& info) {
-                           std::string name = info.param;
+                         [](const auto& param_info) {
+                           std::string name = param_info.param;
                            for (char& c : name) {
                              if (c == '.') c = '_';
                            }
@@ -191,7 +193,9 @@ TEST(ProbeTest, EveryPrefixOfAHeaderFailsCleanly) {
     const auto bytes = image(file);
     for (std::size_t n = 0; n < std::min<std::size_t>(bytes.size(), 700); ++n) {
       auto info = probe_image(std::span(bytes.data(), n));
-      if (!info.ok()) EXPECT_TRUE(info.status().is_invalid_argument()) << file << " " << n;
+      if (!info.ok()) {
+        EXPECT_TRUE(info.status().is_invalid_argument()) << file << " " << n;
+      }
     }
   }
 }

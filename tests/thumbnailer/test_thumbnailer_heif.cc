@@ -68,8 +68,8 @@ TEST_P(HeifTransformTest, TransformsMakeItUprightAndExifOrientationIsNotAppliedT
 INSTANTIATE_TEST_SUITE_P(AllTransforms, HeifTransformTest,
                          ::testing::Values("irot_2.heic", "irot_3.heic", "irot_4.heic", "irot_5.heic", "irot_6.heic",
                                            "irot_7.heic", "irot_8.heic", "irot_6_exif_1.heic"),
-                         [](const auto& info) {
-                           std::string n = info.param.substr(0, info.param.find('.'));
+                         [](const auto& param_info) {
+                           std::string n = param_info.param.substr(0, param_info.param.find('.'));
                            return n;
                          });
 

@@ -77,7 +77,7 @@ TEST_P(OrientationTest, DerivativesAreUprightWithExactSizes) {
 }
 
 INSTANTIATE_TEST_SUITE_P(AllOrientations, OrientationTest, ::testing::Range(0, 9),
-                         [](const auto& info) { return "Landscape_" + std::to_string(info.param); });
+                         [](const auto& param_info) { return "Landscape_" + std::to_string(param_info.param); });
 
 // The comparison has teeth: applying the wrong orientation to the stored pixels is caught.
 TEST(OrientationTest, WrongOrientationIsDetected) {

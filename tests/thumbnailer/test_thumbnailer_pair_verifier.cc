@@ -54,7 +54,8 @@ TEST(PairVerifier, CopiesAreDuplicates) {
   cv::Mat base = scene(1200, 800, 1);
   cv::Mat m;
   // Re-compressed hard.
-  cv::imdecode(cv::Mat(jpeg(base, 35).size(), 1, CV_8U, jpeg(base, 35).data()), cv::IMREAD_COLOR).copyTo(m);
+  cv::imdecode(cv::Mat(static_cast<int>(jpeg(base, 35).size()), 1, CV_8U, jpeg(base, 35).data()), cv::IMREAD_COLOR)
+      .copyTo(m);
   EXPECT_TRUE(check(base, m).duplicate) << check(base, m).reason;
   // Resized to a quarter.
   cv::resize(base, m, cv::Size(), 0.25, 0.25, cv::INTER_AREA);

@@ -15,8 +15,6 @@ void put_be64(std::string& out, std::uint64_t v) {
   for (int i = 7; i >= 0; --i) out.push_back(static_cast<char>((v >> (8 * i)) & 0xFFu));
 }
 
-json opt(const std::optional<std::string>& v) { return v ? json(*v) : json(nullptr); }
-
 // Parses the sealed JSON object; Corruption with `what` on any damage.
 Result<json> open_object(std::string_view sealed, const char* what) {
   Result<std::string_view> payload = unseal_value(sealed);

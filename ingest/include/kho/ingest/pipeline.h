@@ -52,7 +52,7 @@ struct IngestOptions {
   std::uint64_t max_article_bytes = std::uint64_t{16} << 20;
   // Called never concurrently: from the writer after each photo file, and from the calling thread at
   // each phase change and after each group of event folders. Keep it cheap: throttle drawing in it.
-  std::function<void(const IngestProgress&)> progress;
+  std::function<void(const IngestProgress&)> progress = nullptr;
   // When it becomes true (e.g. from a SIGINT handler), no new file is started; the photos in flight are
   // committed and ingest() returns with `interrupted` set. Articles, events and clean-up are skipped then:
   // the next run does them.
