@@ -1,5 +1,6 @@
 // The HTTP core below the routes (webui/src/http.h): request heads, byte ranges, keep-alive, pipelining.
 #include "webui/src/http.h"
+#include "webui/src/routes.h"
 
 #include <arpa/inet.h>
 #include <netinet/in.h>
@@ -143,3 +144,20 @@ TEST_F(WebServerTest, KeepAlivePipeliningHeadAndMethods) {
 
 }  // namespace
 }  // namespace kho::webtest
+
+namespace kho::web {
+namespace {
+
+// Originals serve with their registered type (issue 14): HEIC and HEIF are told apart, AVIF is an image,
+// camera raw is a download.
+TEST(WebMedia, OriginalsServeWithTheirRegisteredType) {
+  EXPECT_EQ(mime_for(std::string("jpeg")), "image/jpeg");
+  EXPECT_EQ(mime_for(std::string("heic")), "image/heic");
+  EXPECT_EQ(mime_for(std::string("heif")), "image/heif");
+  EXPECT_EQ(mime_for(std::string("avif")), "image/avif");
+  EXPECT_EQ(mime_for(std::string("nef")), "application/octet-stream");
+  EXPECT_EQ(mime_for(std::nullopt), "application/octet-stream");
+}
+
+}  // namespace
+}  // namespace kho::web

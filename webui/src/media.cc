@@ -28,9 +28,6 @@
 #include "views.h"
 
 namespace kho::web {
-namespace {
-
-constexpr const char* kImmutable = "public, max-age=31536000, immutable";
 
 std::string mime_for(const std::optional<std::string>& format) {
   if (!format) return "application/octet-stream";
@@ -39,10 +36,16 @@ std::string mime_for(const std::optional<std::string>& format) {
   if (f == "png") return "image/png";
   if (f == "tiff") return "image/tiff";
   if (f == "webp") return "image/webp";
-  if (f == "heif" || f == "heic") return "image/heif";
+  if (f == "heic") return "image/heic";  // HEVC-coded HEIF (RFC 8536 names both types)
+  if (f == "heif") return "image/heif";
+  if (f == "avif") return "image/avif";
   if (f == "gif") return "image/gif";
-  return "application/octet-stream";
+  return "application/octet-stream";  // camera raw and anything else: a download
 }
+
+namespace {
+
+constexpr const char* kImmutable = "public, max-age=31536000, immutable";
 
 // Image routes answer errors as JSON, like /api/: {"error": "Conflict", "message": "…"}.
 void plain_error(http::Response& res, int status, const std::string& msg) {

@@ -3,6 +3,7 @@
 // server.cc's add_routes().
 #pragma once
 
+#include <optional>
 #include <string>
 
 #include "http.h"
@@ -16,6 +17,10 @@ void set_security_headers(http::Response& res);
 const char* error_name(int status);
 // True when the request's If-None-Match names `etag` (or is "*").
 bool etag_matches(const http::Request& req, const std::string& etag);
+
+// The Content-Type of an original by Metadata::format ("jpeg", "heic", "avif", …): the registered image
+// type, or application/octet-stream (camera raw, unknown) so the browser downloads it.
+std::string mime_for(const std::optional<std::string>& format);
 
 // /thumb/{digest}/{320|1280} (a fast route) and /original/{digest} from disk with Range.
 void add_media_routes(http::Router& router, const Catalog& catalog);
