@@ -10,54 +10,13 @@
 // no CRC error. Prints "N passed, N failed" and exits non-zero on any failure.
 import { spawn, spawnSync } from 'node:child_process';
 import fs from 'node:fs';
-import net from 'node:net';
 import os from 'node:os';
 import path from 'node:path';
 import { chromium } from 'playwright-core';
 
-const [kho, samplesDir, artifactsDir] = process.argv.slice(2);
-if (!kho || !samplesDir || !artifactsDir) {
-  console.error('usage: node export.test.mjs KHO_BINARY SAMPLES_DIR ARTIFACTS_DIR');
-  process.exit(2);
-}
-fs.mkdirSync(artifactsDir, { recursive: true });
-const nfc = (s) => (s ?? '').normalize('NFC').replace(/\s+/g, ' ').trim();
+import { check, finish, freePort, nfc, testArgs, waitForServer } from './harness.mjs';
 
-let passed = 0;
-let failed = 0;
-function check(name, ok, detail = '') {
-  if (ok) {
-    passed++;
-    console.log(`ok   ${name}`);
-  } else {
-    failed++;
-    console.log(`FAIL ${name}${detail ? `\n     ${detail}` : ''}`);
-  }
-}
-
-function freePort() {
-  return new Promise((resolve, reject) => {
-    const srv = net.createServer();
-    srv.listen(0, '127.0.0.1', () => {
-      const { port } = srv.address();
-      srv.close(() => resolve(port));
-    });
-    srv.on('error', reject);
-  });
-}
-
-async function waitForServer(url, child, timeoutMs = 20000) {
-  const until = Date.now() + timeoutMs;
-  while (Date.now() < until) {
-    if (child.exitCode !== null) throw new Error(`kho serve exited with ${child.exitCode}`);
-    try {
-      const r = await fetch(url);
-      if (r.ok) return;
-    } catch { /* not up yet */ }
-    await new Promise((r) => setTimeout(r, 100));
-  }
-  throw new Error(`kho serve did not answer at ${url}`);
-}
+const { kho, samplesDir, artifactsDir } = testArgs('export.test.mjs');
 
 function khoMeta(file) {
   const r = spawnSync(kho, ['meta', file, '--json'], { encoding: 'utf8' });
@@ -217,5 +176,4 @@ try {
   }
   fs.rmSync(work, { recursive: true, force: true });
 }
-console.log(`${passed} passed, ${failed} failed`);
-process.exit(failed ? 1 : 0);
+finish();
