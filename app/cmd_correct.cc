@@ -79,10 +79,10 @@ Correction make_correction(const std::string& user, TargetKind kind, const std::
 }
 
 int run_caption(const GlobalOptions& g, const CorrectArgs& a) {
-  auto cat = open_archive(g, /*read_only=*/false);
-  if (!cat) return kExitFatal;
-  Result<std::string> user = acting_user(*cat, a.user, Role::kEditor);
-  if (!user.ok()) return fail(user.status());
+  Corrector w = open_for_corrections(g, a.user);
+  if (!w.catalog) return kExitFatal;
+  auto& cat = w.catalog;
+  const std::string& user = w.user;
   std::vector<Correction> todo;
   {
     auto snap = cat->snapshot();
@@ -90,7 +90,7 @@ int run_caption(const GlobalOptions& g, const CorrectArgs& a) {
     Result<Digest> d = resolve_photo(**snap, a.photo);
     if (!d.ok()) return fail(d.status());
     auto add = [&](const char* field, std::optional<std::string> old_value, const std::string& value) {
-      todo.push_back(make_correction(*user, TargetKind::kPhoto, d->hex(), field, std::move(old_value), value));
+      todo.push_back(make_correction(user, TargetKind::kPhoto, d->hex(), field, std::move(old_value), value));
     };
     Result<std::optional<std::string>> caption = shown_caption(**snap, *d);
     if (!caption.ok()) return fail(caption.status());
@@ -112,10 +112,10 @@ int run_caption(const GlobalOptions& g, const CorrectArgs& a) {
 }
 
 int run_link(const GlobalOptions& g, const CorrectArgs& a) {
-  auto cat = open_archive(g, /*read_only=*/false);
-  if (!cat) return kExitFatal;
-  Result<std::string> user = acting_user(*cat, a.user, Role::kEditor);
-  if (!user.ok()) return fail(user.status());
+  Corrector w = open_for_corrections(g, a.user);
+  if (!w.catalog) return kExitFatal;
+  auto& cat = w.catalog;
+  const std::string& user = w.user;
   if (a.none == !a.target.empty()) return fail(Status::InvalidArgument("give either PHOTO or --none"));
   Correction c;
   {
@@ -143,16 +143,16 @@ int run_link(const GlobalOptions& g, const CorrectArgs& a) {
       c.new_value = d->hex();
     }
   }
-  c.user = *user;
+  c.user = user;
   return record_all(*cat, {std::move(c)}, a.json);
 }
 
 int run_event(const GlobalOptions& g, const CorrectArgs& a) {
   if (a.title.empty() && a.date.empty()) return fail(Status::InvalidArgument("give --title, --date or both"));
-  auto cat = open_archive(g, /*read_only=*/false);
-  if (!cat) return kExitFatal;
-  Result<std::string> user = acting_user(*cat, a.user, Role::kEditor);
-  if (!user.ok()) return fail(user.status());
+  Corrector w = open_for_corrections(g, a.user);
+  if (!w.catalog) return kExitFatal;
+  auto& cat = w.catalog;
+  const std::string& user = w.user;
   std::vector<Correction> todo;
   {
     auto snap = cat->snapshot();
@@ -162,7 +162,7 @@ int run_event(const GlobalOptions& g, const CorrectArgs& a) {
     Event shown = *e;
     if (Status st = apply_corrections(**snap, shown); !st.ok()) return fail(st);
     auto add = [&](const char* field, std::optional<std::string> old_value, const std::string& value) {
-      todo.push_back(make_correction(*user, TargetKind::kEvent, a.event, field, std::move(old_value), value));
+      todo.push_back(make_correction(user, TargetKind::kEvent, a.event, field, std::move(old_value), value));
     };
     if (!a.title.empty()) add("title", shown.title, a.title);
     if (!a.date.empty()) {
@@ -176,11 +176,11 @@ int run_event(const GlobalOptions& g, const CorrectArgs& a) {
 
 int run_history(const GlobalOptions& g, const CorrectArgs& a) {
   if (a.revert != 0) {
-    auto cat = open_archive(g, /*read_only=*/false);
-    if (!cat) return kExitFatal;
-    Result<std::string> user = acting_user(*cat, a.user, Role::kEditor);
-    if (!user.ok()) return fail(user.status());
-    Result<std::uint64_t> seq = revert_correction(*cat, a.revert, *user);
+    Corrector w = open_for_corrections(g, a.user);
+    if (!w.catalog) return kExitFatal;
+    auto& cat = w.catalog;
+    const std::string& user = w.user;
+    Result<std::uint64_t> seq = revert_correction(*cat, a.revert, user);
     if (!seq.ok()) return fail(seq.status());
     if (a.json) {
       print_json(nlohmann::json{{"recorded", {*seq}}}.dump());

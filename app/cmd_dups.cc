@@ -30,12 +30,12 @@ struct DupsArgs {
 
 // `kho dups --not-duplicate A B` / `--best PHOTO`: a person's decision, recorded in the journal.
 int run_decision(const GlobalOptions& g, const DupsArgs& args) {
-  auto cat = open_archive(g, /*read_only=*/false);
-  if (!cat) return kExitFatal;
-  Result<std::string> user = acting_user(*cat, args.user, Role::kEditor);
-  if (!user.ok()) return fail(user.status());
+  Corrector w = open_for_corrections(g, args.user);
+  if (!w.catalog) return kExitFatal;
+  auto& cat = w.catalog;
+  const std::string& user = w.user;
   Correction c;
-  c.user = *user;
+  c.user = user;
   {
     auto snap = cat->snapshot();
     if (!snap.ok()) return fail(snap.status());

@@ -12,7 +12,6 @@
 #include <cstdio>
 #include <map>
 #include <memory>
-#include <thread>
 
 #include "archive.h"
 #include "kho/dups.h"
@@ -172,7 +171,7 @@ int run_ingest(const GlobalOptions& g, const IngestArgs& args) {
   if (!s.interrupted && !g_stop.load()) {
     thumb::OpenCvPairVerifier verifier;
     DupOptions dups;
-    dups.threads = static_cast<int>(args.jobs ? args.jobs : std::max(1u, std::thread::hardware_concurrency()));
+    dups.threads = static_cast<int>(args.jobs);  // 0: all cores, as for the photos
     Status st = update_duplicates(*catalog, verifier, dups);
     if (!st.ok()) s.warnings.push_back("duplicates not updated: " + st.message());
   }

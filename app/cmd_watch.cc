@@ -26,6 +26,7 @@
 #include "kho/ingest/watcher.h"
 #include "kho/thumbnailer/pair_verifier.h"
 #include "kho/thumbnailer/thumbnailer.h"
+#include "terminal_text.h"
 
 namespace kho::app {
 namespace {
@@ -64,10 +65,12 @@ bool ingest_batch(Catalog& catalog, const thumb::Thumbnailer& thumbnailer, const
   }
   const ingest::IngestSummary& s = *result;
   thumb::OpenCvPairVerifier verifier;
-  Status st = update_duplicates(catalog, verifier, DupOptions{});
+  DupOptions dups;
+  dups.threads = static_cast<int>(args.jobs);  // 0: all cores, as for the photos
+  Status st = update_duplicates(catalog, verifier, dups);
   if (!st.ok()) note("duplicates not updated: " + st.message());
-  for (const auto& e : s.errors) note("error: " + e.path + ": " + e.reason);
-  for (const auto& w : s.warnings) note("warning: " + w);
+  for (const auto& e : s.errors) note("error: " + terminal_safe(e.path) + ": " + terminal_safe(e.reason));
+  for (const auto& w : s.warnings) note("warning: " + terminal_safe(w));
   const double ms = std::chrono::duration<double, std::milli>(std::chrono::steady_clock::now() - t0).count();
   char line[512];
   std::snprintf(line, sizeof line,

@@ -32,6 +32,20 @@ Result<std::string> acting_user(const Catalog& catalog, const std::string& given
   return name;
 }
 
+Corrector open_for_corrections(const GlobalOptions& g, const std::string& given_user) {
+  Corrector out;
+  out.catalog = open_archive(g, /*read_only=*/false);
+  if (!out.catalog) return out;
+  Result<std::string> user = acting_user(*out.catalog, given_user, Role::kEditor);
+  if (!user.ok()) {
+    print_error(user.status().message());
+    out.catalog.reset();
+    return out;
+  }
+  out.user = std::move(*user);
+  return out;
+}
+
 int fail(const Status& status) {
   print_error(status.message());
   return kExitFatal;

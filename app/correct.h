@@ -3,9 +3,11 @@
 #pragma once
 
 #include <cstddef>
+#include <memory>
 #include <string>
 #include <vector>
 
+#include "commands.h"
 #include "kho/catalog.h"
 #include "kho/team.h"
 #include "terminal_text.h"
@@ -17,6 +19,14 @@ namespace kho::app {
 // Errors: InvalidArgument (no name, or an invalid one), NotFound (no such user), PermissionDenied-like
 // InvalidArgument when the role is too low (the message says so).
 Result<std::string> acting_user(const Catalog& catalog, const std::string& given, Role needed);
+
+// The archive open for writing and the acting editor (acting_user with Role::kEditor), for the commands that
+// record corrections. On failure it prints "kho: <reason>" and `catalog` is null; the caller exits kExitFatal.
+struct Corrector {
+  std::unique_ptr<Catalog> catalog;
+  std::string user;
+};
+Corrector open_for_corrections(const GlobalOptions& g, const std::string& given_user);
 
 // Prints "kho: <message>" and returns kExitFatal.
 int fail(const Status& status);

@@ -181,8 +181,9 @@ Status verify_chunk(Catalog& catalog, const PairVerifier& verifier, const DupOpt
 
 }  // namespace
 
-Status update_duplicates(Catalog& catalog, const PairVerifier& verifier, const DupOptions& options,
-                         bool full) {
+Status update_duplicates(Catalog& catalog, const PairVerifier& verifier, const DupOptions& requested, bool full) {
+  DupOptions options = requested;
+  if (options.threads <= 0) options.threads = static_cast<int>(std::max(1u, std::thread::hardware_concurrency()));
   Known known;
   std::vector<WriteBatch> cleanup;
   KHO_RETURN_IF_ERROR(read_known(catalog, full, &known, &cleanup));

@@ -192,27 +192,29 @@ Status apply_corrections(const Snapshot& snap, Link& link, bool* relinked) {
 }
 
 Result<DuplicateDecisions> duplicate_decisions(const Snapshot& snap) {
+  // Only the decision kinds are read, through the by-target index: the rest of the journal is never decoded.
   DuplicateDecisions out;
-  std::map<std::pair<TargetKind, std::string>, std::optional<std::string>> newest;  // journal order: last wins
-  const std::string prefix(1, teamfmt::kEntry);
-  KHO_RETURN_IF_ERROR(snap.raw_scan(db::kCorrections, prefix, [&](std::string_view, std::string_view v) -> ScanStep {
-    Correction c;
-    KHO_RETURN_IF_ERROR(teamfmt::decode(v, &c));
-    if ((c.kind == TargetKind::kPair && c.field == "duplicate") ||
-        (c.kind == TargetKind::kCluster && c.field == "best"))
-      newest[{c.kind, c.target}] = c.new_value;
-    return ScanStep::Continue();
-  }));
-  for (const auto& [key, value] : newest) {
-    if (!value) continue;
-    if (key.first == TargetKind::kPair && *value == "no") {
-      const std::string& t = key.second;
-      auto colon = t.find(':');
-      std::optional<Digest> a = Digest::from_hex(t.substr(0, colon));
-      std::optional<Digest> b = colon == std::string::npos ? std::nullopt : Digest::from_hex(t.substr(colon + 1));
-      if (a && b) out.not_duplicates.emplace_back(*a, *b);
-    } else if (key.first == TargetKind::kCluster && *value == "yes") {
-      if (std::optional<Digest> d = Digest::from_hex(key.second)) out.chosen_best.push_back(*d);
+  for (TargetKind kind : {TargetKind::kPair, TargetKind::kCluster}) {
+    const std::string prefix{teamfmt::kByTarget, static_cast<char>(kind)};
+    const std::string_view field = kind == TargetKind::kPair ? "duplicate" : "best";
+    std::map<std::string, std::optional<std::string>> newest;  // target → newest value (keys sort by seq)
+    KHO_RETURN_IF_ERROR(snap.raw_scan(db::kCorrections, prefix, [&](std::string_view k, std::string_view) -> ScanStep {
+      if (k.size() < prefix.size() + 9) return Status::Corruption("corrections: malformed target key");
+      Result<Correction> c = find_correction(snap, teamfmt::seq_at(k.substr(k.size() - 8)));
+      if (!c.ok()) return c.status();
+      if (c->field == field) newest[c->target] = c->new_value;
+      return ScanStep::Continue();
+    }));
+    for (const auto& [target, value] : newest) {
+      if (kind == TargetKind::kPair && value == "no") {
+        const auto colon = target.find(':');
+        std::optional<Digest> a = Digest::from_hex(target.substr(0, colon));
+        std::optional<Digest> b = colon == std::string::npos ? std::nullopt
+                                                             : Digest::from_hex(target.substr(colon + 1));
+        if (a && b) out.not_duplicates.emplace_back(*a, *b);
+      } else if (kind == TargetKind::kCluster && value == "yes") {
+        if (std::optional<Digest> d = Digest::from_hex(target)) out.chosen_best.push_back(*d);
+      }
     }
   }
   return out;

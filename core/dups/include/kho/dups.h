@@ -37,8 +37,9 @@ struct DupOptions {
   // Two photos with different DateTimeOriginal (to the second, or sub-second when both have it) from
   // the same camera (make and model) are two exposures, never copies: rejected without a pixel look.
   bool exif_rule = true;
-  // Threads for the candidate search and the thumbnail checks (`kho ingest --jobs N` passes N; at least 1).
-  int threads = 2;
+  // Threads for the candidate search and the thumbnail checks; 0 = one per core. `kho ingest --jobs N` and
+  // `kho watch --jobs N` pass N (their 0 means all cores too).
+  int threads = 0;
   // Each new photo is checked against at most this many of its nearest neighbours within the radius.
   // Real photos have a handful; 20,000 plain graphics (slides, blank frames, scans) can each have
   // thousands, which would cost hours of thumbnail checks and gigabytes. Copies sit nearest (a cluster
