@@ -1,6 +1,6 @@
-// HTML and DOCX article parsing speed on one core (DESIGN.md §6, wave 2: HTML ≥ 30 MB/s).
+// HTML, DOCX and text article parsing speed on one core (DESIGN.md §6, wave 2: HTML ≥ 30 MB/s).
 //
-//   bench_articles [--seconds N] PATH...   (files or folders; .html/.htm/.docx are taken)
+//   bench_articles [--seconds N] PATH...   (files or folders; .html/.htm/.docx/.txt are taken)
 //
 // Every file is read into memory first; then each format is parsed over and over for N seconds (default
 // 3) of this thread's CPU time, so a loaded machine slows the wall clock but not the figure. Prints per
@@ -63,14 +63,17 @@ void run(const char* label, const std::vector<Input>& files, double seconds,
 
 int main(int argc, char** argv) {
   double seconds = 3;
-  std::vector<Input> html, docx;
+  std::vector<Input> html, docx, text;
   auto add = [&](const fs::path& p) {
     const auto format = kho::ingest::article_format(p.string());
-    if (format != kho::ingest::ArticleFormat::kHtml && format != kho::ingest::ArticleFormat::kDocx) return;
+    if (format == kho::ingest::ArticleFormat::kUnsupported) return;
     std::ifstream in(p, std::ios::binary);
     std::ostringstream s;
     s << in.rdbuf();
-    (format == kho::ingest::ArticleFormat::kHtml ? html : docx).push_back({p.string(), s.str()});
+    (format == kho::ingest::ArticleFormat::kHtml   ? html
+     : format == kho::ingest::ArticleFormat::kDocx ? docx
+                                                   : text)
+        .push_back({p.string(), s.str()});
   };
   for (int i = 1; i < argc; ++i) {
     if (std::strcmp(argv[i], "--seconds") == 0 && i + 1 < argc) {
@@ -87,11 +90,12 @@ int main(int argc, char** argv) {
       add(p);
     }
   }
-  if (html.empty() && docx.empty()) {
-    std::fprintf(stderr, "usage: bench_articles [--seconds N] PATH...  (no .html/.htm/.docx found)\n");
+  if (html.empty() && docx.empty() && text.empty()) {
+    std::fprintf(stderr, "usage: bench_articles [--seconds N] PATH...  (no .html/.htm/.docx/.txt found)\n");
     return 2;
   }
   run("html", html, seconds, &kho::ingest::parse_html_article);
   run("docx", docx, seconds, &kho::ingest::parse_docx_article);
+  run("txt", text, seconds, &kho::ingest::parse_articles);
   return 0;
 }

@@ -41,10 +41,18 @@ bool looks_binary(std::string_view bytes) {
 }
 
 // A title is the line right before a date line. (Allowing a line in between would make the previous
-// article's author line a title whenever the next article's title sits between them.)
-bool is_article_start(const std::vector<std::string_view>& lines, std::size_t i) {
-  const std::string_view l = lines[i];
+// article's author line a title whenever the next article's title sits between them.) Page chrome (a
+// menu, a breadcrumb) is no title; a breadcrumb's last step is, with `allow_breadcrumb`.
+bool is_article_start(const std::vector<std::string_view>& lines, std::size_t i, bool allow_breadcrumb = false) {
+  std::string_view l = lines[i];
   if (i + 1 >= lines.size() || l.size() > detail::kMaxTitleBytes || is_photo_line(l)) return false;
+  const detail::Chrome chrome = detail::page_chrome(l);
+  if (chrome == detail::Chrome::kBreadcrumb && allow_breadcrumb) {
+    l = detail::breadcrumb_tail(l);
+    if (std::count(l.begin(), l.end(), ' ') < 3) return false;  // "Trang chủ / Tin tức": a section, not a title
+  } else if (chrome != detail::Chrome::kNone) {
+    return false;
+  }
   // A title is not a sentence: a body line ending in '.' before a date-only line does not start one.
   if (l.back() == '.' && !(l.size() >= 3 && l.substr(l.size() - 3) == "...")) return false;
   return parse_date_line(lines[i + 1]).has_value() && !parse_date_line(l);
@@ -156,24 +164,54 @@ kho::Result<ParseResult> parse_articles(std::string_view bytes, std::string_view
   }
   text = to_nfc(text);  // NFD input (from a Mac) becomes NFC once, for every line
 
-  const std::vector<std::string_view> lines = detail::split_lines(text);
+  std::vector<bool> blank;  // blank[i]: a blank line before lines[i]; one more entry for the end
+  std::vector<std::string_view> lines = detail::split_lines(text, &blank);
+  // Menus and ad slots are never article text: leave them out here, so that none becomes a title, a body
+  // line, a caption or the author. The blank-line structure goes through them ("P / Quảng cáo / C" keeps
+  // whatever separated P from C).
+  {
+    std::size_t kept = 0;
+    bool pending_blank = false;
+    for (std::size_t i = 0; i < lines.size(); ++i) {
+      const detail::Chrome c = detail::page_chrome(lines[i]);
+      if (c == detail::Chrome::kMenu || c == detail::Chrome::kAdSlot) {
+        pending_blank = pending_blank || blank[i];
+        continue;
+      }
+      blank[kept] = blank[i] || pending_blank;
+      lines[kept++] = lines[i];
+      pending_blank = false;
+    }
+    blank[kept] = true;
+    lines.resize(kept);
+    blank.resize(kept + 1);
+  }
   if (lines.empty()) {
     result.warnings.push_back(source + ": empty, no article found");
     return result;
   }
 
+  // A breadcrumb that ends in the title (`Trang chủ > Văn hóa > TITLE`) gives the title when no plain line
+  // does: its last step replaces it.
   std::vector<std::size_t> starts;
-  for (std::size_t i = 0; i < lines.size(); ++i) {
-    if (is_article_start(lines, i)) {
-      starts.push_back(i);
-      ++i;  // its date line
+  for (bool allow_breadcrumb : {false, true}) {
+    for (std::size_t i = 0; i < lines.size(); ++i) {
+      if (is_article_start(lines, i, allow_breadcrumb)) {
+        if (detail::page_chrome(lines[i]) == detail::Chrome::kBreadcrumb) lines[i] = detail::breadcrumb_tail(lines[i]);
+        starts.push_back(i);
+        ++i;  // its date line
+      }
     }
+    if (!starts.empty()) break;
   }
   std::optional<std::string> date_before;
   if (starts.empty()) {
+    // No title followed by a date: the first line that can be a title, past page chrome (a clock, a
+    // breadcrumb, ad slots, menus).
     std::size_t first = 0;
-    while (first < lines.size() && (lines[first].size() > detail::kMaxTitleBytes ||
-                                    is_photo_line(lines[first]) || parse_date_line(lines[first]))) {
+    while (first < lines.size() &&
+           (lines[first].size() > detail::kMaxTitleBytes || is_photo_line(lines[first]) ||
+            parse_date_line(lines[first]) || detail::page_chrome(lines[first]) != detail::Chrome::kNone)) {
       ++first;
     }
     if (first == lines.size()) {
@@ -181,9 +219,20 @@ kho::Result<ParseResult> parse_articles(std::string_view bytes, std::string_view
           source + ": no line can be a title (only photo names, dates or over-long lines), no article found");
       return result;
     }
+    // A breadcrumb right above a sentence (not a title) that it does not repeat: its last step is the
+    // title ("Trang chủ > Văn hóa > TITLE" then the body).
+    if (first > 0 && detail::page_chrome(lines[first - 1]) == detail::Chrome::kBreadcrumb &&
+        lines[first].back() == '.') {
+      const std::string_view tail = detail::breadcrumb_tail(lines[first - 1]);
+      if (detail::count_code_points(tail) >= 10 && search_key(tail) != search_key(lines[first])) {
+        --first;
+        lines[first] = tail;
+      }
+    }
     starts.push_back(first);
-    // No date after any title: a date line right above the title (some portals) still dates it.
-    if (first > 0) date_before = parse_date_line(lines[first - 1]);
+    // No date after any title: a date line right above the title (some portals) still dates it; a page
+    // clock ("08:15 | Thứ Tư, 02/12/2026") does not.
+    if (first > 0 && !detail::is_clock_line(lines[first - 1])) date_before = parse_date_line(lines[first - 1]);
   }
   if (starts.front() > (date_before ? 1u : 0u)) {
     result.warnings.push_back(source + ": skipped " + std::to_string(starts.front()) +
@@ -195,8 +244,10 @@ kho::Result<ParseResult> parse_articles(std::string_view bytes, std::string_view
     const std::size_t end = s + 1 < starts.size() ? starts[s + 1] : lines.size();
     const std::vector<std::string_view> chunk(lines.begin() + static_cast<std::ptrdiff_t>(starts[s]),
                                               lines.begin() + static_cast<std::ptrdiff_t>(end));
+    const std::vector<bool> chunk_blank(blank.begin() + static_cast<std::ptrdiff_t>(starts[s]),
+                                        blank.begin() + static_cast<std::ptrdiff_t>(end + 1));
     std::vector<std::string> warnings;
-    kho::Article a = detail::build_article(chunk, source, warnings, s == 0 ? date_before : std::nullopt);
+    kho::Article a = detail::build_article(chunk, source, warnings, s == 0 ? date_before : std::nullopt, chunk_blank);
     const std::string key = identity_key(a);
     auto it = by_identity.find(key);
     if (it != by_identity.end()) {

@@ -17,8 +17,11 @@ namespace kho::ingest::detail {
 // U+2000–U+200A, U+202F, U+205F, U+3000.
 std::string_view trim(std::string_view s);
 
-// Splits on \n, \r\n and lone \r; each line trimmed; blank lines dropped.
-std::vector<std::string_view> split_lines(std::string_view text);
+// Splits on \n, \r\n, \r\r\n (a CRLF translated twice) and lone \r; each line trimmed; blank lines dropped.
+// With `blank_before`, keeps the blank-line structure: (*blank_before)[i] says whether a blank line (one
+// that is empty after trim(), e.g. only NBSPs) or the start of the text comes right before line i, and one
+// more entry at the end says the text ends after the last line (always true).
+std::vector<std::string_view> split_lines(std::string_view text, std::vector<bool>* blank_before = nullptr);
 
 std::size_t count_code_points(std::string_view s);
 
@@ -34,6 +37,22 @@ bool looks_like_group_lead(std::string_view line);
 // The author/source line: "Name (Organisation)", "Theo …", "Nguồn: …", "PV", "Tin, ảnh: …", or a short
 // run of capitalised words with no full stop ("Thu Hiền", "Minh Anh - Hoàng Long").
 bool looks_like_author(std::string_view line);
+
+// Page chrome that a paste from a portal carries and that is never article text:
+// - kAdSlot: the label or identifier of an ad slot ("Quảng cáo", "Advertisement", "ads-top",
+//   "banner_300x250", "div-gpt-ad-1234");
+// - kBreadcrumb: "Trang chủ > Văn hóa > …", "Trang chủ / Tin tức", "Home » Thời sự", or any three steps
+//   split by '>' '»' '›' whose steps before the last are short labels (the last may be the title:
+//   breadcrumb_tail());
+// - kMenu: three or more short entries split by '|' '•' '·' ("Trang chủ | Thời sự | Kinh tế"), or two
+//   when the first is "Trang chủ"/"Home"; a date line with a category or view counter is not a menu.
+enum class Chrome { kNone, kAdSlot, kBreadcrumb, kMenu };
+Chrome page_chrome(std::string_view line);
+// The last step of a breadcrumb ("Trang chủ > Văn hóa > Lễ hội hoa ban" → "Lễ hội hoa ban").
+std::string_view breadcrumb_tail(std::string_view line);
+// A page clock: a date line that starts with the time ("08:15 | Thứ Tư, 02/12/2026"). It is never the
+// date of an article printed below it.
+bool is_clock_line(std::string_view line);
 
 // Short enough to be a caption: at most kMaxCaptionChars code points and fewer than two sentence breaks
 // inside. Longer text is "clearly a body paragraph".
@@ -51,9 +70,11 @@ inline constexpr std::size_t kMaxTitleBytes = 600;
 
 // Builds one article from its lines: lines[0] is the title, the rest is header, body and last line.
 // `date_before` is the date of a layout that puts the date line above the title, used when no date
-// follows the title. Fills everything but id, sources and copies. Appends warnings prefixed with `source`.
+// follows the title. `blank_before` is split_lines()'s blank-line structure for these lines (one entry
+// more than `lines`: the last says whether a blank line follows the last line); empty means unknown.
+// Fills everything but id, sources and copies. Appends warnings prefixed with `source`.
 kho::Article build_article(const std::vector<std::string_view>& lines, std::string_view source,
-                           std::vector<std::string>& warnings,
-                           std::optional<std::string> date_before = std::nullopt);
+                           std::vector<std::string>& warnings, std::optional<std::string> date_before = std::nullopt,
+                           const std::vector<bool>& blank_before = {});
 
 }  // namespace kho::ingest::detail

@@ -15,6 +15,7 @@
 
 #include "article_parser_internal.h"
 #include "kho/ingest/article_parser.h"
+#include "kho/text.h"
 
 namespace kho::ingest::detail {
 namespace {
@@ -26,7 +27,27 @@ struct BodyLine {
   Kind kind = Kind::kText;
   bool consumed = false;  // taken as a caption or credit
   int ref = -1;           // for photos: index into Article::refs
+  bool blank_before = false, blank_after = false;  // a blank line (or the text's edge) right before/after
+  int pinned = -1;                                 // for photos: the body index of the caption the blank lines give it
 };
+
+// The blank-line rule: a photo line and one caption-sized text line glued together (no blank line between
+// them), with a blank line before the pair and one after it, are a photo and its caption, on whichever side
+// the text is. Credit lines may sit in the pair's block too. Returns the caption's index, or -1.
+int pinned_caption(const std::vector<BodyLine>& body, std::size_t photo) {
+  std::size_t s = photo, e = photo;
+  while (s > 0 && !body[s].blank_before) --s;
+  while (e + 1 < body.size() && !body[e].blank_after) ++e;
+  if (!body[s].blank_before || !body[e].blank_after) return -1;  // the block runs past the article's body
+  int text = -1;
+  for (std::size_t k = s; k <= e; ++k) {
+    if (k == photo || body[k].kind == Kind::kCredit) continue;
+    if (body[k].kind != Kind::kText || text >= 0) return -1;  // another photo, a group lead, a second text
+    text = static_cast<int>(k);
+  }
+  if (text < 0 || !caption_sized(body[static_cast<std::size_t>(text)].text)) return -1;
+  return text;
+}
 
 bool free_caption(const std::vector<BodyLine>& body, std::size_t i) {
   return i < body.size() && body[i].kind == Kind::kText && !body[i].consumed && caption_sized(body[i].text);
@@ -44,10 +65,34 @@ std::string quote(std::string_view title) {
 
 }  // namespace
 
-kho::Article build_article(const std::vector<std::string_view>& lines, std::string_view source,
-                           std::vector<std::string>& warnings, std::optional<std::string> date_before) {
+kho::Article build_article(const std::vector<std::string_view>& all_lines, std::string_view source,
+                           std::vector<std::string>& warnings, std::optional<std::string> date_before,
+                           const std::vector<bool>& blank_before) {
   kho::Article a;
-  if (lines.empty()) return a;
+  if (all_lines.empty()) return a;
+  // Left out before anything else, their blank-line structure passed on: the title printed again within
+  // the next three lines (a page that shows it as breadcrumb and heading, or twice in a row), and a
+  // breadcrumb from the home page.
+  std::vector<std::string_view> lines{all_lines[0]};
+  std::vector<bool> blank{blank_before.empty() ? false : blank_before[0]};
+  {
+    const std::string title_key = search_key(all_lines[0]);
+    bool pending = false;
+    for (std::size_t i = 1; i < all_lines.size(); ++i) {
+      const bool b = !blank_before.empty() && blank_before[i];
+      const bool again = i <= 3 && all_lines[i].size() <= kMaxTitleBytes && search_key(all_lines[i]) == title_key;
+      const bool crumb = page_chrome(all_lines[i]) == Chrome::kBreadcrumb &&
+                         search_key(all_lines[i]).rfind("trang chu", 0) == 0;
+      if (again || crumb) {
+        pending = pending || b;
+        continue;
+      }
+      lines.push_back(all_lines[i]);
+      blank.push_back(b || pending);
+      pending = false;
+    }
+    blank.push_back(blank_before.empty() ? false : blank_before.back() || pending);
+  }
   a.title = std::string(lines[0]);
   std::size_t begin = 1, end = lines.size();
 
@@ -84,6 +129,8 @@ kho::Article build_article(const std::vector<std::string_view>& lines, std::stri
   for (std::string_view p : pre) body.push_back({p});
   for (std::size_t i = begin; i < end; ++i) {
     BodyLine b{lines[i]};
+    b.blank_before = blank[i];
+    b.blank_after = blank[i + 1];
     if (is_photo_line(b.text)) {
       b.kind = Kind::kPhoto;
     } else if (credit_line(b.text)) {
@@ -98,10 +145,20 @@ kho::Article build_article(const std::vector<std::string_view>& lines, std::stri
     }
   }
 
-  // Which side the captions are on (see the comment at the top).
+  // Photos whose caption the blank lines give (pinned_caption) take it first, whatever the vote says, and
+  // count for their side in it.
   int after = 0, before = 0;
   for (std::size_t i = 0; i < body.size(); ++i) {
     if (body[i].kind != Kind::kPhoto) continue;
+    body[i].pinned = pinned_caption(body, i);
+    if (body[i].pinned >= 0) {
+      body[static_cast<std::size_t>(body[i].pinned)].consumed = true;
+      (body[i].pinned < static_cast<int>(i) ? before : after) += 1;
+    }
+  }
+  // Which side the captions are on (see the comment at the top).
+  for (std::size_t i = 0; i < body.size(); ++i) {
+    if (body[i].kind != Kind::kPhoto || body[i].pinned >= 0) continue;
     std::size_t next = i + 1;
     if (next < body.size() && body[next].kind == Kind::kCredit) ++next;
     after += free_caption(body, next);
@@ -122,6 +179,18 @@ kho::Article build_article(const std::vector<std::string_view>& lines, std::stri
       body[next].consumed = true;
       ++next;
     }
+    if (body[i].pinned >= 0) {
+      const auto cap = static_cast<std::size_t>(body[i].pinned);
+      ref.caption = std::string(body[cap].text);
+      if (!ref.credit) ref.credit = trailing_credit(body[cap].text);
+      if (!ref.credit && cap + 1 < body.size() && body[cap + 1].kind == Kind::kCredit && !body[cap + 1].blank_before) {
+        ref.credit = credit_line(body[cap + 1].text);
+        body[cap + 1].consumed = true;
+      }
+      body[i].ref = static_cast<int>(a.refs.size());
+      a.refs.push_back(std::move(ref));
+      continue;
+    }
     const std::size_t cap = caption_before ? i - 1 : next;
     // The last photo of a run of two or more under a group caption: the line after the run, when no photo
     // follows it, is body text (the group caption already says what the photos show).
@@ -132,8 +201,11 @@ kho::Article build_article(const std::vector<std::string_view>& lines, std::stri
         photos += body[k].kind == Kind::kPhoto;
         --k;
       }
-      // …and the line closes the run: no photo follows it ("Riêng ảnh b" before c.jpg is b's own caption).
-      const bool closes = cap + 1 >= body.size() || body[cap + 1].kind != Kind::kPhoto;
+      // …and the line closes the run: no photo follows it, or the photo after it has a caption of its own
+      // (a new captioned photo, not the run going on: "Riêng ảnh b" before a bare c.jpg is b's caption).
+      const bool closes = cap + 1 >= body.size() || body[cap + 1].kind != Kind::kPhoto ||
+                          (cap + 2 < body.size() && body[cap + 2].kind == Kind::kText &&
+                           caption_sized(body[cap + 2].text));
       ends_group_run = body[k].kind == Kind::kGroupLead && photos >= 2 && closes;
     }
     if ((caption_before ? i > 0 : true) && !ends_group_run && free_caption(body, cap)) {

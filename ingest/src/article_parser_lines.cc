@@ -1,8 +1,11 @@
 // Line-level rules of the article parser: trimming, photo lines, credits, group leads, author lines.
 
+#include <algorithm>
 #include <array>
+#include <initializer_list>
 #include <string>
 #include <string_view>
+#include <vector>
 
 #include "article_parser_internal.h"
 #include "kho/ingest/article_parser.h"
@@ -87,17 +90,31 @@ std::string_view trim(std::string_view s) {
   return s;
 }
 
-std::vector<std::string_view> split_lines(std::string_view text) {
+std::vector<std::string_view> split_lines(std::string_view text, std::vector<bool>* blank_before) {
   std::vector<std::string_view> out;
+  if (blank_before) blank_before->clear();
+  bool blank = true;  // the start of the text counts as a blank line
   std::size_t begin = 0;
   for (std::size_t i = 0; i <= text.size(); ++i) {
     if (i == text.size() || text[i] == '\n' || text[i] == '\r') {
       const std::string_view line = trim(text.substr(begin, i - begin));
-      if (!line.empty()) out.push_back(line);
-      if (i < text.size() && text[i] == '\r' && i + 1 < text.size() && text[i + 1] == '\n') ++i;
+      if (line.empty()) {
+        blank = true;
+      } else {
+        out.push_back(line);
+        if (blank_before) blank_before->push_back(blank);
+        blank = false;
+      }
+      // One line break: \n, \r\n, a lone \r, and \r\r\n (a CRLF translated twice, not a blank line).
+      if (i + 2 < text.size() && text[i] == '\r' && text[i + 1] == '\r' && text[i + 2] == '\n') {
+        i += 2;
+      } else if (i < text.size() && text[i] == '\r' && i + 1 < text.size() && text[i + 1] == '\n') {
+        ++i;
+      }
       begin = i + 1;
     }
   }
+  if (blank_before) blank_before->push_back(true);  // the end of the text counts as a blank line
   return out;
 }
 
@@ -109,9 +126,9 @@ std::size_t count_code_points(std::string_view s) {
 
 std::optional<std::string> credit_line(std::string_view line) {
   if (line.size() > 160) return std::nullopt;
-  const std::string key = folded_prefix(line, 16);
+  const std::string key = folded_prefix(line, 24);
   std::size_t skip = 0;
-  if (starts_with_any(key, {"anh:", "anh :", "(anh:", "(anh :", "photo:", "(photo:"})) {
+  if (starts_with_any(key, {"anh:", "anh :", "(anh:", "(anh :", "photo:", "(photo:", "nguon anh:", "(nguon anh:"})) {
     skip = line.find(':') + 1;
   } else {
     return std::nullopt;
@@ -120,6 +137,19 @@ std::optional<std::string> credit_line(std::string_view line) {
   if (!rest.empty() && rest.back() == ')' && line.front() == '(')
     rest = trim(rest.substr(0, rest.size() - 1));
   if (rest.empty()) return std::nullopt;
+  // A credit names someone: a few words ("PV", "tư liệu", "TTXVN"), a run of names ("Minh Anh - Hoàng
+  // Long", "Minh Anh (TTXVN)"), or "… cung cấp". Anything else is a caption written after an "Ảnh:" label
+  // ("Ảnh: Đoàn công tác thăm trường"). "Ảnh: minh họa" credits no one.
+  const std::string who = search_key(rest);
+  if (who == "minh hoa" || who == "minh hoa." || who == "minh hoa)") return std::nullopt;
+  std::string_view names = rest;
+  if (names.back() == '.') names.remove_suffix(1);
+  if (names.empty()) return std::nullopt;
+  const std::size_t open = names.find('(');
+  if (open != std::string_view::npos && open > 0 && names.back() == ')') names = trim(names.substr(0, open));
+  const bool few_words = std::count(rest.begin(), rest.end(), ' ') <= 2;
+  const bool supplied = who.find("cung cap") != std::string::npos || who.rfind("tu lieu", 0) == 0;
+  if (!few_words && !supplied && !is_name_run(names)) return std::nullopt;
   return std::string(rest);
 }
 
@@ -157,6 +187,127 @@ bool looks_like_author(std::string_view line) {
   if (open != std::string_view::npos && open > 0 && line.back() == ')')
     return is_name_run(line.substr(0, open));
   return is_name_run(line);
+}
+
+namespace {
+
+// Splits `s` on any of `seps` (each a string); segments trimmed. Returns {} when no separator occurs.
+std::vector<std::string_view> split_on(std::string_view s, std::initializer_list<std::string_view> seps) {
+  std::vector<std::string_view> out;
+  std::size_t begin = 0, i = 0;
+  while (i < s.size()) {
+    std::size_t len = 0;
+    for (std::string_view sep : seps) {
+      if (s.substr(i, sep.size()) == sep) {
+        len = sep.size();
+        break;
+      }
+    }
+    if (len == 0) {
+      ++i;
+      continue;
+    }
+    out.push_back(trim(s.substr(begin, i - begin)));
+    i += len;
+    begin = i;
+  }
+  if (out.empty()) return out;
+  out.push_back(trim(s.substr(begin)));
+  return out;
+}
+
+std::size_t count_words(std::string_view s) {
+  std::size_t words = 0;
+  bool in_word = false;
+  for (char c : s) {
+    const bool space = c == ' ';
+    words += !space && !in_word;
+    in_word = !space;
+  }
+  return words;
+}
+
+// A menu entry or a breadcrumb step: 1–4 words, no sentence punctuation.
+bool short_label(std::string_view seg) {
+  return !seg.empty() && seg.size() <= 48 && count_words(seg) <= 4 && seg.back() != '.' && seg.back() != ':';
+}
+
+bool is_home_label(std::string_view seg) {
+  const std::string key = search_key(seg);
+  return key == "trang chu" || key == "home" || key == "trang nhat" || key == "trang chinh";
+}
+
+// "ads-top", "banner_300x250", "div-gpt-ad-1234", "qc_right": a slot identifier (no spaces, ASCII letters,
+// digits, '-' and '_' only, at least one separator) with an advertising word among its parts.
+bool is_ad_identifier(std::string_view line) {
+  if (line.size() > 64 || line.find_first_of("-_") == std::string_view::npos) return false;
+  std::string part;
+  bool ad = false;
+  for (std::size_t i = 0; i <= line.size(); ++i) {
+    const char c = i < line.size() ? line[i] : '-';
+    if (c == '-' || c == '_') {
+      static constexpr std::array<std::string_view, 12> kAd = {
+          "ad", "ads", "adv", "advert", "banner", "qc", "adsense", "gpt", "dfp", "quangcao", "sponsor", "adslot"};
+      for (std::string_view w : kAd) ad = ad || part == w;
+      part.clear();
+    } else if ((c >= 'a' && c <= 'z') || (c >= '0' && c <= '9')) {
+      part.push_back(c);
+    } else if (c >= 'A' && c <= 'Z') {
+      part.push_back(static_cast<char>(c - 'A' + 'a'));
+    } else {
+      return false;
+    }
+  }
+  return ad;
+}
+
+}  // namespace
+
+Chrome page_chrome(std::string_view line) {
+  if (line.empty() || line.size() > 400 || is_photo_line(line)) return Chrome::kNone;
+  // Ad slots: the label a saved page prints where an ad was, or the slot's identifier.
+  if (line.size() <= 32) {
+    const std::string key = search_key(line);
+    if (key == "quang cao" || key == "qc" || key == "advertisement" || key == "ads" || key == "ad" ||
+        key == "tai tro" || key == "noi dung tai tro" || key == "sponsored" || key == "banner" ||
+        key == "[quang cao]" || key == "- quang cao -" || key == "(quang cao)") {
+      return Chrome::kAdSlot;
+    }
+  }
+  if (is_ad_identifier(line)) return Chrome::kAdSlot;
+  // A breadcrumb: "Trang chủ > Văn hóa > …", "Trang chủ / Tin tức", "Home » Thời sự"; any three steps
+  // with '>' '»' '›'. Its last step may be the title (the caller decides); the others are short labels.
+  const std::vector<std::string_view> crumbs = split_on(line, {">", "\u00BB", "\u203A", " / "});
+  if (crumbs.size() >= 2 && (is_home_label(crumbs.front()) || crumbs.size() >= 3)) {
+    bool steps = true;
+    for (std::size_t i = 0; i + 1 < crumbs.size(); ++i) steps = steps && short_label(crumbs[i]);
+    if (steps && !crumbs.back().empty()) return Chrome::kBreadcrumb;
+  }
+  // A menu: three or more short entries split by '|' '•' '·' ("Trang chủ | Thời sự | Kinh tế …"), or two
+  // when the first is the home link. A date line with a category and a view counter is not one.
+  const std::vector<std::string_view> items = split_on(line, {"|", "\u2022", "\u00B7"});
+  if (items.size() >= 3 || (items.size() == 2 && is_home_label(items.front()))) {
+    for (std::string_view item : items) {
+      if (!item.empty() && !short_label(item)) return Chrome::kNone;
+    }
+    if (parse_date_line(line)) return Chrome::kNone;
+    return Chrome::kMenu;
+  }
+  return Chrome::kNone;
+}
+
+std::string_view breadcrumb_tail(std::string_view line) {
+  const std::vector<std::string_view> crumbs = split_on(line, {">", "\u00BB", "\u203A", " / "});
+  return crumbs.empty() ? std::string_view() : crumbs.back();
+}
+
+bool is_clock_line(std::string_view line) {
+  if (!parse_date_line(line)) return false;
+  const std::size_t d = line.find_first_of("0123456789");
+  std::size_t e = d;
+  while (e < line.size() && line[e] >= '0' && line[e] <= '9') ++e;
+  return e - d <= 2 && e + 1 < line.size() && (line[e] == ':' || line[e] == 'h') && line[e + 1] >= '0' &&
+         line[e + 1] <= '9';
 }
 
 bool caption_sized(std::string_view line) {

@@ -1,7 +1,7 @@
 // parse_date_line (kho/ingest/article_parser.h): is this whole line a publication date, and which?
 //
 // The line is folded with search_key() ("Đăng lúc" → "dang luc") and cut into numbers, words and
-// punctuation. A date (d/m/y with /, - or . and optional spaces, y-m-d, or "d tháng m năm y"), an
+// punctuation. A date (d/m/y with /, - or . and optional spaces, y-m-d, "d tháng m năm y" or "d tháng m, y"), an
 // optional time (h:mm[:ss] or 9h15 [am|pm]) and an optional zone (GMT+7, UTC) are taken out; what is left may
 // only be the label and weekday words of the known forms. Any other word means the line is a sentence that
 // mentions a date, so it is not the article's date.
@@ -102,6 +102,17 @@ bool take_date(std::vector<Token>& t, Found& f) {
       use(t, i, 5);
       return true;
     }
+    // "2 tháng 12, 2026", "02 tháng 12 2026"
+    if (is_num(t, i, 1, 2) && is_word(t, i + 1, "thang") && is_num(t, i + 2, 1, 2)) {
+      const std::size_t y = is_punct(t, i + 3, ',') ? i + 4 : i + 3;
+      if (is_num(t, y, 4, 4)) {
+        f.d = t[i].value;
+        f.m = t[i + 2].value;
+        f.y = t[y].value;
+        use(t, i, y - i + 1);
+        return true;
+      }
+    }
     // y-m-d
     if (is_num(t, i, 4, 4) && is_punct(t, i + 1, '-') && is_num(t, i + 2, 1, 2) && is_punct(t, i + 3, '-') &&
         is_num(t, i + 4, 1, 2)) {
@@ -165,9 +176,9 @@ bool take_zone(std::vector<Token>& t, Found& f) {
 
 // Label and weekday words of the known forms ("ngày đăng", "đăng lúc", "thứ tư", "chủ nhật", …).
 bool allowed_word(std::string_view w) {
-  static constexpr std::array<std::string_view, 24> kWords = {
-      "ngay", "dang", "luc", "cap", "nhat", "hom", "nay",    "gio",     "thu",       "chu",  "hai", "ba",
-      "tu",   "nam",  "sau", "bay", "xuat", "ban", "posted", "updated", "published", "date", "on",  "at"};
+  static constexpr std::array<std::string_view, 26> kWords = {
+      "ngay", "dang", "luc", "cap",  "nhat", "hom",  "nay",  "gio",    "thu",     "chu",       "hai",  "ba", "tu",
+      "nam",  "sau",  "bay", "xuat", "ban",  "thoi", "gian", "posted", "updated", "published", "date", "on", "at"};
   for (std::string_view k : kWords) {
     if (w == k) return true;
   }

@@ -2,6 +2,7 @@
 #include <gtest/gtest.h>
 #include <zip.h>
 
+#include <cstdint>
 #include <string>
 
 #include "kho/ingest/article_parser.h"
@@ -97,6 +98,81 @@ TEST(DocxArticle, ZipBombIsRefusedWithoutExpandingIt) {
   ASSERT_FALSE(r.ok());
   EXPECT_NE(r.status().message().find("limit"), std::string::npos) << r.status().message();
   EXPECT_NE(r.status().message().find("bomb.docx"), std::string::npos);
+}
+
+// A zip whose one part, word/document.xml, expands to 1 GiB of blanks: a deflate stream written bit by bit
+// (fixed Huffman codes: one literal, then back-references of 258 bytes at distance 1, 13 bits each), so
+// the test never holds the gigabyte. `declared` is the expanded size the headers claim.
+std::string gigabyte_bomb(std::uint32_t declared) {
+  std::string data;
+  std::uint32_t acc = 0;
+  int nbits = 0;
+  auto put = [&](std::uint32_t value, int count) {  // LSB first
+    acc |= value << nbits;
+    nbits += count;
+    while (nbits >= 8) {
+      data.push_back(static_cast<char>(acc & 0xFF));
+      acc >>= 8;
+      nbits -= 8;
+    }
+  };
+  auto huff = [&](std::uint32_t code, int len) {  // Huffman codes go MSB first
+    for (int i = len - 1; i >= 0; --i) put((code >> i) & 1u, 1);
+  };
+  constexpr std::uint64_t kSize = 1ull << 30;
+  put(1, 1);  // BFINAL
+  put(1, 2);  // BTYPE = 01, fixed codes
+  std::uint64_t out = 0;
+  while (out < kSize && (kSize - out) % 258 != 0) {
+    huff(0x30 + ' ', 8);  // literal ' '
+    ++out;
+  }
+  for (; out < kSize; out += 258) {
+    huff(0xC5, 8);  // length code 285 = 258 bytes
+    huff(0, 5);     // distance code 0 = 1 byte back
+  }
+  huff(0, 7);  // end of block
+  if (nbits > 0) put(0, 8 - nbits);
+
+  const std::string name = "word/document.xml";
+  std::string z;
+  auto u16 = [&](std::uint32_t v) {
+    z.push_back(static_cast<char>(v & 0xFF));
+    z.push_back(static_cast<char>((v >> 8) & 0xFF));
+  };
+  auto u32 = [&](std::uint32_t v) {
+    u16(v & 0xFFFF);
+    u16(v >> 16);
+  };
+  const auto csize = static_cast<std::uint32_t>(data.size());
+  u32(0x04034b50), u16(20), u16(0), u16(8), u16(0), u16(0x21), u32(0), u32(csize), u32(declared);
+  u16(static_cast<std::uint32_t>(name.size())), u16(0);
+  z += name;
+  z += data;
+  const auto cd = static_cast<std::uint32_t>(z.size());
+  u32(0x02014b50), u16(20), u16(20), u16(0), u16(8), u16(0), u16(0x21), u32(0), u32(csize), u32(declared);
+  u16(static_cast<std::uint32_t>(name.size())), u16(0), u16(0), u16(0), u16(0), u32(0), u32(0);
+  z += name;
+  const auto cd_size = static_cast<std::uint32_t>(z.size()) - cd;
+  u32(0x06054b50), u16(0), u16(0), u16(1), u16(1), u32(cd_size), u32(cd), u16(0);
+  return z;
+}
+
+TEST(DocxArticle, GigabyteZipBombIsAClearErrorEvenWhenItsSizeLies) {
+  // Honest headers: refused by the declared size, before inflating anything.
+  const std::string honest = gigabyte_bomb(1u << 30);
+  ASSERT_LT(honest.size(), 8u << 20);
+  auto r = parse_docx_article(honest, "bomb-1g.docx");
+  ASSERT_FALSE(r.ok());
+  EXPECT_NE(r.status().message().find("bomb-1g.docx"), std::string::npos) << r.status().message();
+  EXPECT_NE(r.status().message().find("limit"), std::string::npos) << r.status().message();
+  // Headers that claim 4 KB: the read stops at the bound (or at libzip's size check), never at 1 GB.
+  auto lying = parse_docx_article(gigabyte_bomb(4096), "bomb-lies.docx");
+  ASSERT_FALSE(lying.ok());
+  EXPECT_NE(lying.status().message().find("bomb-lies.docx"), std::string::npos) << lying.status().message();
+  // The same bytes in a folder with a good article: ingest reports the bomb and goes on (see
+  // test_app_parse_formats.cc for `kho parse`); here, the good file still parses after the bad one.
+  EXPECT_TRUE(parse_docx_article(fixture(), "bai.docx").ok());
 }
 
 TEST(DocxArticle, ParseArticleFileDispatchesByExtension) {

@@ -8,6 +8,7 @@
 #include "ingest/src/article_html_internal.h"
 #include "kho/ingest/article_parser.h"
 #include "kho/text.h"
+#include "test_support.h"
 
 namespace kho::ingest {
 namespace {
@@ -231,6 +232,24 @@ TEST(HtmlArticle, FileFormatsByExtension) {
   EXPECT_EQ(article_format("b.docx"), ArticleFormat::kDocx);
   EXPECT_EQ(article_format("b.txt"), ArticleFormat::kText);
   EXPECT_EQ(article_format("b.doc"), ArticleFormat::kUnsupported);
+}
+
+TEST(HtmlArticle, FiftyMegabytePageFromDiskIsAClearErrorAndTheNextFileParses) {
+  kho::testing::TempDir dir;
+  // A real article, then 50 MB of markup (a page that inlines everything).
+  std::string big = page(kPara + "<figure><img src=\"a.jpg\"><figcaption>Thăm nhà máy</figcaption></figure>");
+  const std::string row = "<div class=\"x\"><span>chữ</span></div>\n";
+  big.reserve(50u << 20);
+  while (big.size() < (50u << 20)) big += row;
+  kho::testing::write_file(dir.path() / "big.html", big);
+  kho::testing::write_file(dir.path() / "ok.html", page(kPara));
+  auto r = parse_article_file((dir.path() / "big.html").string());
+  ASSERT_FALSE(r.ok());
+  EXPECT_NE(r.status().message().find("big.html"), std::string::npos) << r.status().message();
+  EXPECT_NE(r.status().message().find("MB"), std::string::npos) << r.status().message();
+  auto ok = parse_article_file((dir.path() / "ok.html").string());
+  ASSERT_TRUE(ok.ok()) << ok.status().message();
+  EXPECT_EQ(ok->articles.at(0).title, "Tiêu đề bài");
 }
 
 }  // namespace
