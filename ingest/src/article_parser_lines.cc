@@ -264,7 +264,14 @@ bool is_ad_identifier(std::string_view line) {
 }  // namespace
 
 Chrome page_chrome(std::string_view line) {
-  if (line.empty() || line.size() > 400 || is_photo_line(line)) return Chrome::kNone;
+  if (line.empty() || line.size() > 400) return Chrome::kNone;
+  // Cheap tests first: most lines are body text with none of the separators and are not short.
+  const bool crumb_sep = line.find('>') != std::string_view::npos || line.find("\u00BB") != std::string_view::npos ||
+                         line.find("\u203A") != std::string_view::npos || line.find(" / ") != std::string_view::npos;
+  const bool menu_sep = line.find('|') != std::string_view::npos || line.find("\u2022") != std::string_view::npos ||
+                        line.find("\u00B7") != std::string_view::npos;
+  if (line.size() > 64 && !crumb_sep && !menu_sep) return Chrome::kNone;
+  if (is_photo_line(line)) return Chrome::kNone;
   // Ad slots: the label a saved page prints where an ad was, or the slot's identifier.
   if (line.size() <= 32) {
     const std::string key = search_key(line);
@@ -277,7 +284,8 @@ Chrome page_chrome(std::string_view line) {
   if (is_ad_identifier(line)) return Chrome::kAdSlot;
   // A breadcrumb: "Trang chủ > Văn hóa > …", "Trang chủ / Tin tức", "Home » Thời sự"; any three steps
   // with '>' '»' '›'. Its last step may be the title (the caller decides); the others are short labels.
-  const std::vector<std::string_view> crumbs = split_on(line, {">", "\u00BB", "\u203A", " / "});
+  const std::vector<std::string_view> crumbs = crumb_sep ? split_on(line, {">", "\u00BB", "\u203A", " / "})
+                                                         : std::vector<std::string_view>();
   if (crumbs.size() >= 2 && (is_home_label(crumbs.front()) || crumbs.size() >= 3)) {
     bool steps = true;
     for (std::size_t i = 0; i + 1 < crumbs.size(); ++i) steps = steps && short_label(crumbs[i]);
@@ -285,7 +293,8 @@ Chrome page_chrome(std::string_view line) {
   }
   // A menu: three or more short entries split by '|' '•' '·' ("Trang chủ | Thời sự | Kinh tế …"), or two
   // when the first is the home link. A date line with a category and a view counter is not one.
-  const std::vector<std::string_view> items = split_on(line, {"|", "\u2022", "\u00B7"});
+  const std::vector<std::string_view> items = menu_sep ? split_on(line, {"|", "\u2022", "\u00B7"})
+                                                       : std::vector<std::string_view>();
   if (items.size() >= 3 || (items.size() == 2 && is_home_label(items.front()))) {
     for (std::string_view item : items) {
       if (!item.empty() && !short_label(item)) return Chrome::kNone;

@@ -52,7 +52,8 @@ std::string expected_ref(const nlohmann::json& p) {
 
 bool is_article_file(const fs::path& p) {
   std::string ext = p.extension().string();
-  std::transform(ext.begin(), ext.end(), ext.begin(), [](unsigned char c) { return static_cast<char>(std::tolower(c)); });
+  std::transform(ext.begin(), ext.end(), ext.begin(),
+                 [](unsigned char c) { return static_cast<char>(std::tolower(c)); });
   return ext == ".txt" || ext == ".html" || ext == ".htm" || ext == ".docx";
 }
 
