@@ -174,7 +174,7 @@ kho::Result<ParseResult> parse_articles(std::string_view bytes, std::string_view
     bool pending_blank = false;
     for (std::size_t i = 0; i < lines.size(); ++i) {
       const detail::Chrome c = detail::page_chrome(lines[i]);
-      if (c == detail::Chrome::kMenu || c == detail::Chrome::kAdSlot) {
+      if (c == detail::Chrome::kMenu || c == detail::Chrome::kAdSlot || c == detail::Chrome::kShareBar) {
         pending_blank = pending_blank || blank[i];
         continue;
       }
@@ -241,7 +241,14 @@ kho::Result<ParseResult> parse_articles(std::string_view bytes, std::string_view
 
   std::unordered_map<std::string, std::size_t> by_identity;
   for (std::size_t s = 0; s < starts.size(); ++s) {
-    const std::size_t end = s + 1 < starts.size() ? starts[s + 1] : lines.size();
+    std::size_t end = s + 1 < starts.size() ? starts[s + 1] : lines.size();
+    // The list after the article ("Tin liên quan", "Bình luận" and what follows) is no part of it.
+    for (std::size_t k = starts[s] + 3; k < end; ++k) {
+      if (detail::is_related_heading(lines[k])) {
+        end = k;
+        break;
+      }
+    }
     const std::vector<std::string_view> chunk(lines.begin() + static_cast<std::ptrdiff_t>(starts[s]),
                                               lines.begin() + static_cast<std::ptrdiff_t>(end));
     const std::vector<bool> chunk_blank(blank.begin() + static_cast<std::ptrdiff_t>(starts[s]),

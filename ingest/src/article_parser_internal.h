@@ -46,10 +46,15 @@ bool looks_like_author(std::string_view line);
 //   breadcrumb_tail());
 // - kMenu: three or more short entries split by '|' '•' '·' ("Trang chủ | Thời sự | Kinh tế"), or two
 //   when the first is "Trang chủ"/"Home"; a date line with a category or view counter is not a menu.
-enum class Chrome { kNone, kAdSlot, kBreadcrumb, kMenu };
+// - kShareBar: share buttons and reader tools ("Chia sẻ", "Facebook | Zalo | Email", "In bài", "Lượt xem:
+//   1.234", "Theo dõi … trên Google News").
+enum class Chrome { kNone, kAdSlot, kBreadcrumb, kMenu, kShareBar };
 Chrome page_chrome(std::string_view line);
 // The last step of a breadcrumb ("Trang chủ > Văn hóa > Lễ hội hoa ban" → "Lễ hội hoa ban").
 std::string_view breadcrumb_tail(std::string_view line);
+// "Tin liên quan", "Bài viết liên quan", "Tin cùng chuyên mục", "Xem thêm", "Bình luận"…: the heading of the
+// list that follows an article on its page. The article ends there.
+bool is_related_heading(std::string_view line);
 // A page clock: a date line that starts with the time ("08:15 | Thứ Tư, 02/12/2026"). It is never the
 // date of an article printed below it.
 bool is_clock_line(std::string_view line);

@@ -175,9 +175,11 @@ bool looks_like_group_lead(std::string_view line) {
 bool looks_like_author(std::string_view line) {
   if (line.size() > 300 || is_photo_line(line)) return false;
   const std::string key = folded_prefix(line, 24);
-  if (starts_with_any(key, {"theo ", "nguon:", "nguon :", "nguon ", "tin:", "tin, anh", "tin va anh",
-                            "tin - anh", "bai, anh", "bai va anh", "bai:", "bai - anh", "nhom pv",
-                            "nhom phong vien", "pv:", "pv ", "ctv"}) ||
+  if (key.rfind("theo doi", 0) == 0) return false;  // "Theo dõi Báo … trên Google News": a follow button
+  if (starts_with_any(key,
+                      {"(theo ", "(nguon",    "phong vien:", "tac gia:",        "theo ",     "nguon:",   "nguon :",
+                       "nguon ", "tin:",      "tin, anh",    "tin va anh",      "tin - anh", "bai, anh", "bai va anh",
+                       "bai:",   "bai - anh", "nhom pv",     "nhom phong vien", "pv:",       "pv ",      "ctv"}) ||
       key == "pv" || key == "pv.") {
     return true;
   }
@@ -263,6 +265,58 @@ bool is_ad_identifier(std::string_view line) {
 
 }  // namespace
 
+namespace {
+
+// "Chia sẻ", "Facebook | Zalo | Email", "In bài", "Lượt xem: 1.234", "Cỡ chữ: A- A+", "Theo dõi … trên Google
+// News": reader tools and share buttons. Every word is such a word (or a number), and one is an anchor.
+bool is_share_bar(std::string_view line) {
+  if (line.size() > 100) return false;
+  const std::string key = search_key(line);
+  if (key.rfind("theo doi", 0) == 0 &&
+      (key.find("google news") != std::string::npos || key.find("facebook") != std::string::npos ||
+       key.find("zalo") != std::string::npos)) {
+    return true;
+  }
+  static constexpr std::array<std::string_view, 31> kWords = {
+      "chia", "se",   "facebook", "zalo", "twitter", "email", "e-mail", "in",   "bai",     "viet",      "luu",
+      "copy", "link", "print",    "gui",  "binh",    "luan",  "tweet",  "like", "share",   "messenger", "nghe",
+      "doc",  "co",   "chu",      "a",    "a+",      "a-",    "luot",   "xem",  "linkedin"};
+  static constexpr std::array<std::string_view, 10> kAnchors = {"chia",  "facebook", "zalo", "twitter", "email",
+                                                                "share", "luot",     "binh", "in",      "nghe"};
+  bool anchor = false;
+  std::size_t i = 0;
+  while (i < key.size()) {
+    while (i < key.size() && std::string_view(" |:,/()").find(key[i]) != std::string_view::npos) ++i;
+    std::size_t j = i;
+    while (j < key.size() && std::string_view(" |:,/()").find(key[j]) == std::string_view::npos) ++j;
+    if (j == i) break;
+    const std::string_view w = std::string_view(key).substr(i, j - i);
+    i = j;
+    if (w.find_first_not_of("0123456789.,k") == std::string_view::npos) continue;  // "1.234", "9.3k"
+    bool known = false;
+    for (std::string_view k : kWords) known = known || w == k;
+    if (!known) return false;
+    for (std::string_view k : kAnchors) anchor = anchor || w == k;
+  }
+  return anchor;
+}
+
+}  // namespace
+
+bool is_related_heading(std::string_view line) {
+  if (line.size() > 60) return false;
+  std::string key = search_key(line);
+  while (!key.empty() && (key.back() == ':' || key.back() == ' ')) key.pop_back();
+  static constexpr std::array<std::string_view, 14> kHeadings = {
+      "tin lien quan",  "bai lien quan", "bai viet lien quan", "tin cung chuyen muc", "tin khac",
+      "cac tin khac",   "xem them",      "doc them",           "tin moi nhat",        "tin doc nhieu",
+      "y kien ban doc", "gui binh luan", "binh luan",          "cac bai viet khac"};
+  for (std::string_view h : kHeadings) {
+    if (key == h) return true;
+  }
+  return false;
+}
+
 Chrome page_chrome(std::string_view line) {
   if (line.empty() || line.size() > 400) return Chrome::kNone;
   // Cheap tests first: most lines are body text with none of the separators and are not short.
@@ -282,6 +336,7 @@ Chrome page_chrome(std::string_view line) {
     }
   }
   if (is_ad_identifier(line)) return Chrome::kAdSlot;
+  if (line.size() <= 100 && !is_related_heading(line) && is_share_bar(line)) return Chrome::kShareBar;
   // A breadcrumb: "Trang chủ > Văn hóa > …", "Trang chủ / Tin tức", "Home » Thời sự"; any three steps
   // with '>' '»' '›'. Its last step may be the title (the caller decides); the others are short labels.
   const std::vector<std::string_view> crumbs = crumb_sep ? split_on(line, {">", "\u00BB", "\u203A", " / "})

@@ -331,5 +331,32 @@ TEST(ArticleLayouts, CreditLinesAndCaptionsWithAnAnhLabel) {
   EXPECT_EQ(a.author, "Nhóm PV");
 }
 
+TEST(ArticleLayouts, ShareBarsAndTheListAfterTheArticleAreNotText) {
+  EXPECT_EQ(detail::page_chrome("Chia sẻ"), detail::Chrome::kShareBar);
+  EXPECT_EQ(detail::page_chrome("Facebook | Zalo | Email"), detail::Chrome::kShareBar);
+  EXPECT_EQ(detail::page_chrome("Lượt xem: 1.234"), detail::Chrome::kShareBar);
+  EXPECT_EQ(detail::page_chrome("Theo dõi Báo Điện Biên Phủ trên Google News"), detail::Chrome::kShareBar);
+  EXPECT_EQ(detail::page_chrome("In bài"), detail::Chrome::kShareBar);
+  EXPECT_EQ(detail::page_chrome("Chia sẻ kinh nghiệm trồng lúa"), detail::Chrome::kNone);
+  EXPECT_EQ(detail::page_chrome("Bình luận"), detail::Chrome::kNone);  // a list heading: it ends the article
+  EXPECT_TRUE(detail::is_related_heading("Tin liên quan:"));
+  EXPECT_TRUE(detail::is_related_heading("BÀI VIẾT LIÊN QUAN"));
+  EXPECT_FALSE(detail::is_related_heading("Tin liên quan đến vụ việc đã được gửi tới cơ quan chức năng."));
+  EXPECT_FALSE(detail::looks_like_author("Theo dõi Báo Điện Biên Phủ trên Google News"));
+  EXPECT_TRUE(detail::looks_like_author("(Theo TTXVN)"));
+
+  const Article a = one_article(
+      "Khai mạc hội chợ xuân\nThứ Hai, 30/11/2026 - 14:02\nChia sẻ\nFacebook | Zalo | Email\n"
+      "Sáng nay hội chợ xuân khai mạc tại quảng trường trung tâm thành phố.\nkhai mac.jpg\nCắt băng khai mạc.\n"
+      "Hội chợ kéo dài đến hết tuần.\nMinh Anh\nTheo dõi Báo Mẫu trên Google News\nTin liên quan\n"
+      "Khai mạc lễ hội hoa ban\nGiải bóng chuyền công nhân viên chức\nHội thi nấu ăn ngon\n",
+      "share.txt");
+  EXPECT_EQ(a.author, "Minh Anh");
+  ASSERT_EQ(a.refs.size(), 1u);
+  EXPECT_EQ(a.refs[0].caption, "Cắt băng khai mạc.");
+  EXPECT_EQ(texts(a), (std::vector<std::string>{"Sáng nay hội chợ xuân khai mạc tại quảng trường trung tâm thành phố.",
+                                                "Hội chợ kéo dài đến hết tuần."}));
+}
+
 }  // namespace
 }  // namespace kho::ingest
