@@ -193,7 +193,7 @@ kho::Result<ParseResult> parse_articles(std::string_view bytes, std::string_view
 
   // A breadcrumb that ends in the title (`Trang chủ > Văn hóa > TITLE`) gives the title when no plain line
   // does: its last step replaces it.
-  std::vector<std::size_t> starts;
+  std::vector<std::size_t> starts, chrome_chunks;
   for (bool allow_breadcrumb : {false, true}) {
     for (std::size_t i = 0; i < lines.size(); ++i) {
       if (is_article_start(lines, i, allow_breadcrumb)) {
@@ -239,9 +239,37 @@ kho::Result<ParseResult> parse_articles(std::string_view bytes, std::string_view
                               " line(s) before the first title");
   }
 
+  // A "title" and date with nothing of an article after them (no photo line, no line of 80 bytes) before
+  // the next title is page chrome: the site's name over the page clock. Left out when another title remains.
+  if (starts.size() >= 2) {
+    std::vector<std::size_t> kept;
+    for (std::size_t s = 0; s < starts.size(); ++s) {
+      const std::size_t end = s + 1 < starts.size() ? starts[s + 1] : lines.size();
+      bool content = false;
+      for (std::size_t k = starts[s] + 2; k < end && !content; ++k) {
+        content = is_photo_line(lines[k]) || lines[k].size() >= 80;
+      }
+      if (content) kept.push_back(starts[s]);
+    }
+    if (!kept.empty() && kept.size() < starts.size()) {
+      result.warnings.push_back(source + ": left out " + std::to_string(starts.size() - kept.size()) +
+                                " title(s) followed by a date and nothing else (page chrome)");
+      // The lines of a left-out chunk must not join the article before it: cut that article at the chunk.
+      std::vector<std::size_t> cut_at;
+      for (std::size_t s = 0; s < starts.size(); ++s) {
+        if (std::find(kept.begin(), kept.end(), starts[s]) == kept.end()) cut_at.push_back(starts[s]);
+      }
+      chrome_chunks = std::move(cut_at);
+      starts = std::move(kept);
+    }
+  }
+
   std::unordered_map<std::string, std::size_t> by_identity;
   for (std::size_t s = 0; s < starts.size(); ++s) {
     std::size_t end = s + 1 < starts.size() ? starts[s + 1] : lines.size();
+    for (std::size_t c : chrome_chunks) {
+      if (c > starts[s] && c < end) end = c;
+    }
     // The list after the article ("Tin liên quan", "Bình luận" and what follows) is no part of it.
     for (std::size_t k = starts[s] + 3; k < end; ++k) {
       if (detail::is_related_heading(lines[k])) {

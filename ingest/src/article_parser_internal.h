@@ -27,7 +27,7 @@ std::size_t count_code_points(std::string_view s);
 
 // "Ảnh: Thu Hiền", "(Ảnh: …)", "Photo: …": a photo credit line. Returns the credit text.
 std::optional<std::string> credit_line(std::string_view line);
-// A credit at the end of a caption: "… (Ảnh: Thu Hiền)" → "Thu Hiền".
+// A credit at the end of a caption: "… (Ảnh: Thu Hiền)" or "… lúa chín. Ảnh: Thu Hiền" → "Thu Hiền".
 std::optional<std::string> trailing_credit(std::string_view caption);
 
 // "Một số hình ảnh …", "Hình ảnh …", "Chùm ảnh …", or any line ending in ':' — a group caption
@@ -58,6 +58,9 @@ bool is_related_heading(std::string_view line);
 // A page clock: a date line that starts with the time ("08:15 | Thứ Tư, 02/12/2026"). It is never the
 // date of an article printed below it.
 bool is_clock_line(std::string_view line);
+
+// The number of a numbered caption label: "Ảnh 2: …", "Hình 3 - …", "Ảnh 1. …" → 2, 3, 1; else 0.
+int caption_number(std::string_view line);
 
 // Short enough to be a caption: at most kMaxCaptionChars code points and fewer than two sentence breaks
 // inside. Longer text is "clearly a body paragraph".

@@ -156,16 +156,24 @@ kho::Article build_article(const std::vector<std::string_view>& all_lines, std::
       (body[i].pinned < static_cast<int>(i) ? before : after) += 1;
     }
   }
-  // Which side the captions are on (see the comment at the top).
+  // Which side the captions are on (see the comment at the top). A numbered label ("Ảnh 2: …") says which
+  // photo its line belongs to: it counts for the side where its number is this photo's, and never for the
+  // other.
+  int photo_number = 0;
   for (std::size_t i = 0; i < body.size(); ++i) {
-    if (body[i].kind != Kind::kPhoto || body[i].pinned >= 0) continue;
+    if (body[i].kind != Kind::kPhoto) continue;
+    ++photo_number;
+    if (body[i].pinned >= 0) continue;
     std::size_t next = i + 1;
     if (next < body.size() && body[next].kind == Kind::kCredit) ++next;
-    after += free_caption(body, next);
+    const int after_label = free_caption(body, next) ? caption_number(body[next].text) : 0;
+    const int before_label = i > 0 && free_caption(body, i - 1) ? caption_number(body[i - 1].text) : 0;
+    after += free_caption(body, next) && (after_label == 0 || after_label == photo_number);
     // Evidence for "before" needs both sides: a short line before the photo and a paragraph that is
     // clearly not a caption after it. A short line before the article's last photo proves nothing.
-    before += i > 0 && free_caption(body, i - 1) && next < body.size() && body[next].kind == Kind::kText &&
-              !caption_sized(body[next].text);
+    before += i > 0 && free_caption(body, i - 1) &&
+              (before_label == photo_number || (before_label == 0 && next < body.size() &&
+                                                body[next].kind == Kind::kText && !caption_sized(body[next].text)));
   }
   const bool caption_before = before > after;
 

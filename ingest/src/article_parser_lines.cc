@@ -154,10 +154,49 @@ std::optional<std::string> credit_line(std::string_view line) {
 }
 
 std::optional<std::string> trailing_credit(std::string_view caption) {
-  if (caption.empty() || caption.back() != ')') return std::nullopt;
-  const std::size_t open = caption.rfind('(');
-  if (open == std::string_view::npos) return std::nullopt;
-  return credit_line(caption.substr(open));
+  if (caption.empty()) return std::nullopt;
+  if (caption.back() == ')') {
+    const std::size_t open = caption.rfind('(');
+    if (open == std::string_view::npos) return std::nullopt;
+    return credit_line(caption.substr(open));
+  }
+  // "… lúa chín. Ảnh: Hoàng Châu" / "… - Ảnh: TTXVN": the last "Ảnh:" after the caption's text, when what
+  // follows names someone (credit_line's test). A caption that starts with "Ảnh:" is a label, not a credit.
+  static constexpr std::array<std::string_view, 4> kWords = {"\u1EA2nh:", "\u1EA3nh:", "\u1EA2NH:", "Photo:"};
+  std::size_t best = std::string_view::npos;
+  for (std::string_view w : kWords) {
+    const std::size_t pos = caption.rfind(w);
+    if (pos != std::string_view::npos && pos > 0 && caption[pos - 1] == ' ' &&
+        (best == std::string_view::npos || pos > best)) {
+      best = pos;
+    }
+  }
+  if (best == std::string_view::npos) return std::nullopt;
+  std::string_view rest = trim(caption.substr(caption.find(':', best) + 1));
+  while (!rest.empty() && rest.back() == '.') rest.remove_suffix(1);
+  if (rest.empty()) return std::nullopt;
+  return credit_line("\u1EA2nh: " + std::string(rest));
+}
+
+int caption_number(std::string_view line) {
+  const std::string key = folded_prefix(line, 16);
+  std::size_t i = 0;
+  if (key.rfind("anh ", 0) == 0) {
+    i = 4;
+  } else if (key.rfind("hinh ", 0) == 0) {
+    i = 5;
+  } else {
+    return 0;
+  }
+  int n = 0;
+  std::size_t digits = 0;
+  while (i < key.size() && key[i] >= '0' && key[i] <= '9' && digits < 3) {
+    n = n * 10 + (key[i++] - '0');
+    ++digits;
+  }
+  if (digits == 0) return 0;
+  while (i < key.size() && key[i] == ' ') ++i;
+  return i < key.size() && (key[i] == ':' || key[i] == '.' || key[i] == '-' || key[i] == ')') ? n : 0;
 }
 
 bool looks_like_group_lead(std::string_view line) {
@@ -176,10 +215,10 @@ bool looks_like_author(std::string_view line) {
   if (line.size() > 300 || is_photo_line(line)) return false;
   const std::string key = folded_prefix(line, 24);
   if (key.rfind("theo doi", 0) == 0) return false;  // "Theo dõi Báo … trên Google News": a follow button
-  if (starts_with_any(key,
-                      {"(theo ", "(nguon",    "phong vien:", "tac gia:",        "theo ",     "nguon:",   "nguon :",
-                       "nguon ", "tin:",      "tin, anh",    "tin va anh",      "tin - anh", "bai, anh", "bai va anh",
-                       "bai:",   "bai - anh", "nhom pv",     "nhom phong vien", "pv:",       "pv ",      "ctv"}) ||
+  if (starts_with_any(key, {"(theo ",   "(nguon",     "phong vien:", "tac gia:",     "theo ",      "nguon:",
+                            "nguon :",  "nguon ",     "tin:",        "tin, anh",     "tin va anh", "tin - anh",
+                            "bai, anh", "bai va anh", "bai:",        "bai - anh",    "nhom pv",    "nhom phong vien",
+                            "pv:",      "pv ",        "ctv",         "ban bien tap", "bbt"}) ||
       key == "pv" || key == "pv.") {
     return true;
   }

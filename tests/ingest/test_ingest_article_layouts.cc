@@ -358,5 +358,43 @@ TEST(ArticleLayouts, ShareBarsAndTheListAfterTheArticleAreNotText) {
                                                 "Hội chợ kéo dài đến hết tuần."}));
 }
 
+TEST(ArticleLayouts, SiteNameOverTheClockIsNoArticle) {
+  auto r = parse_articles(
+      "Báo Điện Biên Phủ điện tử\nThứ Tư, 02/12/2026\nĐăng nhập | Đăng ký\n"
+      "Mùa vàng trên ruộng bậc thang\nCập nhật lúc: 07:45, 02/12/2026\n"
+      "(BĐP) - Những ngày này, ruộng bậc thang ở Mường Nhé vào mùa lúa chín, thu hút đông đảo du khách.\n"
+      "ruong.JPG\nRuộng bậc thang xã Chung Chải mùa lúa chín. Ảnh: Hoàng Châu\nThu Hằng\n",
+      "site.txt");
+  ASSERT_TRUE(r.ok());
+  ASSERT_EQ(r->articles.size(), 1u);
+  const Article& a = r->articles[0];
+  EXPECT_EQ(a.title, "Mùa vàng trên ruộng bậc thang");
+  EXPECT_EQ(a.date, "2026-12-02T07:45:00");
+  EXPECT_EQ(a.author, "Thu Hằng");
+  ASSERT_EQ(a.refs.size(), 1u);
+  EXPECT_EQ(a.refs[0].credit, "Hoàng Châu");  // "… . Ảnh: X" at the end of the caption
+  EXPECT_EQ(detail::trailing_credit("Người dân thu hoạch lúa - Ảnh: TTXVN"), "TTXVN");
+  EXPECT_EQ(detail::trailing_credit("Ảnh: Quang cảnh hội nghị"), std::nullopt);
+  EXPECT_EQ(detail::trailing_credit("Quang cảnh. Ảnh: đoàn công tác thăm hỏi các gia đình chính sách"), std::nullopt);
+}
+
+TEST(ArticleLayouts, NumberedCaptionLabelsTellTheSide) {
+  EXPECT_EQ(detail::caption_number("Ảnh 2: Ban chấp hành ra mắt"), 2);
+  EXPECT_EQ(detail::caption_number("Hình 13 - Quang cảnh"), 13);
+  EXPECT_EQ(detail::caption_number("Ảnh: Quang cảnh"), 0);
+  EXPECT_EQ(detail::caption_number("Ảnh 2026 đẹp"), 0);
+  // Caption above, no blank lines, the last photo followed by a long paragraph: the labels decide.
+  const Article a = one_article(
+      "Đại hội Đoàn xã nhiệm kỳ 2026 - 2031\n02/12/2026 08:15\nNgày 1/12, Đoàn xã Thanh Hưng tổ chức Đại hội.\n"
+      "Ảnh 1: Quang cảnh đại hội\ndai hoi 1.jpg\nẢnh 2: Ban chấp hành khóa mới ra mắt đại hội\ndai hoi 2.jpg\n"
+      "Đại hội đã bầu Ban chấp hành gồm 15 đồng chí. Đồng chí Lò Văn A được bầu làm Bí thư. Đại hội thông qua "
+      "nghị quyết.\nBan Biên tập\n",
+      "numbered.txt");
+  ASSERT_EQ(a.refs.size(), 2u);
+  EXPECT_EQ(a.refs[0].caption, "Ảnh 1: Quang cảnh đại hội");
+  EXPECT_EQ(a.refs[1].caption, "Ảnh 2: Ban chấp hành khóa mới ra mắt đại hội");
+  EXPECT_EQ(a.author, "Ban Biên tập");
+}
+
 }  // namespace
 }  // namespace kho::ingest
