@@ -361,8 +361,8 @@ Chrome page_chrome(std::string_view line) {
   // Cheap tests first: most lines are body text with none of the separators and are not short.
   const bool crumb_sep = line.find('>') != std::string_view::npos || line.find("\u00BB") != std::string_view::npos ||
                          line.find("\u203A") != std::string_view::npos || line.find(" / ") != std::string_view::npos;
-  const bool menu_sep = line.find('|') != std::string_view::npos || line.find("\u2022") != std::string_view::npos ||
-                        line.find("\u00B7") != std::string_view::npos;
+  const bool menu_sep = line.find('|') != std::string_view::npos || line.find('\t') != std::string_view::npos ||
+                        line.find("\u2022") != std::string_view::npos || line.find("\u00B7") != std::string_view::npos;
   if (line.size() > 64 && !crumb_sep && !menu_sep) return Chrome::kNone;
   if (is_photo_line(line)) return Chrome::kNone;
   // Ad slots: the label a saved page prints where an ad was, or the slot's identifier.
@@ -387,7 +387,7 @@ Chrome page_chrome(std::string_view line) {
   }
   // A menu: three or more short entries split by '|' '•' '·' ("Trang chủ | Thời sự | Kinh tế …"), or two
   // when the first is the home link. A date line with a category and a view counter is not one.
-  const std::vector<std::string_view> items = menu_sep ? split_on(line, {"|", "\u2022", "\u00B7"})
+  const std::vector<std::string_view> items = menu_sep ? split_on(line, {"|", "\t", "\u2022", "\u00B7"})
                                                        : std::vector<std::string_view>();
   if (items.size() >= 3 || (items.size() == 2 && is_home_label(items.front()))) {
     for (std::string_view item : items) {

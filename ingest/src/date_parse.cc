@@ -140,9 +140,10 @@ bool take_time(std::vector<Token>& t, Found& f) {
       f.ss = t[i + 4].value;
       n = 5;
     }
-    if (is_word(t, i + n, "am") || is_word(t, i + n, "pm")) {
+    // AM/PM, and SA/CH (sáng/chiều) as Vietnamese Windows writes them.
+    if (is_word(t, i + n, "am") || is_word(t, i + n, "pm") || is_word(t, i + n, "sa") || is_word(t, i + n, "ch")) {
       if (f.hh < 1 || f.hh > 12) return false;
-      const bool pm = t[i + n].text == "pm";
+      const bool pm = t[i + n].text == "pm" || t[i + n].text == "ch";
       f.hh = f.hh % 12 + (pm ? 12 : 0);
       ++n;
     }

@@ -194,6 +194,7 @@ TEST(ArticleLayouts, PageChromeIsRecognised) {
   EXPECT_EQ(page_chrome("div-gpt-ad-1234567"), Chrome::kAdSlot);
   EXPECT_EQ(page_chrome("Trang chủ | Thời sự | Kinh tế | Văn hóa"), Chrome::kMenu);
   EXPECT_EQ(page_chrome("Trang chủ | Liên hệ"), Chrome::kMenu);
+  EXPECT_EQ(page_chrome("Giới thiệu\tTin tức\tHoạt động\tLiên hệ"), Chrome::kMenu);
   EXPECT_EQ(page_chrome("Trang chủ > Văn hóa > Lễ hội hoa ban năm nay"), Chrome::kBreadcrumb);
   EXPECT_EQ(page_chrome("Trang chủ / Tin tức"), Chrome::kBreadcrumb);
   EXPECT_EQ(page_chrome("Home » Thời sự"), Chrome::kBreadcrumb);
@@ -300,6 +301,8 @@ TEST(ArticleLayouts, DateForms) {
   EXPECT_EQ(parse_date_line("Cập nhật: 02/12/2026 08:15"), "2026-12-02T08:15:00");
   EXPECT_EQ(parse_date_line("Cập nhật lúc 08:15 ngày 02/12/2026"), "2026-12-02T08:15:00");
   EXPECT_EQ(parse_date_line("Thời gian đăng: 02/12/2026"), "2026-12-02");
+  EXPECT_EQ(parse_date_line("02/12/2026 08:15 SA"), "2026-12-02T08:15:00");
+  EXPECT_EQ(parse_date_line("2/12/2026 3:05:00 CH"), "2026-12-02T15:05:00");
   EXPECT_EQ(parse_date_line("Ngày 2 tháng 12, 2026 đoàn đến thăm"), std::nullopt);
 }
 
