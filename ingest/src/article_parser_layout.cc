@@ -81,7 +81,9 @@ kho::Article build_article(const std::vector<std::string_view>& all_lines, std::
     for (std::size_t i = 1; i < all_lines.size(); ++i) {
       const bool b = !blank_before.empty() && blank_before[i];
       const bool again = i <= 3 && all_lines[i].size() <= kMaxTitleBytes && search_key(all_lines[i]) == title_key;
-      const bool crumb = page_chrome(all_lines[i]) == Chrome::kBreadcrumb &&
+      const char c0 = all_lines[i][0];
+      const bool crumb = (c0 == 'T' || c0 == 't' || c0 == 'H' || c0 == 'h') &&
+                         page_chrome(all_lines[i]) == Chrome::kBreadcrumb &&
                          search_key(all_lines[i]).rfind("trang chu", 0) == 0;
       if (again || crumb) {
         pending = pending || b;

@@ -308,9 +308,7 @@ namespace {
 
 // "Chia sẻ", "Facebook | Zalo | Email", "In bài", "Lượt xem: 1.234", "Cỡ chữ: A- A+", "Theo dõi … trên Google
 // News": reader tools and share buttons. Every word is such a word (or a number), and one is an anchor.
-bool is_share_bar(std::string_view line) {
-  if (line.size() > 100) return false;
-  const std::string key = search_key(line);
+bool is_share_bar(const std::string& key) {
   if (key.rfind("theo doi", 0) == 0 &&
       (key.find("google news") != std::string::npos || key.find("facebook") != std::string::npos ||
        key.find("zalo") != std::string::npos)) {
@@ -340,12 +338,10 @@ bool is_share_bar(std::string_view line) {
   return anchor;
 }
 
-}  // namespace
-
-bool is_related_heading(std::string_view line) {
-  if (line.size() > 60) return false;
-  std::string key = search_key(line);
-  while (!key.empty() && (key.back() == ':' || key.back() == ' ')) key.pop_back();
+// is_related_heading() on the line's search_key.
+bool related_heading_key(std::string_view key) {
+  if (key.size() > 60) return false;
+  while (!key.empty() && (key.back() == ':' || key.back() == ' ')) key.remove_suffix(1);
   static constexpr std::array<std::string_view, 14> kHeadings = {
       "tin lien quan",  "bai lien quan", "bai viet lien quan", "tin cung chuyen muc", "tin khac",
       "cac tin khac",   "xem them",      "doc them",           "tin moi nhat",        "tin doc nhieu",
@@ -355,6 +351,10 @@ bool is_related_heading(std::string_view line) {
   }
   return false;
 }
+
+}  // namespace
+
+bool is_related_heading(std::string_view line) { return line.size() <= 60 && related_heading_key(search_key(line)); }
 
 Chrome page_chrome(std::string_view line) {
   if (line.empty() || line.size() > 400) return Chrome::kNone;
@@ -366,8 +366,8 @@ Chrome page_chrome(std::string_view line) {
   if (line.size() > 64 && !crumb_sep && !menu_sep) return Chrome::kNone;
   if (is_photo_line(line)) return Chrome::kNone;
   // Ad slots: the label a saved page prints where an ad was, or the slot's identifier.
+  const std::string key = line.size() <= 100 ? search_key(line) : std::string();  // folded once, for the tests below
   if (line.size() <= 32) {
-    const std::string key = search_key(line);
     if (key == "quang cao" || key == "qc" || key == "advertisement" || key == "ads" || key == "ad" ||
         key == "tai tro" || key == "noi dung tai tro" || key == "sponsored" || key == "banner" ||
         key == "[quang cao]" || key == "- quang cao -" || key == "(quang cao)") {
@@ -375,7 +375,7 @@ Chrome page_chrome(std::string_view line) {
     }
   }
   if (is_ad_identifier(line)) return Chrome::kAdSlot;
-  if (line.size() <= 100 && !is_related_heading(line) && is_share_bar(line)) return Chrome::kShareBar;
+  if (line.size() <= 100 && !related_heading_key(key) && is_share_bar(key)) return Chrome::kShareBar;
   // A breadcrumb: "Trang chủ > Văn hóa > …", "Trang chủ / Tin tức", "Home » Thời sự"; any three steps
   // with '>' '»' '›'. Its last step may be the title (the caller decides); the others are short labels.
   const std::vector<std::string_view> crumbs = crumb_sep ? split_on(line, {">", "\u00BB", "\u203A", " / "})
