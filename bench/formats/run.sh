@@ -57,7 +57,8 @@ collect() {
 }
 
 heic_ok() { heif-convert "$1" "$WORK/probe.jpg"; }
-raw_ok() { dcraw_emu -h -Z "$WORK/probe.ppm" "$1"; }
+# dcraw_emu exits 0 even when it cannot unpack a file: a readable file is one it wrote an image for.
+raw_ok() { rm -f "$WORK/probe.ppm"; dcraw_emu -h -Z "$WORK/probe.ppm" "$1" && [ -s "$WORK/probe.ppm" ]; }
 
 kho_ingest_cpu() {  # $1 folder → CPU seconds of one `kho ingest --jobs 1` into a fresh archive
   rm -rf "$WORK/archive"
@@ -66,19 +67,19 @@ kho_ingest_cpu() {  # $1 folder → CPU seconds of one `kho ingest --jobs 1` int
   cpu "$WORK/kho.time"
 }
 
-loop_cpu() {  # $1 folder, then the command (the file is appended) → CPU seconds of running it on each file
-  local dir=$1; shift
-  local cmd="$*"
-  /usr/bin/time -f '%U %S' -o "$WORK/loop.time" bash -c "for f in \"$dir\"/*; do $cmd \"\$f\" >/dev/null 2>&1 || true; done"
+loop_cpu() {  # $1 folder, $2 a command line where {} stands for the file → CPU seconds of running it on each
+  local dir=$1 cmd=${2//\{\}/\"\$f\"}
+  /usr/bin/time -f '%U %S' -o "$WORK/loop.time" bash -c "for f in \"$dir\"/*; do $cmd >/dev/null 2>&1 || echo \"failed: \$f\" >&2; done" 2>"$WORK/loop.err"
+  [ ! -s "$WORK/loop.err" ] || { echo "peer failures:" >&2; cat "$WORK/loop.err" >&2; }
   cpu "$WORK/loop.time"
 }
 
-compare() {  # $1 label, $2 folder, $3 count, $4 peer label, then the peer command
-  local label=$1 dir=$2 n=$3 peer=$4; shift 4
+compare() {  # $1 label, $2 folder, $3 count, $4 peer label, $5 the peer's command line ({} = the file)
+  local label=$1 dir=$2 n=$3 peer=$4 cmd=$5
   local k=0 p=0
   for _ in $(seq "$ROUNDS"); do
     k=$(add "$k" "$(kho_ingest_cpu "$dir")")
-    p=$(add "$p" "$(loop_cpu "$dir" "$@")")
+    p=$(add "$p" "$(loop_cpu "$dir" "$cmd")")
   done
   local thumbs
   thumbs=$(python3 -c 'import json,sys; d=json.load(open(sys.argv[1])); print(d.get("photos_added", "?"), "photos added,", len(d.get("errors", [])), "errors")' "$WORK/ingest.json" 2>/dev/null || echo "?")
@@ -96,17 +97,19 @@ run_heic() {
   n=$(collect heic heic_ok \( -iname '*.heic' -o -iname '*.heif' -o -iname '*.hif' -o -iname '*.avif' \) -size +1k)
   [ "$n" -gt 0 ] || { echo "heic: no readable HEIC/HEIF/AVIF file under $PHOTOS"; return; }
   compare "HEIC/HEIF/AVIF thumbnails" "$WORK/heic" "$n" "heif-convert (full decode to JPEG)" \
-    heif-convert
+    "heif-convert {} $WORK/out.jpg"
 }
 
 run_raw() {
   local n
   n=$(collect raw raw_ok \( -iname '*.nef' -o -iname '*.cr2' -o -iname '*.cr3' -o -iname '*.arw' -o -iname '*.raf' \
     -o -iname '*.rw2' -o -iname '*.orf' -o -iname '*.pef' -o -iname '*.dng' \) -size +100k)
-  [ "$n" -gt 0 ] || { echo "raw: no RAW file libraw reads under $PHOTOS"; return; }
+  # ../shared/photos' RAW files are pruned samples (metadata and previews, no raw image data): point
+  # --photos at real camera files for this figure.
+  [ "$n" -gt 0 ] || { echo "raw: no RAW file under $PHOTOS that libraw can decode (pruned samples?); use --photos DIR"; return; }
   # dcraw_emu writes FILE.ppm next to its input; -Z sends it to a scratch file instead.
   compare "RAW thumbnails from previews" "$WORK/raw" "$n" "dcraw_emu -h (libraw half-size decode)" \
-    dcraw_emu -h -Z "$WORK/out.ppm"
+    "dcraw_emu -h -Z $WORK/out.ppm {}"
 }
 
 run_watch() {
