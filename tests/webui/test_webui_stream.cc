@@ -5,7 +5,8 @@
 //   process's RSS growing by far less than the ZIP's size;
 // - a client that closes mid-download stops the producer, and its slot is free for the next download;
 // - a reader that stops reading is dropped after the send deadline and stops the producer too;
-// - HEAD exports nothing; an HTTP/1.0 client gets the body delimited by the close.
+// - HEAD exports nothing; an HTTP/1.0 client gets the body delimited by the close; after a complete
+//   chunked body the connection takes the next request.
 // The photos are random bytes and the exporter a stand-in that prefixes a small head (webui never links
 // ingest's Exiv2 writer): what is tested here is the streaming, not the metadata (tests/app, tests/browser).
 #include <arpa/inet.h>
@@ -258,17 +259,22 @@ TEST_F(WebStreamTest, ThreeHundredPhotoEventStreamsAsAValidZipInBoundedMemory) {
     if (++ticks % 8 == 0) rss_peak = std::max(rss_peak, rss_kib());
   });
   std::fclose(out);
-  ::close(fd);
   ASSERT_TRUE(ok) << "a complete chunked body ending in the last chunk";
+  // The connection is kept alive after the last chunk: a next request on it is answered.
+  send_all(fd, "GET /favicon.svg HTTP/1.1\r\nHost: 127.0.0.1\r\nConnection: close\r\n\r\n");
+  std::string after;
+  EXPECT_EQ(read_head(fd, after).rfind("HTTP/1.1 200", 0), 0u);
+  ::close(fd);
   EXPECT_EQ(exporter_->calls.load() - before_calls, kPhotos);
   const std::uintmax_t zip_size = std::filesystem::file_size(zip_path);
   EXPECT_GT(zip_size, kPhotos * kPhotoBytes);
   // The whole process (server and this client): far less than the 57.6 MB ZIP.
   const long growth_kib = rss_peak - rss_before;
   EXPECT_LT(growth_kib, 16 * 1024) << "RSS grew by " << growth_kib << " KiB for a " << zip_size << "-byte ZIP";
-  std::printf("[ stream ] %ju-byte ZIP; RSS %ld KiB before, peak %ld KiB (+%ld); %d photos exported while the "
-              "reader paused 1.5 s\n",
-              zip_size, rss_before, rss_peak, growth_kib, exported_while_paused);
+  std::printf(
+      "[ stream ] %ju-byte ZIP; RSS %ld KiB before, peak %ld KiB (+%ld); %d photos exported while the "
+      "reader paused 1.5 s\n",
+      zip_size, rss_before, rss_peak, growth_kib, exported_while_paused);
   const char* script =
       "import sys, zipfile\n"
       "z = zipfile.ZipFile(sys.argv[1])\n"
