@@ -300,9 +300,10 @@ int run_export(const GlobalOptions& g, const ExportOptions& o) {
     const bool with_sidecar = !copy->sidecar_xmp.empty();
     const std::string name = names.claim(stem, ext, with_sidecar);
     const std::string sidecar_name = split_ext(name).first + ".xmp";
-    Status st = ingest::write_copy_atomic(o.to, name, *copy);
+    // Durable once, at the end (sync_folder below), rather than one fsync per file.
+    Status st = ingest::write_copy_atomic(o.to, name, *copy, ingest::Sync::kDeferred);
     if (st.ok() && with_sidecar) {
-      st = ingest::write_file_atomic(o.to, sidecar_name, copy->sidecar_xmp);
+      st = ingest::write_file_atomic(o.to, sidecar_name, copy->sidecar_xmp, ingest::Sync::kDeferred);
       if (!st.ok()) ::unlink((o.to + "/" + name).c_str());  // a copy without its sidecar has no caption
     }
     if (!st.ok()) {
@@ -317,6 +318,13 @@ int run_export(const GlobalOptions& g, const ExportOptions& o) {
     exported.push_back(std::move(e));
   }
   if (tty) std::fprintf(stderr, "\r\033[K");
+  if (!exported.empty()) {
+    if (Status st = ingest::sync_folder(o.to); !st.ok()) {
+      // Every copy may be short on disk: each one is reported, none is claimed done.
+      for (json& e : exported) errors.push_back({{"path", e["path"]}, {"reason", st.message()}});
+      exported = json::array();
+    }
+  }
   if (o.json) {
     print_json(json{{"exported", exported}, {"errors", errors}}.dump(-1, ' ', false, json::error_handler_t::replace));
   } else {

@@ -266,6 +266,23 @@ TEST(ExportSidecar, HoldsTheFieldsAndTheOriginalsOwnXmp) {
   EXPECT_TRUE(kho::is_valid_utf8(*xmp));
 }
 
+// kho export's mode: no fsync per file, one sync_folder() at the end; the same atomic rename and no-overwrite.
+TEST(ExportFile, DeferredSyncWritesTheSameWayAndSyncsTheFolderOnce) {
+  kho::testing::TempDir dir;
+  const std::string d = dir.path().string();
+  ASSERT_TRUE(ki::write_file_atomic(d, "a.jpg", "first", ki::Sync::kDeferred).ok());
+  EXPECT_EQ(read_file(dir / "a.jpg"), "first");
+  EXPECT_TRUE(ki::write_file_atomic(d, "a.jpg", "second", ki::Sync::kDeferred).is_invalid_argument());
+  EXPECT_EQ(read_file(dir / "a.jpg"), "first");
+  EXPECT_TRUE(ki::sync_folder(d).ok());
+  kho::Status missing = ki::sync_folder(d + "/missing");
+  EXPECT_TRUE(missing.is_io_error());
+  EXPECT_NE(missing.message().find(d + "/missing"), std::string::npos);
+  int files = 0;
+  for ([[maybe_unused]] const auto& e : fs::directory_iterator(dir.path())) ++files;
+  EXPECT_EQ(files, 1) << "no temporary file is left behind";
+}
+
 TEST(ExportFile, WritesAtomicallyAndNeverOverwrites) {
   kho::testing::TempDir dir;
   const std::string d = dir.path().string();

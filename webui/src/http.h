@@ -55,6 +55,16 @@ struct FileBody {
   int fd;
 };
 
+// A body written after the head, piece by piece, by a producer (the event ZIP: issue 13). The producer runs
+// on the worker that ran the route, once the route returned; each call of the sink hands over bytes (any
+// size; copied). The sink blocks while the connection's buffer (CoreOptions::stream_buffer) is full and
+// returns false once the client is gone, the send deadline passed or the server stops: the producer should
+// then return at once. The producer returns true when the body is complete; false ends the reply
+// unfinished (the connection is closed without the last chunk, so the client sees a truncated download).
+// Sent with `Transfer-Encoding: chunked` (HTTP/1.1) or closed-delimited (HTTP/1.0); HEAD runs no producer.
+using BodySink = std::function<bool(std::string_view)>;
+using BodyProducer = std::function<bool(const BodySink&)>;
+
 struct Response {
   int status = 200;
   Headers headers;
@@ -62,6 +72,7 @@ struct Response {
   std::shared_ptr<FileBody> file;  // else bytes [file_offset, file_offset + file_size) of this file
   std::uint64_t file_offset = 0;
   std::uint64_t file_size = 0;
+  BodyProducer producer;        // with a 200: the body is produced after the head (no Range, no length)
   bool ranges_allowed = false;  // a 200 GET with a body may then be cut by the Range header
   bool close = false;           // close the connection after this response
 
@@ -138,6 +149,10 @@ struct CoreOptions {
   int header_timeout_s = 10;    // the whole request head, from its first byte (or from connect)
   int keepalive_timeout_s = 5;  // between requests on one connection
   int write_timeout_s = 30;     // without any progress while sending
+  // Produced bodies (BodyProducer): bytes buffered per connection at most, and how many may run at once
+  // (each holds a worker for its length; 0 = half the workers, at least 1; beyond it: 503, Retry-After).
+  std::size_t stream_buffer = 1 << 20;
+  int max_streams = 0;
   int max_connections_per_address = 256;
   int max_connections = 8192;
   std::vector<std::string> allowed_hosts;  // Host header names (no port); empty = any

@@ -87,11 +87,36 @@ struct Chunk {
   std::size_t done = 0;
   std::shared_ptr<FileBody> file;
   std::uint64_t offset = 0, left = 0;
+  std::size_t credit = 0;  // bytes of a Stream's buffer this piece holds: given back once it is sent
+};
+
+// A produced body on its way (BodyProducer): the worker appends pieces, the I/O thread sends them. Every
+// byte counts in `buffered` until it has left through the socket, so a connection holds at most
+// CoreOptions::stream_buffer (plus one piece) of it however slow its client.
+struct Stream {
+  std::mutex mu;
+  std::condition_variable cv;  // the producer waits here for room
+  std::deque<std::string> pieces;
+  std::size_t buffered = 0;
+  bool done = false;       // the producer returned
+  bool complete = false;   // … true (the terminating chunk is in `pieces`)
+  bool cancelled = false;  // the connection closed: the sink returns false from now on
+  bool waiting = false;    // the I/O thread has nothing to send and wants a wake-up for the next piece
+
+  void cancel() {
+    {
+      std::lock_guard lock(mu);
+      cancelled = true;
+    }
+    cv.notify_all();
+  }
 };
 
 struct Reply {
   std::deque<Chunk> chunks;
   bool close = false;
+  bool chunked = false;            // a produced body goes out in HTTP/1.1 chunks
+  std::shared_ptr<Stream> stream;  // set when a producer writes the body
 };
 
 std::string host_name_of(std::string_view host) {
@@ -121,6 +146,7 @@ struct Conn {
   std::uint32_t events = 0;  // epoll interest
   Request pending;           // a request waiting for its body
   std::size_t body_length = 0;
+  std::shared_ptr<Stream> stream;  // a produced body still being written (state kWriting)
 };
 
 // Event data: connection ids start above these.
@@ -133,6 +159,7 @@ struct Loop {
   std::unordered_map<std::string, int> per_addr;
   std::mutex done_mu;
   std::vector<std::pair<std::uint64_t, Reply>> done;
+  std::vector<std::uint64_t> stream_ready;  // connections whose producer added a piece (or finished)
 };
 
 struct Job {
@@ -151,6 +178,7 @@ struct Core::Impl {
   std::atomic<bool> is_running{false};
   std::atomic<int> open_connections{0};
   std::atomic<std::uint64_t> next_id{2};
+  std::atomic<int> active_streams{0};
   int max_connections = 0;
   std::vector<std::unique_ptr<Loop>> loops;
   std::mutex jobs_mu;
@@ -174,6 +202,9 @@ struct Core::Impl {
   void worker();
   Reply finish(const Request& req, Response& res) const;
   bool host_allowed(const Request& req) const;
+  bool push_piece(Loop& loop, std::uint64_t id, Stream& s, std::string_view bytes, bool chunked);
+  void wake_stream(Loop& loop, std::uint64_t id);
+  bool take_pieces(Loop& loop, Conn& c);
 };
 
 namespace {
@@ -200,6 +231,13 @@ Reply Core::Impl::finish(const Request& req, Response& res) const {
   if (res.status >= 400) router.fill_error(req, res);
   Reply reply;
   const bool head_only = req.method == "HEAD";
+  if (res.status != 200) res.producer = nullptr;
+  const bool produced = static_cast<bool>(res.producer);
+  if (produced) {  // the body comes later, from the producer: no length, no ranges
+    res.body.clear();
+    res.file.reset();
+    res.ranges_allowed = false;
+  }
   const std::uint64_t total = res.content_length();
   std::vector<Chunk> body;
   std::uint64_t length = total;
@@ -273,10 +311,16 @@ Reply Core::Impl::finish(const Request& req, Response& res) const {
   append_header(h, "Date", http_date());
   for (const auto& [k, v] : res.headers) append_header(h, k, v);
   const bool no_body = res.status == 304 || res.status == 204;
-  if (!no_body) append_header(h, "Content-Length", std::to_string(length));
+  if (produced && req.version >= 11) {
+    append_header(h, "Transfer-Encoding", "chunked");
+    reply.chunked = true;
+  } else if (!no_body && !produced) {
+    append_header(h, "Content-Length", std::to_string(length));
+  }
   std::string conn = req.get_header_value("Connection");
   bool close = res.close || ::strcasecmp(conn.c_str(), "close") == 0 ||
-               (req.version == 10 && ::strcasecmp(conn.c_str(), "keep-alive") != 0);
+               (req.version == 10 && ::strcasecmp(conn.c_str(), "keep-alive") != 0) ||
+               (produced && req.version < 11);  // an HTTP/1.0 client reads a produced body until the close
   if (close) {
     append_header(h, "Connection", "close");
   } else if (req.version == 10) {
@@ -302,6 +346,7 @@ void Core::Impl::set_interest(Loop& loop, Conn& c, std::uint32_t events) {
 }
 
 void Core::Impl::close_conn(Loop& loop, Conn& c) {
+  if (c.stream) c.stream->cancel();  // its producer stops at its next piece
   auto pa = loop.per_addr.find(c.addr);
   if (pa != loop.per_addr.end() && --pa->second <= 0) loop.per_addr.erase(pa);
   ::epoll_ctl(loop.ep, EPOLL_CTL_DEL, c.fd, nullptr);
@@ -489,6 +534,11 @@ bool Core::Impl::dispatch(Loop& loop, Conn& c, Request req) {
     fast = true;
   }
   if (fast) {
+    if (res.producer) {  // a producer would block the I/O thread: fast routes may not have one
+      res = Response{};
+      res.status = 500;
+      res.close = true;
+    }
     if (c.requests >= kMaxRequestsPerConnection) res.close = true;
     return send_reply(loop, c, finish(req, res));
   }
@@ -524,43 +574,188 @@ void Core::Impl::worker() {
       res = Response{};
       res.status = 500;
     }
+    bool produce = false;
+    if (res.producer && res.status == 200 && job.req.method != "HEAD") {
+      const int cap = options.max_streams > 0 ? options.max_streams : std::max(1, options.workers / 2);
+      if (active_streams.fetch_add(1) >= cap) {  // keep workers for pages: come back in a moment
+        active_streams.fetch_sub(1);
+        res = Response{};
+        res.status = 503;
+        res.set_header("Retry-After", "5");
+      } else {
+        produce = true;
+      }
+    }
     Reply reply = finish(job.req, res);
+    BodyProducer producer = produce ? std::move(res.producer) : BodyProducer();
+    std::shared_ptr<Stream> stream;
+    const bool chunked = reply.chunked;
+    if (producer) {
+      stream = std::make_shared<Stream>();
+      reply.stream = stream;
+    }
     {
       std::lock_guard lock(job.loop->done_mu);
       job.loop->done.emplace_back(job.id, std::move(reply));
     }
     std::uint64_t one = 1;
     (void)!::write(job.loop->wake, &one, sizeof one);
+    if (!producer) continue;
+    // The body: produced here, sent by the I/O thread as it goes.
+    bool ok = false;
+    const BodySink sink = [&](std::string_view bytes) {
+      return push_piece(*job.loop, job.id, *stream, bytes, chunked);
+    };
+    try {
+      ok = producer(sink);
+    } catch (const std::exception& e) {
+      std::fprintf(stderr, "kho serve: internal error while sending %s: %s\n", job.req.path.c_str(), e.what());
+    } catch (...) {
+      std::fprintf(stderr, "kho serve: internal error while sending %s\n", job.req.path.c_str());
+    }
+    producer = nullptr;
+    {
+      std::lock_guard lock(stream->mu);
+      stream->done = true;
+      stream->complete = ok && !stream->cancelled;
+      if (stream->complete && chunked) {
+        stream->pieces.emplace_back("0\r\n\r\n");
+        stream->buffered += 5;
+      }
+      stream->waiting = false;
+    }
+    wake_stream(*job.loop, job.id);
+    active_streams.fetch_sub(1);
   }
+}
+
+void Core::Impl::wake_stream(Loop& loop, std::uint64_t id) {
+  {
+    std::lock_guard lock(loop.done_mu);
+    loop.stream_ready.push_back(id);
+  }
+  std::uint64_t one = 1;
+  (void)!::write(loop.wake, &one, sizeof one);
+}
+
+// The sink of a producer (worker thread): cuts `bytes` into pieces of at most 256 KiB, each waiting for
+// room in the connection's buffer. False once the connection is gone or the server stops.
+bool Core::Impl::push_piece(Loop& loop, std::uint64_t id, Stream& s, std::string_view bytes, bool chunked) {
+  constexpr std::size_t kPiece = 256 * 1024;
+  const std::size_t limit = std::max<std::size_t>(options.stream_buffer, 1);
+  while (!bytes.empty()) {
+    const std::size_t n = std::min(bytes.size(), std::min(kPiece, limit));
+    std::string piece;
+    if (chunked) {
+      char size_line[24];
+      const int len = std::snprintf(size_line, sizeof size_line, "%zx\r\n", n);
+      piece.reserve(static_cast<std::size_t>(len) + n + 2);
+      piece.append(size_line, static_cast<std::size_t>(len)).append(bytes.substr(0, n)).append("\r\n");
+    } else {
+      piece.assign(bytes.substr(0, n));
+    }
+    bool wake = false;
+    {
+      std::unique_lock lock(s.mu);
+      // Room for the piece, or an empty buffer (a piece is never refused for its size alone).
+      while (!s.cancelled && s.buffered > 0 && s.buffered + piece.size() > limit) {
+        if (stopping.load()) s.cancelled = true;
+        else s.cv.wait_for(lock, std::chrono::milliseconds(200));
+      }
+      if (s.cancelled || stopping.load()) return false;
+      s.buffered += piece.size();
+      s.pieces.push_back(std::move(piece));
+      wake = s.waiting;
+      s.waiting = false;
+    }
+    if (wake) wake_stream(loop, id);
+    bytes.remove_prefix(n);
+  }
+  return !stopping.load();
+}
+
+// Moves the producer's new pieces into c.out (I/O thread). Returns false when the connection was closed:
+// the producer failed. With nothing to send yet, the connection waits for the producer's wake-up (no
+// write interest, no deadline: the stall is the server's, not the client's).
+bool Core::Impl::take_pieces(Loop& loop, Conn& c) {
+  bool done = false, complete = false;
+  {
+    std::lock_guard lock(c.stream->mu);
+    for (std::string& p : c.stream->pieces) {
+      Chunk chunk;
+      chunk.credit = p.size();
+      chunk.bytes = std::move(p);
+      c.out.push_back(std::move(chunk));
+    }
+    c.stream->pieces.clear();
+    done = c.stream->done;
+    complete = c.stream->complete;
+    if (c.out.empty() && !done) c.stream->waiting = true;
+  }
+  if (!c.out.empty()) {
+    c.deadline = Clock::now() + std::chrono::seconds(options.write_timeout_s);
+    return true;
+  }
+  if (!done) {
+    set_interest(loop, c, 0);  // hang-ups are still reported
+    c.deadline = Clock::time_point::max();
+    return true;
+  }
+  if (!complete) {  // the producer gave up (or the client left): the body cannot be finished
+    close_conn(loop, c);
+    return false;
+  }
+  c.stream.reset();
+  return true;
 }
 
 void Core::Impl::drain_done(Loop& loop) {
   std::vector<std::pair<std::uint64_t, Reply>> done;
+  std::vector<std::uint64_t> ready;
   {
     std::lock_guard lock(loop.done_mu);
     done.swap(loop.done);
+    ready.swap(loop.stream_ready);
   }
   for (auto& [id, reply] : done) {
     auto it = loop.conns.find(id);
-    if (it == loop.conns.end()) continue;  // the client left meanwhile
+    if (it == loop.conns.end()) {  // the client left meanwhile
+      if (reply.stream) reply.stream->cancel();
+      continue;
+    }
     Conn& c = *it->second;
     if (c.requests >= kMaxRequestsPerConnection) reply.close = true;
     if (send_reply(loop, c, std::move(reply)) && c.state == Conn::State::kReading) process_input(loop, c);
+  }
+  for (std::uint64_t id : ready) {
+    auto it = loop.conns.find(id);
+    if (it == loop.conns.end()) continue;
+    Conn& c = *it->second;
+    if (c.state != Conn::State::kWriting || !c.stream) continue;
+    if (flush(loop, c) && c.state == Conn::State::kReading) process_input(loop, c);
   }
 }
 
 bool Core::Impl::send_reply(Loop& loop, Conn& c, Reply reply) {
   c.out = std::move(reply.chunks);
+  c.stream = std::move(reply.stream);
   c.close_after = reply.close || c.peer_closed;
   c.state = Conn::State::kWriting;
   c.deadline = Clock::now() + std::chrono::seconds(options.write_timeout_s);
   return flush(loop, c);
 }
 
-// Writes what it can without blocking; on completion the connection reads again (or closes).
+// Writes what it can without blocking; on completion the connection reads again (or closes). A produced
+// body's pieces are taken from its Stream as they come, and their room given back once they are sent.
 bool Core::Impl::flush(Loop& loop, Conn& c) {
   const int fd = c.fd;
-  while (!c.out.empty()) {
+  for (;;) {
+    if (c.out.empty() && c.stream) {
+      if (!take_pieces(loop, c)) return false;
+      if (c.out.empty() && c.stream) return true;  // waiting for the producer
+    }
+    if (c.out.empty()) break;
+    std::size_t credit = 0;  // produced bytes this write finished sending
     Chunk& front = c.out.front();
     ssize_t n;
     if (front.file) {
@@ -593,9 +788,19 @@ bool Core::Impl::flush(Loop& loop, Conn& c) {
           std::size_t take = std::min(left, f.bytes.size() - f.done);
           f.done += take;
           left -= take;
-          if (f.done == f.bytes.size()) c.out.pop_front();
+          if (f.done == f.bytes.size()) {
+            credit += f.credit;
+            c.out.pop_front();
+          }
         }
       }
+    }
+    if (credit > 0 && c.stream) {
+      {
+        std::lock_guard lock(c.stream->mu);
+        c.stream->buffered -= credit;
+      }
+      c.stream->cv.notify_all();
     }
     if (n < 0) {
       if (errno == EINTR) continue;

@@ -10,17 +10,30 @@
 // component opened with O_NOFOLLOW), a regular file of the recorded size, and, once per (device, inode,
 // size, mtime, ctime), the SHA-256 of its bytes equal to the digest. The descriptor that was checked is
 // the one sent. A path that no longer exists is 404; one that holds something else is 409.
+//
+// Two kinds of recorded file are not the photo's bytes on disk (core/FORMAT.md, "File"):
+// - an image embedded in a Word file, "FOLDER/bai.docx#word/media/image1.jpeg" (issue 11): the .docx is
+//   opened the same way (no link on the way, a regular file), the part read with libzip (bounded by the
+//   recorded size) and served only when its SHA-256 is the digest;
+// - the raw file of a RAW+JPEG pair (issue 14), whose record has its own size and whose bytes were never
+//   hashed: /original/{digest}/file/{n} serves it when its size and mtime are still those recorded at
+//   ingest (anything else is 409).
 #include <fcntl.h>
 #include <openssl/evp.h>
 #include <sys/stat.h>
 #include <unistd.h>
+#include <zip.h>
 
 #include <algorithm>
 #include <cctype>
 #include <memory>
 #include <mutex>
+#include <optional>
 #include <set>
+#include <string>
 #include <tuple>
+#include <utility>
+#include <vector>
 
 #include "kho/json_model.h"
 #include "kho/text.h"
@@ -187,19 +200,88 @@ Opened open_under(const std::string& root, std::string_view rel) {
   }
 }
 
-Opened open_recorded(const File& f, const std::string& event_folder, const Photo& photo) {
+// Opens the file at `path` (a recorded path, or the .docx of an embedded one) with no link below the
+// event's folder (or below its own folder when it lies outside the event's).
+Opened open_path(const std::string& path, const std::string& event_folder) {
   std::string root, rel;
-  if (!event_folder.empty() && f.path.size() > event_folder.size() + 1 &&
-      f.path.compare(0, event_folder.size(), event_folder) == 0 && f.path[event_folder.size()] == '/') {
+  if (!event_folder.empty() && path.size() > event_folder.size() + 1 &&
+      path.compare(0, event_folder.size(), event_folder) == 0 && path[event_folder.size()] == '/') {
     root = event_folder;
-    rel = f.path.substr(event_folder.size() + 1);
+    rel = path.substr(event_folder.size() + 1);
   } else {
-    std::size_t slash = f.path.find_last_of('/');
+    std::size_t slash = path.find_last_of('/');
     if (slash == std::string::npos) return Opened{404, -1};
-    root = slash == 0 ? "/" : f.path.substr(0, slash);
-    rel = f.path.substr(slash + 1);
+    root = slash == 0 ? "/" : path.substr(0, slash);
+    rel = path.substr(slash + 1);
   }
-  Opened o = open_under(root, rel);
+  return open_under(root, rel);
+}
+
+// "…/bai.docx#word/media/image1.jpeg" → {"…/bai.docx", "word/media/image1.jpeg"} (ingest's spelling).
+std::optional<std::pair<std::string, std::string>> split_docx_path(const std::string& path) {
+  const std::size_t hash = path.find(".docx#");
+  if (hash == std::string::npos) return std::nullopt;
+  return std::make_pair(path.substr(0, hash + 5), path.substr(hash + 6));
+}
+
+// An embedded image's bytes: the part of the .docx, read only when its expanded size is the photo's (and
+// never more than that, whatever the zip claims), and returned only when its SHA-256 is the digest.
+struct Embedded {
+  int status = 404;  // 0: `bytes` is the photo
+  std::string bytes;
+};
+
+Embedded read_embedded(const File& f, const std::string& event_folder, const Photo& photo) {
+  Embedded out;
+  const auto split = split_docx_path(f.path);
+  Opened o = open_path(split->first, event_folder);
+  if (o.status != 0) {
+    out.status = o.status;
+    return out;
+  }
+  out.status = 409;
+  struct stat st {};
+  if (::fstat(o.fd, &st) != 0 || !S_ISREG(st.st_mode)) {
+    ::close(o.fd);
+    return out;
+  }
+  int err = 0;
+  zip_t* z = ::zip_fdopen(o.fd, ZIP_RDONLY | ZIP_CHECKCONS, &err);  // owns the descriptor from here
+  if (!z) {
+    ::close(o.fd);
+    return out;
+  }
+  zip_stat_t zs;
+  zip_stat_init(&zs);
+  const zip_int64_t index = ::zip_name_locate(z, split->second.c_str(), 0);
+  zip_file_t* part = nullptr;
+  if (index >= 0 && ::zip_stat_index(z, static_cast<zip_uint64_t>(index), 0, &zs) == 0 && (zs.valid & ZIP_STAT_SIZE) &&
+      zs.size == photo.size && (part = ::zip_fopen_index(z, static_cast<zip_uint64_t>(index), 0)) != nullptr) {
+    out.bytes.resize(photo.size + 1);  // one byte more: a part longer than it claims is caught
+    std::uint64_t done = 0;
+    for (;;) {
+      const zip_int64_t n = ::zip_fread(part, out.bytes.data() + done, out.bytes.size() - done);
+      if (n <= 0) break;
+      done += static_cast<std::uint64_t>(n);
+      if (done == out.bytes.size()) break;
+    }
+    ::zip_fclose(part);
+    if (done == photo.size) {
+      out.bytes.resize(done);
+      Digest actual;
+      unsigned int len = 0;
+      if (EVP_Digest(out.bytes.data(), out.bytes.size(), actual.bytes.data(), &len, EVP_sha256(), nullptr) == 1 &&
+          actual == photo.digest)
+        out.status = 0;
+    }
+  }
+  ::zip_discard(z);
+  if (out.status != 0) out.bytes.clear();
+  return out;
+}
+
+Opened open_recorded(const File& f, const std::string& event_folder, const Photo& photo) {
+  Opened o = open_path(f.path, event_folder);
   if (o.status != 0) return o;
   struct stat st {};
   bool same = ::fstat(o.fd, &st) == 0 && S_ISREG(st.st_mode) && static_cast<std::uint64_t>(st.st_size) == photo.size;
@@ -218,10 +300,26 @@ Opened open_recorded(const File& f, const std::string& event_folder, const Photo
   return o;
 }
 
+// The raw file of a RAW+JPEG pair: its record's size differs from the photo's (its bytes were never hashed),
+// so it is served only while it is a regular file of the recorded size and mtime.
+Opened open_pair_member(const File& f, const std::string& event_folder) {
+  Opened o = open_path(f.path, event_folder);
+  if (o.status != 0) return o;
+  struct stat st {};
+  const bool same = ::fstat(o.fd, &st) == 0 && S_ISREG(st.st_mode) &&
+                    static_cast<std::uint64_t>(st.st_size) == f.size &&
+                    st.st_mtim.tv_sec * 1000000000LL + st.st_mtim.tv_nsec == f.mtime_ns;
+  if (!same) {
+    ::close(o.fd);
+    return Opened{409, -1};
+  }
+  return o;
+}
+
 // The file's name as Content-Disposition: RFC 5987 filename* for a UTF-8 name, and always an ASCII
 // filename= (marks dropped; the only one for a name that is not UTF-8, which filename* must not claim
 // to be).
-std::string content_disposition(const std::string& raw_path) {
+std::string content_disposition(const std::string& raw_path, const char* kind = "inline") {
   std::size_t slash = raw_path.find_last_of('/');
   std::string name = slash == std::string::npos ? raw_path : raw_path.substr(slash + 1);
   auto safe = [](std::uint32_t c) { return c >= 0x20 && c < 0x7f && c != '"' && c != '\\'; };
@@ -242,7 +340,7 @@ std::string content_disposition(const std::string& raw_path) {
   } else {
     for (unsigned char c : name) ascii.push_back(safe(c) ? static_cast<char>(c) : '_');
   }
-  std::string out = "inline; filename=\"" + ascii + "\"";
+  std::string out = std::string(kind) + "; filename=\"" + ascii + "\"";
   if (!utf8) return out;
   std::string enc;
   static const char* hex = "0123456789ABCDEF";
@@ -258,49 +356,102 @@ std::string content_disposition(const std::string& raw_path) {
   return out + "; filename*=UTF-8''" + enc;
 }
 
+// The photo's record, and its files with their events' folders, read in one short snapshot.
+struct Recorded {
+  Photo photo;
+  std::vector<std::pair<File, std::string>> files;
+};
+
+int load_recorded(const Catalog& catalog, const Digest& d, Recorded& out) {
+  Result<std::unique_ptr<Snapshot>> snap = catalog.snapshot();
+  if (!snap.ok()) return 503;
+  Result<Photo> p = (*snap)->photo(d);
+  if (!p.ok()) return p.status().is_not_found() ? 404 : 500;
+  out.photo = std::move(*p);
+  Result<std::vector<File>> f = (*snap)->photo_files(d);
+  if (f.ok()) {
+    for (File& file : *f) {
+      Result<Event> ev = (*snap)->event(file.event_id);
+      out.files.emplace_back(std::move(file), ev.ok() ? ev->folder : std::string());
+    }
+  }
+  return 0;
+}
+
+// Sends one recorded file of the photo: checked as its kind requires (the photo's bytes on disk, an
+// embedded image, a pair's raw file). Returns 0 when `res` is filled, else 404 or 409.
+// With `member` false only the photo's own bytes are sent (the /original/ route).
+int send_file(const http::Request& req, http::Response& res, const Photo& photo, const File& f,
+              const std::string& folder, const std::string& etag, bool member) {
+  const bool embedded = split_docx_path(f.path).has_value();
+  const bool pair_member = member && !embedded && f.size != photo.size;
+  Embedded e;
+  Opened o;
+  if (embedded) {
+    e = read_embedded(f, folder, photo);
+    if (e.status != 0) return e.status;
+  } else {
+    o = pair_member ? open_pair_member(f, folder) : open_recorded(f, folder, photo);
+    if (o.status != 0) return o.status;
+  }
+  res.set_header("ETag", etag);
+  res.set_header("Cache-Control", "public, max-age=86400");
+  res.set_header("Accept-Ranges", "bytes");
+  res.set_header("Content-Disposition", content_disposition(f.path, pair_member ? "attachment" : "inline"));
+  if (etag_matches(req, etag)) {
+    if (o.fd >= 0) ::close(o.fd);
+    res.status = 304;
+    return 0;
+  }
+  if (embedded) {
+    res.set_content(std::move(e.bytes), mime_for(photo.meta.format));
+  } else if (pair_member) {
+    res.set_file(o.fd, f.size, "application/octet-stream");  // camera raw: a download
+  } else {
+    res.set_file(o.fd, photo.size, mime_for(photo.meta.format));
+  }
+  res.ranges_allowed = true;
+  return 0;
+}
+
+void answer_missing(http::Response& res, int status) {
+  if (status == 409) return plain_error(res, 409, "the file at the ingested path is no longer this photo");
+  plain_error(res, 404, "the original file is no longer where it was ingested");
+}
+
 void serve_original(const Catalog& catalog, const http::Request& req, http::Response& res) {
   set_security_headers(res);
   std::optional<Digest> d = Digest::from_hex(req.matches[1].str());
   if (!d) return plain_error(res, 400, "bad photo address");
-  const std::string etag = "\"" + d->hex() + "\"";
-  Photo photo;
-  std::vector<std::pair<File, std::string>> files;  // with the event's folder
-  {
-    Result<std::unique_ptr<Snapshot>> snap = catalog.snapshot();
-    if (!snap.ok()) return plain_error(res, 503, "archive unavailable");
-    Result<Photo> p = (*snap)->photo(*d);
-    if (!p.ok()) return plain_error(res, p.status().is_not_found() ? 404 : 500, "no such photo");
-    photo = std::move(*p);
-    Result<std::vector<File>> f = (*snap)->photo_files(*d);
-    if (f.ok()) {
-      for (File& file : *f) {
-        Result<Event> ev = (*snap)->event(file.event_id);
-        files.emplace_back(std::move(file), ev.ok() ? ev->folder : std::string());
-      }
-    }
-  }
+  Recorded rec;
+  if (int st = load_recorded(catalog, *d, rec); st != 0)
+    return plain_error(res, st, st == 404 ? "no such photo" : "archive unavailable");
   int status = 404;
-  for (const auto& [f, folder] : files) {
-    Opened o = open_recorded(f, folder, photo);
-    if (o.status != 0) {
-      status = std::max(status, o.status);
-      continue;
-    }
-    res.set_header("ETag", etag);
-    res.set_header("Cache-Control", "public, max-age=86400");
-    res.set_header("Accept-Ranges", "bytes");
-    res.set_header("Content-Disposition", content_disposition(f.path));
-    if (etag_matches(req, etag)) {
-      ::close(o.fd);
-      res.status = 304;
-      return;
-    }
-    res.set_file(o.fd, photo.size, mime_for(photo.meta.format));
-    res.ranges_allowed = true;
-    return;
+  for (const auto& [f, folder] : rec.files) {  // a pair's raw file is not the photo's bytes: 409, go on
+    const int st = send_file(req, res, rec.photo, f, folder, "\"" + d->hex() + "\"", /*member=*/false);
+    if (st == 0) return;
+    status = std::max(status, st);
   }
-  if (status == 409) return plain_error(res, 409, "the file at the ingested path is no longer this photo");
-  plain_error(res, 404, "the original file is no longer where it was ingested");
+  answer_missing(res, status);
+}
+
+// /original/{digest}/file/{n}: the n-th of the photo's files as the photo page lists them (photo_files
+// order), e.g. the raw file of a RAW+JPEG pair. Its ETag names the file too.
+void serve_file(const Catalog& catalog, const http::Request& req, http::Response& res) {
+  set_security_headers(res);
+  std::optional<Digest> d = Digest::from_hex(req.matches[1].str());
+  if (!d) return plain_error(res, 400, "bad photo address");
+  const std::string n_text = req.matches[2].str();
+  if (n_text.size() > 6) return plain_error(res, 404, "no such file of this photo");
+  const std::size_t n = std::stoul(n_text);
+  Recorded rec;
+  if (int st = load_recorded(catalog, *d, rec); st != 0)
+    return plain_error(res, st, st == 404 ? "no such photo" : "archive unavailable");
+  if (n >= rec.files.size()) return plain_error(res, 404, "no such file of this photo");
+  const auto& [f, folder] = rec.files[n];
+  const std::string etag = "\"" + d->hex() + "-" + std::to_string(n) + "-" + std::to_string(f.size) + "-" +
+                           std::to_string(f.mtime_ns) + "\"";
+  if (int st = send_file(req, res, rec.photo, f, folder, etag, /*member=*/true); st != 0) answer_missing(res, st);
 }
 
 }  // namespace
@@ -319,6 +470,8 @@ void add_media_routes(http::Router& router, const Catalog& catalog) {
   // Other /thumb/ paths fall through to a 404. Originals are checked (and maybe hashed): a worker's job.
   router.Get(R"(/original/([0-9a-f]{64}))",
              [&catalog](const http::Request& req, http::Response& res) { serve_original(catalog, req, res); });
+  router.Get(R"(/original/([0-9a-f]{64})/file/([0-9]+))",
+             [&catalog](const http::Request& req, http::Response& res) { serve_file(catalog, req, res); });
 }
 
 }  // namespace kho::web

@@ -276,6 +276,7 @@ std::unique_ptr<Server> Server::create(const Catalog& catalog, const ServerOptio
   core.io_threads = options.io_threads > 0 ? options.io_threads : 2;
   core.header_timeout_s = options.header_timeout_s;
   core.keepalive_timeout_s = options.keepalive_timeout_s;
+  core.write_timeout_s = options.write_timeout_s;
   core.max_connections_per_address = options.max_connections_per_address;
   core.allowed_hosts = allowed_hosts(options);
   impl->core = std::make_unique<http::Core>(impl->router, core);

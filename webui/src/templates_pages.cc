@@ -160,7 +160,7 @@ const std::string_view kPhotoTemplate =
     <h2>Thông tin ảnh</h2>
     <table class="meta">{{#meta_rows}}<tr><th scope="row">{{label}}</th><td>{{value}}</td></tr>{{/meta_rows}}</table>
     <h2>Tệp</h2>
-    <ul class="files">{{#files}}<li><code>{{path}}</code></li>{{/files}}</ul>
+    <ul class="files">{{#files}}<li><code>{{path}}</code> <a href="{{url}}" download>Tải tệp</a></li>{{/files}}</ul>
     <h2>Ảnh trùng</h2>
     {{#duplicates}}
     <div class="dup-row">

@@ -3,16 +3,10 @@
 // Both plan inside one short snapshot (which photos, their files, their CaptionFields), close it, and only
 // then read originals and send bytes: no read transaction is held across network I/O. The exported copy
 // comes from the PhotoExporter that `kho serve` hands in (ingest's Exiv2 writer): webui never links ingest.
-// The ZIP is written photo by photo into an unnamed temporary file and sent from it, so memory holds one
-// photo at a time however large the event is (the HTTP core sends files, not producer callbacks, so the
-// first byte leaves once the ZIP is complete).
-#include <fcntl.h>
-#include <unistd.h>
-
+// The ZIP is produced while it is sent (http::BodyProducer): memory holds one photo at a time and a
+// bounded buffer of unsent bytes however large the event is.
 #include <algorithm>
 #include <cctype>
-#include <cerrno>
-#include <cstdlib>
 #include <cstring>
 #include <memory>
 #include <set>
@@ -207,47 +201,36 @@ void serve_event_download(const Catalog& catalog, const PhotoExporter* exporter,
   if (zip_name.empty()) zip_name = "event-" + id;
   res.set_header("Content-Disposition", attachment(zip_name + ".zip"));
   res.set_header("Cache-Control", "no-cache");
-  // The ZIP is written photo by photo into an unnamed temporary file (O_TMPFILE: nothing to clean up, even
-  // after a crash), then sent from it with sendfile: memory holds one photo at a time however large the event.
-  const char* tmp = std::getenv("TMPDIR");
-  const int fd = ::open(tmp && *tmp ? tmp : "/tmp", O_TMPFILE | O_RDWR | O_CLOEXEC, 0600);
-  if (fd < 0) return plain_error(res, 507, std::string("no room for the ZIP: ") + std::strerror(errno));
-  bool written = true;
-  ZipStream zip([&](std::string_view b) {
-    while (written && !b.empty()) {
-      const ssize_t n = ::write(fd, b.data(), b.size());
-      if (n < 0 && errno == EINTR) continue;
-      if (n <= 0) written = false;
-      else b.remove_prefix(static_cast<std::size_t>(n));
+  // The ZIP is produced while it is sent (http::BodyProducer, on this worker once the head is out): one
+  // photo at a time is exported, read, handed to the connection's bounded buffer and forgotten, so memory
+  // holds one photo and at most CoreOptions::stream_buffer of unsent bytes however large the event. The
+  // length is not known in advance (each copy's new head is made as it comes), so it goes out chunked.
+  // A client that leaves stops the export at the next write.
+  res.producer = [state, exporter](const http::BodySink& sink) {
+    ZipStream zip([&sink](std::string_view b) { return sink(b); });
+    EventZip& z = *state;
+    for (const DownloadItem& item : z.items) {  // one photo at a time: exported, sent, forgotten
+      Result<ExportedCopy> copy = exporter->export_photo(request_for(item));
+      Result<std::string> bytes = copy.ok() ? read_exported(*copy) : Result<std::string>(copy.status());
+      if (!bytes.ok()) {
+        z.errors += item.name + "\t" + bytes.status().message() + "\n";
+        continue;
+      }
+      auto [stem, ext] = split_ext(item.name);
+      if (ext.empty()) ext = copy->extension;
+      const bool with_sidecar = !copy->sidecar_xmp.empty();
+      const std::string name = z.claim(stem, ext, with_sidecar);
+      if (!zip.add(name, *bytes)) return false;
+      if (with_sidecar && !zip.add(split_ext(name).first + ".xmp", copy->sidecar_xmp)) return false;
+      const CaptionFields& f = item.fields;
+      z.csv += csv_field(name) + "," + csv_field(f.caption.value_or("")) + "," +
+               csv_field(f.creator ? *f.creator : f.credit.value_or("")) + "," + csv_field(f.article_title) + "\r\n";
     }
-    return written;
-  });
-  EventZip& z = *state;
-  for (const DownloadItem& item : z.items) {  // one photo at a time: exported, written, forgotten
-    Result<ExportedCopy> copy = exporter->export_photo(request_for(item));
-    Result<std::string> bytes = copy.ok() ? read_exported(*copy) : Result<std::string>(copy.status());
-    if (!bytes.ok()) {
-      z.errors += item.name + "\t" + bytes.status().message() + "\n";
-      continue;
-    }
-    auto [stem, ext] = split_ext(item.name);
-    if (ext.empty()) ext = copy->extension;
-    const bool with_sidecar = !copy->sidecar_xmp.empty();
-    const std::string name = z.claim(stem, ext, with_sidecar);
-    if (!zip.add(name, *bytes)) break;
-    if (with_sidecar && !zip.add(split_ext(name).first + ".xmp", copy->sidecar_xmp)) break;
-    const CaptionFields& f = item.fields;
-    z.csv += csv_field(name) + "," + csv_field(f.caption.value_or("")) + "," +
-             csv_field(f.creator ? *f.creator : f.credit.value_or("")) + "," + csv_field(f.article_title) + "\r\n";
-  }
-  if (written) zip.add("captions.csv", z.csv);
-  if (written && !z.errors.empty()) zip.add("errors.txt", z.errors);
-  if (written) zip.finish();
-  if (!written) {
-    ::close(fd);
-    return plain_error(res, 507, "no room on the server's disk for the ZIP");
-  }
-  res.set_file(fd, zip.bytes_written(), "application/zip");
+    if (!zip.add("captions.csv", z.csv)) return false;
+    if (!z.errors.empty() && !zip.add("errors.txt", z.errors)) return false;
+    return zip.finish();
+  };
+  res.set_header("Content-Type", "application/zip");
 }
 
 }  // namespace

@@ -120,6 +120,8 @@ Result<Json> photo_view(const Snapshot& snap, std::string_view digest_hex) {
     for (const File& f : *files) {
       Json j = parse_model(file_json(f));
       j["event_url"] = f.event_id.empty() ? Json(nullptr) : Json(event_url(f.event_id));
+      // Each file's own bytes (a RAW+JPEG pair's raw file too): media.cc, /original/{digest}/file/{n}.
+      j["url"] = "/original/" + d->hex() + "/file/" + std::to_string(out["files"].size());
       out["files"].push_back(std::move(j));
     }
   out["links"] = links_with_articles(snap, *d);

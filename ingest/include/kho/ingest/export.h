@@ -59,15 +59,26 @@ Result<EmbedResult> embed_fields(std::span<const std::uint8_t> original, const C
 Result<std::string> sidecar_xmp(std::span<const std::uint8_t> original, const CaptionFields& fields);
 
 // ---- Files ----
+// When written files reach the disk: kEachFile fsyncs each file before its rename and the folder after
+// it; kDeferred leaves that to one sync_folder() at the end of a run (many files: the kernel's flusher
+// writes them back together, and the run pays for no per-file writeback). Either way a file appears under
+// its name only complete, as far as any process can see; kDeferred adds that a power cut before the
+// sync_folder() may leave copies of that run empty or short on disk.
+enum class Sync { kEachFile, kDeferred };
 // Writes `bytes` as dir/name without ever leaving a partial file there: a temporary file in `dir`, fsync,
 // then a rename that never replaces an existing file, then fsync of the folder. On any failure the
 // temporary file is removed. Errors: AlreadyExists-like clashes are InvalidArgument ("… exists"); disk
 // full, read-only folder, permissions are IOError with the system's reason.
-Status write_file_atomic(const std::string& dir, const std::string& name, std::string_view bytes);
+Status write_file_atomic(const std::string& dir, const std::string& name, std::string_view bytes,
+                         Sync sync = Sync::kEachFile);
 // The same for an exported copy: its head is written, its tail copied from the open original with
 // copy_file_range (in the kernel, never through this process's memory; a plain read/write loop where the
 // file systems cannot). Errors as write_file_atomic, plus IOError when the original shrank meanwhile.
-Status write_copy_atomic(const std::string& dir, const std::string& name, const ExportedCopy& copy);
+Status write_copy_atomic(const std::string& dir, const std::string& name, const ExportedCopy& copy,
+                         Sync sync = Sync::kEachFile);
+// Makes everything written under `dir` durable (syncfs of its file system). Errors: IOError with the
+// system's reason (EIO: some written data may not have reached the disk).
+Status sync_folder(const std::string& dir);
 
 // The Exiv2 writer behind kho::PhotoExporter (kho/photo_exporter.h).
 class Exporter final : public PhotoExporter {

@@ -25,6 +25,7 @@ struct ServerOptions {
   std::size_t page_size = 24;      // events per home page
   int header_timeout_s = 10;       // a request head must arrive whole within this
   int keepalive_timeout_s = 5;     // an idle connection is closed after this
+  int write_timeout_s = 30;        // a reply making no progress this long is dropped (its producer stops)
   // Connections one address may hold; a new one beyond this closes that address's least recently
   // active idle connection.
   int max_connections_per_address = 256;
