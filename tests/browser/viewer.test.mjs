@@ -208,11 +208,14 @@ try {
   check('Back closes the viewer (after moving in it) and stays on the event page',
         (await box.isHidden()) && page.url() === eventUrl, page.url());
 
-  // Zoom to 100%: the original's own pixels, then a drag pans.
-  await tile.click();
+  // Zoom to 100%: the original's own pixels, then a drag pans. The seed's widest photo (1600 px) is wider
+  // than the stage beside the info panel.
+  const zoomPhoto = seedDoc.photos.reduce((a, b) => (b.width > a.width ? b : a));
+  await page.goto(`${base}/event/${seed.id}`);
+  const zoomTile = page.locator(`.grid a.lb[data-digest="${zoomPhoto.digest}"]`);
+  await zoomTile.scrollIntoViewIfNeeded();
+  await zoomTile.click();
   await box.waitFor({ state: 'visible', timeout: 5000 });
-  const zoomDigest = await box.getAttribute('data-digest');
-  const zoomPhoto = ceremonyDoc.photos.find((p) => p.digest === zoomDigest);
   await box.locator('.lb-zoom').click();
   await page.waitForFunction(() => {
     const i = document.querySelector('#lightbox .lb-stage img');
@@ -324,6 +327,9 @@ try {
         (await page.locator('#dup-review .copy.current').count()) === 1 &&
         nfc(await page.locator('#dup-review .best-reason').textContent()) === reason);
   await page.locator('#dup-review').scrollIntoViewIfNeeded();
+  await page.waitForFunction(() => [...document.querySelectorAll('#dup-review img')]
+    .every((i) => i.complete && i.naturalWidth > 0), null, { timeout: 8000 }).catch(() => {});
+  await page.waitForTimeout(300);  // decoding="async": let the loaded images paint
   await shot(page, '07-photo-dups');
 
   // ---------------------------------------------------------------- phone: a touch screen

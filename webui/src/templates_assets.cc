@@ -165,6 +165,7 @@ blockquote.group { font-style: italic; }
 .dup-row img { width: 5rem; height: 5rem; object-fit: cover; border-radius: 3px; }
 .dup-row p { margin: 0 0 .3rem; }
 .photo-nav { display: flex; justify-content: space-between; align-items: center; gap: .6rem; margin: 0 0 1rem; }
+.photo-nav .button { white-space: nowrap; }
 .button.secondary { background: var(--card); color: var(--link); border: 1px solid var(--rule); }
 .photo-preview figcaption p { margin: 0 0 .4rem; }
 .group-label { font: 600 .75rem/1.4 var(--sans); text-transform: uppercase; letter-spacing: .06em;
@@ -178,7 +179,10 @@ blockquote.group { font-style: italic; }
 .section-title { font: 700 1.3rem var(--serif); margin: 0 0 .8rem; }
 .best-reason { margin: 0 0 .9rem; }
 .likeness { margin: .5rem 0 0; font-weight: 600; font-size: .9rem; }
-.copy.current { box-shadow: 0 0 0 3px var(--mark); }
+.copy.current { box-shadow: 0 0 0 3px var(--link); }
+.dup-review { scroll-margin-top: 5rem; }
+/* File names hold Vietnamese letters that DejaVu Sans Mono lacks precomposed: set them in the text face. */
+.copy dd code, .pub code { font-family: var(--sans); }
 .copy dd.diff { color: var(--accent); font-weight: 600; }
 .diff-mark { font-size: .7rem; font-weight: 700; text-transform: uppercase; letter-spacing: .04em;
   background: var(--accent-soft); color: var(--accent); padding: 0 .3rem; border-radius: 3px; }
@@ -219,6 +223,7 @@ mark { background: var(--mark); color: inherit; padding: 0 .1em; border-radius: 
   .lb-figure { flex-direction: column; }
   .lb-info { width: auto; max-height: 38vh; border-left: 0; border-top: 1px solid #3a3631; }
   .lb-prev, .lb-next { display: none; }
+  .key-hint { display: none; }
   .copy-image { height: auto; max-height: 70vh; }
 }
 )CSS";

@@ -179,7 +179,7 @@ constexpr std::string_view kDupReview = R"HTML(<section class="cluster">
       <a class="copy-image" href="{{url}}"><img src="{{preview}}" alt="{{name}}" width="{{width}}"
          height="{{height}}" loading="lazy" decoding="async"></a>
       <p class="likeness">{{#best}}<span class="badge best">Bản tốt nhất</span> {{/best}}{{!
-      }}{{#current}}<span class="badge">Ảnh đang xem</span> {{/current}}{{likeness}}</p>
+      }}{{#current}}<span class="badge">Ảnh đang xem</span> {{/current}}{{^best}}{{likeness}}{{/best}}</p>
       <dl>
         <dt>Tệp</dt><dd><code>{{name}}</code></dd>
         <dt>Điểm ảnh</dt><dd{{#pixels_differs}} class="diff"{{/pixels_differs}}>{{pixels_display}}{{!
@@ -214,7 +214,7 @@ const std::string kPhotoPage = splice({R"HTML(<p class="crumbs"><a href="/">Sự
 {{#position}}<nav class="photo-nav" aria-label="Ảnh trong sự kiện">
   {{#prev_url}}<a rel="prev" class="button secondary" href="{{prev_url}}">← Ảnh trước</a>{{/prev_url}}{{!
   }}{{^prev_url}}<span></span>{{/prev_url}}
-  <span class="muted small">Ảnh {{position}} của sự kiện · phím ← →</span>
+  <span class="muted small">Ảnh {{position}}<span class="key-hint"> của sự kiện · phím ← →</span></span>
   {{#next_url}}<a rel="next" class="button secondary" href="{{next_url}}">Ảnh sau →</a>{{/next_url}}{{!
   }}{{^next_url}}<span></span>{{/next_url}}
 </nav>{{/position}}
