@@ -262,6 +262,14 @@ try {
         (await box.locator('.lb-group-label').isVisible()) && nfc(await box.locator('.lb-caption').textContent()) === groupText);
   await shot(page, '04-viewer-group-caption');
   await page.keyboard.press('Escape');
+  await page.goto(`${base}/photo/${groupOnly[0].digest}`);
+  const pageGroup = await page.evaluate(() => {
+    const f = document.querySelector('.photo-preview figcaption');
+    return f && { group: f.classList.contains('group'), text: f.textContent, label: getComputedStyle(f, '::before').content };
+  });
+  check('the photo page labels a group caption as the group\'s',
+        pageGroup && pageGroup.group && nfc(pageGroup.text) === groupText && pageGroup.label.includes('nhóm ảnh'),
+        JSON.stringify(pageGroup));
 
   // Photo page: previous and next within the event, as links and with ←/→.
   const order = ceremonyDoc.photos.map((p) => p.digest);
@@ -279,9 +287,9 @@ try {
 
   // Photo page: the credit under the caption, and "copy caption and credit".
   await page.goto(`${base}/photo/${fire.digest}`);
-  const pageCredit = nfc(await page.locator('.photo-preview figcaption .credit').textContent());
-  await page.locator('.photo-preview .copy-caption').click();
-  await page.waitForFunction(() => document.querySelector('.photo-preview .copy-status').textContent.length > 0, null,
+  const pageCredit = nfc(await page.locator('.photo-main .credit').textContent());
+  await page.locator('.photo-main .copy-caption').click();
+  await page.waitForFunction(() => document.querySelector('.photo-main .copy-status').textContent.length > 0, null,
                              { timeout: 3000 }).catch(() => {});
   const clip2 = await page.evaluate(() => navigator.clipboard.readText()).catch((e) => `error ${e}`);
   check('the photo page shows the credit under the caption and copies both',

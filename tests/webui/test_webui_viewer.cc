@@ -201,8 +201,7 @@ TEST_F(ViewerFields, DuplicateReviewSaysWhyAndWhatDiffers) {
   const json& copy = c["photos"][1];
   EXPECT_EQ(copy["likeness"], "Gần giống: đã đổi cỡ / nén lại");
   for (const char* key : {"pixels", "size", "taken", "file_date"})
-    EXPECT_NE(std::find(copy["differences"].begin(), copy["differences"].end(), key), copy["differences"].end())
-        << key;
+    EXPECT_NE(std::find(copy["differences"].begin(), copy["differences"].end(), key), copy["differences"].end()) << key;
   EXPECT_FALSE(copy["camera_differs"]);
   EXPECT_FALSE(copy["articles_differs"]);  // both in the same article
   ASSERT_EQ(copy["articles"].size(), 1u);

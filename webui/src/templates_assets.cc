@@ -144,8 +144,9 @@ body.lb-open { overflow: hidden; }
 
 .photo-page { display: grid; gap: 1.5rem; grid-template-columns: minmax(0, 2fr) minmax(16rem, 1fr);
   align-items: start; }
-.photo-preview { margin: 0; background: var(--card); border: 1px solid var(--rule); border-radius: 4px;
-  padding: .6rem; }
+.photo-main { background: var(--card); border: 1px solid var(--rule); border-radius: 4px; padding: .6rem; }
+.photo-main > p { margin: 0 .2rem .5rem; }
+.photo-preview { margin: 0; }
 .photo-preview img { margin: 0 auto; max-height: 80vh; width: auto; }
 .photo-preview figcaption { font: 1rem/1.55 var(--serif); padding: .7rem .2rem .2rem; }
 .photo-side h1 { font: 700 1.2rem var(--serif); margin: 0 0 .6rem; word-break: break-all; }
@@ -167,11 +168,13 @@ blockquote.group { font-style: italic; }
 .photo-nav { display: flex; justify-content: space-between; align-items: center; gap: .6rem; margin: 0 0 1rem; }
 .photo-nav .button { white-space: nowrap; }
 .button.secondary { background: var(--card); color: var(--link); border: 1px solid var(--rule); }
-.photo-preview figcaption p { margin: 0 0 .4rem; }
+/* The label is generated, so the figcaption's text is the caption alone (what the downloads write). */
+.photo-preview figcaption.group { font-style: italic; }
+.photo-preview figcaption.group::before { content: "Chú thích chung của nhóm ảnh"; display: block; font: normal 600
+  .75rem/1.4 var(--sans); text-transform: uppercase; letter-spacing: .06em; color: var(--muted); margin-bottom: .2rem; }
 .group-label { font: 600 .75rem/1.4 var(--sans); text-transform: uppercase; letter-spacing: .06em;
   color: var(--muted); }
-.caption-text.group { font-style: italic; }
-.photo-preview .credit { font: .9rem/1.4 var(--sans); }
+.photo-main .credit { font: .9rem/1.4 var(--sans); }
 .copy-caption { font: 600 .85rem var(--sans); padding: .4rem .8rem; border: 1px solid var(--rule); border-radius: 4px;
   background: var(--card); color: var(--link); cursor: pointer; }
 .copy-row .copy-status { color: var(--muted); }

@@ -219,17 +219,16 @@ const std::string kPhotoPage = splice({R"HTML(<p class="crumbs"><a href="/">Sự
   }}{{^next_url}}<span></span>{{/next_url}}
 </nav>{{/position}}
 <div class="photo-page">
+  <div class="photo-main">
   <figure class="photo-preview">
     <a href="{{original}}"><img src="{{preview}}" alt="{{alt}}" width="{{photo.width}}" height="{{photo.height}}"></a>
-    <figcaption>
-      {{#group_caption}}<p class="group-label">Chú thích chung của nhóm ảnh</p>{{!
-      }}<p class="caption-text group">{{group_caption}}</p>{{/group_caption}}
-      {{#own_caption}}<p class="caption-text">{{own_caption}}</p>{{/own_caption}}
-      {{#credit}}<p class="credit">Ảnh: {{credit}}</p>{{/credit}}
-      {{#copy_text}}<p class="copy-row"><button type="button" class="copy-caption" data-copy="{{copy_text}}">Chép {{!
-      }}chú thích và nguồn</button> <span class="copy-status" role="status" aria-live="polite"></span></p>{{/copy_text}}
-    </figcaption>
+    {{#own_caption}}<figcaption>{{own_caption}}</figcaption>{{/own_caption}}
+    {{#group_caption}}<figcaption class="group">{{group_caption}}</figcaption>{{/group_caption}}
   </figure>
+  {{#credit}}<p class="credit">Ảnh: {{credit}}</p>{{/credit}}
+  {{#copy_text}}<p class="copy-row"><button type="button" class="copy-caption" data-copy="{{copy_text}}">Chép {{!
+  }}chú thích và nguồn</button> <span class="copy-status" role="status" aria-live="polite"></span></p>{{/copy_text}}
+  </div>
   <aside class="photo-side">
     <h1 class="photo-name">{{name}}</h1>
     <p><a class="button" href="{{original}}" download>Tải ảnh gốc</a> <span

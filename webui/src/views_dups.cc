@@ -25,18 +25,15 @@ std::string best_reason_text(const DupCluster& c) {
     if (p.best) best = &p;
   const std::string px = best ? pixels_display(best->width, best->height) : "";
   switch (c.best_reason) {
-    case BestReason::kChosen:
-      return "Người biên tập đã chọn bản này là bản tốt nhất.";
-    case BestReason::kMorePixels:
-      return "Bản này có nhiều điểm ảnh nhất (" + px + "): các bản khác nhỏ hơn.";
+    case BestReason::kChosen: return "Người biên tập đã chọn bản này là bản tốt nhất.";
+    case BestReason::kMorePixels: return "Bản này có nhiều điểm ảnh nhất (" + px + "): các bản khác nhỏ hơn.";
     case BestReason::kDateTimeOriginal:
       return "Bản này lớn nhất (" + px + ", bằng một bản khác) và là bản còn giữ ngày giờ chụp gốc (EXIF).";
     case BestReason::kOldestFile:
       return c.kind == DupKind::kExact
                  ? "Các tệp giống nhau từng byte; tệp này cũ nhất nên được giữ làm bản chính."
                  : "Các bản ngang nhau về độ phân giải và ngày chụp; bản này là tệp cũ nhất, gần bản gốc nhất.";
-    case BestReason::kPath:
-      return "Các bản ngang nhau về mọi mặt; chọn theo tên tệp để lựa chọn không tự thay đổi.";
+    case BestReason::kPath: return "Các bản ngang nhau về mọi mặt; chọn theo tên tệp để lựa chọn không tự thay đổi.";
   }
   return "";
 }
