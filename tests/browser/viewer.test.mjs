@@ -295,6 +295,20 @@ try {
   check('the photo page shows the credit under the caption and copies both',
         pageCredit === 'Ảnh: Minh Anh' && nfc(clip2) === nfc(`${fire.caption}\nẢnh: Minh Anh`), `${pageCredit} ${clip2}`);
 
+  // Without the Clipboard API (an older browser, a page not in a secure context): the fallback copies too.
+  await page.reload();
+  await page.evaluate(() => Object.defineProperty(navigator, 'clipboard', { value: undefined, configurable: true }));
+  const reader = await desk.newPage();
+  await reader.goto(`${base}/`);
+  await reader.evaluate(() => navigator.clipboard.writeText('—'));
+  await page.bringToFront();
+  await page.locator('.photo-main .copy-caption').click();
+  const status3 = nfc(await page.locator('.photo-main .copy-status').textContent());
+  const clip3 = await reader.evaluate(() => navigator.clipboard.readText()).catch((e) => `error ${e}`);
+  await reader.close();
+  check('without the Clipboard API the fallback (execCommand) copies caption and credit',
+        status3.startsWith('Đã chép') && nfc(clip3) === nfc(`${fire.caption}\nẢnh: Minh Anh`), `${status3} ${clip3}`);
+
   // Duplicate review.
   await page.goto(`${base}/dups`);
   const copies = page.locator('.cluster .copy');
