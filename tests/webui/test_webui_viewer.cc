@@ -10,6 +10,7 @@
 #include <map>
 
 #include "kho/dups.h"
+#include "kho/team.h"
 #include "kho/webui/api.h"
 #include "test_support.h"
 
@@ -151,6 +152,27 @@ TEST_F(ViewerFields, PhotoPageKeepsOwnCaptionGroupCaptionAndCreditApart) {
   EXPECT_EQ(b["caption"], kGroup);  // the existing field (alt text) still describes it
   EXPECT_TRUE(b["credit"].is_null());
   EXPECT_EQ(b["copy_text"], kGroup);
+}
+
+// A credit a person corrected (`kho caption PHOTO … --credit C`) is the one every view shows.
+TEST_F(ViewerFields, CorrectedCreditWinsEverywhere) {
+  Correction c;
+  c.user = "bientap";
+  c.kind = TargetKind::kPhoto;
+  c.target = digest_of(1).hex();
+  c.field = "credit";
+  c.old_value = kCredit;
+  c.new_value = "Hoàng Long/TTXVN";
+  ASSERT_TRUE(record_correction(*catalog_, c).ok());
+  json a = photo(1);
+  EXPECT_EQ(a["credit"], "Hoàng Long/TTXVN");
+  EXPECT_EQ(a["links"][0]["credit"], "Hoàng Long/TTXVN");
+  EXPECT_EQ(a["copy_text"], std::string(kOwn) + "\nẢnh: Hoàng Long/TTXVN");
+  json ev = get([](const Snapshot& s) { return web::api_event(s, kEvent); });
+  bool seen = false;
+  for (const json& p : ev["photos"])
+    if (p["digest"] == digest_of(1).hex()) seen = p["credit"] == "Hoàng Long/TTXVN";
+  EXPECT_TRUE(seen);
 }
 
 TEST_F(ViewerFields, PreviousAndNextFollowTheEventOrder) {

@@ -36,11 +36,12 @@ Json links_with_articles(const Snapshot& snap, const Digest& d);
 
 // The event page's hook (views_photo.cc) for what its grid and the viewer show beyond the caption:
 // note() each article's links (the first link of a photo wins), then apply() to each photo item:
-// `own_caption`, `group_caption` (only when it has no caption of its own), `credit` (the article's).
+// `own_caption`, `group_caption` (only when it has no caption of its own), `credit` (a person's correction,
+// else the article's credit line, else the photo's metadata).
 class CaptionNotes {
  public:
   void note(const Article& art, const Link& link);
-  void apply(const Digest& d, Json& item) const;
+  void apply(const Snapshot& snap, const Digest& d, Json& item) const;  // credit: a person's correction first
 
  private:
   struct Note {

@@ -172,7 +172,7 @@ Result<Json> event_view(const Snapshot& snap, std::string_view event_id) {
       if (p.ok() && p->meta.description) caption = *p->meta.description;
     }
     Json j = photo_item(snap, f.digest, f.path, caption);
-    notes.apply(f.digest, j);
+    notes.apply(snap, f.digest, j);
     j["orphan"] = !linked.count(f.digest);
     j["index"] = out["photos"].size();
     if (!linked.count(f.digest)) ++orphans;

@@ -8,6 +8,7 @@
 #include "kho/decisions.h"
 #include "kho/dups.h"
 #include "kho/json_model.h"
+#include "kho/team.h"
 #include "views.h"
 
 namespace kho::web {
@@ -62,6 +63,15 @@ Json gps(const Metadata& m) {
   return g;
 }
 
+// The credit readers see: a person's correction (`kho caption --credit`, kho::team's journal) over the
+// machine's value. An unreadable journal leaves the machine's value.
+std::string credit_in_force(const Snapshot& snap, const Digest& d, const std::string& machine) {
+  Result<std::optional<std::string>> v = value_in_force(
+      snap, TargetKind::kPhoto, d.hex(), "credit",
+      machine.empty() ? std::optional<std::string>() : std::optional<std::string>(machine));
+  return v.ok() ? v->value_or("") : machine;
+}
+
 }  // namespace
 
 Json links_with_articles(const Snapshot& snap, const Digest& d) {
@@ -79,7 +89,8 @@ Json links_with_articles(const Snapshot& snap, const Digest& d) {
     j["date_display"] = art.ok() ? date_display(art->date) : "";
     // The article's credit line for this photo ("Ảnh: …"), shown under its caption.
     const PhotoRef* ref = art.ok() && l.position < art->refs.size() ? &art->refs[l.position] : nullptr;
-    j["credit"] = ref && ref->credit && !ref->credit->empty() ? Json(*ref->credit) : Json(nullptr);
+    const std::string credit = credit_in_force(snap, d, ref && ref->credit ? *ref->credit : "");
+    j["credit"] = credit.empty() ? Json(nullptr) : Json(credit);
     out.push_back(std::move(j));
   }
   return out;
@@ -95,7 +106,7 @@ void CaptionNotes::note(const Article& art, const Link& link) {
   notes_.emplace(*link.digest, std::move(n));
 }
 
-void CaptionNotes::apply(const Digest& d, Json& item) const {
+void CaptionNotes::apply(const Snapshot& snap, const Digest& d, Json& item) const {
   auto it = notes_.find(d);
   std::string own, group;
   if (it != notes_.end()) {
@@ -105,6 +116,10 @@ void CaptionNotes::apply(const Digest& d, Json& item) const {
   } else if (item.contains("caption") && item["caption"].is_string()) {
     own = item["caption"].get<std::string>();  // an orphan's own description
   }
+  const std::string machine = item.contains("credit") && item["credit"].is_string() ? item["credit"].get<std::string>()
+                                                                                    : "";
+  const std::string credit = credit_in_force(snap, d, machine);
+  item["credit"] = credit.empty() ? Json(nullptr) : Json(credit);
   item["own_caption"] = own.empty() ? Json(nullptr) : Json(own);
   item["group_caption"] = own.empty() && !group.empty() ? Json(group) : Json(nullptr);
 }
@@ -206,6 +221,7 @@ Result<Json> photo_view(const Snapshot& snap, std::string_view digest_hex) {
   }
   if (own.empty() && group.empty() && p->meta.description) own = *p->meta.description;
   if (credit.empty() && p->meta.credit) credit = *p->meta.credit;
+  credit = credit_in_force(snap, *d, credit);
   out["own_caption"] = own.empty() ? Json(nullptr) : Json(own);
   out["group_caption"] = own.empty() && !group.empty() ? Json(group) : Json(nullptr);
   out["credit"] = credit.empty() ? Json(nullptr) : Json(credit);
