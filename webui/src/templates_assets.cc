@@ -183,6 +183,7 @@ blockquote.group { font-style: italic; }
 .best-reason { margin: 0 0 .9rem; }
 .likeness { margin: .5rem 0 0; font-weight: 600; font-size: .9rem; }
 .copy.current { box-shadow: 0 0 0 3px var(--link); }
+.badge.current { background: var(--link); color: #fff; }
 .dup-review { scroll-margin-top: 5rem; }
 /* File names hold Vietnamese letters that DejaVu Sans Mono lacks precomposed: set them in the text face. */
 .copy dd code, .pub code { font-family: var(--sans); }

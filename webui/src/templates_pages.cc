@@ -179,7 +179,7 @@ constexpr std::string_view kDupReview = R"HTML(<section class="cluster">
       <a class="copy-image" href="{{url}}"><img src="{{preview}}" alt="{{name}}" width="{{width}}"
          height="{{height}}" loading="lazy" decoding="async"></a>
       <p class="likeness">{{#best}}<span class="badge best">Bản tốt nhất</span> {{/best}}{{!
-      }}{{#current}}<span class="badge">Ảnh đang xem</span> {{/current}}{{^best}}{{likeness}}{{/best}}</p>
+      }}{{#current}}<span class="badge current">Ảnh đang xem</span> {{/current}}{{^best}}{{likeness}}{{/best}}</p>
       <dl>
         <dt>Tệp</dt><dd><code>{{name}}</code></dd>
         <dt>Điểm ảnh</dt><dd{{#pixels_differs}} class="diff"{{/pixels_differs}}>{{pixels_display}}{{!
