@@ -197,6 +197,15 @@ try {
   check('Esc closes the viewer and drops the photo\'s address',
         (await box.isHidden()) && (await page.evaluate(() => location.hash)) === '');
 
+  // A photo of the article opens the same viewer, on that photo.
+  const storyLink = page.locator('.story-photo a.lb').first();
+  const storyDigest = await storyLink.getAttribute('data-digest');
+  await storyLink.scrollIntoViewIfNeeded();
+  await storyLink.click();
+  await box.waitFor({ state: 'visible', timeout: 5000 });
+  check('a photo in the article opens the viewer on it', (await box.getAttribute('data-digest')) === storyDigest);
+  await page.keyboard.press('Escape');
+
   // Opened by a click: Back closes it and stays on the event page.
   const tile = page.locator('.grid a.lb').nth(1);
   await tile.scrollIntoViewIfNeeded();
@@ -428,6 +437,14 @@ try {
         over1 <= 1 && over2 <= 1 && pgeo.length === 2 && pgeo.every((g) => g.w >= 300 && Math.abs(g.w / g.h - g.nw / g.nh) < 0.02),
         `overflow ${over1}/${over2} ${JSON.stringify(pgeo)}`);
   await phone.screenshot({ path: path.join(artifactsDir, 'viewer-11-phone-dups.png'), fullPage: true });
+
+  // No inline script and no on* attributes anywhere (the CSP forbids them; everything is in kho.js).
+  let inline = [];
+  for (const u of [eventUrl, `${base}/event/${seed.id}`, `${base}/photo/${order[1]}`, `${base}/dups`]) {
+    const html = await (await fetch(u)).text();
+    if (/<script(?![^>]*\ssrc=)[^>]*>/i.test(html) || /<[^>]+\son[a-z]+\s*=/i.test(html)) inline.push(u);
+  }
+  check('pages carry no inline script or on* attributes', inline.length === 0, inline.join(' '));
 
   check('no JavaScript errors (CSP violations included)', errors.length === 0, errors.join('\n     '));
 } catch (e) {
