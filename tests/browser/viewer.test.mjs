@@ -21,7 +21,8 @@ import { chromium } from 'playwright-core';
 import { check, finish, freePort, nfc, testArgs, waitForServer } from './harness.mjs';
 
 const { kho, samplesDir, artifactsDir } = testArgs('viewer.test.mjs');
-const shot = (page, name, opts = {}) => page.screenshot({ path: path.join(artifactsDir, `viewer-${name}.png`), ...opts });
+const shot = (page, name, opts = {}) =>
+  page.screenshot({ path: path.join(artifactsDir, `viewer-${name}.png`), ...opts });
 
 // The credits written into the copy of the opening ceremony's article, under two captions.
 const CREDITS = [
@@ -83,7 +84,8 @@ try {
   const events = (await (await fetch(`${base}/api/events`)).json()).events;
   const ceremony = events.find((e) => nfc(e.title).toLowerCase().includes('khai mạc'));
   const seed = events.find((e) => nfc(e.folder ?? '').includes('Sơn La') || nfc(e.title).includes('Sơn La'));
-  check('the samples hold the ceremony and the seed events', !!ceremony && !!seed, JSON.stringify(events.map((e) => e.title)));
+  check('the samples hold the ceremony and the seed events', !!ceremony && !!seed,
+        JSON.stringify(events.map((e) => e.title)));
   const ceremonyDoc = await (await fetch(`${base}/api/event/${ceremony.id}`)).json();
   const seedDoc = await (await fetch(`${base}/api/event/${seed.id}`)).json();
 
@@ -165,7 +167,8 @@ try {
     captioned: await box.locator('.lb-download-captioned').getAttribute('href'),
   };
   check('the info panel shows caption, credit, date, camera and file name',
-        info.caption === nfc(fire.caption) && info.credit === 'Ảnh: Minh Anh' && info.taken === nfc(fire.taken_display) &&
+        info.caption === nfc(fire.caption) && info.credit === 'Ảnh: Minh Anh' &&
+        info.taken === nfc(fire.taken_display) &&
         /\d\d\/\d\d\/\d{4}/.test(info.taken) && info.camera.length > 1 && info.camera === nfc(fire.camera) &&
         info.name === nfc(fire.name), JSON.stringify(info));
   const dl = await page.request.get(`${base}${info.original}`);
@@ -236,7 +239,8 @@ try {
              left: s.scrollLeft, zoomed: document.querySelector('#lightbox').classList.contains('zoomed') };
   });
   check('zoom shows the original at 100%',
-        zoom.zoomed && zoom.natural === zoomPhoto.width && Math.abs(zoom.shown - zoom.natural) <= 1, JSON.stringify(zoom));
+        zoom.zoomed && zoom.natural === zoomPhoto.width && Math.abs(zoom.shown - zoom.natural) <= 1,
+        JSON.stringify(zoom));
   const stageBox = await box.locator('.lb-stage').boundingBox();
   const cx = stageBox.x + stageBox.width / 2, cy = stageBox.y + stageBox.height / 2;
   await page.mouse.move(cx, cy);
@@ -257,7 +261,8 @@ try {
   const groupOnly = seedDoc.photos.filter((p) => !p.own_caption && p.group_caption);
   const groupText = groupOnly.length ? nfc(groupOnly[0].group_caption) : '';
   const ownCaptions = (await page.locator('.story-photo figcaption').allTextContents()).map(nfc);
-  check('the seed has photos captioned only by their group', groupOnly.length > 0, JSON.stringify(seedDoc.photos.length));
+  check('the seed has photos captioned only by their group', groupOnly.length > 0,
+        JSON.stringify(seedDoc.photos.length));
   check('the group caption shows once, over its photos, not as a photo\'s caption',
         (await page.locator('.story-body .group-caption', { hasText: groupText }).count()) === 1 &&
         !ownCaptions.some((c) => c.includes(groupText)), JSON.stringify(ownCaptions));
@@ -268,13 +273,15 @@ try {
   await gTile.click();
   await box.waitFor({ state: 'visible', timeout: 5000 });
   check('the viewer labels a group caption as the group\'s',
-        (await box.locator('.lb-group-label').isVisible()) && nfc(await box.locator('.lb-caption').textContent()) === groupText);
+        (await box.locator('.lb-group-label').isVisible()) &&
+        nfc(await box.locator('.lb-caption').textContent()) === groupText);
   await shot(page, '04-viewer-group-caption');
   await page.keyboard.press('Escape');
   await page.goto(`${base}/photo/${groupOnly[0].digest}`);
   const pageGroup = await page.evaluate(() => {
     const f = document.querySelector('.photo-preview figcaption');
-    return f && { group: f.classList.contains('group'), text: f.textContent, label: getComputedStyle(f, '::before').content };
+    return f && { group: f.classList.contains('group'), text: f.textContent,
+                  label: getComputedStyle(f, '::before').content };
   });
   check('the photo page labels a group caption as the group\'s',
         pageGroup && pageGroup.group && nfc(pageGroup.text) === groupText && pageGroup.label.includes('nhóm ảnh'),
@@ -292,7 +299,8 @@ try {
   await Promise.all([page.waitForURL(`${base}/photo/${order[1]}`), page.keyboard.press('ArrowLeft')]);
   check('→ and ← on the photo page go to the next and previous photo', page.url() === `${base}/photo/${order[1]}`);
   const firstPage = await (await fetch(`${base}/api/photo/${order[0]}`)).json();
-  check('the first photo has no previous one', firstPage.prev_url === null && firstPage.next_url === `/photo/${order[1]}`);
+  check('the first photo has no previous one',
+        firstPage.prev_url === null && firstPage.next_url === `/photo/${order[1]}`);
 
   // Photo page: the credit under the caption, and "copy caption and credit".
   await page.goto(`${base}/photo/${fire.digest}`);
@@ -302,7 +310,8 @@ try {
                              { timeout: 3000 }).catch(() => {});
   const clip2 = await page.evaluate(() => navigator.clipboard.readText()).catch((e) => `error ${e}`);
   check('the photo page shows the credit under the caption and copies both',
-        pageCredit === 'Ảnh: Minh Anh' && nfc(clip2) === nfc(`${fire.caption}\nẢnh: Minh Anh`), `${pageCredit} ${clip2}`);
+        pageCredit === 'Ảnh: Minh Anh' && nfc(clip2) === nfc(`${fire.caption}\nẢnh: Minh Anh`),
+        `${pageCredit} ${clip2}`);
 
   // Without the Clipboard API (an older browser, a page not in a secure context): the fallback copies too.
   await page.reload();
@@ -343,7 +352,8 @@ try {
   const diffs = (await page.locator('.cluster .copy:not(.best) dd.diff').allTextContents()).map(nfc);
   const rows = (await page.locator('.cluster .copy.best dt').allTextContents()).map(nfc);
   check('the differences are listed and marked (pixels, bytes, dates, camera, articles)',
-        diffs.length >= 2 && ['Điểm ảnh', 'Dung lượng', 'Ngày chụp', 'Máy ảnh', 'Dùng trong bài'].every((r) => rows.includes(r)),
+        diffs.length >= 2 &&
+        ['Điểm ảnh', 'Dung lượng', 'Ngày chụp', 'Máy ảnh', 'Dùng trong bài'].every((r) => rows.includes(r)),
         `${JSON.stringify(diffs)} ${JSON.stringify(rows)}`);
   check('each copy lists the articles that use it',
         (await page.locator('.cluster .copy dd.articles a').count()) >= 2);
@@ -382,7 +392,8 @@ try {
   const fit = await phone.evaluate(() => {
     const r = document.querySelector('#lightbox .lb-stage img').getBoundingClientRect();
     const c = document.querySelector('#lightbox .lb-caption').getBoundingClientRect();
-    return { left: r.left, right: r.right, top: r.top, bottom: r.bottom, captionTop: c.top, w: innerWidth, h: innerHeight };
+    return { left: r.left, right: r.right, top: r.top, bottom: r.bottom, captionTop: c.top,
+             w: innerWidth, h: innerHeight };
   });
   check('phone: the photo fits the screen with the caption under it',
         fit.left >= 0 && fit.right <= fit.w + 1 && fit.bottom <= fit.captionTop + 1 && fit.captionTop < fit.h,
@@ -407,8 +418,9 @@ try {
   await phone.touchscreen.tap(pimg.x + pimg.width / 2, pimg.y + pimg.height / 2);
   await phone.waitForFunction(() => {
     const i = document.querySelector('#lightbox .lb-stage img');
+    const s = document.querySelector('#lightbox .lb-stage');
     return document.querySelector('#lightbox').classList.contains('zoomed') && i.complete && i.naturalWidth > 0 &&
-           document.querySelector('#lightbox .lb-stage').scrollWidth > document.querySelector('#lightbox .lb-stage').clientWidth;
+           s.scrollWidth > s.clientWidth;
   }, null, { timeout: 8000 }).catch(() => {});
   const before = await phone.evaluate(() => document.querySelector('#lightbox .lb-stage').scrollLeft);
   await swipe(cdp, sbox.x + sbox.width * 0.7, sy, -sbox.width * 0.4);
@@ -434,7 +446,8 @@ try {
     return { w: r.width, h: r.height, nw: i.naturalWidth, nh: i.naturalHeight };
   }));
   check('phone: the photo page and the duplicates fit the width, copies at their own aspect ratio',
-        over1 <= 1 && over2 <= 1 && pgeo.length === 2 && pgeo.every((g) => g.w >= 300 && Math.abs(g.w / g.h - g.nw / g.nh) < 0.02),
+        over1 <= 1 && over2 <= 1 && pgeo.length === 2 &&
+        pgeo.every((g) => g.w >= 300 && Math.abs(g.w / g.h - g.nw / g.nh) < 0.02),
         `overflow ${over1}/${over2} ${JSON.stringify(pgeo)}`);
   await phone.screenshot({ path: path.join(artifactsDir, 'viewer-11-phone-dups.png'), fullPage: true });
 

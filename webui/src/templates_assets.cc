@@ -243,7 +243,9 @@ const std::string_view kScript =
   // what happened in `status` (a role="status" element).
   function copyText(text, button, status) {
     function done(ok) {
-      if (status) status.textContent = ok ? 'Đã chép chú thích và nguồn.' : 'Không chép được: hãy chọn chữ và chép tay.';
+      if (status) {
+        status.textContent = ok ? 'Đã chép chú thích và nguồn.' : 'Không chép được: hãy chọn chữ và chép tay.';
+      }
     }
     function fallback() {
       var ta = document.createElement('textarea');

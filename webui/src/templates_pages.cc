@@ -191,12 +191,14 @@ constexpr std::string_view kDupReview = R"HTML(<section class="cluster">
         <dt>Máy ảnh</dt><dd{{#camera_differs}} class="diff"{{/camera_differs}}>{{camera}}{{^camera}}—{{/camera}}{{!
         }}{{#camera_differs}} <span class="diff-mark">khác</span>{{/camera_differs}}</dd>
         <dt>Ngày tệp</dt><dd{{#file_date_differs}} class="diff"{{/file_date_differs}}>{{file_date}}{{!
-        }}{{^file_date}}—{{/file_date}}{{#file_date_differs}} <span class="diff-mark">khác</span>{{/file_date_differs}}</dd>
+        }}{{^file_date}}—{{/file_date}}{{!
+        }}{{#file_date_differs}} <span class="diff-mark">khác</span>{{/file_date_differs}}</dd>
         <dt>Dùng trong bài</dt><dd class="articles{{#articles_differs}} diff{{/articles_differs}}">{{!
         }}{{#articles}}<a href="{{url}}">{{title}}</a> {{/articles}}{{^articles}}chưa bài nào{{/articles}}{{!
         }}{{#articles_differs}} <span class="diff-mark">khác</span>{{/articles_differs}}</dd>
       </dl>
-      {{#caption}}<blockquote>{{caption}}{{#credit}} <span class="credit">Ảnh: {{credit}}</span>{{/credit}}</blockquote>{{/caption}}
+      {{#caption}}<blockquote>{{caption}}{{#credit}} <span {{!
+      }}class="credit">Ảnh: {{credit}}</span>{{/credit}}</blockquote>{{/caption}}
     </li>
   {{/photos}}
   </ul>
