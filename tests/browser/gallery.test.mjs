@@ -117,7 +117,7 @@ try {
   await tiles.first().click();
   const box = page.locator('#lightbox');
   await box.waitFor({ state: 'visible', timeout: 5000 });
-  const firstCaption = nfc(await box.locator('figcaption').textContent());
+  const firstCaption = nfc(await box.locator('.lb-caption').textContent());
   const wantFirst = nfc(await tiles.nth(0).getAttribute('data-caption'));
   check('the lightbox opens with the photo and its caption', firstCaption === wantFirst && firstCaption.length > 0,
         `got "${firstCaption}"`);
@@ -126,7 +126,7 @@ try {
   await page.screenshot({ path: path.join(artifactsDir, '03-lightbox.png') });
   await page.keyboard.press('ArrowRight');
   const index = await box.getAttribute('data-index');
-  const secondCaption = nfc(await box.locator('figcaption').textContent());
+  const secondCaption = nfc(await box.locator('.lb-caption').textContent());
   const wantSecond = nfc(await tiles.nth(1).getAttribute('data-caption'));
   check('→ moves to the next photo', index === '1' && secondCaption === wantSecond,
         `index ${index}, "${secondCaption}"`);

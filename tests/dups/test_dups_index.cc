@@ -171,6 +171,22 @@ TEST(DupsBestCopy, PixelsThenOriginalDateThenOldestFile) {
   EXPECT_EQ(best_copy({big_dated_older, twin}), 1u);  // deterministic tie-break
 }
 
+// The reason is the step that decided against the closest rival, so the page can say it in words.
+TEST(DupsBestCopy, ReasonIsTheStepThatBeatTheClosestRival) {
+  CopyFacts small{640 * 480, true, 100, "a"};
+  CopyFacts big{1280 * 960, false, 900, "b"};
+  CopyFacts big_dated{1280 * 960, true, 950, "c"};
+  CopyFacts big_dated_older{1280 * 960, true, 500, "d"};
+  CopyFacts twin{1280 * 960, true, 500, "a"};
+  EXPECT_EQ(best_copy_reason({small, big}, 1), BestReason::kMorePixels);
+  EXPECT_EQ(best_copy_reason({small, big, big_dated}, 2), BestReason::kDateTimeOriginal);  // big ties on pixels
+  EXPECT_EQ(best_copy_reason({small, big_dated, big_dated_older}, 2), BestReason::kOldestFile);
+  EXPECT_EQ(best_copy_reason({big_dated_older, twin}, 1), BestReason::kPath);
+  EXPECT_EQ(best_copy_reason({big}, 0), BestReason::kPath);  // alone: nothing to beat
+  EXPECT_EQ(best_reason_name(BestReason::kMorePixels), "pixels");
+  EXPECT_EQ(best_reason_name(BestReason::kChosen), "chosen");
+}
+
 Metadata camera(std::string when) {
   Metadata m;
   m.make = "NIKON CORPORATION";

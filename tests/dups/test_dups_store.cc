@@ -119,6 +119,29 @@ TEST(DupsStore, ExactNearAndBurstClusters) {
   EXPECT_EQ(near->photos[2].path, "/a/small.jpg");
   EXPECT_EQ(near->photos[2].distance, 3);
   EXPECT_FALSE(near->photos[1].best || near->photos[2].best);
+  // Why: the recompressed copy has as many pixels and no capture time either; the original's file is older.
+  EXPECT_EQ(near->best_reason, BestReason::kOldestFile);
+  EXPECT_EQ(exact->best_reason, BestReason::kOldestFile);  // same bytes: the older file
+
+  // The review page's cluster of one member: itself included, best first, the same reason; a person's
+  // choice wins and says so.
+  auto snap = fx.catalog->snapshot();
+  ASSERT_TRUE(snap.ok());
+  auto of = near_cluster_of(**snap, digest_of(3));
+  ASSERT_TRUE(of.ok()) << of.status().to_string();
+  ASSERT_TRUE(of->has_value());
+  ASSERT_EQ((*of)->photos.size(), 3u);
+  EXPECT_EQ((*of)->best, digest_of(2));
+  EXPECT_EQ((*of)->best_reason, BestReason::kOldestFile);
+  DupOptions chosen;
+  chosen.chosen_best = {digest_of(3)};
+  auto picked = near_cluster_of(**snap, digest_of(2), chosen);
+  ASSERT_TRUE(picked.ok() && picked->has_value());
+  EXPECT_EQ((*picked)->best, digest_of(3));
+  EXPECT_EQ((*picked)->best_reason, BestReason::kChosen);
+  auto alone = near_cluster_of(**snap, digest_of(7));
+  ASSERT_TRUE(alone.ok());
+  EXPECT_FALSE(alone->has_value());
 }
 
 // Two hundred photos that all look alike (one PHash, one scene): the update checks each against at

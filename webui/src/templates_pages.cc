@@ -3,6 +3,9 @@
 // mustache comment that ends one line and closes on the next (`…{{!` / `}}…`), which renders as nothing.
 #include "templates.h"
 
+#include <initializer_list>
+#include <string>
+
 namespace kho::web {
 
 const std::string_view kLayoutTemplate = R"HTML(<!doctype html>
@@ -85,7 +88,7 @@ const std::string_view kEventTemplate =
       <figure class="story-photo" data-ref="{{ref}}">
         <a class="lb" href="{{photo.url}}" data-digest="{{photo.digest}}"><img src="{{photo.preview}}"
            alt="{{photo.alt}}" loading="lazy" decoding="async" width="{{photo.width}}" height="{{photo.height}}"></a>
-        <figcaption>{{caption}}{{#credit}} <span class="credit">{{credit}}</span>{{/credit}}</figcaption>
+        <figcaption>{{caption}}{{#credit}} <span class="credit">Ảnh: {{credit}}</span>{{/credit}}</figcaption>
       </figure>
       {{/resolved}}
       {{^resolved}}
@@ -114,31 +117,120 @@ const std::string_view kEventTemplate =
   <ul class="grid">
   {{#photos}}
     <li class="tile{{#orphan}} orphan{{/orphan}}">
-      <a class="lb" href="{{url}}" data-digest="{{digest}}" data-full="{{preview}}" data-caption="{{caption}}"><img
+      <a class="lb" href="{{url}}" data-digest="{{digest}}" data-full="{{preview}}" data-caption="{{caption}}"
+         data-own="{{own_caption}}" data-group="{{group_caption}}" data-credit="{{credit}}"
+         data-taken="{{taken_display}}" data-camera="{{camera}}" data-name="{{name}}" data-original="{{original}}"
+         data-download="{{download}}" data-zoom="{{zoom}}"><img
          src="{{thumb}}" alt="{{alt}}" loading="lazy" decoding="async"></a>
       {{#orphan}}<span class="badge">Ngoài bài</span>{{/orphan}}
-      <p class="tile-caption">{{#caption}}{{caption}}{{/caption}}{{!
-      }}{{^caption}}<span class="muted">{{name}}</span>{{/caption}}</p>
+      <p class="tile-caption">{{#own_caption}}{{own_caption}}{{/own_caption}}{{!
+      }}{{^own_caption}}{{#group_caption}}<span class="group-note">Chú thích nhóm:</span> {{!
+      }}<span class="group-text">{{group_caption}}</span>{{/group_caption}}{{!
+      }}{{^group_caption}}<span class="muted">{{name}}</span>{{/group_caption}}{{/own_caption}}</p>
+      {{#credit}}<p class="tile-credit credit">Ảnh: {{credit}}</p>{{/credit}}
     </li>
   {{/photos}}
   </ul>
 </section>
 <div id="lightbox" class="lightbox" hidden role="dialog" aria-modal="true" aria-label="Xem ảnh">
-  <button type="button" class="lb-close" aria-label="Đóng (Esc)">×</button>
-  <button type="button" class="lb-prev" aria-label="Ảnh trước (←)">‹</button>
-  <figure class="lb-figure"><img alt=""><figcaption></figcaption><p class="lb-count"></p></figure>
-  <button type="button" class="lb-next" aria-label="Ảnh sau (→)">›</button>
+  <div class="lb-bar">
+    <p class="lb-count" aria-live="polite"></p>
+    <button type="button" class="lb-zoom" aria-pressed="false" title="Phóng to 100% (phím Z)">100%</button>
+    <button type="button" class="lb-info-toggle" aria-expanded="true" aria-controls="lb-info"
+            title="Thông tin (phím I)">Thông tin</button>
+    <button type="button" class="lb-close" aria-label="Đóng (Esc)">×</button>
+  </div>
+  <figure class="lb-figure">
+    <div class="lb-stage"><img alt="" draggable="false">
+      <button type="button" class="lb-prev" aria-label="Ảnh trước (←)">‹</button>
+      <button type="button" class="lb-next" aria-label="Ảnh sau (→)">›</button>
+    </div>
+    <figcaption class="lb-info" id="lb-info">
+      <p class="lb-group-label" hidden>Chú thích chung của nhóm ảnh</p>
+      <p class="lb-caption"></p>
+      <p class="lb-credit credit" hidden></p>
+      <dl class="lb-details">
+        <dt>Ngày chụp</dt><dd class="lb-taken"></dd>
+        <dt>Máy ảnh</dt><dd class="lb-camera"></dd>
+        <dt>Tệp</dt><dd class="lb-name"></dd>
+      </dl>
+      <p class="lb-actions">
+        <button type="button" class="copy-caption" data-copy="">Chép chú thích và nguồn</button>
+        <a class="lb-download" href="#" download>Tải ảnh gốc</a>
+        <a class="lb-download-captioned" href="#" download>Tải kèm chú thích</a>
+        <a class="lb-page" href="#">Trang ảnh</a>
+        <span class="copy-status" role="status" aria-live="polite"></span>
+      </p>
+    </figcaption>
+  </figure>
 </div>
 )HTML";
 
-const std::string_view kPhotoTemplate =
-    R"HTML(<p class="crumbs"><a href="/">Sự kiện</a>{{#event_url}} › <a
+namespace {
+
+// One duplicate cluster for review (views_dups.cc's dup_review), shared by the photo page and /dups: spliced
+// into both templates at start-up, so each stays one parsed template (no partials at render time).
+constexpr std::string_view kDupReview = R"HTML(<section class="cluster">
+  <h2>{{kind_display}} <span class="muted small">{{kind_note}}</span></h2>
+  <p class="best-reason"><strong>Vì sao chọn bản tốt nhất:</strong> {{best_reason_text}}</p>
+  <ul class="cluster-photos">
+  {{#photos}}
+    <li class="copy{{#best}} best{{/best}}{{#current}} current{{/current}}">
+      <a class="copy-image" href="{{url}}"><img src="{{preview}}" alt="{{name}}" width="{{width}}"
+         height="{{height}}" loading="lazy" decoding="async"></a>
+      <p class="likeness">{{#best}}<span class="badge best">Bản tốt nhất</span> {{/best}}{{!
+      }}{{#current}}<span class="badge current">Ảnh đang xem</span> {{/current}}{{^best}}{{likeness}}{{/best}}</p>
+      <dl>
+        <dt>Tệp</dt><dd><code>{{name}}</code></dd>
+        <dt>Điểm ảnh</dt><dd{{#pixels_differs}} class="diff"{{/pixels_differs}}>{{pixels_display}}{{!
+        }}{{#pixels_differs}} <span class="diff-mark">khác</span>{{/pixels_differs}}</dd>
+        <dt>Dung lượng</dt><dd{{#size_differs}} class="diff"{{/size_differs}}>{{size_display}}{{!
+        }}{{#size_differs}} <span class="diff-mark">khác</span>{{/size_differs}}</dd>
+        <dt>Ngày chụp</dt><dd{{#taken_differs}} class="diff"{{/taken_differs}}>{{taken}}{{^taken}}—{{/taken}}{{!
+        }}{{#taken_differs}} <span class="diff-mark">khác</span>{{/taken_differs}}</dd>
+        <dt>Máy ảnh</dt><dd{{#camera_differs}} class="diff"{{/camera_differs}}>{{camera}}{{^camera}}—{{/camera}}{{!
+        }}{{#camera_differs}} <span class="diff-mark">khác</span>{{/camera_differs}}</dd>
+        <dt>Ngày tệp</dt><dd{{#file_date_differs}} class="diff"{{/file_date_differs}}>{{file_date}}{{!
+        }}{{^file_date}}—{{/file_date}}{{!
+        }}{{#file_date_differs}} <span class="diff-mark">khác</span>{{/file_date_differs}}</dd>
+        <dt>Dùng trong bài</dt><dd class="articles{{#articles_differs}} diff{{/articles_differs}}">{{!
+        }}{{#articles}}<a href="{{url}}">{{title}}</a> {{/articles}}{{^articles}}chưa bài nào{{/articles}}{{!
+        }}{{#articles_differs}} <span class="diff-mark">khác</span>{{/articles_differs}}</dd>
+      </dl>
+      {{#caption}}<blockquote>{{caption}}{{#credit}} <span {{!
+      }}class="credit">Ảnh: {{credit}}</span>{{/credit}}</blockquote>{{/caption}}
+    </li>
+  {{/photos}}
+  </ul>
+</section>
+)HTML";
+
+std::string splice(std::initializer_list<std::string_view> parts) {
+  std::string out;
+  for (std::string_view p : parts) out += p;
+  return out;
+}
+
+const std::string kPhotoPage = splice({R"HTML(<p class="crumbs"><a href="/">Sự kiện</a>{{#event_url}} › <a
     href="{{event_url}}">{{event_title}}</a>{{/event_url}}</p>
+{{#position}}<nav class="photo-nav" aria-label="Ảnh trong sự kiện">
+  {{#prev_url}}<a rel="prev" class="button secondary" href="{{prev_url}}">← Ảnh trước</a>{{/prev_url}}{{!
+  }}{{^prev_url}}<span></span>{{/prev_url}}
+  <span class="muted small">Ảnh {{position}}<span class="key-hint"> của sự kiện · phím ← →</span></span>
+  {{#next_url}}<a rel="next" class="button secondary" href="{{next_url}}">Ảnh sau →</a>{{/next_url}}{{!
+  }}{{^next_url}}<span></span>{{/next_url}}
+</nav>{{/position}}
 <div class="photo-page">
+  <div class="photo-main">
   <figure class="photo-preview">
-    <a href="{{original}}"><img src="{{preview}}" alt="{{alt}}"></a>
-    {{#caption}}<figcaption>{{caption}}</figcaption>{{/caption}}
+    <a href="{{original}}"><img src="{{preview}}" alt="{{alt}}" width="{{photo.width}}" height="{{photo.height}}"></a>
+    {{#own_caption}}<figcaption>{{own_caption}}</figcaption>{{/own_caption}}
+    {{#group_caption}}<figcaption class="group">{{group_caption}}</figcaption>{{/group_caption}}
   </figure>
+  {{#credit}}<p class="credit">Ảnh: {{credit}}</p>{{/credit}}
+  {{#copy_text}}<p class="copy-row"><button type="button" class="copy-caption" data-copy="{{copy_text}}">Chép {{!
+  }}chú thích và nguồn</button> <span class="copy-status" role="status" aria-live="polite"></span></p>{{/copy_text}}
+  </div>
   <aside class="photo-side">
     <h1 class="photo-name">{{name}}</h1>
     <p><a class="button" href="{{original}}" download>Tải ảnh gốc</a> <span
@@ -150,7 +242,9 @@ const std::string_view kPhotoTemplate =
     <div class="pub">
       <p><a href="{{event_url}}">{{article_title}}</a> <time class="muted">{{date_display}}</time></p>
       {{#caption}}<blockquote>{{caption}}</blockquote>{{/caption}}
-      {{#group_caption}}<blockquote class="group">{{group_caption}}</blockquote>{{/group_caption}}
+      {{#group_caption}}<blockquote class="group"><span class="group-label">Chú thích nhóm:</span> {{!
+      }}{{group_caption}}</blockquote>{{/group_caption}}
+      {{#credit}}<p class="credit small">Ảnh: {{credit}}</p>{{/credit}}
       <p class="muted small">Tham chiếu <code>{{ref}}</code> · {{method}}</p>
     </div>
     {{/links}}
@@ -162,54 +256,34 @@ const std::string_view kPhotoTemplate =
     <h2>Tệp</h2>
     <ul class="files">{{#files}}<li><code>{{path}}</code> <a href="{{url}}" download>Tải tệp</a></li>{{/files}}</ul>
     <h2>Ảnh trùng</h2>
-    {{#duplicates}}
-    <div class="dup-row">
-      <a href="{{url}}"><img src="{{thumb}}" alt="{{name}}" loading="lazy"></a>
-      <div><p><code>{{name}}</code> · khoảng cách {{distance}} · {{width}}×{{height}}{{#best}} <span
-         class="badge best">Bản tốt nhất</span>{{/best}}</p>
-      {{#links}}{{#caption}}<blockquote>{{caption}}</blockquote>{{/caption}}{{!
-      }}{{^caption}}{{#group_caption}}<blockquote class="group">{{group_caption}}</blockquote>{{/group_caption}}{{!
-      }}{{/caption}}{{/links}}</div>
-    </div>
-    {{/duplicates}}
-    {{^duplicates}}<p class="muted">Không có ảnh trùng.</p>{{/duplicates}}
+    {{#review}}<p><a href="#dup-review">So sánh {{count}} bản bên dưới</a></p>{{/review}}
+    {{^review}}<p class="muted">Không có ảnh trùng.</p>{{/review}}
   </aside>
 </div>
-)HTML";
+{{#review}}<div id="dup-review" class="dup-review">
+<h2 class="section-title">Các bản trùng của ảnh này</h2>
+)HTML",
+                                       kDupReview, R"HTML(</div>{{/review}}
+)HTML"});
 
-const std::string_view kDupsTemplate = R"HTML(<div class="page-head">
+const std::string kDupsPage = splice({R"HTML(<div class="page-head">
   <h1>Ảnh trùng lặp</h1>
-  <p class="muted">{{total}} nhóm · bản tốt nhất được đánh dấu; không có gì bị xóa</p>
+  <p class="muted">{{total}} nhóm · bản tốt nhất được đánh dấu, kèm lý do; không có gì bị xóa</p>
 </div>
 {{#clusters}}
-<section class="cluster">
-  <h2>{{#is_exact}}Trùng hoàn toàn <span class="muted small">cùng nội dung, nhiều tệp</span>{{/is_exact}}{{!
-  }}{{^is_exact}}Gần giống <span
-      class="muted small">bản sao đã sửa, thu nhỏ hoặc nén lại</span>{{/is_exact}}</h2>
-  <ul class="cluster-photos">
-  {{#photos}}
-    <li class="copy{{#best}} best{{/best}}">
-      <a href="{{url}}"><img src="{{thumb}}" alt="{{name}}" loading="lazy" decoding="async"></a>
-      {{#best}}<span class="badge best">Bản tốt nhất</span>{{/best}}
-      <dl>
-        <dt>Tệp</dt><dd><code>{{name}}</code></dd>
-        <dt>Độ phân giải</dt><dd>{{width}} × {{height}}</dd>
-        <dt>Dung lượng</dt><dd>{{size_display}}</dd>
-        <dt>Ngày chụp</dt><dd>{{taken}}</dd>
-        <dt>Khoảng cách</dt><dd>{{distance}}</dd>
-      </dl>
-      {{#caption}}<blockquote>{{caption}}</blockquote>{{/caption}}
-    </li>
-  {{/photos}}
-  </ul>
-</section>
-{{/clusters}}
+)HTML",
+                                      kDupReview, R"HTML({{/clusters}}
 {{^clusters}}<p class="empty">Không có ảnh trùng lặp.</p>{{/clusters}}
 <nav class="pager">
   {{#prev_url}}<a rel="prev" href="{{prev_url}}">← Trước</a>{{/prev_url}}
   {{#next_url}}<a rel="next" href="{{next_url}}">Sau →</a>{{/next_url}}
 </nav>
-)HTML";
+)HTML"});
+
+}  // namespace
+
+const std::string_view kPhotoTemplate = kPhotoPage;
+const std::string_view kDupsTemplate = kDupsPage;
 
 const std::string_view kSearchTemplate = R"HTML(<div class="page-head">
   {{#has_query}}<h1>Kết quả cho “{{query}}”</h1><p class="muted">{{count}}{{#more}}+{{/more}} kết quả · {{!

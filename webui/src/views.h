@@ -6,10 +6,12 @@
 #include <nlohmann/json.hpp>
 
 #include <cstddef>
+#include <map>
 #include <string>
 #include <string_view>
 
 #include "kho/catalog.h"
+#include "kho/dups.h"
 #include "kho/model.h"
 #include "kho/status.h"
 
@@ -23,6 +25,32 @@ Result<Json> article_view(const Snapshot& snap, std::string_view article_id);
 Result<Json> photo_view(const Snapshot& snap, std::string_view digest_hex);
 Result<Json> dups_view(const Snapshot& snap, std::size_t page, std::size_t page_size);
 Result<Json> search_view(const Snapshot& snap, std::string_view query, std::size_t limit);
+
+// Duplicate review (views_dups.cc): a cluster with each copy's facts, what differs from the best copy, how
+// alike it is and why the best is best, in words; `current` (may be null) is marked.
+Json dup_review(const Snapshot& snap, const DupCluster& cluster, const Digest* current);
+std::string human_bytes(std::uint64_t n);       // "1.2 MB"
+std::string camera_display(const Metadata& m);  // make and model, the make once
+// Links of a photo with their article's title, event and credit line (views_photo.cc).
+Json links_with_articles(const Snapshot& snap, const Digest& d);
+
+// The event page's hook (views_photo.cc) for what its grid and the viewer show beyond the caption:
+// note() each article's links (the first link of a photo wins), then apply() to each photo item:
+// `own_caption`, `group_caption` (only when it has no caption of its own), `credit` (a person's correction,
+// else the article's credit line, else the photo's metadata).
+class CaptionNotes {
+ public:
+  void note(const Article& art, const Link& link);
+  void apply(const Snapshot& snap, const Digest& d, Json& item) const;  // credit: a person's correction first
+
+ private:
+  struct Note {
+    std::string own, group, credit;
+  };
+  std::map<Digest, Note> notes_;
+};
+// A photo item's viewer fields: `taken_display`, `camera`, `original`, `download`, `credit` (its metadata's).
+void viewer_fields(const Photo& p, Json& item);
 
 // Helpers shared by the view files (view_util.cc).
 std::string date_display(const std::optional<std::string>& iso);  // "15/07/2020 10:30", "" when absent

@@ -39,6 +39,7 @@ Json photo_item(const Snapshot& snap, const Digest& d, const std::string& path, 
   j["width"] = p.ok() ? p->width : 0;
   j["height"] = p.ok() ? p->height : 0;
   j["has_thumbs"] = p.ok() && p->has_thumbs;
+  if (p.ok()) viewer_fields(*p, j);  // date, camera, downloads for the viewer (views_photo.cc)
   return j;
 }
 
@@ -134,6 +135,7 @@ Result<Json> event_view(const Snapshot& snap, std::string_view event_id) {
 
   std::map<Digest, std::string> captions;  // first caption of each linked photo
   std::set<Digest> linked;
+  CaptionNotes notes;  // own and group caption, credit: for the grid and the viewer (views_photo.cc)
   std::size_t unresolved = 0;
   out["articles"] = Json::array();
   for (const std::string& aid : ev->article_ids) {
@@ -148,6 +150,7 @@ Result<Json> event_view(const Snapshot& snap, std::string_view event_id) {
         continue;
       }
       linked.insert(*l.digest);
+      notes.note(*art, l);
       const std::optional<std::string>& text = l.caption ? l.caption : l.group_caption;
       if (text && !captions.count(*l.digest)) captions[*l.digest] = *text;
     }
@@ -169,6 +172,7 @@ Result<Json> event_view(const Snapshot& snap, std::string_view event_id) {
       if (p.ok() && p->meta.description) caption = *p->meta.description;
     }
     Json j = photo_item(snap, f.digest, f.path, caption);
+    notes.apply(snap, f.digest, j);
     j["orphan"] = !linked.count(f.digest);
     j["index"] = out["photos"].size();
     if (!linked.count(f.digest)) ++orphans;

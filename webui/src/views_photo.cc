@@ -1,22 +1,18 @@
-// View models of the photo page (preview, captions, metadata, duplicates) and the duplicates page.
+// View model of the photo page (preview, captions and credit, metadata, previous/next in its event, duplicates),
+// and the event page's hook for what its grid and viewer show of each photo.
+#include <cctype>
 #include <cmath>
 #include <cstdio>
+#include <set>
 
 #include "kho/decisions.h"
 #include "kho/dups.h"
 #include "kho/json_model.h"
+#include "kho/team.h"
 #include "views.h"
 
 namespace kho::web {
 namespace {
-
-std::string human_bytes(std::uint64_t n) {
-  char buf[32];
-  if (n >= (1u << 20)) std::snprintf(buf, sizeof buf, "%.1f MB", static_cast<double>(n) / (1 << 20));
-  else if (n >= 1024) std::snprintf(buf, sizeof buf, "%.0f KB", static_cast<double>(n) / 1024);
-  else std::snprintf(buf, sizeof buf, "%llu B", static_cast<unsigned long long>(n));
-  return buf;
-}
 
 std::string fmt(const char* f, double v) {
   char buf[64];
@@ -34,10 +30,7 @@ Json meta_rows(const Photo& p) {
   if (p.width && p.height) row("Kích thước · Pixels", std::to_string(p.width) + " × " + std::to_string(p.height));
   row("Dung lượng · File size", human_bytes(p.size));
   row("Ngày chụp · Taken", m.datetime_original ? date_display(m.datetime_original) : "");
-  // Cameras often repeat the make in the model ("Canon" + "Canon EOS 80D").
-  std::string camera = m.model.value_or("");
-  if (m.make && camera.rfind(*m.make, 0) != 0) camera = camera.empty() ? *m.make : *m.make + " " + camera;
-  row("Máy ảnh · Camera", camera);
+  row("Máy ảnh · Camera", camera_display(m));
   row("Ống kính · Lens", m.lens.value_or(""));
   if (m.exposure_time && *m.exposure_time > 0)
     row("Tốc độ · Exposure", *m.exposure_time < 1 ? "1/" + fmt("%.0f", 1.0 / *m.exposure_time) + " s"
@@ -70,7 +63,17 @@ Json gps(const Metadata& m) {
   return g;
 }
 
-// Links of a photo with their article's title and event, for "where it was published".
+// The credit readers see: a person's correction (`kho caption --credit`, kho::team's journal) over the
+// machine's value. An unreadable journal leaves the machine's value.
+std::string credit_in_force(const Snapshot& snap, const Digest& d, const std::string& machine) {
+  Result<std::optional<std::string>> v = value_in_force(
+      snap, TargetKind::kPhoto, d.hex(), "credit",
+      machine.empty() ? std::optional<std::string>() : std::optional<std::string>(machine));
+  return v.ok() ? v->value_or("") : machine;
+}
+
+}  // namespace
+
 Json links_with_articles(const Snapshot& snap, const Digest& d) {
   Json out = Json::array();
   Result<std::vector<Link>> links = corrected(snap, snap.photo_links(d));
@@ -84,21 +87,85 @@ Json links_with_articles(const Snapshot& snap, const Digest& d) {
     j["event_id"] = art.ok() ? art->event_id : "";
     j["event_url"] = art.ok() && !art->event_id.empty() ? Json(event_url(art->event_id)) : Json(nullptr);
     j["date_display"] = art.ok() ? date_display(art->date) : "";
+    // The article's credit line for this photo ("Ảnh: …"), shown under its caption.
+    const PhotoRef* ref = art.ok() && l.position < art->refs.size() ? &art->refs[l.position] : nullptr;
+    const std::string credit = credit_in_force(snap, d, ref && ref->credit ? *ref->credit : "");
+    j["credit"] = credit.empty() ? Json(nullptr) : Json(credit);
     out.push_back(std::move(j));
   }
   return out;
 }
 
-std::string first_caption(const Snapshot& snap, const Digest& d) {
-  Result<std::vector<Link>> links = corrected(snap, snap.photo_links(d));
-  if (links.ok())  // a link a person moved to another photo no longer belongs here
-    std::erase_if(*links, [&](const Link& l) { return !l.digest || !(*l.digest == d); });
-  if (!links.ok()) return "";
-  for (const Link& l : *links)
-    if (l.caption && !l.caption->empty()) return *l.caption;
-  for (const Link& l : *links)
-    if (l.group_caption && !l.group_caption->empty()) return *l.group_caption;
-  return "";
+void CaptionNotes::note(const Article& art, const Link& link) {
+  if (!link.digest || notes_.count(*link.digest)) return;
+  const PhotoRef* ref = link.position < art.refs.size() ? &art.refs[link.position] : nullptr;
+  Note n;
+  n.own = link.caption.value_or("");
+  n.group = link.group_caption.value_or("");
+  n.credit = ref && ref->credit ? *ref->credit : "";
+  notes_.emplace(*link.digest, std::move(n));
+}
+
+void CaptionNotes::apply(const Snapshot& snap, const Digest& d, Json& item) const {
+  auto it = notes_.find(d);
+  std::string own, group;
+  if (it != notes_.end()) {
+    own = it->second.own;
+    group = it->second.group;
+    if (!it->second.credit.empty()) item["credit"] = it->second.credit;
+  } else if (item.contains("caption") && item["caption"].is_string()) {
+    own = item["caption"].get<std::string>();  // an orphan's own description
+  }
+  const std::string machine = item.contains("credit") && item["credit"].is_string() ? item["credit"].get<std::string>()
+                                                                                    : "";
+  const std::string credit = credit_in_force(snap, d, machine);
+  item["credit"] = credit.empty() ? Json(nullptr) : Json(credit);
+  item["own_caption"] = own.empty() ? Json(nullptr) : Json(own);
+  item["group_caption"] = own.empty() && !group.empty() ? Json(group) : Json(nullptr);
+}
+
+void viewer_fields(const Photo& p, Json& item) {
+  item["taken_display"] = date_display(p.meta.datetime_original);
+  item["camera"] = camera_display(p.meta);
+  item["original"] = "/original/" + p.digest.hex();
+  item["download"] = "/photo/" + p.digest.hex() + "/download";
+  // Zoom to 100%: the original when a browser shows its format, else the largest preview (RAW, HEIF).
+  std::string format = p.meta.format.value_or("");
+  for (char& c : format) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
+  const bool shown = format == "jpeg" || format == "jpg" || format == "png" || format == "webp" || format == "gif";
+  item["zoom"] = shown ? "/original/" + p.digest.hex() : thumb_url(p.digest, 1280);
+  if (!item.contains("credit") || item["credit"].is_null())
+    item["credit"] = p.meta.credit && !p.meta.credit->empty() ? Json(*p.meta.credit) : Json(nullptr);
+}
+
+namespace {
+
+// "Caption\nẢnh: Credit": what "copy caption and credit" puts on the clipboard (credits are stored without
+// the "Ảnh:" the article wrote before them).
+std::string copy_text(const std::string& caption, const std::string& credit) {
+  if (credit.empty()) return caption;
+  return caption.empty() ? "Ảnh: " + credit : caption + "\nẢnh: " + credit;
+}
+
+// Previous and next photo of `event_id` in the event's own order (the grid's), and this one's place.
+void event_neighbours(const Snapshot& snap, const std::string& event_id, const Digest& d, Json& out) {
+  out["prev_url"] = nullptr;
+  out["next_url"] = nullptr;
+  out["position"] = nullptr;
+  Result<std::vector<EventFile>> files = snap.event_photos_in_order(event_id);
+  if (!files.ok()) return;
+  // One photo can sit in an event under two names: each digest counts once, at its first place.
+  std::vector<Digest> order;
+  std::set<Digest> seen;
+  for (const EventFile& f : *files)
+    if (seen.insert(f.digest).second) order.push_back(f.digest);
+  for (std::size_t i = 0; i < order.size(); ++i) {
+    if (!(order[i] == d)) continue;
+    if (i > 0) out["prev_url"] = photo_url(order[i - 1]);
+    if (i + 1 < order.size()) out["next_url"] = photo_url(order[i + 1]);
+    out["position"] = std::to_string(i + 1) + " / " + std::to_string(order.size());
+    return;
+  }
 }
 
 }  // namespace
@@ -127,12 +194,16 @@ Result<Json> photo_view(const Snapshot& snap, std::string_view digest_hex) {
   out["links"] = links_with_articles(snap, *d);
   out["event_url"] = nullptr;
   out["event_title"] = nullptr;
+  out["prev_url"] = nullptr;
+  out["next_url"] = nullptr;
+  out["position"] = nullptr;
   if (files.ok())
     for (const File& f : *files) {
       Result<Event> ev = corrected(snap, snap.event(f.event_id));
       if (!ev.ok()) continue;
       out["event_url"] = event_url(ev->id);
       out["event_title"] = ev->title;
+      event_neighbours(snap, ev->id, *d, out);
       break;
     }
   std::string caption;
@@ -143,6 +214,23 @@ Result<Json> photo_view(const Snapshot& snap, std::string_view digest_hex) {
   if (caption.empty() && p->meta.description) caption = *p->meta.description;
   out["caption"] = caption.empty() ? Json(nullptr) : Json(caption);
   out["alt"] = caption.empty() ? out["name"].get<std::string>() : caption;
+  // Shown apart: its own caption, else its group's caption labelled as the group's; the credit under it.
+  std::string own, group, credit;
+  for (const Json& l : out["links"]) {
+    if (own.empty() && l.contains("caption") && l["caption"].is_string()) own = l["caption"];
+    if (group.empty() && l.contains("group_caption") && l["group_caption"].is_string()) group = l["group_caption"];
+    if (credit.empty() && l.contains("credit") && l["credit"].is_string()) credit = l["credit"];
+  }
+  if (own.empty() && group.empty() && p->meta.description) own = *p->meta.description;
+  if (credit.empty() && p->meta.credit) credit = *p->meta.credit;
+  credit = credit_in_force(snap, *d, credit);
+  out["own_caption"] = own.empty() ? Json(nullptr) : Json(own);
+  out["group_caption"] = own.empty() && !group.empty() ? Json(group) : Json(nullptr);
+  out["credit"] = credit.empty() ? Json(nullptr) : Json(credit);
+  out["copy_text"] = copy_text(own.empty() ? group : own, credit);
+  out["download"] = "/photo/" + d->hex() + "/download";
+  out["taken_display"] = date_display(p->meta.datetime_original);
+  out["camera"] = camera_display(p->meta);
   out["meta_rows"] = meta_rows(*p);
   out["gps"] = gps(p->meta);
   out["duplicates"] = Json::array();
@@ -164,46 +252,9 @@ Result<Json> photo_view(const Snapshot& snap, std::string_view digest_hex) {
       j["links"] = links_with_articles(snap, dp.digest);  // captions follow duplicates
       out["duplicates"].push_back(std::move(j));
     }
-  return out;
-}
-
-Result<Json> dups_view(const Snapshot& snap, std::size_t page, std::size_t page_size) {
-  Result<DupOptions> decided = with_decisions(snap);
-  if (!decided.ok()) return decided.status();
-  Result<std::vector<DupCluster>> clusters = list_duplicates(snap, *decided);
-  if (!clusters.ok()) return clusters.status();
-  const std::size_t pages = page_count(clusters->size(), page_size);
-  page = std::clamp<std::size_t>(page, 1, pages);
-  Json out;
-  out["clusters"] = Json::array();
-  for (std::size_t i = (page - 1) * page_size; i < clusters->size() && i < page * page_size; ++i) {
-    const DupCluster& c = (*clusters)[i];
-    Json jc = Json::parse(dup_cluster_json(c));  // DESIGN.md §5's fields, then the gallery's own
-    jc["is_exact"] = c.kind == DupKind::kExact;
-    for (std::size_t k = 0; k < c.photos.size(); ++k) {
-      const DupPhoto& dp = c.photos[k];
-      Json& j = jc["photos"][k];
-      j["name"] = base_name(dp.path);
-      j["url"] = photo_url(dp.digest);
-      j["thumb"] = thumb_url(dp.digest, 320);
-      Result<Photo> p = snap.photo(dp.digest);
-      if (p.ok()) {
-        j["width"] = p->width;
-        j["height"] = p->height;
-      }
-      j["size"] = p.ok() ? p->size : 0;
-      j["size_display"] = p.ok() ? human_bytes(p->size) : "";
-      j["taken"] = p.ok() ? date_display(p->meta.datetime_original) : "";
-      std::string caption = first_caption(snap, dp.digest);
-      j["caption"] = caption.empty() ? Json(nullptr) : Json(caption);
-    }
-    out["clusters"].push_back(std::move(jc));
-  }
-  out["page"] = page;
-  out["pages"] = pages;
-  out["total"] = clusters->size();
-  out["prev_url"] = page > 1 ? Json("/dups?page=" + std::to_string(page - 1)) : Json(nullptr);
-  out["next_url"] = page < pages ? Json("/dups?page=" + std::to_string(page + 1)) : Json(nullptr);
+  // The copies side by side, as on /dups, this one marked.
+  Result<std::optional<DupCluster>> cluster = near_cluster_of(snap, *d, *decided);
+  out["review"] = cluster.ok() && cluster->has_value() ? dup_review(snap, **cluster, &*d) : Json(nullptr);
   return out;
 }
 

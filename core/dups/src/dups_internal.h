@@ -111,6 +111,9 @@ struct CopyFacts {
 // Index of the best copy: largest pixel count, then one with an original DateTimeOriginal, then the
 // oldest file, then the smallest tie_break. Requires a non-empty vector.
 std::size_t best_copy(const std::vector<CopyFacts>& copies);
+// Which step of that rule set `best` apart: against each other copy the first fact that differs, and of
+// those the last step (the one that decided against the closest rival). kPath for a single copy.
+BestReason best_copy_reason(const std::vector<CopyFacts>& copies, std::size_t best);
 
 // The EXIF rule: true when both photos carry a DateTimeOriginal from the same make and model and the
 // capture times differ (sub-seconds compared only when both have them): two exposures, not copies.

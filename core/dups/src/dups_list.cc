@@ -96,12 +96,17 @@ DupCluster near_cluster(const std::vector<Member>& members, const DupOptions& op
   std::vector<CopyFacts> facts;
   for (const Member& m : members) facts.push_back(facts_of(m));
   std::size_t best = best_copy(facts);
+  BestReason reason = best_copy_reason(facts, best);
   for (std::size_t i = 0; i < members.size(); ++i) {
     const Digest& d = members[i].photo.digest;
-    if (std::find(options.chosen_best.begin(), options.chosen_best.end(), d) != options.chosen_best.end()) best = i;
+    if (std::find(options.chosen_best.begin(), options.chosen_best.end(), d) != options.chosen_best.end()) {
+      best = i;
+      reason = BestReason::kChosen;
+    }
   }
   DupCluster c;
   c.kind = DupKind::kNear;
+  c.best_reason = reason;
   c.best = members[best].photo.digest;
   c.best_path = shown_path(members[best]);
   for (std::size_t i = 0; i < members.size(); ++i) {
@@ -168,6 +173,7 @@ Result<std::vector<DupCluster>> list_duplicates(const Snapshot& snap, const DupO
       c.photos.push_back(DupPhoto{digest, m->files[i].path, 0, m->photo.width, m->photo.height, i == best});
     }
     c.best_path = m->files[best].path;
+    c.best_reason = best_copy_reason(facts, best);
     std::stable_sort(c.photos.begin(), c.photos.end(),
                      [](const DupPhoto& x, const DupPhoto& y) { return x.best && !y.best; });
     clusters.push_back(std::move(c));
@@ -205,8 +211,11 @@ Result<std::vector<DupCluster>> list_duplicates(const Snapshot& snap, const DupO
   return clusters;
 }
 
-Result<std::vector<DupPhoto>> duplicates_of(const Snapshot& snap, const Digest& digest, const DupOptions& options) {
-  // The cluster by breadth-first search over stored pairs (each node's pairs are one prefix scan).
+namespace {
+
+// The members of `digest`'s near cluster, itself first, by breadth-first search over stored pairs (each
+// node's pairs are one prefix scan). Fewer than two when it has no (remaining) duplicate.
+Result<std::vector<Member>> near_members_of(const Snapshot& snap, const Digest& digest, const DupOptions& options) {
   std::vector<Digest> order{digest};
   std::set<Digest> seen{digest};
   for (std::size_t i = 0; i < order.size(); ++i) {
@@ -219,15 +228,33 @@ Result<std::vector<DupPhoto>> duplicates_of(const Snapshot& snap, const Digest& 
       return ScanStep::Continue();
     }));
   }
-  if (order.size() < 2) return std::vector<DupPhoto>{};
   std::vector<Member> members;
+  if (order.size() < 2) return members;
   for (const Digest& d : order) {
     auto m = load_member(snap, d);
     if (m.status().is_not_found()) continue;
     if (!m.ok()) return m.status().with_context("dups: photo " + d.hex());
     members.push_back(std::move(*m));
   }
-  if (members.size() < 2 || !(members.front().photo.digest == digest)) return std::vector<DupPhoto>{};
+  if (members.size() < 2 || !(members.front().photo.digest == digest)) members.clear();
+  return members;
+}
+
+}  // namespace
+
+Result<std::optional<DupCluster>> near_cluster_of(const Snapshot& snap, const Digest& digest,
+                                                  const DupOptions& options) {
+  Result<std::vector<Member>> members = near_members_of(snap, digest, options);
+  if (!members.ok()) return members.status();
+  if (members->empty()) return std::optional<DupCluster>();
+  return std::optional<DupCluster>(near_cluster(*members, options));
+}
+
+Result<std::vector<DupPhoto>> duplicates_of(const Snapshot& snap, const Digest& digest, const DupOptions& options) {
+  Result<std::vector<Member>> found = near_members_of(snap, digest, options);
+  if (!found.ok()) return found.status();
+  const std::vector<Member>& members = *found;
+  if (members.empty()) return std::vector<DupPhoto>{};
   DupCluster c = near_cluster(members, options);
   const std::uint64_t self = members.front().photo.sig.phash;
   std::vector<DupPhoto> out;

@@ -66,6 +66,34 @@ std::size_t best_copy(const std::vector<CopyFacts>& copies) {
   return best;
 }
 
+BestReason best_copy_reason(const std::vector<CopyFacts>& copies, std::size_t best) {
+  BestReason reason = BestReason::kMorePixels;
+  bool any = false;
+  const CopyFacts& b = copies[best];
+  for (std::size_t i = 0; i < copies.size(); ++i) {
+    if (i == best) continue;
+    const CopyFacts& o = copies[i];
+    BestReason step = BestReason::kPath;
+    if (o.pixels != b.pixels) step = BestReason::kMorePixels;
+    else if (o.has_datetime_original != b.has_datetime_original) step = BestReason::kDateTimeOriginal;
+    else if (o.oldest_mtime_ns != b.oldest_mtime_ns) step = BestReason::kOldestFile;
+    if (!any || step > reason) reason = step;
+    any = true;
+  }
+  return any ? reason : BestReason::kPath;
+}
+
+std::string_view best_reason_name(BestReason reason) {
+  switch (reason) {
+    case BestReason::kChosen: return "chosen";
+    case BestReason::kMorePixels: return "pixels";
+    case BestReason::kDateTimeOriginal: return "datetime_original";
+    case BestReason::kOldestFile: return "oldest_file";
+    case BestReason::kPath: return "path";
+  }
+  return "path";
+}
+
 namespace {
 
 // "2021-04-11T15:47:53.120+07:00" → seconds part "2021-04-11T15:47:53" and sub-second digits "120".

@@ -99,10 +99,24 @@ enum class DupKind {
 // "exact" | "near": the names of DESIGN.md §5's `kind` field.
 std::string_view dup_kind_name(DupKind kind);
 
+// Why a cluster's best copy is the best: a person's choice, or the rule of the house that set it apart from
+// the copy closest to it (the rule: most pixels, then an original DateTimeOriginal, then the oldest file,
+// then the path). Exact copies share their bytes, so for them it is the oldest file or the path.
+enum class BestReason {
+  kChosen,            // a person chose it (the corrections journal's "best" decision)
+  kMorePixels,        // it has more pixels than every other copy
+  kDateTimeOriginal,  // as many pixels as the largest other copy, and only it kept DateTimeOriginal
+  kOldestFile,        // tied on the above with another copy; its file is the oldest
+  kPath,              // tied on everything: the first by path, so the choice never changes by itself
+};
+// "chosen" | "pixels" | "datetime_original" | "oldest_file" | "path": the JSON spelling.
+std::string_view best_reason_name(BestReason reason);
+
 struct DupCluster {
   DupKind kind = DupKind::kExact;
   std::string best_path;
   Digest best;
+  BestReason best_reason = BestReason::kPath;
   std::vector<DupPhoto> photos;  // best copy first, then by distance, then path
 };
 
@@ -121,5 +135,10 @@ Result<std::optional<int>> searched_radius(const Snapshot& snap);
 // first; `best` marks the best copy of its cluster. Empty when it has none. Captions of every copy can
 // then be shown with Snapshot::photo_links of each.
 Result<std::vector<DupPhoto>> duplicates_of(const Snapshot& snap, const Digest& digest, const DupOptions& options = {});
+
+// The near cluster holding `digest` (itself included; best first, each copy's distance to the best), as
+// duplicates_of() finds it, or nullopt when it has no confirmed near duplicate. For a review page.
+Result<std::optional<DupCluster>> near_cluster_of(const Snapshot& snap, const Digest& digest,
+                                                  const DupOptions& options = {});
 
 }  // namespace kho

@@ -20,7 +20,7 @@ Result<std::string> api_events(const Snapshot& snap, std::size_t page, std::size
 Result<std::string> api_event(const Snapshot& snap, std::string_view event_id);
 // {"article", "links", "event"}
 Result<std::string> api_article(const Snapshot& snap, std::string_view article_id);
-// {"photo", "files", "links", "duplicates", "meta_rows", "gps"}
+// {"photo", "files", "links", "duplicates", "meta_rows", "gps", "review", "prev_url", "next_url", …}
 Result<std::string> api_photo(const Snapshot& snap, std::string_view digest_hex);
 // {"clusters":[{"kind", "best", "photos":[{"path", "digest", "distance", …}]}], "page", "pages", "total"}
 Result<std::string> api_dups(const Snapshot& snap, std::size_t page, std::size_t page_size);
