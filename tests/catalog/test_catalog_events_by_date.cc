@@ -143,5 +143,14 @@ TEST_F(EventsByDate, VerifyNamesMissingAndStaleEntries) {
   EXPECT_NE(all.find("names no event"), std::string::npos) << all;
 }
 
+TEST_F(EventsByDate, VersionGrowsWithEveryCommitOnly) {
+  const std::uint64_t before = snap()->version();
+  EXPECT_EQ(snap()->version(), before);  // no write in between: the same archive
+  WriteBatch b;
+  b.put_event(make_event("h", "2023-01-01"));
+  ASSERT_TRUE(cat_->write(b).ok());
+  EXPECT_GT(snap()->version(), before);
+}
+
 }  // namespace
 }  // namespace kho

@@ -260,7 +260,7 @@ TEST_F(EventsTest, EventPageHasJumpLinkPagerAndSortSwitch) {
   EXPECT_NE(b.find("Ảnh 201–400 trong 450"), std::string::npos);
   EXPECT_NE(b.find("href=\"/event/" + big_id_ + "?page=3&amp;sort=name#photos\""), std::string::npos);
   EXPECT_NE(b.find("href=\"/event/" + big_id_ + "?sort=name#photos\""), std::string::npos);  // page 1
-  EXPECT_NE(b.find("href=\"/event/" + big_id_ + "#photos\""), std::string::npos);  // by time, page 1
+  EXPECT_NE(b.find("href=\"/event/" + big_id_ + "#photos\""), std::string::npos);            // by time, page 1
   std::size_t tiles = 0;
   for (std::size_t at = b.find("<li class=\"tile"); at != std::string::npos; at = b.find("<li class=\"tile", at + 1))
     ++tiles;

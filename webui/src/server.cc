@@ -6,7 +6,9 @@
 #include <charconv>
 #include <cstdio>
 #include <functional>
+#include <map>
 #include <memory>
+#include <mutex>
 
 #include "compress.h"
 #include "export_routes.h"
@@ -17,8 +19,37 @@
 
 namespace kho::web {
 
+namespace {
+// Views that cost a pass over the archive (the duplicate clusters), kept per archive version
+// (Snapshot::version): a page is rebuilt only after a write has committed, not on every request.
+class ViewCache {
+ public:
+  Result<Json> get(const Snapshot& snap, const std::string& key, const std::function<Result<Json>()>& build) {
+    const std::uint64_t version = snap.version();
+    {
+      std::lock_guard lock(mu_);
+      auto it = entries_.find(key);
+      if (it != entries_.end() && it->second.first == version) return it->second.second;
+    }
+    Result<Json> view = build();
+    if (view.ok()) {
+      std::lock_guard lock(mu_);
+      if (entries_.size() >= kMaxEntries) entries_.clear();
+      entries_[key] = {version, *view};
+    }
+    return view;
+  }
+
+ private:
+  static constexpr std::size_t kMaxEntries = 64;
+  std::mutex mu_;
+  std::map<std::string, std::pair<std::uint64_t, Json>> entries_;
+};
+}  // namespace
+
 struct Server::Impl {
   Impl(const Catalog& c, const ServerOptions& o) : catalog(c), options(o) {}
+  ViewCache dups_cache;
   const Catalog& catalog;
   ServerOptions options;
   http::Router router;
@@ -150,6 +181,7 @@ void add_routes(Server::Impl& s) {
   const Catalog& cat = s.catalog;
   const std::size_t page_size = s.options.page_size;
   const std::string& cors = s.options.cors_origin;
+  ViewCache& dups_cache = s.dups_cache;
   http::Router& http = s.router;
   using Req = http::Request;
   using Res = http::Response;
@@ -176,10 +208,12 @@ void add_routes(Server::Impl& s) {
     serve_page(cat, res, kPhotoTemplate, [&](const Snapshot& sn) { return photo_view(sn, hex); },
                [&](const Json& v) { return PageInfo{title_of(v, "name", "Ảnh"), "photo", "", "/api/photo/" + hex}; });
   });
-  http.Get("/dups", [&cat](const Req& req, Res& res) {
+  http.Get("/dups", [&cat, &dups_cache](const Req& req, Res& res) {
     std::size_t page = page_param(req);
     const std::string api = "/api/dups?page=" + std::to_string(page);
-    auto view = [&](const Snapshot& sn) { return dups_view(sn, page, kDupsPageSize); };
+    auto view = [&](const Snapshot& sn) {
+      return dups_cache.get(sn, std::to_string(page), [&] { return dups_view(sn, page, kDupsPageSize); });
+    };
     serve_page(cat, res, kDupsTemplate, view, [&](const Json&) { return PageInfo{"Ảnh trùng", "dups", "", api}; });
   });
   http.Get("/search", [&cat](const Req& req, Res& res) {
@@ -213,9 +247,11 @@ void add_routes(Server::Impl& s) {
     std::string hex = req.matches[1].str();
     serve_api(cat, cors, res, [&](const Snapshot& sn) { return photo_view(sn, hex); });
   });
-  http.Get("/api/dups", [&cat, &cors](const Req& req, Res& res) {
+  http.Get("/api/dups", [&cat, &cors, &dups_cache](const Req& req, Res& res) {
     std::size_t page = page_param(req);
-    serve_api(cat, cors, res, [&](const Snapshot& sn) { return dups_view(sn, page, kDupsPageSize); });
+    serve_api(cat, cors, res, [&](const Snapshot& sn) {
+      return dups_cache.get(sn, std::to_string(page), [&] { return dups_view(sn, page, kDupsPageSize); });
+    });
   });
   http.Get("/api/search", [&cat, &cors](const Req& req, Res& res) {
     std::string q = req.get_param_value("q");

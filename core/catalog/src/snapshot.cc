@@ -28,6 +28,7 @@ class LmdbSnapshot final : public Snapshot {
   Result<std::string_view> thumb_view(const Digest& digest, ThumbSize size) const override {
     return raw_get(db::kThumbs, keys::thumb_key(digest, size).view());
   }
+  std::uint64_t version() const override { return static_cast<std::uint64_t>(mdb_txn_id(txn_.get())); }
   Result<std::string> meta(std::string_view key) const override {
     auto v = raw_get(db::kMeta, key);
     if (!v.ok()) return v.status();

@@ -208,6 +208,10 @@ class Snapshot {
   // The JPEG bytes of a derivative, as a view into the memory map, valid while the Snapshot lives.
   virtual Result<std::string_view> thumb_view(const Digest& digest, ThumbSize size) const = 0;
   virtual Result<std::string> meta(std::string_view key) const = 0;
+  // The archive's version as this snapshot sees it (LMDB's id of the last committed write transaction):
+  // it grows with every commit, so two snapshots with the same version see the same records. Caches of
+  // derived views key on it.
+  virtual std::uint64_t version() const = 0;
 
   // Events: dated ones newest first, then undated ones; equal dates by title, then id. `offset`/`limit`
   // page the list (each call reads and sorts every event). Corruption when an event cannot be decoded.
