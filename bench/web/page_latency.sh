@@ -16,7 +16,7 @@ HERE=$(cd "$(dirname "$0")" && pwd)
 GEN=""
 if [ "${2:-}" = "--generated" ]; then
   GEN=$(realpath "${3:?--generated needs the kho-bench-gen-archive binary}")
-  shift 2
+  set -- "$1" "" "${@:4}"  # the remaining arguments keep their places: SECONDS is $3
 fi
 SAMPLES=${2:-$HERE/../../samples}
 SECS=${3:-10}
@@ -36,8 +36,9 @@ free_port() {
   python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1]); s.close()'
 }
 
+BIG_EVENT=""
 if [ -n "$GEN" ]; then
-  "$GEN" "$WORK/archive" "$GEN_EVENTS" "$GEN_PHOTOS" >/dev/null
+  BIG_EVENT=$("$GEN" "$WORK/archive" "$GEN_EVENTS" "$GEN_PHOTOS")
 else
   "$KHO" --archive "$WORK/archive" ingest "$SAMPLES" >/dev/null 2>&1 || [ $? -eq 1 ]
 fi
@@ -47,8 +48,7 @@ KHO_PID=$!
 for _ in $(seq 100); do curl -sf -o /dev/null "http://127.0.0.1:$PORT/api/events" && break; sleep 0.1; done
 
 if [ -n "$GEN" ]; then
-  EVENT=$(curl -sf "http://127.0.0.1:$PORT/api/events?date=2021-06" |
-    python3 -c 'import json,sys; e=max(json.load(sys.stdin)["events"], key=lambda e: e["photo_count"]); print(e["id"])')
+  EVENT=$BIG_EVENT
 else
   EVENT=$(curl -sf "http://127.0.0.1:$PORT/api/events" |
     python3 -c 'import json,sys; e=max(json.load(sys.stdin)["events"], key=lambda e: e["photo_count"]); print(e["id"])')
