@@ -153,8 +153,8 @@ int main(int argc, char** argv) {
     batch.put_file(f);
     if (i == 0) ev.cover = d;
     if (i < 40) {
-      a.blocks.push_back({kho::ArticleBlock::Kind::kParagraph, "Đoạn " + std::to_string(i) +
-                                                                  ": nước lũ dâng cao, người dân di chuyển đồ đạc.", 0});
+      a.blocks.push_back({kho::ArticleBlock::Kind::kParagraph,
+                          "Đoạn " + std::to_string(i) + ": nước lũ dâng cao, người dân di chuyển đồ đạc.", 0});
       a.blocks.push_back({kho::ArticleBlock::Kind::kPhoto, "", static_cast<std::uint32_t>(i)});
       kho::PhotoRef r;
       r.ref = name;

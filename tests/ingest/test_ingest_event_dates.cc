@@ -39,7 +39,7 @@ TEST(FolderNameDate, NotADate) {
 TEST(FolderNameDate, IngestDatesAnEventWithoutArticleByItsFolder) {
   TempDir tree, archive;
   write_file(tree / "2021-01-05 Lũ ở Quảng Bình/IMG_1.jpg", ingest_jpeg(1));  // EXIF 2021-03-04 09:10:11
-  write_file(tree / "không ngày/IMG_2.jpg", ingest_jpeg(2));  // EXIF 2021-03-04 08:00:00
+  write_file(tree / "không ngày/IMG_2.jpg", ingest_jpeg(2));                  // EXIF 2021-03-04 08:00:00
   auto cat = Catalog::open((archive / "a").string());
   ASSERT_TRUE(cat.ok());
   testing::FakeProcessor proc;

@@ -175,7 +175,8 @@ code, pre, kbd, samp { font-family: var(--sans); }
 .path, .cmd { background: #efebe3; padding: .05em .3em; border-radius: 3px; overflow-wrap: anywhere; }
 .tree { font: .9rem/1.5 var(--sans); white-space: pre; overflow-x: auto; background: var(--card);
   border: 1px solid var(--rule); border-radius: 4px; padding: .8rem 1rem; }
-.empty-archive { max-width: 46rem; }
+.empty-archive { max-width: 46rem; text-align: left; }
+.empty-archive .tree { text-align: left; }
 .jump { margin: -.6rem 0 1rem; font-size: .92rem; }
 .timeline { margin: 0 0 1.2rem; font-size: .92rem; }
 .timeline p, .grid-pager, .sort-switch { display: flex; flex-wrap: wrap; align-items: baseline; gap: .1rem .5rem;
