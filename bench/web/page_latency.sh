@@ -1,17 +1,29 @@
 #!/usr/bin/env bash
 # Page latency of `kho serve` with wrk --latency on loopback: the event page (target p99 < 20 ms,
 # DESIGN.md §6), and for context the home page, a photo page, a search page and the event's JSON.
+# Every request carries Chromium's own `Accept-Encoding: gzip, deflate, br, zstd` (issue 15).
 #
 #   bench/web/page_latency.sh KHO_BINARY [SAMPLES_DIR] [SECONDS] [CONNECTIONS]
+#   bench/web/page_latency.sh KHO_BINARY --generated GEN_BINARY [SECONDS] [CONNECTIONS] [EVENTS] [PHOTOS]
 #
 # Ingests SAMPLES_DIR (default samples/) into a temporary archive; the event measured is the one with
-# the most photos (the seed's). Everything it starts is stopped on exit.
+# the most photos (the seed's). With --generated, kho-bench-gen-archive (bench/web/gen_archive.cc) writes
+# EVENTS events (default 50,000) and one event of PHOTOS photos (default 5,000) instead, and the home page
+# is also measured deep in its pages and filtered by a year. Everything it starts is stopped on exit.
 set -euo pipefail
 KHO=$(realpath "${1:?usage: page_latency.sh KHO_BINARY [SAMPLES_DIR] [SECONDS] [CONNECTIONS]}")
 HERE=$(cd "$(dirname "$0")" && pwd)
+GEN=""
+if [ "${2:-}" = "--generated" ]; then
+  GEN=$(realpath "${3:?--generated needs the kho-bench-gen-archive binary}")
+  set -- "$1" "" "${@:4}"  # the remaining arguments keep their places: SECONDS is $3
+fi
 SAMPLES=${2:-$HERE/../../samples}
 SECS=${3:-10}
 CONNS=${4:-8}
+GEN_EVENTS=${5:-50000}
+GEN_PHOTOS=${6:-5000}
+ACCEPT="Accept-Encoding: gzip, deflate, br, zstd"
 THREADS=$(( CONNS < 2 ? 1 : 2 ))
 WORK=$(mktemp -d /tmp/kho-bench-pages.XXXXXX)
 KHO_PID=""
@@ -24,26 +36,39 @@ free_port() {
   python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1]); s.close()'
 }
 
-"$KHO" --archive "$WORK/archive" ingest "$SAMPLES" >/dev/null 2>&1 || [ $? -eq 1 ]
+BIG_EVENT=""
+if [ -n "$GEN" ]; then
+  BIG_EVENT=$("$GEN" "$WORK/archive" "$GEN_EVENTS" "$GEN_PHOTOS")
+else
+  "$KHO" --archive "$WORK/archive" ingest "$SAMPLES" >/dev/null 2>&1 || [ $? -eq 1 ]
+fi
 PORT=$(free_port)
 "$KHO" --archive "$WORK/archive" serve --port "$PORT" 2>/dev/null &
 KHO_PID=$!
 for _ in $(seq 100); do curl -sf -o /dev/null "http://127.0.0.1:$PORT/api/events" && break; sleep 0.1; done
 
-EVENT=$(curl -sf "http://127.0.0.1:$PORT/api/events" |
-  python3 -c 'import json,sys; e=max(json.load(sys.stdin)["events"], key=lambda e: e["photo_count"]); print(e["id"])')
+if [ -n "$GEN" ]; then
+  EVENT=$BIG_EVENT
+else
+  EVENT=$(curl -sf "http://127.0.0.1:$PORT/api/events" |
+    python3 -c 'import json,sys; e=max(json.load(sys.stdin)["events"], key=lambda e: e["photo_count"]); print(e["id"])')
+fi
 PHOTO=$(curl -sf "http://127.0.0.1:$PORT/api/event/$EVENT" |
   python3 -c 'import json,sys; print(json.load(sys.stdin)["photos"][0]["digest"])')
 HTML_BYTES=$(curl -sf "http://127.0.0.1:$PORT/event/$EVENT" | wc -c || true)
-echo "event $EVENT ($HTML_BYTES bytes of HTML), $CONNS connections, ${SECS}s each"
+WIRE_BYTES=$(curl -sf -H "$ACCEPT" "http://127.0.0.1:$PORT/event/$EVENT" | wc -c || true)
+echo "event $EVENT ($HTML_BYTES bytes of HTML, $WIRE_BYTES on the wire), $CONNS connections, ${SECS}s each"
 # Server CPU per request (utime + stime of the kho process over the run / requests): on this shared
 # 2-core machine the wall-clock percentiles also count waiting for a core; the CPU figure does not.
 cpu_ticks() { awk '{print $14 + $15}' "/proc/$KHO_PID/stat"; }
 TICK_MS=$(python3 -c 'import os; print(1000 / os.sysconf("SC_CLK_TCK"))')
 printf "%-28s %10s %8s %8s %8s %12s\n" route req/s p50 p90 p99 "cpu/req ms"
-for route in "/event/$EVENT" "/api/event/$EVENT" "/" "/photo/$PHOTO" "/search?q=thanh+hoa" "/dups"; do
+ROUTES=("/event/$EVENT" "/api/event/$EVENT" "/" "/photo/$PHOTO" "/search?q=thanh+hoa" "/dups")
+[ -n "$GEN" ] && ROUTES=("/event/$EVENT" "/event/$EVENT?page=13&sort=name" "/api/event/$EVENT" "/"
+                         "/?page=1000" "/?date=2015" "/photo/$PHOTO")
+for route in "${ROUTES[@]}"; do
   before=$(cpu_ticks)
-  out=$(wrk -t"$THREADS" -c"$CONNS" -d"${SECS}s" --latency "http://127.0.0.1:$PORT$route")
+  out=$(wrk -t"$THREADS" -c"$CONNS" -d"${SECS}s" --latency -H "$ACCEPT" "http://127.0.0.1:$PORT$route")
   after=$(cpu_ticks)
   reqs=$(awk '/requests in/ {print $1}' <<<"$out")
   cpu=$(python3 -c "print(f'{($after - $before) * $TICK_MS / max($reqs, 1):.3f}')")

@@ -3,6 +3,7 @@
 #include <sys/stat.h>
 
 #include <algorithm>
+#include <cstdio>
 #include <map>
 
 #include "pairs.h"
@@ -113,6 +114,43 @@ void link_embedded(const Article& a, const std::vector<StoredPhoto>& photos, std
     l.digest = it->second->digest;
   }
 }
+
+}  // namespace
+
+std::optional<std::string> folder_name_date(std::string_view name) {
+  auto digits = [&](std::size_t at, std::size_t n) {
+    if (at + n > name.size()) return -1;
+    int v = 0;
+    for (std::size_t i = at; i < at + n; ++i) {
+      if (name[i] < '0' || name[i] > '9') return -1;
+      v = v * 10 + (name[i] - '0');
+    }
+    return v;
+  };
+  int year = digits(0, 4), month = -1, day = -1;
+  std::size_t end = 0;
+  if (year < 0) return std::nullopt;
+  if (name.size() > 4 && (name[4] == '-' || name[4] == '.' || name[4] == '_') && name.size() > 7 &&
+      name[7] == name[4]) {
+    month = digits(5, 2);
+    day = digits(8, 2);
+    end = 10;
+  } else {
+    month = digits(4, 2);
+    day = digits(6, 2);
+    end = 8;
+  }
+  if (year < 1900 || year > 2199 || month < 1 || month > 12 || day < 1 || day > 31) return std::nullopt;
+  static constexpr int kDays[] = {31, 29, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31};
+  if (day > kDays[month - 1]) return std::nullopt;
+  if (month == 2 && day == 29 && !(year % 4 == 0 && (year % 100 != 0 || year % 400 == 0))) return std::nullopt;
+  if (end < name.size() && name[end] >= '0' && name[end] <= '9') return std::nullopt;  // 2021-01-051, 202101051
+  char buf[16];
+  std::snprintf(buf, sizeof buf, "%04d-%02d-%02d", year, month, day);
+  return std::string(buf);
+}
+
+namespace {
 
 // The earliest EXIF capture time among the folder's photos: the date of an event without an article.
 std::optional<std::string> earliest_exif_date(const Snapshot* current, const std::vector<StoredPhoto>& photos) {
@@ -261,7 +299,8 @@ Status build_event(const Snapshot* current, const FolderWork& work, WriteBatch& 
   if (!ev.cover && !work.photos.empty()) ev.cover = work.photos.front().digest;
   ev.photo_count = static_cast<std::uint32_t>(distinct.size());
 
-  // Title and date: the first article's, else the folder's name and the earliest EXIF capture time.
+  // Title and date: the first article's; else the folder's name, with the date it starts with ("2021-01-05 Lũ
+  // ở Quảng Bình") or else the earliest EXIF capture time.
   ev.title = articles.empty() ? display(file_name(folder.path)) : articles.front().title;
   for (const auto& a : articles) {
     if (a.date) {
@@ -269,6 +308,7 @@ Status build_event(const Snapshot* current, const FolderWork& work, WriteBatch& 
       break;
     }
   }
+  if (!ev.date) ev.date = folder_name_date(file_name(folder.path));
   if (!ev.date) ev.date = earliest_exif_date(current, work.photos);
 
   KHO_RETURN_IF_ERROR(drop_vanished_articles(current, ev, batch));

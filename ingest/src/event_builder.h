@@ -3,8 +3,10 @@
 #pragma once
 
 #include <cstdint>
+#include <optional>
 #include <set>
 #include <string>
+#include <string_view>
 #include <vector>
 
 #include "kho/catalog.h"
@@ -33,6 +35,10 @@ struct FolderWork {
 // Above this many bytes of text an article is indexed in parts (see FolderWork::index_later). A news
 // article is 2–50 KB; one of 16 MB made ~4 million postings, ~1.5 GB in one batch.
 inline constexpr std::size_t kIndexInPartsBytes = std::size_t{1} << 20;
+
+// The date an event folder's name starts with: "2021-01-05 Lũ…", "2021.01.05", "2021_01_05" or "20210105"
+// (then a non-digit or the end) → "2021-01-05"; nullopt when it starts with no valid date.
+std::optional<std::string> folder_name_date(std::string_view name);
 
 // Builds the folder's event, articles and links into `batch` and adds counts, orphans, unresolved
 // references and warnings to `summary`. `current` (may be null) is used to read the photos' EXIF dates

@@ -18,7 +18,7 @@ Result<std::string> api_events(const Snapshot& snap, std::size_t page, std::size
   return dump(events_view(snap, page, page_size));
 }
 Result<std::string> api_event(const Snapshot& snap, std::string_view event_id) {
-  return dump(event_view(snap, event_id));
+  return dump(event_view(snap, event_id, GridPage{1, 0, GridSort::kArticle}));  // every photo, as before
 }
 Result<std::string> api_article(const Snapshot& snap, std::string_view article_id) {
   return dump(article_view(snap, article_id));

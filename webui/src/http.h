@@ -99,6 +99,9 @@ class Router {
   void Fast(FastHandler handler) { fast_.push_back(std::move(handler)); }
   // Fills the body of an error the core or a route produced with no body (404, 400, 414, 431, …).
   void set_error_handler(Handler handler) { error_ = std::move(handler); }
+  // Runs on the worker after each route's handler (not after fast routes or errors the core makes), e.g.
+  // to compress the body for the client.
+  void set_after_handler(Handler handler) { after_ = std::move(handler); }
 
   bool run_fast(const Request& req, Response& res) const;
   // Runs the matching route, or sets 404 (405 for a known path with another method).
@@ -115,6 +118,7 @@ class Router {
   std::vector<Route> routes_;
   std::vector<FastHandler> fast_;
   Handler error_;
+  Handler after_;
 };
 
 // Byte ranges (RFC 9110 §14): a "bytes=…" header value against a body of `size` bytes.

@@ -287,6 +287,7 @@ void Router::route(Request& req, Response& res) const {
       return;
     }
     it->second(req, res);
+    if (after_) after_(req, res);
     return;
   }
   for (const Route& r : routes_) {
@@ -299,6 +300,7 @@ void Router::route(Request& req, Response& res) const {
     }
     req.matches = std::move(m);
     r.handler(req, res);
+    if (after_) after_(req, res);
     return;
   }
   res.status = 404;

@@ -6,7 +6,11 @@
 #include <charconv>
 #include <cstdio>
 #include <functional>
+#include <map>
+#include <memory>
+#include <mutex>
 
+#include "compress.h"
 #include "export_routes.h"
 #include "kho/webui/api.h"
 #include "render.h"
@@ -15,8 +19,37 @@
 
 namespace kho::web {
 
+namespace {
+// Views that cost a pass over the archive (the duplicate clusters), kept per archive version
+// (Snapshot::version): a page is rebuilt only after a write has committed, not on every request.
+class ViewCache {
+ public:
+  Result<Json> get(const Snapshot& snap, const std::string& key, const std::function<Result<Json>()>& build) {
+    const std::uint64_t version = snap.version();
+    {
+      std::lock_guard lock(mu_);
+      auto it = entries_.find(key);
+      if (it != entries_.end() && it->second.first == version) return it->second.second;
+    }
+    Result<Json> view = build();
+    if (view.ok()) {
+      std::lock_guard lock(mu_);
+      if (entries_.size() >= kMaxEntries) entries_.clear();
+      entries_[key] = {version, *view};
+    }
+    return view;
+  }
+
+ private:
+  static constexpr std::size_t kMaxEntries = 64;
+  std::mutex mu_;
+  std::map<std::string, std::pair<std::uint64_t, Json>> entries_;
+};
+}  // namespace
+
 struct Server::Impl {
   Impl(const Catalog& c, const ServerOptions& o) : catalog(c), options(o) {}
+  ViewCache dups_cache;
   const Catalog& catalog;
   ServerOptions options;
   http::Router router;
@@ -38,6 +71,15 @@ std::size_t page_param(const http::Request& req) {
   return page;
 }
 
+// The event grid's page and order from ?page=N&sort=time|name|article (anything else: page 1, by time).
+GridPage grid_param(const http::Request& req) {
+  GridPage grid;
+  grid.page = page_param(req);
+  grid.page_size = kEventGridPageSize;
+  grid.sort = grid_sort_from_name(req.get_param_value("sort")).value_or(GridSort::kTime);
+  return grid;
+}
+
 int http_status(const Status& st) {
   if (st.is_not_found()) return 404;
   if (st.is_invalid_argument()) return 400;
@@ -54,11 +96,29 @@ const char* status_heading(int status) {
   }
 }
 
-void error_page(http::Response& res, int status, const std::string& message) {
+// What a person reads about an error (Vietnamese); the technical reason goes in `detail`.
+const char* human_message(int status) {
+  switch (status) {
+    case 404:
+      return "Không tìm thấy mục này trong kho. Địa chỉ có thể đã cũ, hoặc thư mục đã được nhập lại ở chỗ khác.";
+    case 405: return "Địa chỉ này chỉ dùng để xem (GET).";
+    case 409: return "Tệp gốc đã thay đổi trên đĩa từ lần nhập trước. Hãy nhập lại thư mục.";
+    case 410: return "Tệp gốc không còn trên đĩa.";
+    case 414: return "Địa chỉ quá dài.";
+    case 416: return "Đoạn tệp được yêu cầu nằm ngoài tệp.";
+    case 503: return "Kho đang bận (đang nhập ảnh hoặc mở rộng dữ liệu). Vui lòng thử lại sau ít giây.";
+    default:
+      return status < 500 ? "Địa chỉ hoặc tham số không hợp lệ."
+                          : "Máy chủ gặp lỗi khi đọc kho. Hãy thử lại; nếu lỗi lặp lại, chạy kho verify.";
+  }
+}
+
+void error_page(http::Response& res, int status, const std::string& detail) {
   Json view;
   view["status"] = status;
   view["heading"] = status_heading(status);
-  view["message"] = message;
+  view["message"] = human_message(status);
+  view["detail"] = status >= 500 ? detail : "";  // the technical reason helps whoever runs the server, not readers
   res.status = status;
   res.set_content(render_page(kErrorTemplate, view, PageInfo{status_heading(status), "error", "", ""}),
                   "text/html; charset=utf-8");
@@ -103,7 +163,9 @@ void serve_api(const Catalog& catalog, const std::string& cors_origin, http::Res
   Result<Json> view = with_snapshot(catalog, fn);
   if (!view.ok()) {
     res.status = http_status(view.status());
-    Json err = {{"error", code_name(view.status().code())}, {"message", view.status().message()}};
+    Json err = {{"error", code_name(view.status().code())},
+                {"message", human_message(res.status)},
+                {"detail", view.status().message()}};
     res.set_content(err.dump(), "application/json");
     return;
   }
@@ -119,32 +181,39 @@ void add_routes(Server::Impl& s) {
   const Catalog& cat = s.catalog;
   const std::size_t page_size = s.options.page_size;
   const std::string& cors = s.options.cors_origin;
+  ViewCache& dups_cache = s.dups_cache;
   http::Router& http = s.router;
   using Req = http::Request;
   using Res = http::Response;
 
   http.Get("/", [&cat, page_size](const Req& req, Res& res) {
     std::size_t page = page_param(req);
-    const std::string api = "/api/events?page=" + std::to_string(page);
-    auto view = [&](const Snapshot& sn) { return events_view(sn, page, page_size); };
+    const std::string date = req.get_param_value("date");
+    const std::string api = "/api/events?page=" + std::to_string(page) +
+                            (date.empty() ? "" : "&date=" + http::query_encode(date));
+    auto view = [&](const Snapshot& sn) { return events_view(sn, page, page_size, date); };
     serve_page(cat, res, kHomeTemplate, view, [&](const Json&) { return PageInfo{"Sự kiện", "home", "", api}; });
   });
   http.Get(R"(/event/([^/]+))", [&cat](const Req& req, Res& res) {
     std::string id = req.matches[1].str();
-    serve_page(cat, res, kEventTemplate, [&](const Snapshot& sn) { return event_view(sn, id); },
-               [&](const Json& v) {
-                 return PageInfo{title_of(v["event"], "title", "Sự kiện"), "event", "", "/api/event/" + id};
-               });
+    const GridPage grid = grid_param(req);
+    serve_page(
+        cat, res, kEventTemplate, [&](const Snapshot& sn) { return event_view(sn, id, grid); },
+        [&](const Json& v) {
+          return PageInfo{title_of(v["event"], "title", "Sự kiện"), "event", "", "/api/event/" + id};
+        });
   });
   http.Get(R"(/photo/([^/]+))", [&cat](const Req& req, Res& res) {
     std::string hex = req.matches[1].str();
     serve_page(cat, res, kPhotoTemplate, [&](const Snapshot& sn) { return photo_view(sn, hex); },
                [&](const Json& v) { return PageInfo{title_of(v, "name", "Ảnh"), "photo", "", "/api/photo/" + hex}; });
   });
-  http.Get("/dups", [&cat](const Req& req, Res& res) {
+  http.Get("/dups", [&cat, &dups_cache](const Req& req, Res& res) {
     std::size_t page = page_param(req);
     const std::string api = "/api/dups?page=" + std::to_string(page);
-    auto view = [&](const Snapshot& sn) { return dups_view(sn, page, kDupsPageSize); };
+    auto view = [&](const Snapshot& sn) {
+      return dups_cache.get(sn, std::to_string(page), [&] { return dups_view(sn, page, kDupsPageSize); });
+    };
     serve_page(cat, res, kDupsTemplate, view, [&](const Json&) { return PageInfo{"Ảnh trùng", "dups", "", api}; });
   });
   http.Get("/search", [&cat](const Req& req, Res& res) {
@@ -166,28 +235,34 @@ void add_routes(Server::Impl& s) {
 
   http.Get("/api/events", [&cat, &cors, page_size](const Req& req, Res& res) {
     std::size_t page = page_param(req);
-    serve_api(cat, cors, res, [&](const Snapshot& sn) { return events_view(sn, page, page_size); });
+    const std::string date = req.get_param_value("date");
+    serve_api(cat, cors, res, [&](const Snapshot& sn) { return events_view(sn, page, page_size, date); });
   });
   http.Get(R"(/api/event/([^/]+))", [&cat, &cors](const Req& req, Res& res) {
     std::string id = req.matches[1].str();
-    serve_api(cat, cors, res, [&](const Snapshot& sn) { return event_view(sn, id); });
+    const GridPage grid = grid_param(req);
+    serve_api(cat, cors, res, [&](const Snapshot& sn) { return event_view(sn, id, grid); });
   });
   http.Get(R"(/api/photo/([^/]+))", [&cat, &cors](const Req& req, Res& res) {
     std::string hex = req.matches[1].str();
     serve_api(cat, cors, res, [&](const Snapshot& sn) { return photo_view(sn, hex); });
   });
-  http.Get("/api/dups", [&cat, &cors](const Req& req, Res& res) {
+  http.Get("/api/dups", [&cat, &cors, &dups_cache](const Req& req, Res& res) {
     std::size_t page = page_param(req);
-    serve_api(cat, cors, res, [&](const Snapshot& sn) { return dups_view(sn, page, kDupsPageSize); });
+    serve_api(cat, cors, res, [&](const Snapshot& sn) {
+      return dups_cache.get(sn, std::to_string(page), [&] { return dups_view(sn, page, kDupsPageSize); });
+    });
   });
   http.Get("/api/search", [&cat, &cors](const Req& req, Res& res) {
     std::string q = req.get_param_value("q");
     serve_api(cat, cors, res, [&](const Snapshot& sn) { return search_view(sn, q, kSearchLimit); });
   });
 
-  // Compiled-in assets are fast routes (answered on the I/O thread).
+  // Compiled-in assets are fast routes (answered on the I/O thread), gzipped once here at the best level.
   auto asset = [&http](std::string path, std::string_view body, const char* type) {
-    http.Fast([path, body, type](const Req& req, Res& res) {
+    auto packed = std::make_shared<const std::string>(gzip(body, 9).value_or(std::string()));
+    const bool use_packed = !packed->empty() && packed->size() < body.size();
+    http.Fast([path, body, type, packed, use_packed](const Req& req, Res& res) {
       if (req.path != path || (req.method != "GET" && req.method != "HEAD")) return false;
       set_security_headers(res);
       const std::string etag = "\"" + asset_version() + "\"";
@@ -197,7 +272,13 @@ void add_routes(Server::Impl& s) {
         res.status = 304;
         return true;
       }
-      res.set_content(body.data(), body.size(), type);
+      res.set_header("Vary", "Accept-Encoding");
+      if (use_packed && accepts_gzip(req)) {
+        res.set_content(packed->data(), packed->size(), type);
+        res.set_header("Content-Encoding", "gzip");
+      } else {
+        res.set_content(body.data(), body.size(), type);
+      }
       return true;
     });
   };
@@ -205,6 +286,9 @@ void add_routes(Server::Impl& s) {
   asset("/static/kho.js", kScript, "application/javascript; charset=utf-8");
   asset("/favicon.svg", kFavicon, "image/svg+xml");
   asset("/favicon.ico", kFavicon, "image/svg+xml");
+
+  // Pages and JSON go out gzipped at a fast level when the browser accepts it (compress.h).
+  http.set_after_handler([](const Req& req, Res& res) { compress_response(req, res); });
 
   add_media_routes(http, cat);
   add_export_routes(http, cat, s.options.exporter);
@@ -214,13 +298,11 @@ void add_routes(Server::Impl& s) {
   http.set_error_handler([](const Req& req, Res& res) {
     set_security_headers(res);
     if (req.path.rfind("/api/", 0) == 0 || req.path.rfind("/thumb/", 0) == 0 || req.path.rfind("/original/", 0) == 0) {
-      Json err = {{"error", error_name(res.status)}, {"status", res.status}};
+      Json err = {{"error", error_name(res.status)}, {"status", res.status}, {"message", human_message(res.status)}};
       res.set_content(err.dump(), "application/json");
     } else {
       int status = res.status;
-      const char* message = "Yêu cầu không đọc được.";
-      if (status == 404) message = "Không có trang nào ở địa chỉ này.";
-      error_page(res, status, message);
+      error_page(res, status, "");
     }
   });
 }

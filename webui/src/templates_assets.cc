@@ -230,6 +230,30 @@ mark { background: var(--mark); color: inherit; padding: 0 .1em; border-radius: 
   .key-hint { display: none; }
   .copy-image { height: auto; max-height: 70vh; }
 }
+
+/* ---- events: names in the sans stack, timeline, grid pages, empty archive (issue 15) ---- */
+/* WCAG AA: the muted grey was 4.49:1 on the badges' #e9e4da; this one is ≥ 5.1:1 on every background here. */
+:root { --muted: #625d55; }
+/* Debian's default monospace (DejaVu Sans Mono) lacks precomposed Vietnamese letters: names, paths and
+   commands are set in the text face. */
+code, pre, kbd, samp { font-family: var(--sans); }
+.path, .cmd { background: #efebe3; padding: .05em .3em; border-radius: 3px; overflow-wrap: anywhere; }
+.tree { font: .9rem/1.5 var(--sans); white-space: pre; overflow-x: auto; background: var(--card);
+  border: 1px solid var(--rule); border-radius: 4px; padding: .8rem 1rem; }
+.empty-archive { max-width: 46rem; text-align: left; }
+.empty-archive .tree { text-align: left; }
+.jump { margin: -.6rem 0 1rem; font-size: .92rem; }
+.timeline { margin: 0 0 1.2rem; font-size: .92rem; }
+.timeline p, .grid-pager, .sort-switch { display: flex; flex-wrap: wrap; align-items: baseline; gap: .1rem .5rem;
+  margin: .2rem 0; }
+.timeline a, .grid-pager a, .sort-switch a { padding: .3rem .2rem; }
+.timeline a[aria-current], .grid-pager a[aria-current], .sort-switch a[aria-current] { color: var(--ink);
+  font-weight: 700; border-bottom: 2px solid var(--accent); }
+.grid-tools { display: flex; flex-wrap: wrap; justify-content: space-between; align-items: baseline;
+  gap: .2rem 1rem; margin: 0 0 .6rem; }
+.grid-pager { justify-content: center; margin-top: 1.2rem; }
+.gap { color: var(--muted); }
+/* ---- end events ---- */
 )CSS";
 
 const std::string_view kScript =

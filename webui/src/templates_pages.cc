@@ -43,9 +43,18 @@ const std::string_view kLayoutTemplate = R"HTML(<!doctype html>
 )HTML";
 
 const std::string_view kHomeTemplate = R"HTML(<div class="page-head">
-  <h1>Sự kiện</h1>
-  <p class="muted">{{total}} sự kiện, mới nhất trước · trang {{page}}/{{pages}}</p>
+  <h1>Sự kiện{{#filtered}} {{filter_label}}{{/filtered}}</h1>
+  <p class="muted">{{total}} sự kiện, mới nhất trước · trang {{page}}/{{pages}}{{#filtered}} · {{!
+  }}<a href="/">xem tất cả</a>{{/filtered}}</p>
 </div>
+{{#has_timeline}}
+<nav class="timeline" aria-label="Lọc theo thời gian">
+  <p class="years"><span class="muted">Năm:</span> {{#years}}<a href="{{url}}"{{#current}} aria-current="true"{{/current}}>{{!
+  }}{{label}}</a> {{/years}}</p>
+  <p class="months">{{#months}}<a href="{{url}}"{{#current}} aria-current="true"{{/current}}>{{!
+  }}{{label}}</a> {{/months}}</p>
+</nav>
+{{/has_timeline}}
 {{#has_events}}
 <ol class="event-list">
 {{#events}}
@@ -63,8 +72,20 @@ const std::string_view kHomeTemplate = R"HTML(<div class="page-head">
 {{/events}}
 </ol>
 {{/has_events}}
-{{^has_events}}<p class="empty">Kho chưa có sự kiện nào. Nhập ảnh bằng {{!
-}}<code>kho ingest THƯ_MỤC</code>.</p>{{/has_events}}
+{{^has_events}}{{#filtered}}<p class="empty">Không có sự kiện nào trong {{filter_label}}.</p>{{/filtered}}{{!
+}}{{^filtered}}<div class="empty empty-archive">
+  <p><strong>Kho chưa có sự kiện nào.</strong> Mỗi sự kiện là một thư mục ảnh, thường kèm bài viết đã đăng
+  (<span class="path">.txt</span>, <span class="path">.docx</span> hoặc trang <span class="path">.html</span> đã lưu).
+  Đặt ngày ở đầu tên thư mục để Kho xếp sự kiện theo ngày, ví dụ:</p>
+  <pre class="tree">Ảnh tòa soạn/
+├── 2021-01-05 Lũ ở Quảng Bình/
+│   ├── bai-viet.txt        ← bài đã đăng: tiêu đề, ngày, nội dung, chú thích ảnh
+│   ├── IMG_0001.JPG
+│   └── IMG_0002.JPG
+└── 2021-01-07 Họp báo Sở Y tế/
+    └── DSC_1234.JPG        ← sự kiện không có bài: lấy ngày chụp trong EXIF</pre>
+  <p>Rồi nhập cả thư mục gốc: <span class="cmd">kho ingest "Ảnh tòa soạn"</span>, và tải lại trang này.</p>
+</div>{{/filtered}}{{/has_events}}
 <nav class="pager">
   {{#prev_url}}<a rel="prev" href="{{prev_url}}">← Mới hơn</a>{{/prev_url}}
   {{#next_url}}<a rel="next" href="{{next_url}}">Cũ hơn →</a>{{/next_url}}
@@ -73,6 +94,8 @@ const std::string_view kHomeTemplate = R"HTML(<div class="page-head">
 
 const std::string_view kEventTemplate =
     R"HTML(<p class="crumbs"><a href="/">Sự kiện</a> › {{event.date_display}}</p>
+<p class="jump"><a class="jump-photos" href="#photos">Xem {{photo_total}} ảnh của sự kiện ↓</a></p>
+{{#first_page}}
 {{#articles}}
 <article class="story" id="a-{{id}}">
   <header class="story-head">
@@ -107,13 +130,23 @@ const std::string_view kEventTemplate =
 <header class="story-head"><h1>{{event.title}}</h1><p
   class="byline"><time>{{event.date_display}}</time> · chưa có bài viết</p></header>
 {{/articles}}
-<section class="all-photos" aria-labelledby="all-photos-h">
+{{/first_page}}
+{{^first_page}}
+<header class="story-head"><h1>{{event.title}}</h1><p class="byline"><time>{{event.date_display}}</time>{{!
+  }}{{#has_articles}} · <a href="{{event.url}}">đọc bài viết</a>{{/has_articles}}</p></header>
+{{/first_page}}
+<section class="all-photos" id="photos" aria-labelledby="all-photos-h" tabindex="-1">
   <h2 id="all-photos-h">Tất cả ảnh của sự kiện <span class="muted">({{photo_total}})</span></h2>
   <p><a class="button download-event" href="/event/{{event.id}}/download" download>Tải cả sự kiện</a> <span
      class="muted small">ZIP: ảnh kèm chú thích + captions.csv</span></p>
   <p class="muted small"><code>{{event.folder_display}}</code>{{!
   }}{{#has_orphans}} · {{orphan_count}} ảnh không có trong bài{{/has_orphans}}{{!
   }}{{#has_unresolved}} · {{unresolved_count}} ảnh trong bài chưa tìm thấy tệp{{/has_unresolved}}</p>
+  <nav class="grid-tools" aria-label="Sắp xếp và trang ảnh">
+    <p class="sort-switch">Sắp xếp theo: {{#sort_links}}<a href="{{url}}"{{#current}} aria-current="true"{{/current}}>{{!
+    }}{{label}}</a> {{/sort_links}}</p>
+    {{#paged}}<p class="muted small">Ảnh {{photo_from}}–{{photo_to}} trong {{photo_total}} · trang {{page}}/{{pages}}</p>{{/paged}}
+  </nav>
   <ul class="grid">
   {{#photos}}
     <li class="tile{{#orphan}} orphan{{/orphan}}">
@@ -121,7 +154,8 @@ const std::string_view kEventTemplate =
          data-own="{{own_caption}}" data-group="{{group_caption}}" data-credit="{{credit}}"
          data-taken="{{taken_display}}" data-camera="{{camera}}" data-name="{{name}}" data-original="{{original}}"
          data-download="{{download}}" data-zoom="{{zoom}}"><img
-         src="{{thumb}}" alt="{{alt}}" loading="lazy" decoding="async"></a>
+         src="{{thumb}}"{{#srcset}} srcset="{{srcset}}" sizes="(max-width: 40rem) 50vw, 13rem"{{/srcset}} alt="{{alt}}"
+         loading="lazy" decoding="async"></a>
       {{#orphan}}<span class="badge">Ngoài bài</span>{{/orphan}}
       <p class="tile-caption">{{#own_caption}}{{own_caption}}{{/own_caption}}{{!
       }}{{^own_caption}}{{#group_caption}}<span class="group-note">Chú thích nhóm:</span> {{!
@@ -131,6 +165,14 @@ const std::string_view kEventTemplate =
     </li>
   {{/photos}}
   </ul>
+  {{#paged}}
+  <nav class="pager grid-pager" aria-label="Trang ảnh">
+    {{#prev_url}}<a rel="prev" href="{{prev_url}}">← Trước</a>{{/prev_url}}
+    {{#page_links}}{{#gap_before}}<span class="gap">…</span>{{/gap_before}}{{!
+    }}<a href="{{url}}"{{#current}} aria-current="page"{{/current}}>{{page}}</a>{{/page_links}}
+    {{#next_url}}<a rel="next" href="{{next_url}}">Sau →</a>{{/next_url}}
+  </nav>
+  {{/paged}}
 </section>
 <div id="lightbox" class="lightbox" hidden role="dialog" aria-modal="true" aria-label="Xem ảnh">
   <div class="lb-bar">
@@ -317,6 +359,7 @@ const std::string_view kSearchTemplate = R"HTML(<div class="page-head">
 const std::string_view kErrorTemplate = R"HTML(<div class="page-head error">
   <h1>{{status}} · {{heading}}</h1>
   <p>{{message}}</p>
+  {{#detail}}<p class="muted small">Chi tiết: {{detail}}</p>{{/detail}}
   <p><a href="/">← Về trang sự kiện</a></p>
 </div>
 )HTML";

@@ -7,6 +7,7 @@
 
 #include <cstddef>
 #include <map>
+#include <optional>
 #include <string>
 #include <string_view>
 
@@ -19,8 +20,22 @@ namespace kho::web {
 
 using Json = nlohmann::json;
 
-Result<Json> events_view(const Snapshot& snap, std::size_t page, std::size_t page_size);
-Result<Json> event_view(const Snapshot& snap, std::string_view event_id);
+// Events newest first; `date` ("", a year "2021" or a month "2021-03"; else InvalidArgument) filters them.
+// A page past the last shows the last.
+Result<Json> events_view(const Snapshot& snap, std::size_t page, std::size_t page_size, std::string_view date = {});
+// The order of an event's photo grid: capture time (then file name), file name, or the articles' order.
+enum class GridSort { kTime, kName, kArticle };
+struct GridPage {
+  std::size_t page = 1;         // 1-based; past the last page shows the last
+  std::size_t page_size = 200;  // photos a page; 0 = all on one page (kho show)
+  GridSort sort = GridSort::kTime;
+};
+inline constexpr std::size_t kEventGridPageSize = 200;
+// "time" / "name" / "article"; nullopt for anything else.
+std::optional<GridSort> grid_sort_from_name(std::string_view name);
+Result<Json> event_view(const Snapshot& snap, std::string_view event_id, const GridPage& grid = {});
+// Natural order of names: digit runs compare as numbers (IMG_2 < IMG_10), letters without regard to ASCII case.
+bool natural_less(std::string_view a, std::string_view b);
 Result<Json> article_view(const Snapshot& snap, std::string_view article_id);
 Result<Json> photo_view(const Snapshot& snap, std::string_view digest_hex);
 Result<Json> dups_view(const Snapshot& snap, std::size_t page, std::size_t page_size);

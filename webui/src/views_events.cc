@@ -1,6 +1,8 @@
 // View models of the home page (events), the event page (the article rebuilt, then every photo) and
 // of one article (for `kho show`).
 #include <map>
+#include <memory>
+#include <mutex>
 #include <set>
 
 #include "kho/json_model.h"
@@ -40,6 +42,24 @@ Json photo_item(const Snapshot& snap, const Digest& d, const std::string& path, 
   j["height"] = p.ok() ? p->height : 0;
   j["has_thumbs"] = p.ok() && p->has_thumbs;
   if (p.ok()) viewer_fields(*p, j);  // date, camera, downloads for the viewer (views_photo.cc)
+  j["srcset"] = nullptr;
+  if (!p.ok() || !p->has_thumbs) return j;
+  // A preview is never larger in bytes than its original: a small JPEG, PNG or WebP is served as it is.
+  Result<std::string_view> preview = snap.thumb_view(d, ThumbSize::kPreview);
+  const std::optional<std::string>& format = p->meta.format;
+  const bool web_format = format && (*format == "jpeg" || *format == "png" || *format == "webp" || *format == "gif");
+  if (preview.ok() && web_format && p->size > 0 && p->size <= preview->size()) j["preview"] = "/original/" + d.hex();
+  // The browser picks the size it needs (phones and high-density screens take the larger one).
+  auto across = [&](int box) {
+    const std::uint32_t longest = std::max(p->width, p->height);
+    if (longest == 0 || longest <= static_cast<std::uint32_t>(box)) return p->width;
+    return static_cast<std::uint32_t>((std::uint64_t{p->width} * static_cast<std::uint64_t>(box) + longest / 2) /
+                                      longest);
+  };
+  if (p->width > 0 && p->height > 0)
+    j["srcset"] = j["thumb"].get<std::string>() + " " + std::to_string(std::max<std::uint32_t>(1, across(320))) +
+                  "w, " + j["preview"].get<std::string>() + " " +
+                  std::to_string(std::max<std::uint32_t>(1, across(1280))) + "w";
   return j;
 }
 
@@ -94,15 +114,178 @@ Json article_blocks(const Snapshot& snap, const Article& art, const std::vector<
   return blocks;
 }
 
+const char* sort_name(GridSort sort) {
+  switch (sort) {
+    case GridSort::kName: return "name";
+    case GridSort::kArticle: return "article";
+    default: return "time";
+  }
+}
+
+// Orders the grid: kArticle keeps event_photos_in_order's order (articles' order, then the rest by path);
+// kTime puts photos with a capture time first, oldest first, ties and the rest by file name; kName by name.
+Status sort_grid(const Snapshot& snap, GridSort sort, std::vector<EventFile>& files) {
+  if (sort == GridSort::kArticle) return Status::OK();
+  struct Key {
+    std::optional<std::string> time;
+    std::string name;
+    std::size_t at;
+  };
+  std::vector<Key> keys(files.size());
+  for (std::size_t i = 0; i < files.size(); ++i) {
+    keys[i].at = i;
+    keys[i].name = base_name(files[i].path);
+    if (sort == GridSort::kTime) {
+      Result<Photo> p = snap.photo(files[i].digest);
+      if (p.ok()) keys[i].time = std::move(p->meta.datetime_original);
+      else if (!p.status().is_not_found()) return p.status();
+    }
+  }
+  std::stable_sort(keys.begin(), keys.end(), [&](const Key& a, const Key& b) {
+    if (a.time.has_value() != b.time.has_value()) return a.time.has_value();
+    if (a.time && *a.time != *b.time) return *a.time < *b.time;
+    if (a.name != b.name) return natural_less(a.name, b.name);
+    return files[a.at].path < files[b.at].path;
+  });
+  std::vector<EventFile> sorted;
+  sorted.reserve(files.size());
+  for (const Key& k : keys) sorted.push_back(std::move(files[k.at]));
+  files = std::move(sorted);
+  return Status::OK();
+}
+
+// The grid's order of an event, kept per (event, sort) while the archive's version stays the same: sorting a
+// 5,000-photo event by capture time decodes 5,000 photo records, which each page of it would repeat.
+Result<std::shared_ptr<const std::vector<EventFile>>> grid_order(const Snapshot& snap, const std::string& event_id,
+                                                                 GridSort sort) {
+  using Order = std::shared_ptr<const std::vector<EventFile>>;
+  static std::mutex mu;
+  static std::map<std::string, std::pair<std::uint64_t, Order>> cache;
+  constexpr std::size_t kMaxEvents = 16;
+  const std::string key = event_id + "/" + sort_name(sort);
+  const std::uint64_t version = snap.version();
+  {
+    std::lock_guard lock(mu);
+    auto it = cache.find(key);
+    if (it != cache.end() && it->second.first == version) return it->second.second;
+  }
+  Result<std::vector<EventFile>> files = snap.event_photos_in_order(event_id);
+  if (!files.ok()) return files.status();
+  KHO_RETURN_IF_ERROR(sort_grid(snap, sort, *files));
+  Order order = std::make_shared<const std::vector<EventFile>>(std::move(*files));
+  std::lock_guard lock(mu);
+  if (cache.size() >= kMaxEvents) cache.clear();
+  cache[key] = {version, order};
+  return order;
+}
+
+std::string grid_url(std::string_view event_id, GridSort sort, std::size_t page) {
+  std::string url = event_url(event_id);
+  char sep = '?';
+  if (page > 1) {
+    url += "?page=" + std::to_string(page);
+    sep = '&';
+  }
+  if (sort != GridSort::kTime) url += std::string(1, sep) + "sort=" + sort_name(sort);
+  return url + "#photos";
+}
+
+// Pager and sort switch of the grid: page_links holds the first and last pages, and three either side of
+// the current one, with gaps marked, so a 50,000-photo event still has a short pager.
+void grid_navigation(Json& out, std::string_view id, GridSort sort, std::size_t page, std::size_t pages,
+                     std::size_t first, std::size_t last) {
+  out["page"] = page;
+  out["pages"] = pages;
+  out["paged"] = pages > 1;
+  out["first_page"] = page == 1;
+  out["photo_from"] = last > first ? first + 1 : 0;
+  out["photo_to"] = last;
+  out["sort"] = sort_name(sort);
+  out["prev_url"] = page > 1 ? Json(grid_url(id, sort, page - 1)) : Json(nullptr);
+  out["next_url"] = page < pages ? Json(grid_url(id, sort, page + 1)) : Json(nullptr);
+  out["page_links"] = Json::array();
+  std::size_t shown = 0;
+  for (std::size_t p = 1; p <= pages; ++p) {
+    if (p != 1 && p != pages && (p + 3 < page || p > page + 3)) continue;
+    Json l;
+    l["page"] = p;
+    l["url"] = grid_url(id, sort, p);
+    l["current"] = p == page;
+    l["gap_before"] = shown + 1 != p;
+    out["page_links"].push_back(std::move(l));
+    shown = p;
+  }
+  out["sort_links"] = Json::array();
+  for (GridSort s : {GridSort::kTime, GridSort::kName, GridSort::kArticle}) {
+    Json l;
+    l["sort"] = sort_name(s);
+    l["label"] = s == GridSort::kTime ? "Giờ chụp" : s == GridSort::kName ? "Tên tệp" : "Thứ tự trong bài";
+    l["url"] = grid_url(id, s, 1);
+    l["current"] = s == sort;
+    out["sort_links"].push_back(std::move(l));
+  }
+}
+
 }  // namespace
 
-Result<Json> events_view(const Snapshot& snap, std::size_t page, std::size_t page_size) {
-  Result<std::uint64_t> total = snap.event_count();
-  if (!total.ok()) return total.status();
-  const std::size_t pages = page_count(*total, page_size);
-  page = std::clamp<std::size_t>(page, 1, pages);
-  Result<std::vector<Event>> events = snap.events_newest_first((page - 1) * page_size, page_size);
+std::optional<GridSort> grid_sort_from_name(std::string_view name) {
+  if (name == "time") return GridSort::kTime;
+  if (name == "name") return GridSort::kName;
+  if (name == "article") return GridSort::kArticle;
+  return std::nullopt;
+}
+
+bool natural_less(std::string_view a, std::string_view b) {
+  auto digit = [](char c) { return c >= '0' && c <= '9'; };
+  auto lower = [](char c) { return c >= 'A' && c <= 'Z' ? static_cast<char>(c - 'A' + 'a') : c; };
+  std::size_t i = 0, j = 0;
+  while (i < a.size() && j < b.size()) {
+    if (digit(a[i]) && digit(b[j])) {
+      std::size_t i0 = i, j0 = j;
+      while (i < a.size() && digit(a[i])) ++i;
+      while (j < b.size() && digit(b[j])) ++j;
+      std::string_view x = a.substr(i0, i - i0), y = b.substr(j0, j - j0);
+      while (x.size() > 1 && x.front() == '0') x.remove_prefix(1);
+      while (y.size() > 1 && y.front() == '0') y.remove_prefix(1);
+      if (x.size() != y.size()) return x.size() < y.size();
+      if (x != y) return x < y;
+      continue;
+    }
+    char x = lower(a[i]), y = lower(b[j]);
+    if (x != y) return static_cast<unsigned char>(x) < static_cast<unsigned char>(y);
+    ++i;
+    ++j;
+  }
+  if ((a.size() - i) != (b.size() - j)) return a.size() - i < b.size() - j;
+  return a < b;  // equal but for case or leading zeros: a fixed order all the same
+}
+
+bool is_date_filter(std::string_view date) {
+  auto digits = [&](std::size_t from, std::size_t n) {
+    for (std::size_t i = from; i < from + n; ++i)
+      if (i >= date.size() || date[i] < '0' || date[i] > '9') return false;
+    return true;
+  };
+  if (date.empty()) return true;
+  if (date.size() == 4) return digits(0, 4);
+  if (date.size() == 7)
+    return digits(0, 4) && date[4] == '-' && digits(5, 2) && date.substr(5, 2) >= "01" && date.substr(5, 2) <= "12";
+  return false;
+}
+
+Result<Json> events_view(const Snapshot& snap, std::size_t page, std::size_t page_size, std::string_view date) {
+  if (!is_date_filter(date)) return Status::InvalidArgument("date must be a year (2021) or a month (2021-03)");
+  page = std::max<std::size_t>(page, 1);
+  std::uint64_t total = 0;
+  // The first read pages the index; a page past the end is answered with the last page, read again.
+  Result<std::vector<Event>> events = snap.events_by_date(date, (page - 1) * page_size, page_size, &total);
   if (!events.ok()) return events.status();
+  const std::size_t pages = page_count(total, page_size);
+  if (page > pages) {
+    page = pages;
+    events = snap.events_by_date(date, (page - 1) * page_size, page_size, nullptr);
+    if (!events.ok()) return events.status();
+  }
   for (Event& ev : *events) KHO_RETURN_IF_ERROR(apply_corrections(snap, ev));
   Json out;
   out["events"] = Json::array();
@@ -117,13 +300,42 @@ Result<Json> events_view(const Snapshot& snap, std::size_t page, std::size_t pag
   out["has_events"] = !out["events"].empty();
   out["page"] = page;
   out["pages"] = pages;
-  out["total"] = *total;
-  out["prev_url"] = page > 1 ? Json("/?page=" + std::to_string(page - 1)) : Json(nullptr);
-  out["next_url"] = page < pages ? Json("/?page=" + std::to_string(page + 1)) : Json(nullptr);
+  out["total"] = total;
+  const std::string filter = date.empty() ? "" : "date=" + std::string(date);
+  auto page_url = [&](std::size_t p) {
+    std::string q = filter;
+    if (p > 1) q += (q.empty() ? "" : "&") + std::string("page=") + std::to_string(p);
+    return q.empty() ? std::string("/") : "/?" + q;
+  };
+  out["prev_url"] = page > 1 ? Json(page_url(page - 1)) : Json(nullptr);
+  out["next_url"] = page < pages ? Json(page_url(page + 1)) : Json(nullptr);
+
+  // The timeline: every year with events, and the months of the year in view.
+  out["date"] = std::string(date);
+  out["filtered"] = !date.empty();
+  Result<std::vector<std::string>> years = snap.event_date_prefixes("", 4);
+  if (!years.ok()) return years.status();
+  const std::string year(date.substr(0, std::min<std::size_t>(date.size(), 4)));
+  out["years"] = Json::array();
+  for (const std::string& y : *years)
+    out["years"].push_back({{"label", y}, {"url", "/?date=" + y}, {"current", y == year}});
+  out["months"] = Json::array();
+  if (!year.empty()) {
+    Result<std::vector<std::string>> months = snap.event_date_prefixes(year, 7);
+    if (!months.ok()) return months.status();
+    for (auto it = months->rbegin(); it != months->rend(); ++it)  // January first within the year
+      out["months"].push_back({{"label", "Tháng " + std::to_string(std::stoi(it->substr(5, 2)))},
+                               {"url", "/?date=" + *it},
+                               {"current", *it == date}});
+  }
+  out["has_timeline"] = !out["years"].empty();
+  out["filter_label"] = date.empty()       ? ""
+                        : date.size() == 4 ? "năm " + std::string(date)
+                                           : "tháng " + std::string(date.substr(5, 2)) + "/" + year;
   return out;
 }
 
-Result<Json> event_view(const Snapshot& snap, std::string_view event_id) {
+Result<Json> event_view(const Snapshot& snap, std::string_view event_id, const GridPage& grid) {
   if (!is_hex_id(event_id, 16)) return Status::InvalidArgument("not an event id");
   Result<Event> ev = corrected(snap, snap.event(event_id));
   if (!ev.ok()) return ev.status();
@@ -161,11 +373,21 @@ Result<Json> event_view(const Snapshot& snap, std::string_view event_id) {
     for (const Link& l : *links) a["links"].push_back(parse_model(link_json(l)));
     out["articles"].push_back(std::move(a));
   }
-  Result<std::vector<EventFile>> files = snap.event_photos_in_order(event_id);
-  if (!files.ok()) return files.status();
-  out["photos"] = Json::array();
+  Result<std::shared_ptr<const std::vector<EventFile>>> ordered = grid_order(snap, ev->id, grid.sort);
+  if (!ordered.ok()) return ordered.status();
+  const std::vector<EventFile>* files = ordered->get();
   std::size_t orphans = 0;
-  for (const EventFile& f : *files) {
+  for (const EventFile& f : *files)
+    if (!linked.count(f.digest)) ++orphans;
+
+  const std::size_t total = files->size();
+  const std::size_t size = grid.page_size == 0 ? std::max<std::size_t>(total, 1) : grid.page_size;
+  const std::size_t pages = page_count(total, size);
+  const std::size_t page = std::clamp<std::size_t>(grid.page, 1, pages);
+  const std::size_t first = (page - 1) * size, last = std::min(total, first + size);
+  out["photos"] = Json::array();
+  for (std::size_t i = first; i < last; ++i) {
+    const EventFile& f = (*files)[i];
     std::string caption = captions.count(f.digest) ? captions[f.digest] : "";
     if (caption.empty()) {  // an orphan may still carry its own description
       Result<Photo> p = snap.photo(f.digest);
@@ -174,15 +396,16 @@ Result<Json> event_view(const Snapshot& snap, std::string_view event_id) {
     Json j = photo_item(snap, f.digest, f.path, caption);
     notes.apply(snap, f.digest, j);
     j["orphan"] = !linked.count(f.digest);
-    j["index"] = out["photos"].size();
-    if (!linked.count(f.digest)) ++orphans;
+    j["index"] = i;
     out["photos"].push_back(std::move(j));
   }
-  out["photo_total"] = out["photos"].size();
+  out["has_articles"] = !out["articles"].empty();
+  out["photo_total"] = total;
   out["orphan_count"] = orphans;
   out["unresolved_count"] = unresolved;
   out["has_orphans"] = orphans > 0;
   out["has_unresolved"] = unresolved > 0;
+  grid_navigation(out, ev->id, grid.sort, page, pages, first, last);
   return out;
 }
 

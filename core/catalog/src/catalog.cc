@@ -11,10 +11,10 @@ namespace kho {
 namespace fs = std::filesystem;
 
 const std::vector<std::string_view>& all_databases() {
-  static const std::vector<std::string_view> kAll = {db::kMeta,       db::kPhotos,     db::kFiles,      db::kPhotoFiles,
-                                                     db::kEvents,     db::kEventFiles, db::kArticles,   db::kLinks,
-                                                     db::kPhotoLinks, db::kThumbs,     db::kDups,       db::kTerms,
-                                                     db::kUsers,      db::kSessions,   db::kCorrections};
+  static const std::vector<std::string_view> kAll = {
+      db::kMeta,     db::kPhotos,   db::kFiles,       db::kPhotoFiles,  db::kEvents, db::kEventFiles,
+      db::kArticles, db::kLinks,    db::kPhotoLinks,  db::kThumbs,      db::kDups,   db::kTerms,
+      db::kUsers,    db::kSessions, db::kCorrections, db::kEventsByDate};
   return kAll;
 }
 
@@ -102,7 +102,32 @@ void WriteBatch::delete_file(const std::string& path) {
   bytes_ += path.size();
   ops_.push_back(raw_op(Op::Kind::kDeleteFile, db::kFiles, path));
 }
-void WriteBatch::put_event(const Event& event) { raw_put(db::kEvents, event.id, codec::encode(event)); }
+void WriteBatch::put_event(const Event& event) {
+  Op op = raw_op(Op::Kind::kPutEvent, db::kEvents, event.id, codec::encode(event));
+  op.date_key = event_date_key(event);
+  bytes_ += op.key.size() + op.value.size() + op.date_key.size();
+  ops_.push_back(std::move(op));
+}
+
+std::string event_date_key_prefix(std::string_view date_prefix) {
+  std::string k(1, '\0');
+  for (char c : date_prefix) k.push_back(static_cast<char>(0xFF - static_cast<unsigned char>(c)));
+  return k;
+}
+
+std::string event_date_key(const Event& event) {
+  std::string k;
+  if (event.date) {
+    k = event_date_key_prefix(*event.date);
+    k.push_back('\xFF');  // a date sorts after the longer dates it is a prefix of ("…T10:00" is newer)
+  } else {
+    k.push_back('\x01');
+  }
+  k.append(event.title);
+  k.push_back('\0');
+  k.append(event.id);
+  return k;
+}
 void WriteBatch::put_article(const Article& article) {
   raw_put(db::kArticles, article.id, codec::encode(article));
 }
@@ -183,6 +208,44 @@ Status apply_links(const Catalog::Impl& c, lmdb::Txn& txn, const WriteBatch::Op&
   return Status::OK();
 }
 
+// Replaces an event record and its events_by_date entry. An old record that cannot be decoded leaves its
+// old entry behind (kho verify names it); the new one is written all the same.
+Status apply_event(const Catalog::Impl& c, lmdb::Txn& txn, const WriteBatch::Op& op) {
+  MDB_dbi events = c.dbi(db::kEvents), by_date = c.dbi(db::kEventsByDate);
+  auto old = txn.get(events, op.key);
+  if (!old.ok() && !old.status().is_not_found()) return old.status();
+  if (old.ok()) {
+    Event prev;
+    if (codec::decode(*old, &prev).ok()) {
+      std::string prev_key = event_date_key(prev);
+      if (prev_key != op.date_key) KHO_RETURN_IF_ERROR(txn.del(by_date, prev_key));
+    }
+  }
+  KHO_RETURN_IF_ERROR(txn.put(events, op.key, op.value));
+  return txn.put(by_date, op.date_key, op.key);
+}
+
+}  // namespace
+
+Status rebuild_events_by_date(const Catalog::Impl& c, lmdb::Txn& txn) {
+  MDB_dbi events = c.dbi(db::kEvents), by_date = c.dbi(db::kEventsByDate);
+  KHO_RETURN_IF_ERROR(delete_prefix(txn, by_date, {}));
+  std::vector<std::pair<std::string, std::string>> entries;
+  {
+    lmdb::Cursor cur;
+    KHO_RETURN_IF_ERROR(cur.open(txn, events));
+    std::string_view k, v;
+    for (bool more = cur.seek({}, &k, &v); more; more = cur.next(&k, &v)) {
+      Event ev;
+      if (codec::decode(v, &ev).ok()) entries.emplace_back(event_date_key(ev), std::string(k));  // else: verify
+    }
+  }
+  for (const auto& [key, id] : entries) KHO_RETURN_IF_ERROR(txn.put(by_date, key, id));
+  return txn.put(c.dbi(db::kMeta), kEventsByDateBuilt, "1");
+}
+
+namespace {
+
 Status apply_op(const Catalog::Impl& c, lmdb::Txn& txn, const WriteBatch::Op& op) {
   using Kind = WriteBatch::Op::Kind;
   MDB_dbi d;
@@ -204,6 +267,8 @@ Status apply_op(const Catalog::Impl& c, lmdb::Txn& txn, const WriteBatch::Op& op
       KHO_RETURN_IF_ERROR(unindex_file(c, txn, op.key));
       return txn.del(d, op.key);
     case Kind::kPutLinks: return apply_links(c, txn, op);
+    case Kind::kPutEvent: return apply_event(c, txn, op);
+    case Kind::kRebuildEventsByDate: return rebuild_events_by_date(c, txn);
     case Kind::kDeletePhoto: {
       Digest dg;
       std::copy(op.key.begin(), op.key.end(), reinterpret_cast<char*>(dg.bytes.data()));
@@ -253,6 +318,7 @@ Result<std::unique_ptr<Catalog>> Catalog::open(const std::string& dir, const Cat
     if (!have.status().is_not_found()) return have.status();
     KHO_RETURN_IF_ERROR(txn.put(meta, "format", std::to_string(kFormatVersion)));
     KHO_RETURN_IF_ERROR(txn.put(meta, "created_by", "kho " KHO_CORE_VERSION));
+    KHO_RETURN_IF_ERROR(txn.put(meta, kEventsByDateBuilt, "1"));  // no events yet: the index is complete
     crash_point("catalog.create.before_commit");
     return Status::OK();
   };
@@ -280,6 +346,23 @@ Result<std::unique_ptr<Catalog>> Catalog::open(const std::string& dir, const Cat
     return version.status();
   } else {
     return Status::Corruption("archive " + dir + " has no format version");
+  }
+  // An archive from before `events_by_date` gets it once, in one transaction (readers sort by themselves
+  // until then).
+  if (!options.read_only) {
+    auto check = cat->snapshot();
+    if (!check.ok()) return check.status();
+    auto built = (*check)->meta(kEventsByDateBuilt);
+    check->reset();
+    if (!built.ok() && !built.status().is_not_found()) return built.status();
+    if (!built.ok()) {
+      WriteBatch rebuild;
+      WriteBatch::Op op;
+      op.kind = WriteBatch::Op::Kind::kRebuildEventsByDate;
+      op.db = db::kEventsByDate;
+      rebuild.ops_.push_back(std::move(op));
+      KHO_RETURN_IF_ERROR(cat->write(rebuild).with_context("building the events_by_date index of " + dir));
+    }
   }
   return cat;
 }

@@ -29,9 +29,15 @@ struct Catalog::Impl {
 // One recorded operation of a WriteBatch.
 struct WriteBatch::Op {
   enum class Kind : unsigned char {
-    kPut, kDelete, kDeletePrefix,   // raw
-    kPutFile, kDeleteFile,          // with index upkeep
-    kPutLinks, kDeletePhoto,
+    kPut,
+    kDelete,
+    kDeletePrefix,  // raw
+    kPutFile,
+    kDeleteFile,  // with index upkeep
+    kPutLinks,
+    kDeletePhoto,
+    kPutEvent,             // with the events_by_date entry
+    kRebuildEventsByDate,  // Catalog::open of an archive from before the index
   };
   Kind kind = Kind::kPut;
   std::string_view db;
@@ -39,6 +45,7 @@ struct WriteBatch::Op {
   std::string value;
   std::optional<File> file;        // kPutFile
   std::vector<Link> links;         // kPutLinks
+  std::string date_key;            // kPutEvent: the event's events_by_date key
 };
 
 // Keys (core/FORMAT.md).
@@ -62,6 +69,9 @@ inline ThumbKey thumb_key(const Digest& d, ThumbSize size) {
 std::string link_prefix(std::string_view article_id);                      // article id \0
 std::string event_file_prefix(std::string_view event_id);                  // event id \0
 }  // namespace keys
+
+// Rebuilds `events_by_date` from the events (in `txn`) and sets meta[kEventsByDateBuilt].
+Status rebuild_events_by_date(const Catalog::Impl& c, lmdb::Txn& txn);
 
 // Per-thread count of open snapshots (see Catalog::write).
 void note_snapshot_opened();

@@ -1,5 +1,7 @@
 // Snapshot: the read side of the catalog, over one LMDB read transaction.
 #include <algorithm>
+#include <functional>
+#include <optional>
 #include <set>
 
 #include "catalog_impl.h"
@@ -26,6 +28,7 @@ class LmdbSnapshot final : public Snapshot {
   Result<std::string_view> thumb_view(const Digest& digest, ThumbSize size) const override {
     return raw_get(db::kThumbs, keys::thumb_key(digest, size).view());
   }
+  std::uint64_t version() const override { return static_cast<std::uint64_t>(mdb_txn_id(txn_.get())); }
   Result<std::string> meta(std::string_view key) const override {
     auto v = raw_get(db::kMeta, key);
     if (!v.ok()) return v.status();
@@ -33,22 +36,78 @@ class LmdbSnapshot final : public Snapshot {
   }
 
   Result<std::vector<Event>> events_newest_first(std::size_t offset, std::size_t limit) const override {
-    std::vector<Event> all;
-    KHO_RETURN_IF_ERROR(for_each_event(
-        [&](const Event& e) {
-          all.push_back(e);
-          return true;
-        },
-        {}));
-    std::sort(all.begin(), all.end(), [](const Event& a, const Event& b) {
-      if (a.date.has_value() != b.date.has_value()) return a.date.has_value();
-      if (a.date && *a.date != *b.date) return *a.date > *b.date;
-      if (a.title != b.title) return a.title < b.title;
-      return a.id < b.id;
+    return events_by_date({}, offset, limit, nullptr);
+  }
+
+  Result<std::vector<Event>> events_by_date(std::string_view date_prefix, std::size_t offset, std::size_t limit,
+                                            std::uint64_t* total) const override {
+    if (!index_built()) return events_sorted_here(date_prefix, offset, limit, total);
+    // Every event, undated ones included (after the dated: their keys start 0x01), or the dated ones of a prefix.
+    const std::string prefix = date_prefix.empty() ? std::string() : event_date_key_prefix(date_prefix);
+    std::vector<std::string> ids;
+    std::uint64_t seen = 0;
+    const bool count_all = total && !date_prefix.empty();
+    Status st = raw_scan(db::kEventsByDate, prefix, [&](std::string_view, std::string_view id) -> ScanStep {
+      if (seen >= offset && ids.size() < limit) ids.emplace_back(id);
+      ++seen;
+      return count_all || ids.size() < limit ? ScanStep::Continue() : ScanStep::Stop();
     });
-    if (offset >= all.size()) return std::vector<Event>{};
-    auto end = all.begin() + static_cast<std::ptrdiff_t>(std::min(all.size(), offset + limit));
-    return std::vector<Event>(all.begin() + static_cast<std::ptrdiff_t>(offset), end);
+    if (!st.ok()) return st.with_context("events_by_date");
+    if (total) {
+      if (count_all) {
+        *total = seen;
+      } else {
+        Result<std::uint64_t> n = event_count();
+        if (!n.ok()) return n.status();
+        *total = *n;
+      }
+    }
+    std::vector<Event> out;
+    out.reserve(ids.size());
+    for (const std::string& id : ids) {
+      Result<Event> ev = event(id);
+      if (!ev.ok()) return ev.status().with_context("event " + id + " named by events_by_date");
+      out.push_back(std::move(*ev));
+    }
+    return out;
+  }
+
+  Result<std::vector<std::string>> event_date_prefixes(std::string_view within, std::size_t length) const override {
+    std::vector<std::string> out;
+    if (!index_built()) {
+      std::set<std::string, std::greater<>> found;
+      KHO_RETURN_IF_ERROR(for_each_event(
+          [&](const Event& e) {
+            if (e.date && e.date->size() >= length && e.date->compare(0, within.size(), within) == 0)
+              found.insert(e.date->substr(0, length));
+            return true;
+          },
+          {}));
+      return std::vector<std::string>(found.begin(), found.end());
+    }
+    // Skip scan: read the first key at or after `from`, take its prefix, then seek past every key that shares it.
+    std::string from = event_date_key_prefix(within);
+    const std::string scope = from;
+    for (;;) {
+      std::optional<std::string> next;
+      Status st = raw_seek(db::kEventsByDate, from, [&](std::string_view k, std::string_view) -> ScanStep {
+        if (k.substr(0, scope.size()) != scope) return ScanStep::Stop();
+        std::string date;
+        for (std::size_t i = 1; i < k.size() && static_cast<unsigned char>(k[i]) != 0xFF && date.size() < length; ++i)
+          date.push_back(static_cast<char>(0xFF - static_cast<unsigned char>(k[i])));
+        if (date.size() < length) return ScanStep::Continue();  // a date shorter than `length`
+        next = std::move(date);
+        return ScanStep::Stop();
+      });
+      if (!st.ok()) return st.with_context("events_by_date");
+      if (!next) break;
+      from = event_date_key_prefix(*next);
+      // The first key after every key with this prefix: the prefix's last byte + 1 (inverted bytes are never 0xFF
+      // but for the terminator, which only follows a whole date).
+      from.back() = static_cast<char>(static_cast<unsigned char>(from.back()) + 1);
+      out.push_back(std::move(*next));
+    }
+    return out;
   }
 
   Result<std::uint64_t> event_count() const override {
@@ -198,6 +257,27 @@ class LmdbSnapshot final : public Snapshot {
       }
       return fn(rec) ? ScanStep::Continue() : ScanStep::Stop();
     });
+  }
+
+  bool index_built() const { return raw_get(db::kMeta, kEventsByDateBuilt).ok(); }
+
+  // Without the index: read every event, sort, filter by date prefix, page.
+  Result<std::vector<Event>> events_sorted_here(std::string_view date_prefix, std::size_t offset, std::size_t limit,
+                                                std::uint64_t* total) const {
+    std::vector<Event> all;
+    KHO_RETURN_IF_ERROR(for_each_event(
+        [&](const Event& e) {
+          if (date_prefix.empty() || (e.date && e.date->compare(0, date_prefix.size(), date_prefix) == 0))
+            all.push_back(e);
+          return true;
+        },
+        {}));
+    std::sort(all.begin(), all.end(),
+              [](const Event& a, const Event& b) { return event_date_key(a) < event_date_key(b); });
+    if (total) *total = all.size();
+    if (offset >= all.size()) return std::vector<Event>{};
+    auto end = all.begin() + static_cast<std::ptrdiff_t>(std::min(all.size(), offset + limit));
+    return std::vector<Event>(all.begin() + static_cast<std::ptrdiff_t>(offset), end);
   }
 
   const Catalog::Impl& c_;

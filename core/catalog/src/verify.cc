@@ -19,6 +19,7 @@ class Verifier {
   Verifier(const Snapshot& snap, VerifyReport* report) : s_(snap), r_(report) {}
 
   Status run() {
+    by_date_built_ = s_.meta(kEventsByDateBuilt).ok();
     auto on_error = [&](std::string_view db, std::string_view key, const Status& st) {
       problem(std::string(db) + ": record " + printable(key) + " cannot be decoded: " + st.message());
     };
@@ -41,6 +42,8 @@ class Verifier {
 
  private:
   void problem(std::string line) { r_->problems.push_back(std::move(line)); }
+  // Archives opened only read-only since before the index have none yet (Catalog::open builds it).
+  bool by_date_built_ = false;
   bool exists(std::string_view db, std::string_view key) { return s_.raw_get(db, key).ok(); }
 
   bool check_photo(const Photo& p) {
@@ -74,6 +77,11 @@ class Verifier {
       if (!exists(db::kArticles, aid)) problem("events: " + e.id + " lists article " + aid + ", which does not exist");
     if (e.cover && !exists(db::kPhotos, e.cover->view()))
       problem("events: " + e.id + " has cover photo " + e.cover->hex() + ", which does not exist");
+    if (by_date_built_) {
+      auto id = s_.raw_get(db::kEventsByDate, event_date_key(e));
+      if (!id.ok() || *id != e.id)
+        problem("events_by_date: event " + printable(e.id) + " is missing from the date index (or under another id)");
+    }
     return true;
   }
 
@@ -98,6 +106,15 @@ class Verifier {
 
   // Reverse indexes must point at records that agree with them.
   Status check_indexes() {
+    if (by_date_built_)
+      KHO_RETURN_IF_ERROR(s_.raw_scan(db::kEventsByDate, {}, [&](std::string_view k, std::string_view id) {
+        ++r_->records_checked;
+        auto e = s_.event(id);
+        if (!e.ok() || event_date_key(*e) != k)
+          problem("events_by_date: an entry for event " + printable(id) +
+                  (e.ok() ? " does not match the event's date and title" : " names no event"));
+        return ScanStep::Continue();
+      }));
     KHO_RETURN_IF_ERROR(s_.raw_scan(db::kPhotoFiles, {}, [&](std::string_view k, std::string_view) {
       ++r_->records_checked;
       if (k.size() < 32) {

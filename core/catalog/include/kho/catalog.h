@@ -45,7 +45,19 @@ inline constexpr std::string_view kTerms = "terms";              // see FORMAT.m
 inline constexpr std::string_view kUsers = "users";              // see FORMAT.md (team): accounts
 inline constexpr std::string_view kSessions = "sessions";        // see FORMAT.md (team): logins
 inline constexpr std::string_view kCorrections = "corrections";  // see FORMAT.md (team): the journal
+inline constexpr std::string_view kEventsByDate = "events_by_date";  // date sort key → event id (FORMAT.md)
 }  // namespace db
+
+// meta[kEventsByDateBuilt] = "1" once `events_by_date` indexes every event (new archives, and old ones the
+// first time they are opened for writing). Without it, readers sort the events themselves.
+inline constexpr std::string_view kEventsByDateBuilt = "index.events_by_date";
+
+// The `events_by_date` key of an event: dated events first, newest date first (each date byte inverted,
+// then 0xFF), then undated ones (0x01); then title and id ascending (title · \0 · id). Its byte order is
+// the order of Snapshot::events_newest_first.
+std::string event_date_key(const Event& event);
+// The key prefix of the events whose ISO date starts with `date_prefix` ("2021", "2021-03"; "" = all dated).
+std::string event_date_key_prefix(std::string_view date_prefix);
 
 struct CatalogOptions {
   bool read_only = false;          // open without taking the writer role; the archive must exist
@@ -196,11 +208,24 @@ class Snapshot {
   // The JPEG bytes of a derivative, as a view into the memory map, valid while the Snapshot lives.
   virtual Result<std::string_view> thumb_view(const Digest& digest, ThumbSize size) const = 0;
   virtual Result<std::string> meta(std::string_view key) const = 0;
+  // The archive's version as this snapshot sees it (LMDB's id of the last committed write transaction):
+  // it grows with every commit, so two snapshots with the same version see the same records. Caches of
+  // derived views key on it.
+  virtual std::uint64_t version() const = 0;
 
   // Events: dated ones newest first, then undated ones; equal dates by title, then id. `offset`/`limit`
   // page the list (each call reads and sorts every event). Corruption when an event cannot be decoded.
   virtual Result<std::vector<Event>> events_newest_first(std::size_t offset, std::size_t limit) const = 0;
   virtual Result<std::uint64_t> event_count() const = 0;
+  // The same order, only events whose ISO date starts with `date_prefix` ("2021", "2021-03"; "" = every event,
+  // undated ones included), from the `events_by_date` index: O(offset + limit) reads, no sort. `total` (when
+  // given) gets the number of matching events. Falls back to reading and sorting every event on an archive
+  // whose index was never built (opened read-only since before the index existed).
+  virtual Result<std::vector<Event>> events_by_date(std::string_view date_prefix, std::size_t offset, std::size_t limit,
+                                                    std::uint64_t* total = nullptr) const = 0;
+  // The distinct `length`-byte prefixes of the event dates that start with `within`, newest first: years
+  // (within "", length 4), the months of a year (within "2021", length 7). One seek per answer.
+  virtual Result<std::vector<std::string>> event_date_prefixes(std::string_view within, std::size_t length) const = 0;
   // Links of an article, in article order (unresolved ones included).
   virtual Result<std::vector<Link>> article_links(std::string_view article_id) const = 0;
   // Links that point at a photo, from every article. Corruption when a photo_links entry has no link.
