@@ -214,8 +214,9 @@ std::optional<PixelSize> container_pixel_size(std::span<const std::uint8_t> b, s
   if (type == "bmp" && b.size() >= 26) {
     if (le32(b, 14) == 12) return PixelSize{le16(b, 18), le16(b, 20)};
     if (b.size() < 26) return std::nullopt;
-    auto h = static_cast<std::int32_t>(le32(b, 22));
-    return PixelSize{static_cast<std::int32_t>(le32(b, 18)), h < 0 ? -static_cast<std::int64_t>(h) : h};
+    auto w = static_cast<std::int32_t>(le32(b, 18)), h = static_cast<std::int32_t>(le32(b, 22));
+    if (w < 0) return std::nullopt;  // only the height's sign means something (top-down rows); found by fuzzing
+    return PixelSize{w, h < 0 ? -static_cast<std::int64_t>(h) : h};
   }
   if (type == "webp") return webp_size(b);
   if (type == "heic" || type == "heif" || type == "avif") return heif_size(b);
