@@ -12,9 +12,9 @@
 #include <time.h>
 
 #include <algorithm>
-#include <cstdlib>
 #include <chrono>
 #include <cstdio>
+#include <cstdlib>
 #include <filesystem>
 #include <fstream>
 #include <map>
@@ -59,7 +59,7 @@ std::string random_caption(std::mt19937& rng, const std::vector<std::string>& co
     words.insert(words.begin() + static_cast<long>(rng() % words.size()), phrase);
   };
   if (i % 50 == 0) plant(i % 100 == 0 ? "Thanh Hóa" : "Thanh Hoá");  // 2%
-  if (i % 100 == 7) plant(i % 200 == 7 ? "Ủy ban" : "UBND");          // 1%
+  if (i % 100 == 7) plant(i % 200 == 7 ? "Ủy ban" : "UBND");         // 1%
   if (i % 2000 == 13) plant("Điện Biên");                               // 0.05%
   if (i % 10000 == 17) plant("cầu Long Biên");                          // 100 at 1,000,000
   std::string out;
@@ -108,12 +108,17 @@ int main(int argc, char** argv) {
   WriteBatch batch;
   int made = 0;
   // Long pasted captions: these captions are made 21+ words long, and searched for by their whole text.
-  std::map<int, std::string> pasted = {{123457, ""}, {400001, ""}, {654321, ""}, {777777, ""}, {999999, ""}};
+  std::map<int, std::string> pasted = {{12345, ""},  {54321, ""},  {123457, ""}, {400001, ""},
+                                       {654321, ""}, {777777, ""}, {999999, ""}};
   for (auto it = pasted.begin(); it != pasted.end();) it = it->first < captions ? std::next(it) : pasted.erase(it);
   for (int a = 0; made < captions; ++a) {
     Article art;
     char id[17];
-    std::snprintf(id, sizeof id, "%016x", a * 2654435761u);
+    // Spread like real ids (the first 16 hex digits of a SHA-256): splitmix64 of the article number.
+    std::uint64_t z = static_cast<std::uint64_t>(a) * 0x9e3779b97f4a7c15ull + 0x9e3779b97f4a7c15ull;
+    z = (z ^ (z >> 30)) * 0xbf58476d1ce4e5b9ull;
+    z = (z ^ (z >> 27)) * 0x94d049bb133111ebull;
+    std::snprintf(id, sizeof id, "%016llx", static_cast<unsigned long long>(z ^ (z >> 31)));
     art.id = id;
     art.event_id = id;
     art.title = random_caption(rng, corpus, a * 7 + 1, 0).substr(0, 80);
@@ -133,23 +138,34 @@ int main(int argc, char** argv) {
   }
   if (Status st = (*cat)->write(batch); !st.ok()) return 2;
   double build_s = std::chrono::duration<double>(Clock::now() - t0).count();
-  std::printf("indexed %d captions in %.1f s wall, %.1f s cpu; archive %.0f MB\n", made, build_s,
-              (cpu_ms() - c0) / 1e3, static_cast<double>(dir_bytes(dir)) / 1e6);
+  std::printf("indexed %d captions in %.1f s wall, %.1f s cpu; archive %.0f MB\n", made, build_s, (cpu_ms() - c0) / 1e3,
+              static_cast<double>(dir_bytes(dir)) / 1e6);
 
   struct Q {
     std::string kind, text;
   };
   std::vector<Q> queries = {
-      {"all-words", "son la thanh hoa"},      {"all-words", "lam viec thanh hoa"},
-      {"all-words", "uy ban dien bien"},      {"all-words", "ubnd"},
-      {"all-words", "cau long bien"},         {"all-words", "bitcoin dow jones"},
-      {"all-words", "nguoi dan kinh te"},     {"all-words", "\"cong nhan mat viec\""},
-      {"all-words", "Thanh Hóa"},             {"all-words", "khong co tu nay"},
-      {"slip", "thanh hao"},                  {"slip", "dien bein"},
-      {"slip", "thanh hoas"},                 {"slip", "lymphoma ruot nom"},
-      {"slip", "cau long bein"},              {"slip", "son laa"},
+      {"all-words", "son la thanh hoa"},
+      {"all-words", "lam viec thanh hoa"},
+      {"all-words", "uy ban dien bien"},
+      {"all-words", "ubnd"},
+      {"all-words", "cau long bien"},
+      {"all-words", "bitcoin dow jones"},
+      {"all-words", "nguoi dan kinh te"},
+      {"all-words", "\"cong nhan mat viec\""},
+      {"all-words", "Thanh Hóa"},
+      {"all-words", "khong co tu nay"},
+      {"slip", "thanh hao"},
+      {"slip", "dien bein"},
+      {"slip", "thanh hoas"},
+      {"slip", "lymphoma ruot nom"},
+      {"slip", "cau long bein"},
+      {"slip", "son laa"},
   };
-  for (const auto& [n, text] : pasted) queries.push_back({"long", text});
+  for (const auto& [n, text] : pasted) {
+    queries.push_back({"long", text});
+    if (std::getenv("KHO_BENCH_DEBUG")) std::fprintf(stderr, "pasted %d: %s\n", n, text.c_str());
+  }
   std::map<std::string, Sample> by_kind;
   std::printf("%-9s %-44s %5s %4s %9s %9s %9s  %s\n", "kind", "query", "hits", "more", "wall p50", "wall p99",
               "cpu p99", "top hit / note");

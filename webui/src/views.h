@@ -6,6 +6,7 @@
 #include <nlohmann/json.hpp>
 
 #include <cstddef>
+#include <optional>
 #include <string>
 #include <string_view>
 
@@ -23,6 +24,11 @@ Result<Json> article_view(const Snapshot& snap, std::string_view article_id);
 Result<Json> photo_view(const Snapshot& snap, std::string_view digest_hex);
 Result<Json> dups_view(const Snapshot& snap, std::size_t page, std::size_t page_size);
 Result<Json> search_view(const Snapshot& snap, std::string_view query, std::size_t limit);
+// The search page and /api/search from the request's parameters (one function, so they agree): `q` the query,
+// `date` and `event` the filters of the same name (as date:… and event:… in q). No parameter at all: the
+// empty form (has_query false); a q without words: InvalidArgument, on both.
+Result<Json> search_request_view(const Snapshot& snap, const std::optional<std::string>& q, const std::string& date,
+                                 const std::string& event, std::size_t limit);
 
 // Helpers shared by the view files (view_util.cc).
 std::string date_display(const std::optional<std::string>& iso);  // "15/07/2020 10:30", "" when absent

@@ -23,14 +23,16 @@ namespace {
 constexpr std::size_t kDefaultLimit = 50;
 constexpr std::size_t kLongQueryWords = 8;       // more distinct words than this: a long (pasted) query
 constexpr std::size_t kLongQueryKeep = 6;        // a long query is answered from its rarest words
-constexpr std::size_t kMaxCandidateDocs = 3000;  // driver postings looked at; beyond, `more` is set
-constexpr std::size_t kProbeCap = 4096;          // postings counted to tell rare words from common ones
+constexpr std::size_t kMaxCandidateDocs = 1500;  // driver postings looked at; beyond, `more` is set
+constexpr std::size_t kMaxLongListDocs = 20000;  // a long query's rarest words: postings read
+constexpr std::size_t kSlipTries = 4;            // alternatives searched for a query with slips
 constexpr std::size_t kSnippetBytes = 240;
 constexpr std::size_t kSnippetLead = 80;
 
 struct QueryWord {
   std::string text;    // as typed
   std::string folded;  // search key
+  std::string accent;  // compare key (the diacritics as typed)
 };
 
 struct Query {
@@ -91,7 +93,9 @@ void add_words(std::string_view text, Query& q, bool phrase) {
   std::vector<std::size_t> group;
   for (const si::Token& t : si::tokenize(text)) {
     group.push_back(q.words.size());
-    q.words.push_back({std::string(text.substr(t.begin, t.end - t.begin)), t.folded});
+    std::string word(text.substr(t.begin, t.end - t.begin));
+    std::string accent = compare_key(word);
+    q.words.push_back({std::move(word), t.folded, std::move(accent)});
   }
   if (phrase && group.size() > 1) q.phrases.push_back(std::move(group));
 }
@@ -109,10 +113,14 @@ Result<Query> parse_query(std::string_view s) {
       add_words(loose, q, false);
       loose.clear();
       const std::size_t open = i + (ascii_quote ? 1 : 3);
-      std::size_t close = s.find(ascii_quote ? "\"" : "\xe2\x80\x9d", open);  // ” closes “
-      if (close == std::string_view::npos) close = s.size();
+      const std::size_t close = s.find(ascii_quote ? "\"" : "\xe2\x80\x9d", open);  // ” closes “
+      if (close == std::string_view::npos) {  // a stray quote (pasted text): not a phrase
+        loose.push_back(' ');
+        i = open;
+        continue;
+      }
       add_words(s.substr(open, close - open), q, true);
-      i = std::min(s.size(), close + (ascii_quote ? 1 : 3));
+      i = close + (ascii_quote ? 1 : 3);
       continue;
     }
     if (is_space(s[i])) {
@@ -149,22 +157,47 @@ std::string list_prefix(const std::string& word) {
   return p;
 }
 
-// How many postings `word` has, counting at most `cap` + 1.
-Result<std::size_t> probe(const Snapshot& snap, const std::string& word, std::size_t cap) {
-  std::size_t n = 0;
-  Status st = snap.raw_scan(db::kTerms, list_prefix(word), [&](std::string_view, std::string_view) {
-    return ++n > cap ? ScanStep::Stop() : ScanStep::Continue();
+// An estimate of how many postings `word` has, from its first kSample: exact below that, else from how far
+// into its owners' id space the sample reached (article and event ids are hex digests, photo owners raw
+// digest bytes: both spread evenly), so rare and common words are told apart for ~64 cursor steps.
+Result<double> estimate(const Snapshot& snap, const std::string& word) {
+  constexpr std::size_t kSample = 64;
+  const std::string prefix = list_prefix(word);
+  std::size_t n = 0, in_kind = 0;
+  char kind = 0;
+  std::string_view last;
+  Status st = snap.raw_scan(db::kTerms, prefix, [&](std::string_view key, std::string_view) {
+    last = key.substr(prefix.size());
+    if (last.empty() || last[0] != kind) {
+      kind = last.empty() ? 0 : last[0];
+      in_kind = 0;
+    }
+    ++in_kind;
+    return ++n >= kSample ? ScanStep::Stop() : ScanStep::Continue();
   });
   if (!st.ok() && !st.is_not_found()) return st;
-  return n;
+  std::string_view owner = si::doc_owner(last);
+  if (n < kSample || owner.size() < 6) return static_cast<double>(n);
+  double frac = 0;
+  if (kind == si::kOwnerPhoto) {
+    for (std::size_t i = 2; i < 6; ++i) frac = frac * 256 + static_cast<std::uint8_t>(owner[i]);
+  } else {
+    for (std::size_t i = 2; i < std::min<std::size_t>(owner.size(), 10); ++i) {
+      const char c = owner[i];
+      frac = frac * 16 + (c >= '0' && c <= '9' ? c - '0' : c >= 'a' && c <= 'f' ? c - 'a' + 10 : 0);
+    }
+  }
+  frac = (frac + 1) / 4294967296.0;
+  return static_cast<double>(n - in_kind) + static_cast<double>(in_kind) / frac;
 }
 
 // The first `cap` postings of `word` (sets *truncated when there were more).
 Status load_list(const Snapshot& snap, const std::string& word, std::size_t cap, std::vector<Posting>& out,
                  bool* truncated) {
   const std::string prefix = list_prefix(word);
+  std::size_t taken = 0;
   Status st = snap.raw_scan(db::kTerms, prefix, [&](std::string_view key, std::string_view val) {
-    if (out.size() >= cap) {
+    if (taken++ >= cap) {
       *truncated = true;
       return ScanStep::Stop();
     }
@@ -184,19 +217,20 @@ Status fetch_in_owners(const Snapshot& snap, const std::string& word, const std:
   const std::size_t budget = 8 * owners.size() + 256;
   std::size_t k = 0, walked = 0;
   bool over_budget = false;
-  Status st = snap.raw_seek(db::kTerms, prefix + std::string(owners[0]), [&](std::string_view key, std::string_view val) {
-    if (key.substr(0, prefix.size()) != prefix) return ScanStep::Stop();
-    std::string_view doc = key.substr(prefix.size());
-    std::string_view owner = si::doc_owner(doc);
-    while (k < owners.size() && owners[k] < owner) ++k;
-    if (k == owners.size()) return ScanStep::Stop();
-    if (owners[k] == owner) out[k].push_back({doc, val});
-    if (++walked >= budget) {
-      over_budget = true;
-      return ScanStep::Stop();
-    }
-    return ScanStep::Continue();
-  });
+  Status st = snap.raw_seek(db::kTerms, prefix + std::string(owners[0]),
+                            [&](std::string_view key, std::string_view val) {
+                              if (key.substr(0, prefix.size()) != prefix) return ScanStep::Stop();
+                              std::string_view doc = key.substr(prefix.size());
+                              std::string_view owner = si::doc_owner(doc);
+                              while (k < owners.size() && owners[k] < owner) ++k;
+                              if (k == owners.size()) return ScanStep::Stop();
+                              if (owners[k] == owner) out[k].push_back({doc, val});
+                              if (++walked >= budget) {
+                                over_budget = true;
+                                return ScanStep::Stop();
+                              }
+                              return ScanStep::Continue();
+                            });
   if (!st.ok() && !st.is_not_found()) return st;
   if (!over_budget) return Status::OK();
   for (std::size_t j = k; j < owners.size(); ++j) {
@@ -226,10 +260,11 @@ double field_weight(SearchField f) {
   return 1;
 }
 
-// One scored document.
+// One scored document. Its postings' values (one per term, empty when the term is not in it) live in
+// Engine::values from `first`: no allocation per candidate.
 struct Candidate {
-  std::string doc;
-  std::vector<std::vector<std::uint32_t>> positions;  // per distinct term (empty: not in this document)
+  std::string_view doc;  // a view into the snapshot's map
+  std::size_t first = 0;
   std::size_t matched = 0;
   bool all_words = false;
   bool adjacent = false;
@@ -242,18 +277,19 @@ bool consecutive(const std::vector<std::size_t>& seq, const std::vector<std::vec
   if (seq.empty()) return false;
   for (std::size_t t : seq)
     if (pos[t].empty()) return false;
-  std::vector<std::uint32_t> at = pos[seq[0]];
-  for (std::size_t i = 1; i < seq.size() && !at.empty(); ++i) {
-    std::vector<std::uint32_t> next;
-    const auto& p = pos[seq[i]];
-    for (std::uint32_t a : at)
-      for (std::uint32_t d : {0u, 1u})
-        if (std::binary_search(p.begin(), p.end(), a + d)) next.push_back(a + d);
-    std::sort(next.begin(), next.end());
-    next.erase(std::unique(next.begin(), next.end()), next.end());
-    at = std::move(next);
+  for (std::uint32_t start : pos[seq[0]]) {
+    // Depth-first over the (at most two) ways each next word can follow.
+    std::vector<std::pair<std::size_t, std::uint32_t>> stack = {{1, start}};
+    while (!stack.empty()) {
+      auto [i, at] = stack.back();
+      stack.pop_back();
+      if (i == seq.size()) return true;
+      const auto& p = pos[seq[i]];
+      for (std::uint32_t d : {1u, 0u})
+        if (std::binary_search(p.begin(), p.end(), at + d)) stack.push_back({i + 1, at + d});
+    }
   }
-  return !at.empty();
+  return false;
 }
 
 struct Plan {
@@ -283,22 +319,9 @@ Plan make_plan(const Query& q) {
   return p;
 }
 
-void score(const Plan& plan, const std::vector<std::size_t>& counted, Candidate& c) {
-  c.matched = 0;
-  double rare = 0;
-  for (std::size_t t : counted)
-    if (!c.positions[t].empty()) {
-      ++c.matched;
-      rare += plan.weight[t];
-    }
-  c.all_words = c.matched == counted.size();
-  c.adjacent = plan.sequence.size() > 1 && consecutive(plan.sequence, c.positions);
-  const double coverage = counted.empty() ? 0 : static_cast<double>(c.matched) / static_cast<double>(counted.size());
-  c.score = (c.all_words ? 100 : 60 * coverage) + (c.adjacent ? 40 : 0) + 5 * field_weight(si::doc_field(c.doc)) +
-            std::min(rare, 10.0);
-}
-
 Status positions_of(std::string_view value, std::vector<std::uint32_t>& out) {
+  out.clear();
+  if (value.empty()) return Status::OK();
   Result<std::vector<std::uint32_t>> p = si::decode_positions(value);
   if (!p.ok()) return p.status();
   out = std::move(*p);
@@ -309,27 +332,62 @@ struct Engine {
   const Snapshot& snap;
   const Plan& plan;
   bool truncated = false;
+  std::vector<std::string_view> values;             // candidates' posting values, plan.terms.size() each
+  std::vector<std::vector<std::uint32_t>> scratch;  // decoded positions of the candidate being scored
 
-  // Every document of `owners` holding any term; postings[t][k] are term t's in owners[k].
-  Status gather(const std::vector<std::string_view>& owners,
-                const std::vector<std::vector<std::vector<Posting>>>& postings, std::vector<Candidate>& out) {
+  Status decode(const Candidate& c) {
+    scratch.resize(plan.terms.size());
+    for (std::size_t t = 0; t < plan.terms.size(); ++t)
+      KHO_RETURN_IF_ERROR(positions_of(values[c.first + t], scratch[t]));
+    return Status::OK();
+  }
+
+  // Scores `c` counting the terms `counted`; false when a quoted phrase is not in it.
+  Result<bool> score(const std::vector<std::size_t>& counted, Candidate& c, bool check_phrases = true) {
+    KHO_RETURN_IF_ERROR(decode(c));
+    for (const auto& g : plan.phrases)
+      if (check_phrases && !consecutive(g, scratch)) return false;
+    c.matched = 0;
+    double rare = 0;
+    for (std::size_t t : counted)
+      if (!values[c.first + t].empty()) {
+        ++c.matched;
+        rare += plan.weight[t];
+      }
+    c.all_words = c.matched == counted.size();
+    c.adjacent = plan.sequence.size() > 1 && consecutive(plan.sequence, scratch);
+    const double coverage = counted.empty() ? 0 : static_cast<double>(c.matched) / static_cast<double>(counted.size());
+    c.score = (c.all_words ? 100 : 60 * coverage) + (c.adjacent ? 40 : 0) + 5 * field_weight(si::doc_field(c.doc)) +
+              std::min(rare, 10.0);
+    return true;
+  }
+
+  // Every document of `owners` holding any term; postings[t][k] are term t's in owners[k] (postings[t] may
+  // be empty: term not read). Candidates come out in doc-key order, so grouped by owner.
+  void gather(std::size_t owners, const std::vector<std::vector<std::vector<Posting>>>& postings,
+              std::vector<Candidate>& out) {
     const std::size_t n = plan.terms.size();
-    for (std::size_t k = 0; k < owners.size(); ++k) {
-      std::map<std::string_view, Candidate> docs;
+    struct Entry {
+      std::string_view doc;
+      std::size_t term;
+      std::string_view value;
+    };
+    std::vector<Entry> entries;
+    for (std::size_t k = 0; k < owners; ++k) {
+      entries.clear();
       for (std::size_t t = 0; t < n; ++t) {
         if (postings[t].empty()) continue;
-        for (const Posting& p : postings[t][k]) {
-          Candidate& c = docs[p.doc];
-          if (c.positions.empty()) {
-            c.doc = std::string(p.doc);
-            c.positions.resize(n);
-          }
-          KHO_RETURN_IF_ERROR(positions_of(p.value, c.positions[t]));
-        }
+        for (const Posting& p : postings[t][k]) entries.push_back({p.doc, t, p.value});
       }
-      for (auto& entry : docs) out.push_back(std::move(entry.second));
+      std::stable_sort(entries.begin(), entries.end(), [](const Entry& a, const Entry& b) { return a.doc < b.doc; });
+      for (std::size_t i = 0; i < entries.size(); ++i) {
+        if (i == 0 || entries[i].doc != entries[i - 1].doc) {
+          out.push_back({entries[i].doc, values.size()});
+          values.resize(values.size() + n);
+        }
+        values[out.back().first + entries[i].term] = entries[i].value;
+      }
     }
-    return Status::OK();
   }
 
   // All the words, anywhere in one owner. Returns the scored documents: those holding every word, and for
@@ -348,33 +406,39 @@ struct Engine {
       std::string_view o = si::doc_owner(p.doc);
       if (owners.empty() || owners.back() != o) owners.push_back(o);
     }
+    // Each other word narrows the owners; the driver's own postings are already read.
     std::vector<std::vector<std::vector<Posting>>> postings(n);
-    std::vector<bool> keep(owners.size(), true);
-    for (std::size_t t = 0; t < n; ++t) {
+    postings[driver].assign(owners.size(), {});
+    for (std::size_t i = 0, k = 0; i < list.size(); ++i) {
+      while (owners[k] != si::doc_owner(list[i].doc)) ++k;
+      postings[driver][k].push_back(list[i]);
+    }
+    std::vector<std::size_t> alive(owners.size());
+    for (std::size_t k = 0; k < owners.size(); ++k) alive[k] = k;
+    std::vector<std::size_t> order;
+    for (std::size_t t = 0; t < n; ++t)
+      if (t != driver) order.push_back(t);
+    std::stable_sort(order.begin(), order.end(), [&](std::size_t a, std::size_t b) { return df[a] < df[b]; });
+    for (std::size_t t : order) {
       std::vector<std::string_view> ask;
-      std::vector<std::size_t> where;
-      for (std::size_t k = 0; k < owners.size(); ++k)
-        if (keep[k]) {
-          ask.push_back(owners[k]);
-          where.push_back(k);
-        }
+      for (std::size_t k : alive) ask.push_back(owners[k]);
       std::vector<std::vector<Posting>> got;
       KHO_RETURN_IF_ERROR(fetch_in_owners(snap, plan.terms[t], ask, got));
       postings[t].assign(owners.size(), {});
+      std::vector<std::size_t> still;
       for (std::size_t j = 0; j < ask.size(); ++j) {
-        if (got[j].empty()) keep[where[j]] = false;
-        postings[t][where[j]] = std::move(got[j]);
+        if (got[j].empty()) continue;
+        still.push_back(alive[j]);
+        postings[t][alive[j]] = std::move(got[j]);
       }
+      alive = std::move(still);
+      if (alive.empty()) return Status::OK();
     }
-    std::vector<std::string_view> kept;
-    std::vector<std::vector<std::vector<Posting>>> kept_postings(n);
-    for (std::size_t k = 0; k < owners.size(); ++k) {
-      if (!keep[k]) continue;
-      kept.push_back(owners[k]);
-      for (std::size_t t = 0; t < n; ++t) kept_postings[t].push_back(std::move(postings[t][k]));
-    }
+    std::vector<std::vector<std::vector<Posting>>> kept(n);
+    for (std::size_t t = 0; t < n; ++t)
+      for (std::size_t k : alive) kept[t].push_back(std::move(postings[t][k]));
     std::vector<Candidate> docs;
-    KHO_RETURN_IF_ERROR(gather(kept, kept_postings, docs));
+    gather(alive.size(), kept, docs);
     std::vector<std::size_t> all(n);
     for (std::size_t t = 0; t < n; ++t) all[t] = t;
     // Per owner: the documents with every word; else the best of the others.
@@ -382,7 +446,7 @@ struct Engine {
     std::optional<Candidate> best_partial;
     bool owner_has_full = false;
     auto close_owner = [&]() {
-      if (!owner_has_full && best_partial) out.push_back(std::move(*best_partial));
+      if (!owner_has_full && best_partial) out.push_back(*best_partial);
       best_partial.reset();
       owner_has_full = false;
     };
@@ -392,15 +456,14 @@ struct Engine {
         close_owner();
         owner = o;
       }
-      score(plan, all, c);
-      bool phrases_ok = true;
-      for (const auto& g : plan.phrases) phrases_ok = phrases_ok && consecutive(g, c.positions);
-      if (!phrases_ok) continue;
+      Result<bool> ok = score(all, c);
+      if (!ok.ok()) return ok.status();
+      if (!*ok) continue;
       if (c.all_words) {
         owner_has_full = true;
-        out.push_back(std::move(c));
+        out.push_back(c);
       } else if (!best_partial || c.score > best_partial->score) {
-        best_partial = std::move(c);
+        best_partial = c;
       }
     }
     close_owner();
@@ -415,44 +478,55 @@ struct Engine {
       if (df[t] > 0) order.push_back(t);
     if (order.empty()) return Status::OK();
     std::stable_sort(order.begin(), order.end(), [&](std::size_t a, std::size_t b) { return df[a] < df[b]; });
-    std::vector<std::size_t> rare(order.begin(), order.begin() + static_cast<long>(std::min(order.size(), kLongQueryKeep)));
+    std::vector<std::size_t> rare(order.begin(),
+                                  order.begin() + static_cast<long>(std::min(order.size(), kLongQueryKeep)));
     const std::size_t need = (rare.size() * 2 + 2) / 3;
-    // Candidates: the documents of the two rarest words.
-    std::vector<std::string_view> owners;
-    std::vector<std::vector<Posting>> lists(std::min<std::size_t>(2, rare.size()));
-    for (std::size_t i = 0; i < lists.size(); ++i)
-      KHO_RETURN_IF_ERROR(load_list(snap, plan.terms[rare[i]], kMaxCandidateDocs, lists[i], &truncated));
-    for (const auto& l : lists)
-      for (const Posting& p : l) owners.push_back(si::doc_owner(p.doc));
-    std::sort(owners.begin(), owners.end());
-    owners.erase(std::unique(owners.begin(), owners.end()), owners.end());
-    // The rare words in those owners.
-    std::vector<std::vector<std::vector<Posting>>> postings(n);
-    for (std::size_t t : rare) KHO_RETURN_IF_ERROR(fetch_in_owners(snap, plan.terms[t], owners, postings[t]));
-    std::vector<Candidate> docs;
-    KHO_RETURN_IF_ERROR(gather(owners, postings, docs));
+    // Candidates: the documents in at least two of the three rarest words' lists (one may be a slip), read
+    // whole up to kMaxLongListDocs each and merged in memory.
+    const std::size_t lists_read = std::min<std::size_t>(3, rare.size());
+    std::vector<Posting> merged;
+    for (std::size_t i = 0; i < lists_read; ++i)
+      KHO_RETURN_IF_ERROR(load_list(snap, plan.terms[rare[i]], kMaxLongListDocs, merged, &truncated));
+    std::stable_sort(merged.begin(), merged.end(), [](const Posting& x, const Posting& y) { return x.doc < y.doc; });
+    const std::size_t in_lists = lists_read == 1 ? 1 : 2;
     std::vector<Candidate> kept;
-    for (Candidate& c : docs) {
-      score(plan, rare, c);
-      if (c.matched >= need) kept.push_back(std::move(c));
+    const std::size_t n_terms = n;
+    for (std::size_t i = 0; i < merged.size();) {
+      std::size_t j = i;
+      while (j < merged.size() && merged[j].doc == merged[i].doc) ++j;
+      if (j - i >= in_lists) {
+        Candidate c{merged[i].doc, values.size()};
+        values.resize(values.size() + n_terms);
+        for (std::size_t r : rare) {
+          Result<std::string_view> v = snap.raw_get(db::kTerms, si::posting_key(plan.terms[r], c.doc));
+          if (v.ok()) values[c.first + r] = *v;
+          else if (!v.status().is_not_found()) return v.status();
+        }
+        Result<bool> ok = score(rare, c, /*check_phrases=*/false);  // phrases once every word is read
+        if (!ok.ok()) return ok.status();
+        if (*ok && c.matched >= need) kept.push_back(c);
+      }
+      i = j;
     }
     std::sort(kept.begin(), kept.end(), [](const Candidate& a, const Candidate& b) { return a.score > b.score; });
     if (kept.size() > 100) {
       kept.resize(100);
       truncated = true;
     }
-    // The other words, read for the survivors only, one short prefix scan each.
+    // The other words, read for the survivors only, one lookup each.
     std::vector<std::size_t> all(n);
     for (std::size_t t = 0; t < n; ++t) all[t] = t;
     for (Candidate& c : kept) {
       for (std::size_t t = 0; t < n; ++t) {
-        if (!c.positions[t].empty() || df[t] == 0 || std::find(rare.begin(), rare.end(), t) != rare.end()) continue;
+        if (!values[c.first + t].empty() || df[t] == 0 || std::find(rare.begin(), rare.end(), t) != rare.end())
+          continue;
         Result<std::string_view> v = snap.raw_get(db::kTerms, si::posting_key(plan.terms[t], c.doc));
-        if (v.ok()) KHO_RETURN_IF_ERROR(positions_of(*v, c.positions[t]));
+        if (v.ok()) values[c.first + t] = *v;
         else if (!v.status().is_not_found()) return v.status();
       }
-      score(plan, all, c);
-      out.push_back(std::move(c));
+      Result<bool> ok = score(all, c);
+      if (!ok.ok()) return ok.status();
+      if (*ok) out.push_back(c);
     }
     return Status::OK();
   }
@@ -461,40 +535,67 @@ struct Engine {
 // ---------------------------------------------------------------------------------------------------------
 // Slips: words one edit away (transpositions too) or a Telex repair away, that the index holds.
 
-std::vector<std::string> neighbours(const QueryWord& w) {
-  std::set<std::string> out;
-  const std::string repaired = search_key(telex_repair(w.text));
-  if (repaired != w.folded) out.insert(repaired);
+// Keys next to each other on a QWERTY keyboard (the one Telex is typed on).
+bool keys_touch(char a, char b) {
+  static const char* rows[] = {"qwertyuiop", "asdfghjkl", "zxcvbnm"};
+  int ra = -1, ca = 0, rb = -1, cb = 0;
+  for (int r = 0; r < 3; ++r)
+    for (int c = 0; rows[r][c]; ++c) {
+      if (rows[r][c] == a) ra = r, ca = c;
+      if (rows[r][c] == b) rb = r, cb = c;
+    }
+  if (ra < 0 || rb < 0) return false;
+  return std::abs(ra - rb) <= 1 && std::abs(ca - cb) <= 1 && a != b;
+}
+
+// The slips of a word: first the likely ones (*likely is set to how many): its Telex repair, swapped
+// neighbouring letters, a key replaced by one next to it; with `all`, then every other word one edit away
+// (a letter dropped, changed or added).
+std::vector<std::string> neighbours(const QueryWord& w, bool all, std::size_t* likely) {
+  std::vector<std::string> out;
+  std::set<std::string> seen = {w.folded, ""};
+  auto add = [&](std::string s) {
+    if (seen.insert(s).second) out.push_back(std::move(s));
+  };
+  add(search_key(telex_repair(w.text)));
   const std::string& s = w.folded;
+  *likely = out.size();
   // Only ASCII words: folded Vietnamese is ASCII; other scripts get no edits.
   for (unsigned char c : s)
-    if (c >= 0x80) return {out.begin(), out.end()};
+    if (c >= 0x80) return out;
+  for (std::size_t i = 0; i + 1 < s.size(); ++i) {
+    std::string t = s;
+    std::swap(t[i], t[i + 1]);
+    add(t);
+  }
   static const std::string alphabet = "abcdefghijklmnopqrstuvwxyz0123456789";
+  for (std::size_t i = 0; i < s.size(); ++i)
+    for (char c : alphabet)
+      if (keys_touch(s[i], c)) {
+        std::string t = s;
+        t[i] = c;
+        add(t);
+      }
+  *likely = out.size();
+  if (!all) return out;
   for (std::size_t i = 0; i < s.size(); ++i) {
-    out.insert(s.substr(0, i) + s.substr(i + 1));
-    if (i + 1 < s.size()) {
-      std::string t = s;
-      std::swap(t[i], t[i + 1]);
-      out.insert(t);
-    }
+    add(s.substr(0, i) + s.substr(i + 1));
     for (char c : alphabet) {
       std::string t = s;
       t[i] = c;
-      out.insert(t);
+      add(t);
     }
   }
   for (std::size_t i = 0; i <= s.size(); ++i)
-    for (char c : alphabet) out.insert(s.substr(0, i) + c + s.substr(i));
-  out.erase(s);
-  out.erase("");
-  return {out.begin(), out.end()};
+    for (char c : alphabet) add(s.substr(0, i) + c + s.substr(i));
+  return out;
 }
 
 // ---------------------------------------------------------------------------------------------------------
 // Hits
 
-void make_snippet(const std::string& text, const std::vector<std::uint32_t>& marked, SearchHit& hit) {
-  std::vector<si::Token> tokens = si::tokenize(text, /*with_keys=*/false);
+void make_snippet(const std::string& text, const std::vector<si::Token>& tokens,
+                  const std::vector<std::uint32_t>& marked, SearchHit& hit) {
   std::vector<SearchSpan> spans;  // runs of consecutive marked words
   std::uint32_t prev = 0;
   for (std::uint32_t p : marked) {
@@ -534,8 +635,8 @@ void make_snippet(const std::string& text, const std::vector<std::uint32_t>& mar
 
 // Whether the words of `text` at the marked positions have the query's diacritics (compare_key equal to a
 // query word with the same folded key).
-bool same_marks(const std::string& text, const std::vector<std::uint32_t>& marked, const Query& q) {
-  std::vector<si::Token> tokens = si::tokenize(text, /*with_keys=*/false);
+bool same_marks(const std::string& text, const std::vector<si::Token>& tokens, const std::vector<std::uint32_t>& marked,
+                const Query& q) {
   bool any = false;
   for (std::uint32_t p : marked) {
     if (p >= tokens.size()) continue;
@@ -544,7 +645,7 @@ bool same_marks(const std::string& text, const std::vector<std::uint32_t>& marke
     const std::string accent = compare_key(word);
     for (const QueryWord& w : q.words)
       if (w.folded == folded) {
-        if (compare_key(w.text) != accent) return false;
+        if (w.accent != accent) return false;
         any = true;
       }
   }
@@ -587,17 +688,19 @@ bool date_in(const std::optional<std::string>& date, const Query& q) {
 }
 
 // Turns scored candidates into hits: filters, one hit per photo, exact diacritics, at most `limit`.
-Status make_hits(const Snapshot& snap, const Query& q, std::vector<Candidate>& cands, std::size_t limit,
-                 bool truncated, SearchResults& results) {
+Status make_hits(const Snapshot& snap, const Query& q, Engine& engine, std::vector<Candidate>& cands, std::size_t limit,
+                 SearchResults& results) {
+  const bool truncated = engine.truncated;
   const bool filtered = !q.event.empty() || !q.date_from.empty() || !q.date_to.empty();
-  std::stable_sort(cands.begin(), cands.end(), [](const Candidate& a, const Candidate& b) { return a.score > b.score; });
+  std::stable_sort(cands.begin(), cands.end(),
+                   [](const Candidate& a, const Candidate& b) { return a.score > b.score; });
   // Exactness can lift a hit by a few points: decode a margin beyond the limit.
-  const std::size_t window = filtered ? cands.size() : std::min(cands.size(), limit * 2 + 20);
+  const std::size_t window = filtered ? cands.size() : std::min(cands.size(), limit + limit / 2 + 10);
   Lookups look{snap, {}, {}};
   std::vector<SearchHit> hits;
   for (std::size_t i = 0; i < window; ++i) {
     const Candidate& c = cands[i];
-    Result<std::string_view> raw = snap.raw_get(db::kTerms, std::string(1, si::kDocPrefix) + c.doc);
+    Result<std::string_view> raw = snap.raw_get(db::kTerms, std::string(1, si::kDocPrefix) + std::string(c.doc));
     if (!raw.ok()) return raw.status().with_context("search: document of a posting");
     Result<si::DocRecord> rec = si::decode_doc(*raw);
     if (!rec.ok()) return rec.status();
@@ -616,17 +719,20 @@ Status make_hits(const Snapshot& snap, const Query& q, std::vector<Candidate>& c
     hit.digest = rec->digest;
     hit.ref_index = rec->ref_index;
     hit.block = rec->block;
-    if (!hit.digest && hit.ref_index && !hit.article_id.empty()) hit.digest = look.linked(hit.article_id, *hit.ref_index);
+    if (!hit.digest && hit.ref_index && !hit.article_id.empty())
+      hit.digest = look.linked(hit.article_id, *hit.ref_index);
+    KHO_RETURN_IF_ERROR(engine.decode(c));
     std::vector<std::uint32_t> marked;
-    for (const auto& p : c.positions) marked.insert(marked.end(), p.begin(), p.end());
+    for (const auto& p : engine.scratch) marked.insert(marked.end(), p.begin(), p.end());
     std::sort(marked.begin(), marked.end());
     marked.erase(std::unique(marked.begin(), marked.end()), marked.end());
-    hit.exact = same_marks(rec->text, marked, q);
+    const std::vector<si::Token> tokens = si::tokenize(rec->text, /*with_keys=*/false);
+    hit.exact = same_marks(rec->text, tokens, marked, q);
     hit.all_words = c.all_words;
     hit.adjacent = c.adjacent;
     hit.matched = c.matched;
     hit.score = c.score + (hit.exact ? 3 : 0);
-    make_snippet(rec->text, marked, hit);
+    make_snippet(rec->text, tokens, marked, hit);
     hits.push_back(std::move(hit));
   }
   std::stable_sort(hits.begin(), hits.end(), [](const SearchHit& a, const SearchHit& b) { return a.score > b.score; });
@@ -643,28 +749,37 @@ Status make_hits(const Snapshot& snap, const Query& q, std::vector<Candidate>& c
   return Status::OK();
 }
 
+// How good an answer is: texts holding all the words, and those of them where they stand together.
+struct Strength {
+  std::size_t full = 0, together = 0;
+  bool strong(std::size_t terms) const { return full > 0 && (terms == 1 || terms > 3 || together > 0); }
+};
+
 Status run(const Snapshot& snap, const Query& q, std::size_t limit, SearchResults& results,
-           std::vector<std::size_t>* df_out, bool* strong) {
+           std::vector<std::size_t>* df_out, Strength* strength, bool with_hits = true) {
   Plan plan = make_plan(q);
   results.terms = plan.terms;
   const std::size_t n = plan.terms.size();
   std::vector<std::size_t> df(n);
   for (std::size_t t = 0; t < n; ++t) {
-    Result<std::size_t> c = probe(snap, plan.terms[t], kProbeCap);
+    Result<double> c = estimate(snap, plan.terms[t]);
     if (!c.ok()) return c.status();
-    df[t] = *c;
-    plan.weight.push_back(df[t] == 0 ? 0 : std::log2(2.0 * kProbeCap / static_cast<double>(df[t])));
+    df[t] = static_cast<std::size_t>(std::ceil(*c));
+    plan.weight.push_back(df[t] == 0 ? 0 : std::max(0.0, std::log2(1e6 / *c)));
   }
   if (df_out) *df_out = df;
-  Engine engine{snap, plan};
+  Engine engine{snap, plan, false, {}, {}};
   std::vector<Candidate> cands;
   if (n > kLongQueryWords) KHO_RETURN_IF_ERROR(engine.long_query(df, cands));
   else KHO_RETURN_IF_ERROR(engine.all_words(df, cands));
-  if (strong) {
-    *strong = false;
-    for (const Candidate& c : cands) *strong = *strong || (c.all_words && (n == 1 || c.adjacent));
+  if (strength) {
+    *strength = {};
+    for (const Candidate& c : cands) {
+      strength->full += c.all_words ? 1 : 0;
+      strength->together += c.all_words && c.adjacent ? 1 : 0;
+    }
   }
-  return make_hits(snap, q, cands, limit, engine.truncated, results);
+  return with_hits ? make_hits(snap, q, engine, cands, limit, results) : Status::OK();
 }
 
 }  // namespace
@@ -688,63 +803,98 @@ Result<SearchResults> search(const Snapshot& snap, std::string_view query, std::
   if (q.words.empty()) return Status::InvalidArgument("Câu tìm kiếm không có chữ nào để tìm.");
 
   std::vector<std::size_t> df;
-  bool strong = false;
-  KHO_RETURN_IF_ERROR(run(snap, q, limit, results, &df, &strong));
-  if (strong || q.words.size() > kLongQueryWords || !q.phrases.empty()) return results;
+  Strength own_strength;
+  KHO_RETURN_IF_ERROR(run(snap, q, limit, results, &df, &own_strength));
+  const bool strong = own_strength.strong(results.terms.size());
+  if (results.terms.size() > kLongQueryWords || !q.phrases.empty()) return results;
 
-  // Slips: for each word, its neighbours that the index holds, most used first; try the best few.
+  // Slips. Without a strong answer, the unknown words (else every word) are checked against all their
+  // neighbours; with one, a short query's words only against their likely slips (a Telex repair, swapped
+  // letters) that are far more common than they are ("thanh hao" → "thanh hoa").
+  const std::size_t distinct = std::set<std::string>(results.terms.begin(), results.terms.end()).size();
+  if (strong && distinct > 3) return results;
   struct Alternative {
     std::size_t word;
     std::string folded;
     std::size_t df;
+    bool likely;  // a Telex repair, swapped letters or a neighbouring key
   };
   std::vector<Alternative> alts;
+  bool any_unknown = false;
+  for (std::size_t i = 0; i < q.words.size(); ++i) {
+    auto it = std::find(results.terms.begin(), results.terms.end(), q.words[i].folded);
+    if (it != results.terms.end() && df[static_cast<std::size_t>(it - results.terms.begin())] == 0) any_unknown = true;
+  }
   std::set<std::string> tried;
   for (std::size_t i = 0; i < q.words.size(); ++i) {
     if (!tried.insert(q.words[i].folded).second) continue;
-    for (std::string& nb : neighbours(q.words[i])) {
-      Result<std::size_t> c = probe(snap, nb, 256);
+    auto it = std::find(results.terms.begin(), results.terms.end(), q.words[i].folded);
+    const std::size_t own = it == results.terms.end() ? 0 : df[static_cast<std::size_t>(it - results.terms.begin())];
+    if (!strong && any_unknown && own > 0) continue;
+    std::size_t rank = 0, likely = 0;
+    for (std::string& nb : neighbours(q.words[i], !strong, &likely)) {
+      Result<double> c = estimate(snap, nb);
       if (!c.ok()) return c.status();
-      if (*c > 0) alts.push_back({i, std::move(nb), *c});
+      if (*c > 0) alts.push_back({i, std::move(nb), static_cast<std::size_t>(std::ceil(*c)), rank < likely});
+      ++rank;
     }
   }
-  std::stable_sort(alts.begin(), alts.end(), [](const Alternative& a, const Alternative& b) { return a.df > b.df; });
+  // Likely slips (Telex, swaps: the first ranks) first, then the most used words.
+  std::stable_sort(alts.begin(), alts.end(), [&](const Alternative& a, const Alternative& b) {
+    if (a.likely != b.likely) return a.likely;
+    return a.df > b.df;
+  });
+  // The best of the first few alternatives: most texts with the words together, then with all of them.
   const bool nothing = results.hits.empty();
-  for (std::size_t k = 0; k < alts.size() && k < 3; ++k) {
+  std::optional<std::size_t> best;
+  Strength best_strength;
+  auto with = [&](std::size_t k) {
     Query alt = q;
     for (QueryWord& w : alt.words)
-      if (w.folded == q.words[alts[k].word].folded) w = {alts[k].folded, alts[k].folded};
+      if (w.folded == q.words[alts[k].word].folded) w = {alts[k].folded, alts[k].folded, alts[k].folded};
+    return alt;
+  };
+  for (std::size_t k = 0; k < alts.size() && k < kSlipTries; ++k) {
+    if (best && alts[*best].likely && !alts[k].likely) break;  // a likely slip that works beats the others
     SearchResults r;
-    bool alt_strong = false;
-    KHO_RETURN_IF_ERROR(run(snap, alt, limit, r, nullptr, &alt_strong));
-    if (!alt_strong) continue;
-    // The suggestion in people's spelling: the corrected word as the best hit writes it.
-    std::string fixed = alts[k].folded;
-    for (const SearchHit& h : r.hits) {
-      for (const SearchSpan& s : h.highlights)
-        for (const si::Token& t : si::tokenize(h.snippet.substr(s.begin, s.end - s.begin)))
-          if (t.folded == alts[k].folded) {
-            fixed = fold_case(h.snippet.substr(s.begin + t.begin, t.end - t.begin));
-            break;
-          }
-      if (fixed != alts[k].folded) break;
+    Strength st;
+    KHO_RETURN_IF_ERROR(run(snap, with(k), limit, r, nullptr, &st, /*with_hits=*/false));
+    if (!st.strong(r.terms.size())) continue;
+    // Beside a strong answer, offer a correction only when its words stand together far more often.
+    if (strong && st.together < 4 * std::max<std::size_t>(own_strength.together, 1)) continue;
+    if (!best || (alts[k].likely && !alts[*best].likely) || st.together > best_strength.together ||
+        (st.together == best_strength.together && st.full > best_strength.full)) {
+      best = k;
+      best_strength = st;
     }
-    std::string suggestion;
-    for (const QueryWord& w : q.words)
-      suggestion += (suggestion.empty() ? "" : " ") + (w.folded == q.words[alts[k].word].folded ? fixed : w.text);
-    if (nothing) {
-      r.query = results.query;
-      r.corrected = true;
-      r.date_from = results.date_from;
-      r.date_to = results.date_to;
-      r.event_filter = results.event_filter;
-      r.suggestion = suggestion;
-      return r;
-    }
-    results.suggestion = suggestion;
-    break;
   }
-  return results;
+  if (!best) return results;
+  SearchResults r;
+  KHO_RETURN_IF_ERROR(run(snap, with(*best), limit, r, nullptr, nullptr));
+  // The suggestion in people's spelling: the corrected word as the best hit writes it.
+  const std::string& folded = alts[*best].folded;
+  std::string fixed = folded;
+  for (const SearchHit& h : r.hits) {
+    for (const SearchSpan& sp : h.highlights)
+      for (const si::Token& t : si::tokenize(h.snippet.substr(sp.begin, sp.end - sp.begin)))
+        if (t.folded == folded && fixed == folded)
+          fixed = fold_case(h.snippet.substr(sp.begin + t.begin, t.end - t.begin));
+    if (fixed != folded) break;
+  }
+  std::string suggestion;
+  for (const QueryWord& w : q.words)
+    suggestion += (suggestion.empty() ? "" : " ") + (w.folded == q.words[alts[*best].word].folded ? fixed : w.text);
+  if (!nothing) {
+    results.suggestion = suggestion;
+    return results;
+  }
+  r.query = results.query;
+  r.corrected = true;
+  r.date_from = results.date_from;
+  r.date_to = results.date_to;
+  r.event_filter = results.event_filter;
+  r.suggestion = suggestion;
+  return r;
 }
 
 }  // namespace kho

@@ -12,7 +12,7 @@ namespace kho::search_internal {
 struct Token {
   std::size_t begin = 0;  // byte offsets of the word in the text it came from
   std::size_t end = 0;
-  std::string folded;     // search_key(): lower case, all marks removed, đ→d ("hoa")
+  std::string folded;  // search_key(): lower case, all marks removed, đ→d ("hoa")
 };
 
 // Words are maximal runs of letters, digits and combining marks that hold at least one letter or digit.

@@ -108,7 +108,7 @@ struct SearchHit {
   std::string event_id;               // empty when the photo belongs to no event
   std::string event_title;            // empty when the event is unknown
   std::optional<std::string> event_date;
-  std::string article_id;             // empty for hits outside articles
+  std::string article_id;  // empty for hits outside articles
   std::string article_title;
   std::optional<Digest> digest;       // the photo the text belongs to, when there is one
   std::optional<std::uint32_t> ref_index;  // for captions of one photo: its reference index
@@ -129,9 +129,9 @@ struct SearchResults {
   std::vector<SearchHit> hits;     // best first, at most `limit`; one hit per photo
   bool more = false;               // true when more hits exist beyond `limit`
   std::optional<std::string> suggestion;  // "did you mean": the query with slips corrected (folded words)
-  bool corrected = false;          // the hits are those of `suggestion` (the query itself found nothing)
-  std::string date_from, date_to;  // the date filter as given (empty: none)
-  std::string event_filter;        // the event filter (empty: none)
+  bool corrected = false;                 // the hits are those of `suggestion` (the query itself found nothing)
+  std::string date_from, date_to;         // the date filter as given (empty: none)
+  std::string event_filter;               // the event filter (empty: none)
 };
 
 // Searches `query` (see the top of this file). At most `limit` hits (limit 0 = 50). Queries may be any
