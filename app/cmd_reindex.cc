@@ -23,8 +23,9 @@ int run_reindex(const GlobalOptions& g, bool json) {
   }
   const double seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
   if (json) {
-    print_json(nlohmann::json{{"events", r->events}, {"articles", r->articles}, {"photos", r->photos}, {"seconds", seconds}}
-                   .dump());
+    print_json(
+        nlohmann::json{{"events", r->events}, {"articles", r->articles}, {"photos", r->photos}, {"seconds", seconds}}
+            .dump());
   } else {
     std::fprintf(stderr, "kho: search index rebuilt: %zu events, %zu articles, %zu photos in %.1f s\n", r->events,
                  r->articles, r->photos, seconds);

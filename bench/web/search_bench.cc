@@ -96,7 +96,10 @@ int main(int argc, char** argv) {
     return 2;
   }
   const int per_article = 20;
-  std::filesystem::remove_all(dir);
+  // KHO_BENCH_REUSE=1: the archive DIR left by an earlier run (KHO_BENCH_KEEP=1) with the same arguments is
+  // searched again; the captions are generated again (same seed) but not indexed.
+  const bool reuse = std::getenv("KHO_BENCH_REUSE") != nullptr;
+  if (!reuse) std::filesystem::remove_all(dir);
   auto cat = Catalog::open(dir);
   if (!cat.ok()) {
     std::fprintf(stderr, "%s\n", cat.status().to_string().c_str());
@@ -130,6 +133,7 @@ int main(int argc, char** argv) {
       if (p != pasted.end()) p->second = *r.caption;
       art.refs.push_back(r);
     }
+    if (reuse) continue;
     if (Status st = index_article(nullptr, batch, art); !st.ok()) return 2;
     if (batch.size() > 200000) {
       if (Status st = (*cat)->write(batch); !st.ok()) return 2;

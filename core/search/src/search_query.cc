@@ -24,7 +24,7 @@ constexpr std::size_t kDefaultLimit = 50;
 constexpr std::size_t kLongQueryWords = 8;       // more distinct words than this: a long (pasted) query
 constexpr std::size_t kLongQueryKeep = 6;        // a long query is answered from its rarest words
 constexpr std::size_t kMaxCandidateDocs = 1500;  // driver postings looked at; beyond, `more` is set
-constexpr std::size_t kMaxLongListDocs = 20000;  // a long query's rarest words: postings read
+constexpr std::size_t kMaxLongListDocs = 8000;   // a long query's rarest words: postings read
 constexpr std::size_t kSlipTries = 4;            // alternatives searched for a query with slips
 constexpr std::size_t kSnippetBytes = 240;
 constexpr std::size_t kSnippetLead = 80;
@@ -722,11 +722,25 @@ Status make_hits(const Snapshot& snap, const Query& q, Engine& engine, std::vect
     if (!hit.digest && hit.ref_index && !hit.article_id.empty())
       hit.digest = look.linked(hit.article_id, *hit.ref_index);
     KHO_RETURN_IF_ERROR(engine.decode(c));
+    const std::vector<si::Token> tokens = si::tokenize(rec->text, /*with_keys=*/false);
     std::vector<std::uint32_t> marked;
-    for (const auto& p : engine.scratch) marked.insert(marked.end(), p.begin(), p.end());
+    for (std::size_t t = 0; t < engine.scratch.size(); ++t) {
+      const auto& p = engine.scratch[t];
+      marked.insert(marked.end(), p.begin(), p.end());
+      // An abbreviation found through its expansion: mark the expansion's words, not only its first.
+      auto abbr = std::find_if(search_abbreviations().begin(), search_abbreviations().end(),
+                               [&](const auto& e) { return e.first == engine.plan.terms[t]; });
+      if (abbr == search_abbreviations().end()) continue;
+      const auto words = static_cast<std::uint32_t>(std::count(abbr->second.begin(), abbr->second.end(), ' ') + 1);
+      for (std::uint32_t at : p) {
+        if (at >= tokens.size()) continue;
+        std::string_view w(rec->text.data() + tokens[at].begin, tokens[at].end - tokens[at].begin);
+        if (search_key(w) == abbr->first) continue;  // the abbreviation itself
+        for (std::uint32_t k = 1; k < words && at + k < tokens.size(); ++k) marked.push_back(at + k);
+      }
+    }
     std::sort(marked.begin(), marked.end());
     marked.erase(std::unique(marked.begin(), marked.end()), marked.end());
-    const std::vector<si::Token> tokens = si::tokenize(rec->text, /*with_keys=*/false);
     hit.exact = same_marks(rec->text, tokens, marked, q);
     hit.all_words = c.all_words;
     hit.adjacent = c.adjacent;
