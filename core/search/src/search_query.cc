@@ -25,7 +25,7 @@ constexpr std::size_t kLongQueryWords = 8;       // more distinct words than thi
 constexpr std::size_t kLongQueryKeep = 6;        // a long query is answered from its rarest words
 constexpr std::size_t kMaxCandidateDocs = 1500;  // driver postings looked at; beyond, `more` is set
 constexpr std::size_t kMaxLongListDocs = 8000;   // a long query's rarest words: postings read
-constexpr std::size_t kSlipTries = 4;            // alternatives searched for a query with slips
+constexpr std::size_t kSlipTries = 3;            // alternatives searched for a query with slips
 constexpr std::size_t kSnippetBytes = 240;
 constexpr std::size_t kSnippetLead = 80;
 
@@ -827,6 +827,9 @@ Result<SearchResults> search(const Snapshot& snap, std::string_view query, std::
   // letters) that are far more common than they are ("thanh hao" → "thanh hoa").
   const std::size_t distinct = std::set<std::string>(results.terms.begin(), results.terms.end()).size();
   if (strong && distinct > 3) return results;
+  // All the words are known and some text holds them all: only a two-word query may still be a slip.
+  if (own_strength.full > 0 && distinct > 2 && std::find(df.begin(), df.end(), std::size_t{0}) == df.end())
+    return results;
   struct Alternative {
     std::size_t word;
     std::string folded;
@@ -846,10 +849,14 @@ Result<SearchResults> search(const Snapshot& snap, std::string_view query, std::
     const std::size_t own = it == results.terms.end() ? 0 : df[static_cast<std::size_t>(it - results.terms.begin())];
     if (!strong && any_unknown && own > 0) continue;
     std::size_t rank = 0, likely = 0;
-    for (std::string& nb : neighbours(q.words[i], !strong, &likely)) {
+    // Every edit only for unknown words; known words are checked for likely slips only.
+    for (std::string& nb : neighbours(q.words[i], !strong && any_unknown, &likely)) {
       Result<double> c = estimate(snap, nb);
       if (!c.ok()) return c.status();
-      if (*c > 0) alts.push_back({i, std::move(nb), static_cast<std::size_t>(std::ceil(*c)), rank < likely});
+      // A known word's slip is rarer than the word meant ("hao" for "hoa"), far rarer when the query as typed
+      // already found its words together.
+      if (*c > 0 && (own == 0 || *c > (strong ? 4.0 : 1.0) * static_cast<double>(own)))
+        alts.push_back({i, std::move(nb), static_cast<std::size_t>(std::ceil(*c)), rank < likely});
       ++rank;
     }
   }
