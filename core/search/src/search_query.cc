@@ -814,7 +814,7 @@ Result<SearchResults> search(const Snapshot& snap, std::string_view query, std::
   results.date_from = q.date_from;
   results.date_to = q.date_to;
   results.event_filter = q.event;
-  if (q.words.empty()) return Status::InvalidArgument("Câu tìm kiếm không có chữ nào để tìm.");
+  if (q.words.empty()) return Status::InvalidArgument("Câu tìm kiếm không có chữ nào để tìm (the query has no words).");
 
   std::vector<std::size_t> df;
   Strength own_strength;
