@@ -79,7 +79,7 @@ const std::string_view kEventTemplate =
   <div class="story-body">
   {{#blocks_view}}
     {{#is_paragraph}}<p id="{{anchor}}">{{text}}</p>{{/is_paragraph}}
-    {{#is_group}}<p class="group-caption" id="{{anchor}}">{{text}}</p>{{/is_group}}
+    {{#is_group}}<p id="{{anchor}}" class="group-caption">{{text}}</p>{{/is_group}}
     {{#is_photo}}
       {{#resolved}}
       <figure class="story-photo" data-ref="{{ref}}"{{#anchor}} id="{{anchor}}"{{/anchor}}>
