@@ -1,4 +1,6 @@
-// kho search: phrase search over titles, captions, body text and photo text (the `terms` index).
+// kho search: all-words search over titles, captions, body text, photo text, event names and photo details
+// (the `terms` index), through the same view as /api/search (webui's api_search), so the CLI, the page and the
+// API give the same hits and the same errors.
 #include <CLI/CLI.hpp>
 #include <nlohmann/json.hpp>
 
@@ -21,6 +23,12 @@ int run_search(const GlobalOptions& g, const std::vector<std::string>& words, bo
     return kExitOk;
   }
   auto r = nlohmann::json::parse(*doc);
+  if (r["suggestion"].is_string()) {
+    const std::string s = terminal_safe(r["suggestion"].get<std::string>());
+    if (r["corrected"].get<bool>())
+      std::fprintf(stderr, "kho: nothing found for \"%s\"; showing \"%s\"\n", terminal_safe(query).c_str(), s.c_str());
+    else std::fprintf(stderr, "kho: did you mean \"%s\"?\n", s.c_str());
+  }
   if (r["hits"].empty()) {
     std::fprintf(stderr, "kho: nothing found for \"%s\"\n", terminal_safe(query).c_str());
     return kExitOk;
@@ -46,11 +54,16 @@ int run_search(const GlobalOptions& g, const std::vector<std::string>& words, bo
 }  // namespace
 
 void add_search_command(CLI::App& app, GlobalOptions& g) {
-  auto* cmd = app.add_subcommand("search", "Search captions, titles and articles, with or without diacritics");
+  auto* cmd = app.add_subcommand("search",
+                                 "Search captions, titles, articles, events and file names, with or without "
+                                 "diacritics");
   auto words = std::make_shared<std::vector<std::string>>();
   auto json = std::make_shared<bool>(false);
   auto limit = std::make_shared<std::size_t>(50);
-  cmd->add_option("QUERY", *words, "Words of the phrase to find (\"thanh hoa\" finds Thanh Hóa)")->required();
+  cmd->add_option("QUERY", *words,
+                  "Words to find, anywhere in one article or photo (\"thanh hoa\" finds Thanh Hóa); \"quoted\" words "
+                  "are a phrase; date:2021, date:2021-01..2021-06 and event:ID filter")
+      ->required();
   cmd->add_flag("--json", *json, "Print one JSON document on stdout");
   cmd->add_option("--limit", *limit, "At most this many hits (default 50)")->check(CLI::Range(1, 100000));
   cmd->callback([&g, words, json, limit] {

@@ -33,6 +33,7 @@ void add_meta_command(CLI::App& app, GlobalOptions& g);
 void add_ingest_command(CLI::App& app, GlobalOptions& g);
 void add_dups_command(CLI::App& app, GlobalOptions& g);
 void add_search_command(CLI::App& app, GlobalOptions& g);
+void add_reindex_command(CLI::App& app, GlobalOptions& g);
 void add_events_command(CLI::App& app, GlobalOptions& g);
 void add_show_command(CLI::App& app, GlobalOptions& g);
 void add_serve_command(CLI::App& app, GlobalOptions& g);

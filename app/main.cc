@@ -48,6 +48,7 @@ int main(int argc, char** argv) {
   add_meta_command(app, g);
   add_dups_command(app, g);
   add_search_command(app, g);
+  add_reindex_command(app, g);
   add_events_command(app, g);
   add_show_command(app, g);
   add_export_command(app, g);

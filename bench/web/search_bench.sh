@@ -1,14 +1,19 @@
 #!/usr/bin/env bash
-# Builds bench/web/search_bench.cc against a kho build directory and runs it (100,000 captions).
-#   bench/web/search_bench.sh [BUILD_DIR] [CAPTIONS]
+# Builds bench/web/search_bench.cc against a kho build directory and runs it (1,000,000 captions made from
+# the seed and shared articles' text).
+#   bench/web/search_bench.sh [BUILD_DIR] [CAPTIONS] [REPS]
 set -euo pipefail
 HERE=$(cd "$(dirname "$0")" && pwd)
 ROOT=$(cd "$HERE/../.." && pwd)
 BUILD=$(realpath "${1:-$ROOT/build}")
-CAPTIONS=${2:-100000}
+CAPTIONS=${2:-1000000}
+REPS=${3:-200}
+SHARED=${KHO_SHARED:-$ROOT/../shared}
 OUT=$(mktemp -d /tmp/kho-search-bench.XXXXXX)
 trap 'rm -rf "$OUT"' EXIT
-ninja -C "$BUILD" kho_core >/dev/null
-g++ -O2 -std=c++20 -I"$ROOT/core/include" "$HERE/search_bench.cc" -o "$OUT/search_bench" \
-    "$BUILD/core/libkho_core.a" -llmdb -lutf8proc -lz -lpthread
-"$OUT/search_bench" "$OUT/archive" "$CAPTIONS"
+ninja -C "$BUILD" kho_search kho_text kho_catalog >/dev/null
+python3 "$HERE/search_corpus.py" "$SHARED" >"$OUT/corpus.txt"
+g++ -O2 -std=c++20 -I"$ROOT/core/search/include" -I"$ROOT/core/catalog/include" "$HERE/search_bench.cc" \
+    -o "$OUT/search_bench" "$BUILD/core/search/libkho_search.a" "$BUILD/core/text/libkho_text.a" \
+    "$BUILD/core/catalog/libkho_catalog.a" -llmdb -lutf8proc -lz -lpthread
+"$OUT/search_bench" "$OUT/archive" "$CAPTIONS" "$OUT/corpus.txt" "$REPS"

@@ -313,6 +313,7 @@ Status build_event(const Snapshot* current, const FolderWork& work, WriteBatch& 
 
   KHO_RETURN_IF_ERROR(drop_vanished_articles(current, ev, batch));
   for (std::size_t i : long_articles) work.index_later->push_back(std::move(articles[i]));
+  KHO_RETURN_IF_ERROR(index_event(current, batch, ev));  // its title and folder name are searchable
   batch.put_event(ev);
   ++summary.events;
   return Status::OK();

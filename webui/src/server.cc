@@ -9,6 +9,7 @@
 #include <map>
 #include <memory>
 #include <mutex>
+#include <tuple>
 
 #include "compress.h"
 #include "export_routes.h"
@@ -216,21 +217,21 @@ void add_routes(Server::Impl& s) {
     };
     serve_page(cat, res, kDupsTemplate, view, [&](const Json&) { return PageInfo{"Ảnh trùng", "dups", "", api}; });
   });
-  http.Get("/search", [&cat](const Req& req, Res& res) {
-    std::string q = req.get_param_value("q");
+  // The page and the API answer from one view (search_request_view): same hits, same errors.
+  auto search_params = [](const Req& req) {
+    return std::make_tuple(req.has_param("q") ? std::optional<std::string>(req.get_param_value("q")) : std::nullopt,
+                           req.get_param_value("date"), req.get_param_value("event"));
+  };
+  http.Get("/search", [&cat, search_params](const Req& req, Res& res) {
+    auto [q, date, event] = search_params(req);
     auto info = [&](const Json&) {
-      return PageInfo{q.empty() ? "Tìm kiếm" : q + " – tìm kiếm", "search", q,
-                      "/api/search?q=" + http::query_encode(q)};
+      std::string api = "/api/search";
+      if (q) api += "?q=" + http::query_encode(*q);
+      return PageInfo{q && !q->empty() ? *q + " – tìm kiếm" : "Tìm kiếm", "search", q.value_or(""), api};
     };
-    serve_page(cat, res, kSearchTemplate,
-               [&](const Snapshot& sn) -> Result<Json> {
-                 if (q.find_first_not_of(" \t\r\n") == std::string::npos)
-                   return Json{{"query", ""}, {"has_query", false}, {"groups", Json::array()}};
-                 Result<Json> v = search_view(sn, q, kSearchLimit);
-                 if (v.ok()) (*v)["has_query"] = true;
-                 return v;
-               },
-               info);
+    serve_page(
+        cat, res, kSearchTemplate,
+        [&](const Snapshot& sn) { return search_request_view(sn, q, date, event, kSearchLimit); }, info);
   });
 
   http.Get("/api/events", [&cat, &cors, page_size](const Req& req, Res& res) {
@@ -253,9 +254,10 @@ void add_routes(Server::Impl& s) {
       return dups_cache.get(sn, std::to_string(page), [&] { return dups_view(sn, page, kDupsPageSize); });
     });
   });
-  http.Get("/api/search", [&cat, &cors](const Req& req, Res& res) {
-    std::string q = req.get_param_value("q");
-    serve_api(cat, cors, res, [&](const Snapshot& sn) { return search_view(sn, q, kSearchLimit); });
+  http.Get("/api/search", [&cat, &cors, search_params](const Req& req, Res& res) {
+    auto [q, date, event] = search_params(req);
+    serve_api(cat, cors, res,
+              [&](const Snapshot& sn) { return search_request_view(sn, q, date, event, kSearchLimit); });
   });
 
   // Compiled-in assets are fast routes (answered on the I/O thread), gzipped once here at the best level.

@@ -215,6 +215,14 @@ blockquote.group { font-style: italic; }
 .hit-thumb img { width: 6.5rem; height: 4.5rem; object-fit: cover; border-radius: 3px; }
 .snippet { margin: .2rem 0 0; font: 1rem/1.55 var(--serif); }
 mark { background: var(--mark); color: inherit; padding: 0 .1em; border-radius: 2px; }
+.hit-grid { margin: 0 0 .8rem; }
+.hit-grid .tile-caption { -webkit-line-clamp: 5; font-size: .82rem; }
+.hit-grid .tile a { cursor: pointer; }
+.hit-where { margin: 0 .5rem .5rem; font: .75rem var(--sans); color: var(--muted); }
+.suggest { font-size: 1.05rem; }
+.search-help { margin: .6rem 0 1rem; font-size: .9rem; }
+.search-help summary { cursor: pointer; color: var(--muted); }
+.search-help ul { margin: .4rem 0 0; padding-left: 1.2rem; }
 .error h1 { color: var(--accent); }
 
 @media (max-width: 40rem) {

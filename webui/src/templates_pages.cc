@@ -104,11 +104,11 @@ const std::string_view kEventTemplate =
   </header>
   <div class="story-body">
   {{#blocks_view}}
-    {{#is_paragraph}}<p>{{text}}</p>{{/is_paragraph}}
-    {{#is_group}}<p class="group-caption">{{text}}</p>{{/is_group}}
+    {{#is_paragraph}}<p id="{{anchor}}">{{text}}</p>{{/is_paragraph}}
+    {{#is_group}}<p id="{{anchor}}" class="group-caption">{{text}}</p>{{/is_group}}
     {{#is_photo}}
       {{#resolved}}
-      <figure class="story-photo" data-ref="{{ref}}">
+      <figure class="story-photo" data-ref="{{ref}}"{{#anchor}} id="{{anchor}}"{{/anchor}}>
         <a class="lb" href="{{photo.url}}" data-digest="{{photo.digest}}"><img src="{{photo.preview}}"
            alt="{{photo.alt}}" loading="lazy" decoding="async" width="{{photo.width}}" height="{{photo.height}}"></a>
         <figcaption>{{caption}}{{#credit}} <span class="credit">Ảnh: {{credit}}</span>{{/credit}}</figcaption>
@@ -326,35 +326,6 @@ const std::string kDupsPage = splice({R"HTML(<div class="page-head">
 
 const std::string_view kPhotoTemplate = kPhotoPage;
 const std::string_view kDupsTemplate = kDupsPage;
-
-const std::string_view kSearchTemplate = R"HTML(<div class="page-head">
-  {{#has_query}}<h1>Kết quả cho “{{query}}”</h1><p class="muted">{{count}}{{#more}}+{{/more}} kết quả · {{!
-  }}tiêu đề, rồi chú thích, rồi nội dung; đúng dấu trước</p>{{/has_query}}
-  {{^has_query}}<h1>Tìm kiếm</h1><p class="muted">Gõ có dấu hoặc không dấu: <em>thanh hoa</em> {{!
-  }}tìm được “Thanh Hóa”.</p>{{/has_query}}
-</div>
-{{#groups}}
-<section class="result-group">
-  <h2>{{#event_url}}<a href="{{event_url}}">{{#event_title}}{{event_title}}{{/event_title}}{{!
-  }}{{^event_title}}Sự kiện{{/event_title}}</a>{{/event_url}}{{!
-  }}{{^event_url}}Ảnh không thuộc sự kiện{{/event_url}} {{!
-  }}<time class="muted small">{{event_date}}</time></h2>
-  <ol class="hits">
-  {{#hits}}
-    <li class="hit">
-      {{#thumb}}<a class="hit-thumb" href="{{photo_url}}"><img src="{{thumb}}" alt="{{snippet}}"
-                    loading="lazy"></a>{{/thumb}}
-      <div class="hit-text">
-        <p class="kicker">{{field_label}}{{#article_title}} · {{article_title}}{{/article_title}}</p>
-        <p class="snippet">{{#parts}}{{#hit}}<mark>{{text}}</mark>{{/hit}}{{^hit}}{{text}}{{/hit}}{{/parts}}</p>
-      </div>
-    </li>
-  {{/hits}}
-  </ol>
-</section>
-{{/groups}}
-{{#has_query}}{{^groups}}<p class="empty">Không tìm thấy kết quả nào.</p>{{/groups}}{{/has_query}}
-)HTML";
 
 const std::string_view kErrorTemplate = R"HTML(<div class="page-head error">
   <h1>{{status}} · {{heading}}</h1>

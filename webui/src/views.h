@@ -40,6 +40,11 @@ Result<Json> article_view(const Snapshot& snap, std::string_view article_id);
 Result<Json> photo_view(const Snapshot& snap, std::string_view digest_hex);
 Result<Json> dups_view(const Snapshot& snap, std::size_t page, std::size_t page_size);
 Result<Json> search_view(const Snapshot& snap, std::string_view query, std::size_t limit);
+// The search page and /api/search from the request's parameters (one function, so they agree): `q` the query,
+// `date` and `event` the filters of the same name (as date:… and event:… in q). No parameter at all: the
+// empty form (has_query false); a q without words: InvalidArgument, on both.
+Result<Json> search_request_view(const Snapshot& snap, const std::optional<std::string>& q, const std::string& date,
+                                 const std::string& event, std::size_t limit);
 
 // Duplicate review (views_dups.cc): a cluster with each copy's facts, what differs from the best copy, how
 // alike it is and why the best is best, in words; `current` (may be null) is marked.

@@ -97,14 +97,18 @@ Json article_blocks(const Snapshot& snap, const Article& art, const std::vector<
     return b;
   };
   for (const ArticleBlock& blk : art.blocks) {
+    // The block's anchor, which search results link to (views_search.cc: block_anchor).
+    const std::string anchor = "b-" + art.id + "-" + std::to_string(&blk - art.blocks.data());
     if (blk.kind == ArticleBlock::Kind::kPhoto) {
       blocks.push_back(photo_block(blk.ref_index));
+      blocks.back()["anchor"] = anchor;
     } else {
       Json b;
       bool group = blk.kind == ArticleBlock::Kind::kGroupCaption;
       b["kind"] = group ? "group_caption" : "paragraph";
       b[group ? "is_group" : "is_paragraph"] = true;
       b["text"] = blk.text;
+      b["anchor"] = anchor;
       blocks.push_back(std::move(b));
     }
   }

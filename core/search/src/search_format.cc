@@ -56,23 +56,37 @@ bool get_be32(std::string_view& in, std::uint32_t& v) {
 std::string owner_key(char kind, std::string_view id) {
   std::string out;
   out.push_back(kind);
-  out.push_back(static_cast<char>(static_cast<std::uint8_t>(id.size() & 0xff)));
-  out.append(id.substr(0, 255));
+  id = id.substr(0, 255);
+  out.push_back(static_cast<char>(static_cast<std::uint8_t>(id.size())));
+  out.append(id);
   return out;
 }
 
-std::string doc_key(SearchField field, std::string_view owner, std::uint32_t sub) {
+std::string doc_key(std::string_view owner, SearchField field, std::uint32_t sub) {
   std::string out;
-  out.push_back(static_cast<char>(field));
   out.append(owner);
+  out.push_back(static_cast<char>(field));
   put_be32(out, sub);
   return out;
 }
 
-std::string posting_key(char prefix, std::string_view word, std::string_view doc) {
+std::string_view doc_owner(std::string_view doc) {
+  if (doc.size() < 2) return {};
+  const std::size_t n = 2 + static_cast<std::uint8_t>(doc[1]);
+  return n <= doc.size() ? doc.substr(0, n) : std::string_view{};
+}
+
+SearchField doc_field(std::string_view doc) {
+  const std::size_t n = doc_owner(doc).size();
+  if (n == 0 || n >= doc.size()) return SearchField::kBody;
+  const auto f = static_cast<std::uint8_t>(doc[n]);
+  return f <= static_cast<std::uint8_t>(SearchField::kDetails) ? static_cast<SearchField>(f) : SearchField::kBody;
+}
+
+std::string posting_key(std::string_view word, std::string_view doc) {
   std::string out;
   out.reserve(2 + word.size() + doc.size());
-  out.push_back(prefix);
+  out.push_back(kPostingPrefix);
   out.append(word);
   out.push_back('\0');
   out.append(doc);
@@ -89,6 +103,8 @@ std::string encode_doc(const DocRecord& doc) {
   if (doc.digest) out.append(doc.digest->view());
   out.push_back(doc.ref_index ? 1 : 0);
   if (doc.ref_index) put_be32(out, *doc.ref_index);
+  out.push_back(doc.block ? 1 : 0);
+  if (doc.block) put_be32(out, *doc.block);
   put_str(out, doc.text);
   return out;
 }
@@ -116,6 +132,14 @@ Result<DocRecord> decode_doc(std::string_view in) {
     std::uint32_t r = 0;
     if (!get_be32(in, r)) return bad();
     doc.ref_index = r;
+  }
+  if (in.empty()) return bad();
+  char has_block = in.front();
+  in.remove_prefix(1);
+  if (has_block) {
+    std::uint32_t b = 0;
+    if (!get_be32(in, b)) return bad();
+    doc.block = b;
   }
   if (!get_str(in, doc.text) || !in.empty()) return bad();
   return doc;

@@ -1,15 +1,18 @@
-// Answering a phrase query from the `terms` index (see kho/search.h for the ranking rules).
+// Answering a query from the `terms` index (see kho/search.h for what a query means and how hits rank).
 //
-// For each ranking tier (field, then accented before folded), the query words' posting lists of that
-// tier are read with one cursor walk each and intersected in memory, driven by the shortest. (Seeking
-// each list per candidate looked cheaper on paper, but a seek costs a cursor and a B-tree descent: two
-// common words that rarely touch made thousands of them.) Walking tier by tier lets a query stop as soon
-// as it has `limit` hits.
+// A word's postings are sorted by owner (article, photo, event), so "all the words in the same owner" is
+// a merge: the rarest word's postings (the driver, at most kMaxCandidateDocs of them) name the candidate
+// owners, and each other word's postings are read only inside those owners: one cursor walk across them
+// while that is cheap, else one short prefix scan per owner. Documents are scored from their positions;
+// only the best few are decoded for snippets, photos and events.
 #include <algorithm>
+#include <cmath>
 #include <map>
 #include <set>
+#include <unordered_map>
 
 #include "kho/search.h"
+#include "kho/text.h"
 #include "search_format.h"
 #include "search_text.h"
 
@@ -18,102 +21,588 @@ namespace si = search_internal;
 namespace {
 
 constexpr std::size_t kDefaultLimit = 50;
-constexpr std::size_t kMaxQueryWords = 16;
+constexpr std::size_t kLongQueryWords = 8;       // more distinct words than this: a long (pasted) query
+constexpr std::size_t kLongQueryKeep = 6;        // a long query is answered from its rarest words
+constexpr std::size_t kMaxCandidateDocs = 1500;  // driver postings looked at; beyond, `more` is set
+constexpr std::size_t kMaxLongListDocs = 8000;   // a long query's rarest words: postings read
+constexpr std::size_t kSlipTries = 3;            // alternatives searched for a query with slips
 constexpr std::size_t kSnippetBytes = 240;
 constexpr std::size_t kSnippetLead = 80;
 
-struct Match {
-  std::string doc;                    // doc key
-  bool exact = false;
-  std::vector<std::uint32_t> starts;  // word positions where the phrase starts
+struct QueryWord {
+  std::string text;    // as typed
+  std::string folded;  // search key
+  std::string accent;  // compare key (the diacritics as typed)
+};
+
+struct Query {
+  std::vector<QueryWord> words;                   // in order, repeats kept
+  std::vector<std::vector<std::size_t>> phrases;  // quoted groups of two or more words (indexes into words)
+  std::string date_from, date_to, event;
 };
 
 struct Posting {
-  std::string_view doc;    // doc key (field byte first), a view into the snapshot's map
+  std::string_view doc;    // doc key (owner first), a view into the snapshot's map
   std::string_view value;  // positions
 };
 
-// Every posting of one word in one tier: a single cursor walk, no copies (views live with the snapshot).
-Status load_list(const Snapshot& snap, const std::string& prefix, char field, std::vector<Posting>& out) {
-  out.clear();
-  std::string start = prefix;
-  start.push_back(field);
-  Status st = snap.raw_scan(db::kTerms, start, [&](std::string_view key, std::string_view val) {
+// ---------------------------------------------------------------------------------------------------------
+// Parsing
+
+bool valid_date_bound(std::string_view d) {
+  static constexpr std::size_t kLens[] = {4, 7, 10};
+  if (std::find(std::begin(kLens), std::end(kLens), d.size()) == std::end(kLens)) return false;
+  for (std::size_t i = 0; i < d.size(); ++i) {
+    const bool dash = i == 4 || i == 7;
+    if (dash ? d[i] != '-' : (d[i] < '0' || d[i] > '9')) return false;
+  }
+  return true;
+}
+
+Status bad_date(std::string_view v) {
+  return Status::InvalidArgument("Bộ lọc ngày không hợp lệ: “" + std::string(v) +
+                                 "”. Viết date:2021, date:2021-03, date:2021-03-05 hoặc date:2021-01..2021-06.");
+}
+
+Status parse_filter(std::string_view key, std::string_view value, Query& q) {
+  if (key == "date" || key == "ngay") {
+    const std::size_t dots = value.find("..");
+    std::string_view from = value, to = value;
+    if (dots != std::string_view::npos) {
+      from = value.substr(0, dots);
+      to = value.substr(dots + 2);
+    }
+    if ((from.empty() && to.empty()) || (!from.empty() && !valid_date_bound(from)) ||
+        (!to.empty() && !valid_date_bound(to)))
+      return bad_date(value);
+    q.date_from = std::string(from);
+    q.date_to = std::string(to);
+    return Status::OK();
+  }
+  // key == "event"
+  bool hex = value.size() == 16;
+  for (char c : value) hex = hex && ((c >= '0' && c <= '9') || (c >= 'a' && c <= 'f'));
+  if (!hex)
+    return Status::InvalidArgument("Bộ lọc sự kiện không hợp lệ: “" + std::string(value) +
+                                   "”. Viết event: và mã sự kiện 16 chữ số hex, như trong địa chỉ trang sự kiện.");
+  q.event = std::string(value);
+  return Status::OK();
+}
+
+void add_words(std::string_view text, Query& q, bool phrase) {
+  std::vector<std::size_t> group;
+  for (const si::Token& t : si::tokenize(text)) {
+    group.push_back(q.words.size());
+    std::string word(text.substr(t.begin, t.end - t.begin));
+    std::string accent = compare_key(word);
+    q.words.push_back({std::move(word), t.folded, std::move(accent)});
+  }
+  if (phrase && group.size() > 1) q.phrases.push_back(std::move(group));
+}
+
+// Quotes ("…" or “…”) make phrases; `date:` and `event:` chunks are filters; the rest are words.
+Result<Query> parse_query(std::string_view s) {
+  Query q;
+  std::string loose;
+  std::size_t i = 0;
+  auto is_space = [](char c) { return c == ' ' || c == '\t' || c == '\n' || c == '\r'; };
+  while (i < s.size()) {
+    const bool ascii_quote = s[i] == '"';
+    const bool curly_quote = s.compare(i, 3, "\xe2\x80\x9c") == 0;  // “
+    if (ascii_quote || curly_quote) {
+      add_words(loose, q, false);
+      loose.clear();
+      const std::size_t open = i + (ascii_quote ? 1 : 3);
+      const std::size_t close = s.find(ascii_quote ? "\"" : "\xe2\x80\x9d", open);  // ” closes “
+      if (close == std::string_view::npos) {  // a stray quote (pasted text): not a phrase
+        loose.push_back(' ');
+        i = open;
+        continue;
+      }
+      add_words(s.substr(open, close - open), q, true);
+      i = close + (ascii_quote ? 1 : 3);
+      continue;
+    }
+    if (is_space(s[i])) {
+      loose.push_back(' ');
+      ++i;
+      continue;
+    }
+    std::size_t end = i;
+    while (end < s.size() && !is_space(s[end]) && s[end] != '"') ++end;
+    std::string_view chunk = s.substr(i, end - i);
+    const std::size_t colon = chunk.find(':');
+    if (colon != std::string_view::npos) {
+      std::string key = search_key(chunk.substr(0, colon));
+      if (key == "date" || key == "ngay" || key == "event") {
+        KHO_RETURN_IF_ERROR(parse_filter(key, chunk.substr(colon + 1), q));
+        i = end;
+        continue;
+      }
+    }
+    loose.append(chunk);
+    i = end;
+  }
+  add_words(loose, q, false);
+  return q;
+}
+
+// ---------------------------------------------------------------------------------------------------------
+// Reading postings
+
+std::string list_prefix(const std::string& word) {
+  std::string p(1, si::kPostingPrefix);
+  p += word;
+  p.push_back('\0');
+  return p;
+}
+
+// An estimate of how many postings `word` has, from its first kSample: exact below that, else from how far
+// into its owners' id space the sample reached (article and event ids are hex digests, photo owners raw
+// digest bytes: both spread evenly), so rare and common words are told apart for ~64 cursor steps.
+Result<double> estimate(const Snapshot& snap, const std::string& word) {
+  constexpr std::size_t kSample = 64;
+  const std::string prefix = list_prefix(word);
+  std::size_t n = 0, in_kind = 0;
+  char kind = 0;
+  std::string_view last;
+  Status st = snap.raw_scan(db::kTerms, prefix, [&](std::string_view key, std::string_view) {
+    last = key.substr(prefix.size());
+    if (last.empty() || last[0] != kind) {
+      kind = last.empty() ? 0 : last[0];
+      in_kind = 0;
+    }
+    ++in_kind;
+    return ++n >= kSample ? ScanStep::Stop() : ScanStep::Continue();
+  });
+  if (!st.ok() && !st.is_not_found()) return st;
+  std::string_view owner = si::doc_owner(last);
+  if (n < kSample || owner.size() < 6) return static_cast<double>(n);
+  double frac = 0;
+  if (kind == si::kOwnerPhoto) {
+    for (std::size_t i = 2; i < 6; ++i) frac = frac * 256 + static_cast<std::uint8_t>(owner[i]);
+  } else {
+    for (std::size_t i = 2; i < std::min<std::size_t>(owner.size(), 10); ++i) {
+      const char c = owner[i];
+      frac = frac * 16 + (c >= '0' && c <= '9' ? c - '0' : c >= 'a' && c <= 'f' ? c - 'a' + 10 : 0);
+    }
+  }
+  frac = (frac + 1) / 4294967296.0;
+  return static_cast<double>(n - in_kind) + static_cast<double>(in_kind) / frac;
+}
+
+// The first `cap` postings of `word` (sets *truncated when there were more).
+Status load_list(const Snapshot& snap, const std::string& word, std::size_t cap, std::vector<Posting>& out,
+                 bool* truncated) {
+  const std::string prefix = list_prefix(word);
+  std::size_t taken = 0;
+  Status st = snap.raw_scan(db::kTerms, prefix, [&](std::string_view key, std::string_view val) {
+    if (taken++ >= cap) {
+      *truncated = true;
+      return ScanStep::Stop();
+    }
     out.push_back({key.substr(prefix.size()), val});
     return ScanStep::Continue();
   });
-  return st.is_not_found() ? Status::OK() : st;  // no terms database yet: nothing indexed
+  return st.is_not_found() ? Status::OK() : st;
 }
 
-// Phrase starts: positions p of word 0 such that word i is at p + i for every i.
-Result<std::vector<std::uint32_t>> phrase_starts(const std::vector<std::string_view>& values) {
-  std::vector<std::vector<std::uint32_t>> lists;
-  for (std::string_view v : values) {
-    Result<std::vector<std::uint32_t>> pos = si::decode_positions(v);
-    if (!pos.ok()) return pos.status();
-    lists.push_back(std::move(*pos));
-  }
-  std::vector<std::uint32_t> starts;
-  for (std::uint32_t p : lists[0]) {
-    bool all = true;
-    for (std::size_t i = 1; i < lists.size() && all; ++i)
-      all = std::binary_search(lists[i].begin(), lists[i].end(), p + static_cast<std::uint32_t>(i));
-    if (all) starts.push_back(p);
-  }
-  return starts;
-}
-
-// Appends to `out` the documents of tier `field` where the phrase occurs, skipping those in `seen`,
-// until `out` holds `want` matches. The lists of one tier are read whole (sequential cursor walks are
-// cheap) and intersected in memory, driven by the shortest list with a forward-only search in the others.
-Status match_tier(const Snapshot& snap, const std::vector<std::string>& prefixes, char field, bool exact,
-                  std::set<std::string>& seen, std::size_t want, std::vector<Match>& out) {
-  const std::size_t n = prefixes.size();
-  std::vector<std::vector<Posting>> lists(n);
-  for (std::size_t i = 0; i < n; ++i) {
-    KHO_RETURN_IF_ERROR(load_list(snap, prefixes[i], field, lists[i]));
-    if (lists[i].empty()) return Status::OK();
-  }
-  std::size_t driver = 0;
-  for (std::size_t i = 1; i < n; ++i)
-    if (lists[i].size() < lists[driver].size()) driver = i;
-  std::vector<std::size_t> at(n, 0);  // each list's cursor, only ever moved forward
-  std::vector<std::string_view> values(n);
-  auto less = [](const Posting& p, std::string_view doc) { return p.doc < doc; };
-  for (const Posting& d : lists[driver]) {
-    if (out.size() >= want) return Status::OK();
-    bool everywhere = true;
-    for (std::size_t i = 0; i < n && everywhere; ++i) {
-      if (i == driver) {
-        values[i] = d.value;
-        continue;
-      }
-      auto it = std::lower_bound(lists[i].begin() + static_cast<std::ptrdiff_t>(at[i]), lists[i].end(), d.doc, less);
-      at[i] = static_cast<std::size_t>(it - lists[i].begin());
-      if (it == lists[i].end()) return Status::OK();  // the driver's later documents cannot match either
-      everywhere = it->doc == d.doc;
-      values[i] = it->value;
-    }
-    if (!everywhere) continue;
-    std::string doc(d.doc);
-    if (seen.count(doc)) continue;
-    Result<std::vector<std::uint32_t>> starts = phrase_starts(values);
-    if (!starts.ok()) return starts.status();
-    if (starts->empty()) continue;
-    seen.insert(doc);
-    out.push_back(Match{std::move(doc), exact, std::move(*starts)});
+// The postings of `word` inside each of `owners` (sorted, distinct): out[k] for owners[k]. One cursor walk
+// across the owners while it stays within a budget; beyond it, one prefix scan per remaining owner.
+Status fetch_in_owners(const Snapshot& snap, const std::string& word, const std::vector<std::string_view>& owners,
+                       std::vector<std::vector<Posting>>& out) {
+  out.assign(owners.size(), {});
+  if (owners.empty()) return Status::OK();
+  const std::string prefix = list_prefix(word);
+  const std::size_t budget = 8 * owners.size() + 256;
+  std::size_t k = 0, walked = 0;
+  bool over_budget = false;
+  Status st = snap.raw_seek(db::kTerms, prefix + std::string(owners[0]),
+                            [&](std::string_view key, std::string_view val) {
+                              if (key.substr(0, prefix.size()) != prefix) return ScanStep::Stop();
+                              std::string_view doc = key.substr(prefix.size());
+                              std::string_view owner = si::doc_owner(doc);
+                              while (k < owners.size() && owners[k] < owner) ++k;
+                              if (k == owners.size()) return ScanStep::Stop();
+                              if (owners[k] == owner) out[k].push_back({doc, val});
+                              if (++walked >= budget) {
+                                over_budget = true;
+                                return ScanStep::Stop();
+                              }
+                              return ScanStep::Continue();
+                            });
+  if (!st.ok() && !st.is_not_found()) return st;
+  if (!over_budget) return Status::OK();
+  for (std::size_t j = k; j < owners.size(); ++j) {
+    out[j].clear();
+    const std::string p = prefix + std::string(owners[j]);
+    st = snap.raw_scan(db::kTerms, p, [&](std::string_view key, std::string_view val) {
+      out[j].push_back({key.substr(prefix.size()), val});
+      return ScanStep::Continue();
+    });
+    if (!st.ok() && !st.is_not_found()) return st;
   }
   return Status::OK();
 }
 
-// Cuts the text around the first match and maps the matched words to snippet offsets.
-void make_snippet(const std::string& text, const std::vector<std::uint32_t>& starts, std::size_t words,
-                  SearchHit& hit) {
-  std::vector<si::Token> tokens = si::tokenize(text, /*with_keys=*/false);
-  std::vector<SearchSpan> spans;
-  for (std::uint32_t p : starts) {
-    if (p + words > tokens.size() || words == 0) continue;
-    spans.push_back({tokens[p].begin, tokens[p + words - 1].end});
+// ---------------------------------------------------------------------------------------------------------
+// Scoring
+
+double field_weight(SearchField f) {
+  switch (f) {
+    case SearchField::kTitle: return 6;
+    case SearchField::kCaption: return 5;
+    case SearchField::kPhoto: return 4;
+    case SearchField::kEvent: return 4;
+    case SearchField::kDetails: return 3;
+    case SearchField::kBody: return 1;
+  }
+  return 1;
+}
+
+// One scored document. Its postings' values (one per term, empty when the term is not in it) live in
+// Engine::values from `first`: no allocation per candidate.
+struct Candidate {
+  std::string_view doc;  // a view into the snapshot's map
+  std::size_t first = 0;
+  std::size_t matched = 0;
+  bool all_words = false;
+  bool adjacent = false;
+  double score = 0;
+};
+
+// Whether words (as term indexes, in query order) occur consecutively somewhere: each next word at the same
+// position (an abbreviation and its expansion share one) or the one after.
+bool consecutive(const std::vector<std::size_t>& seq, const std::vector<std::vector<std::uint32_t>>& pos) {
+  if (seq.empty()) return false;
+  for (std::size_t t : seq)
+    if (pos[t].empty()) return false;
+  for (std::uint32_t start : pos[seq[0]]) {
+    // Depth-first over the (at most two) ways each next word can follow.
+    std::vector<std::pair<std::size_t, std::uint32_t>> stack = {{1, start}};
+    while (!stack.empty()) {
+      auto [i, at] = stack.back();
+      stack.pop_back();
+      if (i == seq.size()) return true;
+      const auto& p = pos[seq[i]];
+      for (std::uint32_t d : {1u, 0u})
+        if (std::binary_search(p.begin(), p.end(), at + d)) stack.push_back({i + 1, at + d});
+    }
+  }
+  return false;
+}
+
+struct Plan {
+  std::vector<std::string> terms;                 // distinct folded words
+  std::vector<std::size_t> sequence;              // the query's words as term indexes, in order
+  std::vector<std::vector<std::size_t>> phrases;  // as term indexes
+  std::vector<double> weight;                     // per term: rarer is heavier
+};
+
+Plan make_plan(const Query& q) {
+  Plan p;
+  std::map<std::string, std::size_t> index;
+  for (const QueryWord& w : q.words) {
+    if (w.folded.size() > si::kMaxWordBytes) continue;
+    auto [it, added] = index.emplace(w.folded, p.terms.size());
+    if (added) p.terms.push_back(w.folded);
+    p.sequence.push_back(it->second);
+  }
+  for (const auto& group : q.phrases) {
+    std::vector<std::size_t> g;
+    for (std::size_t w : group) {
+      auto it = index.find(q.words[w].folded);
+      if (it != index.end()) g.push_back(it->second);
+    }
+    if (g.size() > 1) p.phrases.push_back(std::move(g));
+  }
+  return p;
+}
+
+Status positions_of(std::string_view value, std::vector<std::uint32_t>& out) {
+  out.clear();
+  if (value.empty()) return Status::OK();
+  Result<std::vector<std::uint32_t>> p = si::decode_positions(value);
+  if (!p.ok()) return p.status();
+  out = std::move(*p);
+  return Status::OK();
+}
+
+struct Engine {
+  const Snapshot& snap;
+  const Plan& plan;
+  bool truncated = false;
+  std::vector<std::string_view> values;             // candidates' posting values, plan.terms.size() each
+  std::vector<std::vector<std::uint32_t>> scratch;  // decoded positions of the candidate being scored
+
+  Status decode(const Candidate& c) {
+    scratch.resize(plan.terms.size());
+    for (std::size_t t = 0; t < plan.terms.size(); ++t)
+      KHO_RETURN_IF_ERROR(positions_of(values[c.first + t], scratch[t]));
+    return Status::OK();
+  }
+
+  // Scores `c` counting the terms `counted`; false when a quoted phrase is not in it.
+  Result<bool> score(const std::vector<std::size_t>& counted, Candidate& c, bool check_phrases = true) {
+    KHO_RETURN_IF_ERROR(decode(c));
+    for (const auto& g : plan.phrases)
+      if (check_phrases && !consecutive(g, scratch)) return false;
+    c.matched = 0;
+    double rare = 0;
+    for (std::size_t t : counted)
+      if (!values[c.first + t].empty()) {
+        ++c.matched;
+        rare += plan.weight[t];
+      }
+    c.all_words = c.matched == counted.size();
+    c.adjacent = plan.sequence.size() > 1 && consecutive(plan.sequence, scratch);
+    const double coverage = counted.empty() ? 0 : static_cast<double>(c.matched) / static_cast<double>(counted.size());
+    c.score = (c.all_words ? 100 : 60 * coverage) + (c.adjacent ? 40 : 0) + 5 * field_weight(si::doc_field(c.doc)) +
+              std::min(rare, 10.0);
+    return true;
+  }
+
+  // Every document of `owners` holding any term; postings[t][k] are term t's in owners[k] (postings[t] may
+  // be empty: term not read). Candidates come out in doc-key order, so grouped by owner.
+  void gather(std::size_t owners, const std::vector<std::vector<std::vector<Posting>>>& postings,
+              std::vector<Candidate>& out) {
+    const std::size_t n = plan.terms.size();
+    struct Entry {
+      std::string_view doc;
+      std::size_t term;
+      std::string_view value;
+    };
+    std::vector<Entry> entries;
+    for (std::size_t k = 0; k < owners; ++k) {
+      entries.clear();
+      for (std::size_t t = 0; t < n; ++t) {
+        if (postings[t].empty()) continue;
+        for (const Posting& p : postings[t][k]) entries.push_back({p.doc, t, p.value});
+      }
+      std::stable_sort(entries.begin(), entries.end(), [](const Entry& a, const Entry& b) { return a.doc < b.doc; });
+      for (std::size_t i = 0; i < entries.size(); ++i) {
+        if (i == 0 || entries[i].doc != entries[i - 1].doc) {
+          out.push_back({entries[i].doc, values.size()});
+          values.resize(values.size() + n);
+        }
+        values[out.back().first + entries[i].term] = entries[i].value;
+      }
+    }
+  }
+
+  // All the words, anywhere in one owner. Returns the scored documents: those holding every word, and for
+  // owners where no single one does, the one that holds most.
+  Status all_words(const std::vector<std::size_t>& df, std::vector<Candidate>& out) {
+    const std::size_t n = plan.terms.size();
+    for (std::size_t t = 0; t < n; ++t)
+      if (df[t] == 0) return Status::OK();
+    std::size_t driver = 0;
+    for (std::size_t t = 1; t < n; ++t)
+      if (df[t] < df[driver] || (df[t] == df[driver] && plan.terms[t].size() > plan.terms[driver].size())) driver = t;
+    std::vector<Posting> list;
+    KHO_RETURN_IF_ERROR(load_list(snap, plan.terms[driver], kMaxCandidateDocs, list, &truncated));
+    std::vector<std::string_view> owners;
+    for (const Posting& p : list) {
+      std::string_view o = si::doc_owner(p.doc);
+      if (owners.empty() || owners.back() != o) owners.push_back(o);
+    }
+    // Each other word narrows the owners; the driver's own postings are already read.
+    std::vector<std::vector<std::vector<Posting>>> postings(n);
+    postings[driver].assign(owners.size(), {});
+    for (std::size_t i = 0, k = 0; i < list.size(); ++i) {
+      while (owners[k] != si::doc_owner(list[i].doc)) ++k;
+      postings[driver][k].push_back(list[i]);
+    }
+    std::vector<std::size_t> alive(owners.size());
+    for (std::size_t k = 0; k < owners.size(); ++k) alive[k] = k;
+    std::vector<std::size_t> order;
+    for (std::size_t t = 0; t < n; ++t)
+      if (t != driver) order.push_back(t);
+    std::stable_sort(order.begin(), order.end(), [&](std::size_t a, std::size_t b) { return df[a] < df[b]; });
+    for (std::size_t t : order) {
+      std::vector<std::string_view> ask;
+      for (std::size_t k : alive) ask.push_back(owners[k]);
+      std::vector<std::vector<Posting>> got;
+      KHO_RETURN_IF_ERROR(fetch_in_owners(snap, plan.terms[t], ask, got));
+      postings[t].assign(owners.size(), {});
+      std::vector<std::size_t> still;
+      for (std::size_t j = 0; j < ask.size(); ++j) {
+        if (got[j].empty()) continue;
+        still.push_back(alive[j]);
+        postings[t][alive[j]] = std::move(got[j]);
+      }
+      alive = std::move(still);
+      if (alive.empty()) return Status::OK();
+    }
+    std::vector<std::vector<std::vector<Posting>>> kept(n);
+    for (std::size_t t = 0; t < n; ++t)
+      for (std::size_t k : alive) kept[t].push_back(std::move(postings[t][k]));
+    std::vector<Candidate> docs;
+    gather(alive.size(), kept, docs);
+    std::vector<std::size_t> all(n);
+    for (std::size_t t = 0; t < n; ++t) all[t] = t;
+    // Per owner: the documents with every word; else the best of the others.
+    std::string_view owner;
+    std::optional<Candidate> best_partial;
+    bool owner_has_full = false;
+    auto close_owner = [&]() {
+      if (!owner_has_full && best_partial) out.push_back(*best_partial);
+      best_partial.reset();
+      owner_has_full = false;
+    };
+    for (Candidate& c : docs) {
+      std::string_view o = si::doc_owner(c.doc);
+      if (o != owner) {
+        close_owner();
+        owner = o;
+      }
+      Result<bool> ok = score(all, c);
+      if (!ok.ok()) return ok.status();
+      if (!*ok) continue;
+      if (c.all_words) {
+        owner_has_full = true;
+        out.push_back(c);
+      } else if (!best_partial || c.score > best_partial->score) {
+        best_partial = c;
+      }
+    }
+    close_owner();
+    return Status::OK();
+  }
+
+  // A long query: documents holding at least two thirds of the rarest words, scored by all the words.
+  Status long_query(const std::vector<std::size_t>& df, std::vector<Candidate>& out) {
+    const std::size_t n = plan.terms.size();
+    std::vector<std::size_t> order;
+    for (std::size_t t = 0; t < n; ++t)
+      if (df[t] > 0) order.push_back(t);
+    if (order.empty()) return Status::OK();
+    std::stable_sort(order.begin(), order.end(), [&](std::size_t a, std::size_t b) { return df[a] < df[b]; });
+    std::vector<std::size_t> rare(order.begin(),
+                                  order.begin() + static_cast<long>(std::min(order.size(), kLongQueryKeep)));
+    const std::size_t need = (rare.size() * 2 + 2) / 3;
+    // Candidates: the documents in at least two of the three rarest words' lists (one may be a slip), read
+    // whole up to kMaxLongListDocs each and merged in memory.
+    const std::size_t lists_read = std::min<std::size_t>(3, rare.size());
+    std::vector<Posting> merged;
+    for (std::size_t i = 0; i < lists_read; ++i)
+      KHO_RETURN_IF_ERROR(load_list(snap, plan.terms[rare[i]], kMaxLongListDocs, merged, &truncated));
+    std::stable_sort(merged.begin(), merged.end(), [](const Posting& x, const Posting& y) { return x.doc < y.doc; });
+    const std::size_t in_lists = lists_read == 1 ? 1 : 2;
+    std::vector<Candidate> kept;
+    const std::size_t n_terms = n;
+    for (std::size_t i = 0; i < merged.size();) {
+      std::size_t j = i;
+      while (j < merged.size() && merged[j].doc == merged[i].doc) ++j;
+      if (j - i >= in_lists) {
+        Candidate c{merged[i].doc, values.size()};
+        values.resize(values.size() + n_terms);
+        for (std::size_t r : rare) {
+          Result<std::string_view> v = snap.raw_get(db::kTerms, si::posting_key(plan.terms[r], c.doc));
+          if (v.ok()) values[c.first + r] = *v;
+          else if (!v.status().is_not_found()) return v.status();
+        }
+        Result<bool> ok = score(rare, c, /*check_phrases=*/false);  // phrases once every word is read
+        if (!ok.ok()) return ok.status();
+        if (*ok && c.matched >= need) kept.push_back(c);
+      }
+      i = j;
+    }
+    std::sort(kept.begin(), kept.end(), [](const Candidate& a, const Candidate& b) { return a.score > b.score; });
+    if (kept.size() > 100) {
+      kept.resize(100);
+      truncated = true;
+    }
+    // The other words, read for the survivors only, one lookup each.
+    std::vector<std::size_t> all(n);
+    for (std::size_t t = 0; t < n; ++t) all[t] = t;
+    for (Candidate& c : kept) {
+      for (std::size_t t = 0; t < n; ++t) {
+        if (!values[c.first + t].empty() || df[t] == 0 || std::find(rare.begin(), rare.end(), t) != rare.end())
+          continue;
+        Result<std::string_view> v = snap.raw_get(db::kTerms, si::posting_key(plan.terms[t], c.doc));
+        if (v.ok()) values[c.first + t] = *v;
+        else if (!v.status().is_not_found()) return v.status();
+      }
+      Result<bool> ok = score(all, c);
+      if (!ok.ok()) return ok.status();
+      if (*ok) out.push_back(c);
+    }
+    return Status::OK();
+  }
+};
+
+// ---------------------------------------------------------------------------------------------------------
+// Slips: words one edit away (transpositions too) or a Telex repair away, that the index holds.
+
+// Keys next to each other on a QWERTY keyboard (the one Telex is typed on).
+bool keys_touch(char a, char b) {
+  static const char* rows[] = {"qwertyuiop", "asdfghjkl", "zxcvbnm"};
+  int ra = -1, ca = 0, rb = -1, cb = 0;
+  for (int r = 0; r < 3; ++r)
+    for (int c = 0; rows[r][c]; ++c) {
+      if (rows[r][c] == a) ra = r, ca = c;
+      if (rows[r][c] == b) rb = r, cb = c;
+    }
+  if (ra < 0 || rb < 0) return false;
+  return std::abs(ra - rb) <= 1 && std::abs(ca - cb) <= 1 && a != b;
+}
+
+// The slips of a word: first the likely ones (*likely is set to how many): its Telex repair, swapped
+// neighbouring letters, a key replaced by one next to it; with `all`, then every other word one edit away
+// (a letter dropped, changed or added).
+std::vector<std::string> neighbours(const QueryWord& w, bool all, std::size_t* likely) {
+  std::vector<std::string> out;
+  std::set<std::string> seen = {w.folded, ""};
+  auto add = [&](std::string s) {
+    if (seen.insert(s).second) out.push_back(std::move(s));
+  };
+  add(search_key(telex_repair(w.text)));
+  const std::string& s = w.folded;
+  *likely = out.size();
+  // Only ASCII words: folded Vietnamese is ASCII; other scripts get no edits.
+  for (unsigned char c : s)
+    if (c >= 0x80) return out;
+  for (std::size_t i = 0; i + 1 < s.size(); ++i) {
+    std::string t = s;
+    std::swap(t[i], t[i + 1]);
+    add(t);
+  }
+  static const std::string alphabet = "abcdefghijklmnopqrstuvwxyz0123456789";
+  for (std::size_t i = 0; i < s.size(); ++i)
+    for (char c : alphabet)
+      if (keys_touch(s[i], c)) {
+        std::string t = s;
+        t[i] = c;
+        add(t);
+      }
+  *likely = out.size();
+  if (!all) return out;
+  for (std::size_t i = 0; i < s.size(); ++i) {
+    add(s.substr(0, i) + s.substr(i + 1));
+    for (char c : alphabet) {
+      std::string t = s;
+      t[i] = c;
+      add(t);
+    }
+  }
+  for (std::size_t i = 0; i <= s.size(); ++i)
+    for (char c : alphabet) add(s.substr(0, i) + c + s.substr(i));
+  return out;
+}
+
+// ---------------------------------------------------------------------------------------------------------
+// Hits
+
+void make_snippet(const std::string& text, const std::vector<si::Token>& tokens,
+                  const std::vector<std::uint32_t>& marked, SearchHit& hit) {
+  std::vector<SearchSpan> spans;  // runs of consecutive marked words
+  std::uint32_t prev = 0;
+  for (std::uint32_t p : marked) {
+    if (p >= tokens.size()) continue;
+    if (!spans.empty() && (p == prev || p == prev + 1)) spans.back().end = tokens[p].end;
+    else spans.push_back({tokens[p].begin, tokens[p].end});
+    prev = p;
   }
   std::size_t from = 0, to = text.size();
   if (text.size() > kSnippetBytes) {
@@ -122,7 +611,10 @@ void make_snippet(const std::string& text, const std::vector<std::uint32_t>& sta
     to = std::min(text.size(), from + kSnippetBytes);
     // Cut on word boundaries so no UTF-8 sequence is split.
     for (const si::Token& t : tokens) {
-      if (t.begin >= from) { from = t.begin; break; }
+      if (t.begin >= from) {
+        from = t.begin;
+        break;
+      }
     }
     if (from > anchor) from = anchor;
     std::size_t cut = from;
@@ -141,79 +633,289 @@ void make_snippet(const std::string& text, const std::vector<std::uint32_t>& sta
   }
 }
 
-}  // namespace
-
-Result<SearchResults> search(const Snapshot& snap, std::string_view query, std::size_t limit) {
-  if (limit == 0) limit = kDefaultLimit;
-  SearchResults results;
-  results.query = std::string(query);
-  std::vector<si::Token> words = si::tokenize(query);
-  if (words.empty()) return Status::InvalidArgument("search: the query has no words");
-  if (words.size() > kMaxQueryWords) return Status::InvalidArgument("search: more than 16 words in the query");
-  for (const si::Token& w : words) results.terms.push_back(w.folded);
-  for (const si::Token& w : words)
-    if (w.folded.size() > si::kMaxWordBytes) return results;  // never indexed: no hits
-
-  std::vector<std::string> folded, accent;
-  for (const si::Token& w : words) {
-    folded.push_back(std::string(1, si::kFoldedPrefix) + w.folded + '\0');
-    accent.push_back(std::string(1, si::kAccentPrefix) + w.accent + '\0');
+// Whether the words of `text` at the marked positions have the query's diacritics (compare_key equal to a
+// query word with the same folded key).
+bool same_marks(const std::string& text, const std::vector<si::Token>& tokens, const std::vector<std::uint32_t>& marked,
+                const Query& q) {
+  bool any = false;
+  for (std::uint32_t p : marked) {
+    if (p >= tokens.size()) continue;
+    std::string_view word(text.data() + tokens[p].begin, tokens[p].end - tokens[p].begin);
+    const std::string folded = search_key(word);
+    const std::string accent = compare_key(word);
+    for (const QueryWord& w : q.words)
+      if (w.folded == folded) {
+        if (w.accent != accent) return false;
+        any = true;
+      }
   }
-  std::vector<Match> matches;
-  std::set<std::string> seen;
-  const std::size_t want = limit + 1;  // one more than asked tells whether there are more
-  for (auto field : {SearchField::kTitle, SearchField::kCaption, SearchField::kPhoto, SearchField::kBody}) {
-    const char f = static_cast<char>(field);
-    KHO_RETURN_IF_ERROR(match_tier(snap, accent, f, true, seen, want, matches));
-    KHO_RETURN_IF_ERROR(match_tier(snap, folded, f, false, seen, want, matches));
-    if (matches.size() >= want) break;
-  }
-  results.more = matches.size() > limit;
-  if (matches.size() > limit) matches.resize(limit);
+  return any;
+}
 
+struct Lookups {
+  const Snapshot& snap;
   std::map<std::string, std::pair<std::string, std::optional<std::string>>> events;
   std::map<std::string, std::vector<Link>> links;
-  for (std::size_t rank = 0; rank < matches.size(); ++rank) {
-    const Match& m = matches[rank];
-    Result<std::string_view> raw = snap.raw_get(db::kTerms, std::string(1, si::kDocPrefix) + m.doc);
+
+  const std::pair<std::string, std::optional<std::string>>& event(const std::string& id) {
+    auto it = events.find(id);
+    if (it == events.end()) {
+      Result<Event> ev = snap.event(id);
+      std::pair<std::string, std::optional<std::string>> info;
+      if (ev.ok()) info = {ev->title, ev->date};
+      it = events.emplace(id, std::move(info)).first;
+    }
+    return it->second;
+  }
+  std::optional<Digest> linked(const std::string& article_id, std::uint32_t ref_index) {
+    auto it = links.find(article_id);
+    if (it == links.end()) {
+      Result<std::vector<Link>> l = snap.article_links(article_id);
+      it = links.emplace(article_id, l.ok() ? std::move(*l) : std::vector<Link>{}).first;
+    }
+    for (const Link& l : it->second)
+      if (l.position == ref_index && l.digest) return l.digest;
+    return std::nullopt;
+  }
+};
+
+bool date_in(const std::optional<std::string>& date, const Query& q) {
+  if (q.date_from.empty() && q.date_to.empty()) return true;
+  if (!date) return false;
+  if (!q.date_from.empty() && date->substr(0, q.date_from.size()) < q.date_from) return false;
+  if (!q.date_to.empty() && date->substr(0, q.date_to.size()) > q.date_to) return false;
+  return true;
+}
+
+// Turns scored candidates into hits: filters, one hit per photo, exact diacritics, at most `limit`.
+Status make_hits(const Snapshot& snap, const Query& q, Engine& engine, std::vector<Candidate>& cands, std::size_t limit,
+                 SearchResults& results) {
+  const bool truncated = engine.truncated;
+  const bool filtered = !q.event.empty() || !q.date_from.empty() || !q.date_to.empty();
+  std::stable_sort(cands.begin(), cands.end(),
+                   [](const Candidate& a, const Candidate& b) { return a.score > b.score; });
+  // Exactness can lift a hit by a few points: decode a margin beyond the limit.
+  const std::size_t window = filtered ? cands.size() : std::min(cands.size(), limit + limit / 2 + 10);
+  Lookups look{snap, {}, {}};
+  std::vector<SearchHit> hits;
+  for (std::size_t i = 0; i < window; ++i) {
+    const Candidate& c = cands[i];
+    Result<std::string_view> raw = snap.raw_get(db::kTerms, std::string(1, si::kDocPrefix) + std::string(c.doc));
     if (!raw.ok()) return raw.status().with_context("search: document of a posting");
     Result<si::DocRecord> rec = si::decode_doc(*raw);
     if (!rec.ok()) return rec.status();
+    if (!q.event.empty() && rec->event_id != q.event) continue;
     SearchHit hit;
-    hit.field = static_cast<SearchField>(m.doc[0]);
-    hit.exact = m.exact;
     hit.event_id = rec->event_id;
+    if (!hit.event_id.empty()) {
+      const auto& info = look.event(hit.event_id);
+      hit.event_title = info.first;
+      hit.event_date = info.second;
+    }
+    if (!date_in(hit.event_date, q)) continue;
+    hit.field = si::doc_field(c.doc);
     hit.article_id = rec->article_id;
     hit.article_title = rec->article_title;
     hit.digest = rec->digest;
     hit.ref_index = rec->ref_index;
-    if (!hit.event_id.empty()) {
-      auto it = events.find(hit.event_id);
-      if (it == events.end()) {
-        Result<Event> ev = snap.event(hit.event_id);
-        std::pair<std::string, std::optional<std::string>> info;
-        if (ev.ok()) info = {ev->title, ev->date};
-        it = events.emplace(hit.event_id, std::move(info)).first;
+    hit.block = rec->block;
+    if (!hit.digest && hit.ref_index && !hit.article_id.empty())
+      hit.digest = look.linked(hit.article_id, *hit.ref_index);
+    KHO_RETURN_IF_ERROR(engine.decode(c));
+    const std::vector<si::Token> tokens = si::tokenize(rec->text, /*with_keys=*/false);
+    std::vector<std::uint32_t> marked;
+    for (std::size_t t = 0; t < engine.scratch.size(); ++t) {
+      const auto& p = engine.scratch[t];
+      marked.insert(marked.end(), p.begin(), p.end());
+      // An abbreviation found through its expansion: mark the expansion's words, not only its first.
+      auto abbr = std::find_if(search_abbreviations().begin(), search_abbreviations().end(),
+                               [&](const auto& e) { return e.first == engine.plan.terms[t]; });
+      if (abbr == search_abbreviations().end()) continue;
+      const auto words = static_cast<std::uint32_t>(std::count(abbr->second.begin(), abbr->second.end(), ' ') + 1);
+      for (std::uint32_t at : p) {
+        if (at >= tokens.size()) continue;
+        std::string_view w(rec->text.data() + tokens[at].begin, tokens[at].end - tokens[at].begin);
+        if (search_key(w) == abbr->first) continue;  // the abbreviation itself
+        for (std::uint32_t k = 1; k < words && at + k < tokens.size(); ++k) marked.push_back(at + k);
       }
-      hit.event_title = it->second.first;
-      hit.event_date = it->second.second;
     }
-    if (!hit.digest && hit.ref_index && !hit.article_id.empty()) {
-      auto it = links.find(hit.article_id);
-      if (it == links.end()) {
-        Result<std::vector<Link>> l = snap.article_links(hit.article_id);
-        it = links.emplace(hit.article_id, l.ok() ? std::move(*l) : std::vector<Link>{}).first;
-      }
-      for (const Link& l : it->second)
-        if (l.position == *hit.ref_index && l.digest) hit.digest = l.digest;
-    }
-    make_snippet(rec->text, m.starts, words.size(), hit);
-    // Tiers are already in order; the score makes the order visible to API users.
-    hit.score = static_cast<double>(matches.size() - rank) / static_cast<double>(matches.size()) +
-                (4 - static_cast<int>(hit.field)) * 2 + (hit.exact ? 1 : 0);
-    results.hits.push_back(std::move(hit));
+    std::sort(marked.begin(), marked.end());
+    marked.erase(std::unique(marked.begin(), marked.end()), marked.end());
+    hit.exact = same_marks(rec->text, tokens, marked, q);
+    hit.all_words = c.all_words;
+    hit.adjacent = c.adjacent;
+    hit.matched = c.matched;
+    hit.score = c.score + (hit.exact ? 3 : 0);
+    make_snippet(rec->text, tokens, marked, hit);
+    hits.push_back(std::move(hit));
   }
-  return results;
+  std::stable_sort(hits.begin(), hits.end(), [](const SearchHit& a, const SearchHit& b) { return a.score > b.score; });
+  std::set<Digest> shown;
+  for (SearchHit& h : hits) {
+    if (h.digest && !shown.insert(*h.digest).second) continue;  // one photo once: its best hit
+    if (results.hits.size() == limit) {
+      results.more = true;
+      break;
+    }
+    results.hits.push_back(std::move(h));
+  }
+  if (window < cands.size() || truncated) results.more = results.more || results.hits.size() == limit || truncated;
+  return Status::OK();
+}
+
+// How good an answer is: texts holding all the words, and those of them where they stand together.
+struct Strength {
+  std::size_t full = 0, together = 0;
+  bool strong(std::size_t terms) const { return full > 0 && (terms == 1 || terms > 3 || together > 0); }
+};
+
+Status run(const Snapshot& snap, const Query& q, std::size_t limit, SearchResults& results,
+           std::vector<std::size_t>* df_out, Strength* strength, bool with_hits = true) {
+  Plan plan = make_plan(q);
+  results.terms = plan.terms;
+  const std::size_t n = plan.terms.size();
+  std::vector<std::size_t> df(n);
+  for (std::size_t t = 0; t < n; ++t) {
+    Result<double> c = estimate(snap, plan.terms[t]);
+    if (!c.ok()) return c.status();
+    df[t] = static_cast<std::size_t>(std::ceil(*c));
+    plan.weight.push_back(df[t] == 0 ? 0 : std::max(0.0, std::log2(1e6 / *c)));
+  }
+  if (df_out) *df_out = df;
+  Engine engine{snap, plan, false, {}, {}};
+  std::vector<Candidate> cands;
+  if (n > kLongQueryWords) KHO_RETURN_IF_ERROR(engine.long_query(df, cands));
+  else KHO_RETURN_IF_ERROR(engine.all_words(df, cands));
+  if (strength) {
+    *strength = {};
+    for (const Candidate& c : cands) {
+      strength->full += c.all_words ? 1 : 0;
+      strength->together += c.all_words && c.adjacent ? 1 : 0;
+    }
+  }
+  return with_hits ? make_hits(snap, q, engine, cands, limit, results) : Status::OK();
+}
+
+}  // namespace
+
+Result<SearchResults> search(const Snapshot& snap, std::string_view query, std::size_t limit) {
+  if (limit == 0) limit = kDefaultLimit;
+  Result<bool> current = search_index_current(snap);
+  if (!current.ok()) return current.status();
+  if (!*current)
+    return Status::Unsupported(
+        "Chỉ mục tìm kiếm được tạo bởi phiên bản Kho cũ hơn: chạy `kho reindex` để tạo lại "
+        "(the search index predates this Kho: run `kho reindex`).");
+  Result<Query> parsed = parse_query(query);
+  if (!parsed.ok()) return parsed.status();
+  Query& q = *parsed;
+  SearchResults results;
+  results.query = std::string(query);
+  results.date_from = q.date_from;
+  results.date_to = q.date_to;
+  results.event_filter = q.event;
+  if (q.words.empty()) return Status::InvalidArgument("Câu tìm kiếm không có chữ nào để tìm (the query has no words).");
+
+  std::vector<std::size_t> df;
+  Strength own_strength;
+  KHO_RETURN_IF_ERROR(run(snap, q, limit, results, &df, &own_strength));
+  const bool strong = own_strength.strong(results.terms.size());
+  if (results.terms.size() > kLongQueryWords || !q.phrases.empty()) return results;
+
+  // Slips. Without a strong answer, the unknown words (else every word) are checked against all their
+  // neighbours; with one, a short query's words only against their likely slips (a Telex repair, swapped
+  // letters) that are far more common than they are ("thanh hao" → "thanh hoa").
+  const std::size_t distinct = std::set<std::string>(results.terms.begin(), results.terms.end()).size();
+  if (strong && distinct > 3) return results;
+  // All the words are known and some text holds them all: only a two-word query may still be a slip.
+  if (own_strength.full > 0 && distinct > 2 && std::find(df.begin(), df.end(), std::size_t{0}) == df.end())
+    return results;
+  struct Alternative {
+    std::size_t word;
+    std::string folded;
+    std::size_t df;
+    bool likely;  // a Telex repair, swapped letters or a neighbouring key
+  };
+  std::vector<Alternative> alts;
+  bool any_unknown = false;
+  for (std::size_t i = 0; i < q.words.size(); ++i) {
+    auto it = std::find(results.terms.begin(), results.terms.end(), q.words[i].folded);
+    if (it != results.terms.end() && df[static_cast<std::size_t>(it - results.terms.begin())] == 0) any_unknown = true;
+  }
+  std::set<std::string> tried;
+  for (std::size_t i = 0; i < q.words.size(); ++i) {
+    if (!tried.insert(q.words[i].folded).second) continue;
+    auto it = std::find(results.terms.begin(), results.terms.end(), q.words[i].folded);
+    const std::size_t own = it == results.terms.end() ? 0 : df[static_cast<std::size_t>(it - results.terms.begin())];
+    if (!strong && any_unknown && own > 0) continue;
+    std::size_t rank = 0, likely = 0;
+    // Every edit only for unknown words; known words are checked for likely slips only.
+    for (std::string& nb : neighbours(q.words[i], !strong && any_unknown, &likely)) {
+      Result<double> c = estimate(snap, nb);
+      if (!c.ok()) return c.status();
+      // A known word's slip is rarer than the word meant ("hao" for "hoa"), far rarer when the query as typed
+      // already found its words together.
+      if (*c > 0 && (own == 0 || *c > (strong ? 4.0 : 1.0) * static_cast<double>(own)))
+        alts.push_back({i, std::move(nb), static_cast<std::size_t>(std::ceil(*c)), rank < likely});
+      ++rank;
+    }
+  }
+  // Likely slips (Telex, swaps: the first ranks) first, then the most used words.
+  std::stable_sort(alts.begin(), alts.end(), [&](const Alternative& a, const Alternative& b) {
+    if (a.likely != b.likely) return a.likely;
+    return a.df > b.df;
+  });
+  // The best of the first few alternatives: most texts with the words together, then with all of them.
+  const bool nothing = results.hits.empty();
+  std::optional<std::size_t> best;
+  Strength best_strength;
+  auto with = [&](std::size_t k) {
+    Query alt = q;
+    for (QueryWord& w : alt.words)
+      if (w.folded == q.words[alts[k].word].folded) w = {alts[k].folded, alts[k].folded, alts[k].folded};
+    return alt;
+  };
+  for (std::size_t k = 0; k < alts.size() && k < kSlipTries; ++k) {
+    if (best && alts[*best].likely && !alts[k].likely) break;  // a likely slip that works beats the others
+    SearchResults r;
+    Strength st;
+    KHO_RETURN_IF_ERROR(run(snap, with(k), limit, r, nullptr, &st, /*with_hits=*/false));
+    if (!st.strong(r.terms.size())) continue;
+    // Beside a strong answer, offer a correction only when its words stand together far more often.
+    if (strong && st.together < 4 * std::max<std::size_t>(own_strength.together, 1)) continue;
+    if (!best || (alts[k].likely && !alts[*best].likely) || st.together > best_strength.together ||
+        (st.together == best_strength.together && st.full > best_strength.full)) {
+      best = k;
+      best_strength = st;
+    }
+  }
+  if (!best) return results;
+  SearchResults r;
+  KHO_RETURN_IF_ERROR(run(snap, with(*best), limit, r, nullptr, nullptr));
+  // The suggestion in people's spelling: the corrected word as the best hit writes it.
+  const std::string& folded = alts[*best].folded;
+  std::string fixed = folded;
+  for (const SearchHit& h : r.hits) {
+    for (const SearchSpan& sp : h.highlights)
+      for (const si::Token& t : si::tokenize(h.snippet.substr(sp.begin, sp.end - sp.begin)))
+        if (t.folded == folded && fixed == folded)
+          fixed = fold_case(h.snippet.substr(sp.begin + t.begin, t.end - t.begin));
+    if (fixed != folded) break;
+  }
+  std::string suggestion;
+  for (const QueryWord& w : q.words)
+    suggestion += (suggestion.empty() ? "" : " ") + (w.folded == q.words[alts[*best].word].folded ? fixed : w.text);
+  if (!nothing) {
+    results.suggestion = suggestion;
+    return results;
+  }
+  r.query = results.query;
+  r.corrected = true;
+  r.date_from = results.date_from;
+  r.date_to = results.date_to;
+  r.event_filter = results.event_filter;
+  r.suggestion = suggestion;
+  return r;
 }
 
 }  // namespace kho

@@ -7,10 +7,7 @@ namespace kho::search_internal {
 namespace {
 
 // The keys come from kho/text.h so that search agrees with the rest of kho on what "the same word" is.
-void fill_keys(std::string_view word, Token& token) {
-  token.folded = search_key(word);
-  token.accent = compare_key(word);
-}
+void fill_keys(std::string_view word, Token& token) { token.folded = search_key(word); }
 
 }  // namespace
 

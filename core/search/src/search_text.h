@@ -12,13 +12,25 @@ namespace kho::search_internal {
 struct Token {
   std::size_t begin = 0;  // byte offsets of the word in the text it came from
   std::size_t end = 0;
-  std::string folded;     // search_key(): lower case, all marks removed, đ→d ("hoa")
-  std::string accent;     // compare_key(): lower case NFC, tone placement unified ("hoà" for hòa and hoà)
+  std::string folded;  // search_key(): lower case, all marks removed, đ→d ("hoa")
 };
 
 // Words are maximal runs of letters, digits and combining marks that hold at least one letter or digit.
 // Everything else (spaces, punctuation, symbols, invalid UTF-8 bytes) separates words. Never fails.
 // Without keys only the offsets are filled (snippets need no keys, and keys cost most of the time).
 std::vector<Token> tokenize(std::string_view text, bool with_keys = true);
+
+}  // namespace kho::search_internal
+
+#include <cstdint>
+#include <map>
+
+namespace kho::search_internal {
+
+// A text's postings: each folded word with its ascending positions, the abbreviations posted both ways
+// (search_abbreviations(): an expansion's words at the abbreviation's position, an abbreviation at the
+// position where its expansion starts). Indexing and removing use exactly this.
+using Postings = std::map<std::string, std::vector<std::uint32_t>>;
+Postings collect_postings(std::string_view text);
 
 }  // namespace kho::search_internal
