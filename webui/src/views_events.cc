@@ -4,6 +4,7 @@
 #include <set>
 
 #include "kho/json_model.h"
+#include "kho/originals.h"
 #include "kho/team.h"
 #include "views.h"
 
@@ -40,6 +41,16 @@ Json photo_item(const Snapshot& snap, const Digest& d, const std::string& path, 
   j["height"] = p.ok() ? p->height : 0;
   j["has_thumbs"] = p.ok() && p->has_thumbs;
   return j;
+}
+
+// links[] of DESIGN.md §5 with each one's traced original (issue 12).
+Json links_json(const Snapshot& snap, const std::vector<Link>& links) {
+  Json out = Json::array();
+  for (const Link& l : links) {
+    Result<std::optional<LinkOriginal>> o = link_original(snap, l);
+    out.push_back(parse_model(link_json(l, o.ok() ? *o : std::nullopt)));
+  }
+  return out;
 }
 
 // An article's body in published order, each photo block carrying its link (or marked unresolved).
@@ -109,7 +120,9 @@ Result<Json> events_view(const Snapshot& snap, std::size_t page, std::size_t pag
     Json j = parse_model(event_json(ev));
     j["url"] = event_url(ev.id);
     j["date_display"] = date_display(ev.date);
-    j["cover_thumb"] = ev.cover ? Json(thumb_url(*ev.cover, 320)) : Json(nullptr);
+    Result<std::optional<Digest>> cover = shown_cover(snap, ev);  // a traced web copy shows its original
+    const std::optional<Digest> shown = cover.ok() ? *cover : ev.cover;
+    j["cover_thumb"] = shown ? Json(thumb_url(*shown, 320)) : Json(nullptr);
     j["excerpt"] = event_excerpt(snap, ev);
     out["events"].push_back(std::move(j));
   }
@@ -134,14 +147,23 @@ Result<Json> event_view(const Snapshot& snap, std::string_view event_id) {
 
   std::map<Digest, std::string> captions;  // first caption of each linked photo
   std::set<Digest> linked;
+  std::map<Digest, Digest> shown_for;  // traced web copy → its original
   std::size_t unresolved = 0;
   out["articles"] = Json::array();
   for (const std::string& aid : ev->article_ids) {
     Result<Article> art = snap.article(aid);
     if (art.status().is_not_found()) continue;  // an id without its record: verify reports it
     if (!art.ok()) return art.status();
-    Result<std::vector<Link>> links = corrected(snap, snap.article_links(aid));
+    Result<std::vector<Link>> machine = corrected(snap, snap.article_links(aid));
+    if (!machine.ok()) return machine.status();
+    // Traced web copies show their camera original (issue 12); the copy is no orphan either.
+    std::map<Digest, Digest> copies;
+    Result<std::vector<Link>> links = links_showing_originals(snap, *machine, &copies);
     if (!links.ok()) return links.status();
+    for (const auto& [original, copy] : copies) {
+      linked.insert(copy);
+      shown_for[copy] = original;
+    }
     for (const Link& l : *links) {
       if (!l.digest) {
         ++unresolved;
@@ -154,12 +176,23 @@ Result<Json> event_view(const Snapshot& snap, std::string_view event_id) {
     Json a = parse_model(article_json(*art));
     a["date_display"] = date_display(art->date);
     a["blocks_view"] = article_blocks(snap, *art, *links);
-    a["links"] = Json::array();
-    for (const Link& l : *links) a["links"].push_back(parse_model(link_json(l)));
+    a["links"] = links_json(snap, *machine);
     out["articles"].push_back(std::move(a));
   }
   Result<std::vector<EventFile>> files = snap.event_photos_in_order(event_id);
   if (!files.ok()) return files.status();
+  // The event's first photos are the articles' photos: a traced original takes its web copy's place (and the
+  // copy the original's), so the archive's best picture leads with the article's caption.
+  if (!shown_for.empty()) {
+    std::map<Digest, std::size_t> at;
+    for (std::size_t i = 0; i < files->size(); ++i) at.emplace((*files)[i].digest, i);
+    for (const auto& [copy, original] : shown_for) {
+      auto c = at.find(copy), o = at.find(original);
+      if (c == at.end() || o == at.end() || o->second < c->second) continue;
+      std::swap((*files)[c->second], (*files)[o->second]);
+      std::swap(c->second, o->second);
+    }
+  }
   out["photos"] = Json::array();
   std::size_t orphans = 0;
   for (const EventFile& f : *files) {
@@ -190,8 +223,7 @@ Result<Json> article_view(const Snapshot& snap, std::string_view article_id) {
   if (!links.ok()) return links.status();
   Json out;
   out["article"] = parse_model(article_json(*art));
-  out["links"] = Json::array();
-  for (const Link& l : *links) out["links"].push_back(parse_model(link_json(l)));
+  out["links"] = links_json(snap, *links);
   Result<Event> ev = corrected(snap, snap.event(art->event_id));
   out["event"] = ev.ok() ? parse_model(event_json(*ev)) : Json(nullptr);
   return out;

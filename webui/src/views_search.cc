@@ -1,6 +1,7 @@
 // View model of the search page: hits best first, and the same hits grouped by event for people.
 #include <map>
 
+#include "kho/originals.h"
 #include "kho/search.h"
 #include "views.h"
 
@@ -51,6 +52,7 @@ Json hit_json(const SearchHit& hit) {
 Result<Json> search_view(const Snapshot& snap, std::string_view query, std::size_t limit) {
   Result<SearchResults> r = search(snap, query, limit);
   if (!r.ok()) return r.status();
+  KHO_RETURN_IF_ERROR(show_originals(snap, *r));  // a traced web copy's caption finds its original (issue 12)
   Json out;
   out["query"] = r->query;
   out["terms"] = r->terms;

@@ -45,6 +45,7 @@ inline constexpr std::string_view kTerms = "terms";              // see FORMAT.m
 inline constexpr std::string_view kUsers = "users";              // see FORMAT.md (team): accounts
 inline constexpr std::string_view kSessions = "sessions";        // see FORMAT.md (team): logins
 inline constexpr std::string_view kCorrections = "corrections";  // see FORMAT.md (team): the journal
+inline constexpr std::string_view kTraces = "traces";            // see FORMAT.md (traces): web copy → original
 }  // namespace db
 
 struct CatalogOptions {
