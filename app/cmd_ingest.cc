@@ -11,8 +11,8 @@
 #include <atomic>
 #include <csignal>
 #include <cstdio>
-#include <map>
 #include <limits>
+#include <map>
 #include <memory>
 #include <set>
 
@@ -21,9 +21,9 @@
 #include "kho/ingest/pipeline.h"
 #include "kho/json_model.h"
 #include "kho/team.h"
-#include "kho/trace.h"
 #include "kho/thumbnailer/pair_verifier.h"
 #include "kho/thumbnailer/thumbnailer.h"
+#include "kho/trace.h"
 #include "progress.h"
 #include "terminal_text.h"
 
@@ -90,29 +90,29 @@ nlohmann::json summary_json(const ingest::IngestSummary& s, const TraceReport& t
     n = n.is_null() ? 1 : n.get<int>() + 1;
   }
   json out{{"files_seen", s.files_seen},
-              {"photos_added", s.photos_added},
-              {"photos_unchanged", s.photos_unchanged},
-              {"articles", s.articles},
-              {"links", s.links},
-              {"unresolved", unresolved},
-              {"orphans", s.orphans},
-              {"errors", errors},
-              {"skipped_links", skipped_links},
-              {"skipped_types", s.skipped_types},
-              {"skipped_files", s.skipped_files},
-              {"traced", t.traced},
-              {"ambiguous", ambiguous},
-              // Extras beyond DESIGN.md §5, for people and scripts that want more.
-              {"events", s.events},
-              {"exact_duplicates", s.exact_duplicates},
-              {"pair_files", s.pair_files},
-              {"skipped_unchanged", s.skipped_by_stat},
-              {"files_removed", s.files_removed},
-              {"photos_removed", s.photos_removed},
-              {"link_methods", methods},
-              {"warnings", s.warnings},
-              {"interrupted", s.interrupted},
-              {"seconds", s.seconds}};
+           {"photos_added", s.photos_added},
+           {"photos_unchanged", s.photos_unchanged},
+           {"articles", s.articles},
+           {"links", s.links},
+           {"unresolved", unresolved},
+           {"orphans", s.orphans},
+           {"errors", errors},
+           {"skipped_links", skipped_links},
+           {"skipped_types", s.skipped_types},
+           {"skipped_files", s.skipped_files},
+           {"traced", t.traced},
+           {"ambiguous", ambiguous},
+           // Extras beyond DESIGN.md §5, for people and scripts that want more.
+           {"events", s.events},
+           {"exact_duplicates", s.exact_duplicates},
+           {"pair_files", s.pair_files},
+           {"skipped_unchanged", s.skipped_by_stat},
+           {"files_removed", s.files_removed},
+           {"photos_removed", s.photos_removed},
+           {"link_methods", methods},
+           {"warnings", s.warnings},
+           {"interrupted", s.interrupted},
+           {"seconds", s.seconds}};
   if (all_links) {  // --json --links: every link, with its traced original (null when none)
     json list = json::array();
     for (const auto& l : s.link_report)
@@ -300,8 +300,7 @@ int run_ingest(const GlobalOptions& g, const IngestArgs& args) {
   for (const auto& w : s.warnings) std::fprintf(stderr, "kho: warning: %s\n", terminal_safe(w).c_str());
   if (args.json)
     print_json(summary_json(s, trace, args.links).dump(-1, ' ', false, nlohmann::json::error_handler_t::replace));
-  else if (!g.quiet)
-    print_human_summary(s, trace, args.links);
+  else if (!g.quiet) print_human_summary(s, trace, args.links);
 
   if (s.interrupted || g_stop.load()) {
     print_error("interrupted: " + std::to_string(s.photo_files_committed) + " of " +

@@ -12,7 +12,7 @@
 
 namespace kho::tracefmt {
 
-inline constexpr char kRecord = 'r';    // 'r' article id \0 pos(be32)             → record value
+inline constexpr char kRecord = 'r';      // 'r' article id \0 pos(be32)             → record value
 inline constexpr char kByOriginal = 'o';  // 'o' original(32) article id \0 pos(be32) → "" (published copies)
 inline constexpr std::uint8_t kVersion = 1;
 
@@ -78,7 +78,8 @@ inline std::optional<TraceRecord> decode(std::string_view sealed) {
   for (int i = 0; i < 4; ++i) bits |= std::uint32_t{static_cast<unsigned char>(s[66 + i])} << (8 * i);
   std::memcpy(&r.score, &bits, 4);
   for (int i = 0; i < 8; ++i) r.fingerprint |= std::uint64_t{static_cast<unsigned char>(s[70 + i])} << (8 * i);
-  const std::size_t n = static_cast<unsigned char>(s[78]) | (static_cast<std::size_t>(static_cast<unsigned char>(s[79])) << 8);
+  const std::size_t n = static_cast<unsigned char>(s[78]) |
+                        (static_cast<std::size_t>(static_cast<unsigned char>(s[79])) << 8);
   if (s.size() != kFixed + 32 * n) return std::nullopt;
   for (std::size_t i = 0; i < n; ++i) {
     Digest d;

@@ -42,9 +42,8 @@ Result<std::optional<TraceRecord>> trace_of(const Snapshot& snap, std::string_vi
 
 Result<std::vector<TraceRecord>> list_traces(const Snapshot& snap) {
   std::vector<TraceRecord> out;
-  KHO_RETURN_IF_ERROR(scan_records(snap, std::string(1, tracefmt::kRecord), [&](TraceRecord r) {
-    out.push_back(std::move(r));
-  }));
+  KHO_RETURN_IF_ERROR(
+      scan_records(snap, std::string(1, tracefmt::kRecord), [&](TraceRecord r) { out.push_back(std::move(r)); }));
   return out;
 }
 
@@ -114,7 +113,8 @@ Status verify_traces(const Snapshot& snap, VerifyReport& report) {
     }
     return ScanStep::Continue();
   }));
-  for (const auto& k : bad_keys) report.problems.push_back("traces: undecodable entry (key of " + std::to_string(k.size()) + " bytes)");
+  for (const auto& k : bad_keys)
+    report.problems.push_back("traces: undecodable entry (key of " + std::to_string(k.size()) + " bytes)");
   for (const TraceRecord& r : records) {
     const std::string who = "traces: article " + r.article_id + " position " + std::to_string(r.position);
     auto links = snap.article_links(r.article_id);

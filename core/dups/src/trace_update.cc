@@ -75,14 +75,14 @@ Status collect(Catalog& catalog, const TraceOptions& o, std::vector<Item>* redo,
   if (!snap_or.ok()) return snap_or.status();
   const Snapshot& snap = **snap_or;
   std::map<std::string, TraceRecord> stored;  // record key → record
-  KHO_RETURN_IF_ERROR(snap.raw_scan(db::kTraces, std::string(1, tracefmt::kRecord),
-                                    [&](std::string_view k, std::string_view v) {
-                                      auto r = tracefmt::decode(v);
-                                      if (!r) return ScanStep(Status::Corruption("traces: bad record"));
-                                      tracefmt::split_link_part(k.substr(1), &r->article_id, &r->position);
-                                      stored.emplace(std::string(k), std::move(*r));
-                                      return ScanStep::Continue();
-                                    }));
+  KHO_RETURN_IF_ERROR(
+      snap.raw_scan(db::kTraces, std::string(1, tracefmt::kRecord), [&](std::string_view k, std::string_view v) {
+        auto r = tracefmt::decode(v);
+        if (!r) return ScanStep(Status::Corruption("traces: bad record"));
+        tracefmt::split_link_part(k.substr(1), &r->article_id, &r->position);
+        stored.emplace(std::string(k), std::move(*r));
+        return ScanStep::Continue();
+      }));
   std::unordered_map<std::string, Photo> photos;  // digest bytes → photo
   auto photo = [&](const Digest& d) -> const Photo* {
     std::string key(d.view());
@@ -103,8 +103,9 @@ Status collect(Catalog& catalog, const TraceOptions& o, std::vector<Item>* redo,
   KHO_RETURN_IF_ERROR(snap.for_each_link([&](const Link& link) {
     if (!link.digest) return true;
     if (o.corrected.contains({link.article_id, link.position})) return true;
-    const Photo* copy = photo(*link.digest);
-    if (!copy || !may_be_web_copy(link, *copy, o)) return true;
+    auto copy_or = snap.photo(*link.digest);  // not cached: every linked photo passes here once
+    if (!copy_or.ok() || !may_be_web_copy(link, *copy_or, o)) return true;
+    const Photo* copy = &*copy_or;
     ++summary->considered;
     Item item;
     item.article_id = link.article_id;
@@ -156,7 +157,8 @@ Status collect(Catalog& catalog, const TraceOptions& o, std::vector<Item>* redo,
     std::vector<Digest> all = item.confirmed;
     all.insert(all.end(), item.to_check.begin(), item.to_check.end());
     std::sort(all.begin(), all.end());
-    std::uint64_t fp = fnv(14695981039346656037ULL, std::string_view(reinterpret_cast<const char*>(&kAlgorithmVersion), 8));
+    std::uint64_t fp = fnv(14695981039346656037ULL,
+                           std::string_view(reinterpret_cast<const char*>(&kAlgorithmVersion), 8));
     fp = fnv(fp, item.copy.view());
     for (const Digest& d : all) fp = fnv(fp, d.view());
     item.fingerprint = fp;
@@ -172,7 +174,8 @@ Status collect(Catalog& catalog, const TraceOptions& o, std::vector<Item>* redo,
   for (const auto& [key, rec] : stored) {
     if (live.contains(key)) continue;
     drops->raw_delete(db::kTraces, key);
-    if (rec.original) drops->raw_delete(db::kTraces, tracefmt::by_original_key(*rec.original, rec.article_id, rec.position));
+    if (rec.original)
+      drops->raw_delete(db::kTraces, tracefmt::by_original_key(*rec.original, rec.article_id, rec.position));
   }
   return Status::OK();
 }
@@ -272,8 +275,8 @@ Status decide_chunk(Catalog& catalog, const PairVerifier& verifier, const PairVe
     }
     for (const auto& group : uf.groups(1)) {
       std::vector<CopyFacts> facts;
-      for (std::size_t m : group) facts.push_back({pixels(*ps[m]), ps[m]->meta.datetime_original.has_value(), 0,
-                                                   ps[m]->digest.hex()});
+      for (std::size_t m : group)
+        facts.push_back({pixels(*ps[m]), ps[m]->meta.datetime_original.has_value(), 0, ps[m]->digest.hex()});
       reps[i].push_back(ps[group[best_copy(facts)]]->digest);
     }
     if (reps[i].size() == 1) {
@@ -365,8 +368,8 @@ Result<TraceSummary> update_traces(Catalog& catalog, const PairVerifier& verifie
   batch.clear();
   for (std::size_t first = 0; first < redo.size(); first += kItemsPerChunk) {
     const std::size_t n = std::min(kItemsPerChunk, redo.size() - first);
-    KHO_RETURN_IF_ERROR(decide_chunk(catalog, verifier, fine_verifier, o,
-                                     std::span<const Item>(redo.data() + first, n), &batch));
+    KHO_RETURN_IF_ERROR(
+        decide_chunk(catalog, verifier, fine_verifier, o, std::span<const Item>(redo.data() + first, n), &batch));
     KHO_RETURN_IF_ERROR(catalog.write(batch));
     batch.clear();
   }

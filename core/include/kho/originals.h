@@ -19,7 +19,7 @@ namespace kho {
 struct LinkOriginal {
   std::string path;  // a file of the original (raw bytes; display_path() for people and JSON)
   Digest digest;
-  float score = 0;   // the verifier's score of web copy ↔ original
+  float score = 0;  // the verifier's score of web copy ↔ original
 };
 
 // The traced original of a link (after corrections), or nullopt. Errors: Corruption of a stored trace.

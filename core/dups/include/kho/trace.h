@@ -58,12 +58,12 @@ const char* trace_state_name(TraceState s);  // "none" | "traced" | "ambiguous"
 struct TraceRecord {
   std::string article_id;
   std::uint32_t position = 0;
-  Digest copy;                       // the linked file's photo (the web copy)
+  Digest copy;  // the linked file's photo (the web copy)
   TraceState state = TraceState::kNone;
-  std::optional<Digest> original;    // kTraced only
-  float score = 0;                   // the verifier's score of copy ↔ original (kTraced)
-  std::vector<Digest> candidates;    // kAmbiguous: the exposures that fit, best first
-  std::uint64_t fingerprint = 0;     // of the input: copy digest and candidate digests
+  std::optional<Digest> original;  // kTraced only
+  float score = 0;                 // the verifier's score of copy ↔ original (kTraced)
+  std::vector<Digest> candidates;  // kAmbiguous: the exposures that fit, best first
+  std::uint64_t fingerprint = 0;   // of the input: copy digest and candidate digests
   friend bool operator==(const TraceRecord&, const TraceRecord&) = default;
 };
 
