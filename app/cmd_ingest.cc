@@ -185,7 +185,8 @@ TraceReport run_trace(Catalog& catalog, unsigned jobs, ingest::IngestSummary& s)
     if (!files.ok() || files->empty()) continue;
     for (const File& f : *files) original_paths.insert(display_path(f.path));
     std::string path = files->front().path;
-    report.originals[{r.article_id, r.position}] = {std::move(path), std::move(r)};
+    std::pair<std::string, std::uint32_t> key{r.article_id, r.position};
+    report.originals[std::move(key)] = {std::move(path), std::move(r)};
   }
   // A traced original carries the article's caption now: it is no orphan.
   std::erase_if(s.orphans, [&](const std::string& p) { return original_paths.contains(p); });

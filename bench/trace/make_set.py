@@ -15,7 +15,9 @@ Layout of DIR:
   <event i>/bai-viet.txt      the article: one reference per web copy, plus one reference with no file
   2020-12-05 Báo điện tử/     a second article per event's photos, in a folder with web copies only (its
                               originals are found in the whole archive, not in the event)
-  truth.tsv                   folder, ref, expected original file name ("" for none), kind, transforms
+  truth.tsv                   folder, ref, expected original file name ("" for none), kind, transforms, and
+                              whether the copy is inherently ambiguous (another frame, a pure shift, holds
+                              every pixel it shows: "ambiguous" is the right answer, a frame is a guess)
 
 Each base gives two "photos": its left and right halves (distinct content), so 8 bases make 16 originals.
 """
@@ -62,6 +64,7 @@ def make_frame(src, half, out, w, h, shift, move, rng):
                  "-geometry", "+{}+{}".format(px + dx, py), "-composite"]
     args += ["-quality", "92", out]
     run(*args)
+    return ox, oy
 
 
 def write_exif(path, camera, when, subsec):
@@ -74,6 +77,7 @@ def write_exif(path, camera, when, subsec):
 def make_web_copy(src_path, out, rng, crop, logo, long_side, quality):
     w, h = map(int, subprocess.run(["identify", "-format", "%w %h", src_path], check=True,
                                    capture_output=True, text=True).stdout.split())
+    window = (0, 0, w, h)  # the part of the source the copy shows
     args = ["convert", src_path]
     if crop:
         # A few per cent off, split at random between the sides.
@@ -81,6 +85,7 @@ def make_web_copy(src_path, out, rng, crop, logo, long_side, quality):
         cw, ch = int(w * (1 - cx)), int(h * (1 - cy))
         x, y = int((w - cw) * rng.uniform(0, 1)), int((h - ch) * rng.uniform(0, 1))
         args += ["-crop", "{}x{}+{}+{}".format(cw, ch, x, y), "+repage"]
+        window = (x, y, cw, ch)
         w, h = cw, ch
     args += ["-resize", "{}x{}>".format(long_side, long_side)]
     if logo:
@@ -98,6 +103,7 @@ def make_web_copy(src_path, out, rng, crop, logo, long_side, quality):
             args += ["-draw", "rectangle {},{} {},{}".format(bx, y + 4, bx + (lw - 12) // 6, y + lh - 4)]
     args += ["-strip", "-quality", str(quality), out]
     run(*args)
+    return window
 
 
 def cms_name(rng, when_epoch):
@@ -157,6 +163,7 @@ def main():
             when = "2020:11:{:02d} 09:{:02d}:{:02d}".format(18 + e, 10 + k, second)
             kind = ["single", "burst_shift", "burst_moving", "burst_moving"][k % 4]
             frames = []
+            frame_geo = []  # (offset x, offset y, moved) of each frame in the shared canvas
             n_frames = 1 if kind == "single" else 3
             for f in range(n_frames):
                 counter += rng.randint(1, 3)
@@ -168,7 +175,8 @@ def main():
                     mag = rng.uniform(0.01, 0.03) * f
                     shift = (mag * rng.choice([-1, 1]) * 0.6, mag * rng.choice([-1, 1]) * 0.4)
                     move = kind == "burst_moving"
-                make_frame(src, half, path, w, h, shift, move, rng)
+                ox, oy = make_frame(src, half, path, w, h, shift, move, rng)
+                frame_geo.append((ox, oy, move))
                 # 0.3 s apart: sub-seconds 000, 300, 600.
                 write_exif(path, camera, when, "{:03d}".format(300 * f))
                 frames.append(name)
@@ -179,11 +187,17 @@ def main():
                 quality = rng.randint(60, 85)
                 web = cms_name(rng, 1605689412 + 1000 * e + 10 * k + variant)
                 where = folder if variant == 0 else press_dir
-                make_web_copy(os.path.join(folder, frames[published]), os.path.join(where, web), rng, crop, logo,
-                              long_side, quality)
+                x, y, cw, ch = make_web_copy(os.path.join(folder, frames[published]), os.path.join(where, web), rng,
+                                             crop, logo, long_side, quality)
+                # Inherently ambiguous: another frame without a moved patch holds every pixel the copy shows
+                # (a pure shift smaller than the crop): the same pixels, two exposures. Kho must say ambiguous.
+                px, py, _ = frame_geo[published]
+                inherent = any(
+                    j != published and not mv and ox <= px + x and px + x + cw <= ox + w and oy <= py + y and
+                    py + y + ch <= oy + h for j, (ox, oy, mv) in enumerate(frame_geo))
                 tr = "resize{}+q{}+strip{}{}".format(long_side, quality, "+crop" if crop else "",
                                                      "+logo" if logo else "")
-                row = (os.path.basename(where), web, frames[published], kind, tr)
+                row = (os.path.basename(where), web, frames[published], kind, tr, "yes" if inherent else "no")
                 truth.append(row)
                 (refs if variant == 0 else press_refs).append(web)
         # Agency photos: only a web copy exists.
@@ -196,17 +210,17 @@ def main():
                           rng.randint(60, 85))
             os.remove(tmp)
             refs.append(web)
-            truth.append((os.path.basename(folder), web, "", "agency", "agency web copy"))
+            truth.append((os.path.basename(folder), web, "", "agency", "agency web copy", "no"))
         # A reference with no file.
         missing = "anh-khong-co-{}.jpg".format(e + 1)
         refs.append(missing)
-        truth.append((os.path.basename(folder), missing, "", "missing", "no file"))
+        truth.append((os.path.basename(folder), missing, "", "missing", "no file", "no"))
         write_article(os.path.join(folder, "bai-viet.txt"), "Sự kiện số {} của thành phố".format(e + 1),
                       "{:02d}/11/2020".format(18 + e), refs)
     write_article(os.path.join(press_dir, "bai-bao.txt"), "Tổng hợp ảnh các sự kiện tháng mười một",
                   "05/12/2020", press_refs)
     with open(os.path.join(args.out, "truth.tsv"), "w", encoding="utf-8") as f:
-        f.write("folder\tref\toriginal\tkind\ttransforms\n")
+        f.write("folder\tref\toriginal\tkind\ttransforms\tinherently_ambiguous\n")
         for row in truth:
             f.write("\t".join(row) + "\n")
     print("{} references ({} with an original) in {} event folders".format(

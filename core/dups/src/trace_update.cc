@@ -270,7 +270,7 @@ Status decide_chunk(Catalog& catalog, const PairVerifier& verifier, const PairVe
         const Metadata &ma = ps[a]->meta, &mb = ps[b]->meta;
         const bool same_time = ma.datetime_original && mb.datetime_original && !distinct_exposures(ma, mb) &&
                                *ma.datetime_original == *mb.datetime_original;
-        if (same_time || stored_pair(ps[a]->digest, ps[b]->digest)) uf.unite(a, b);
+        if (same_time || (!distinct_exposures(ma, mb) && stored_pair(ps[a]->digest, ps[b]->digest))) uf.unite(a, b);
       }
     }
     for (const auto& group : uf.groups(1)) {
@@ -313,7 +313,7 @@ Status decide_chunk(Catalog& catalog, const PairVerifier& verifier, const PairVe
     TraceRecord& r = records[i];
     std::vector<std::pair<float, Digest>> scored;
     for (const Fine* f : fs)
-      if (f->ok && f->verdict.duplicate) scored.emplace_back(f->verdict.score, f->cand->digest);
+      if (f->ok) scored.emplace_back(f->verdict.score, f->cand->digest);  // the grid check confirmed each
     std::sort(scored.begin(), scored.end(), [](const auto& a, const auto& b) {
       return a.first != b.first ? a.first > b.first : a.second < b.second;
     });
