@@ -154,7 +154,7 @@ TEST(Trace, WebCopyFindsItsCameraOriginal) {
   auto none = original_for_link(**snap, relinked);
   ASSERT_TRUE(none.ok());
   EXPECT_FALSE(*none);
-  snap.reset();
+  snap->reset();
   EXPECT_TRUE(fx.verify().problems.empty());
 }
 
@@ -174,6 +174,18 @@ TEST(Trace, LargeCameraFileIsNoWebCopyAndAgencyPhotoKeepsItsCopy) {
   ASSERT_TRUE(agency);
   EXPECT_EQ(agency->state, TraceState::kNone);
   EXPECT_FALSE(agency->original);
+}
+
+TEST(Trace, APhotoTheArticleLinksItselfIsNoOriginalOfItsOtherReference) {
+  Fixture fx;
+  fx.add(1, kBase, 6000, 4000, 'a', '9', "/ev/DSC_0001.JPG", "2020-11-18T09:14:05.10");
+  fx.add(2, kBase ^ 0x6, 1000, 667, 'a', '9', "/ev/img_1.jpg");
+  fx.link({{1, "/ev/DSC_0001.JPG"}, {2, "/ev/img_1.jpg"}});  // the article shows both on purpose
+  TraceSummary s = fx.run();
+  EXPECT_EQ(s.traced, 0u);
+  auto r = fx.trace(1);
+  ASSERT_TRUE(r);
+  EXPECT_EQ(r->state, TraceState::kNone);
 }
 
 TEST(Trace, BurstTheFinerLookCannotSplitIsAmbiguous) {
@@ -200,7 +212,7 @@ TEST(Trace, BurstTheFinerLookCannotSplitIsAmbiguous) {
   auto listed = list_ambiguous(**snap);
   ASSERT_TRUE(listed.ok());
   EXPECT_EQ(listed->size(), 1u);
-  snap.reset();
+  snap->reset();
   EXPECT_TRUE(fx.verify().problems.empty());
 }
 

@@ -98,6 +98,21 @@ Status collect(Catalog& catalog, const TraceOptions& o, std::vector<Item>* redo,
     return dupsfmt::decode_u64(*v);
   };
   std::unordered_map<std::string, std::vector<EventFile>> event_files;
+  // Photos each article links itself: one of them is never the original of another of its references (two
+  // references to two copies are two photos the article shows on purpose).
+  // Links come in key order, so one article's are together: only the current article's set is kept.
+  std::string cached_article;
+  std::set<Digest> cached_photos;
+  auto linked_by_article = [&](const std::string& article_id) -> const std::set<Digest>& {
+    if (article_id == cached_article) return cached_photos;
+    cached_article = article_id;
+    cached_photos.clear();
+    auto links = snap.article_links(article_id);
+    if (links.ok())
+      for (const Link& l : *links)
+        if (l.digest) cached_photos.insert(*l.digest);
+    return cached_photos;
+  };
   std::set<std::string> live;
   Status failed = Status::OK();
   KHO_RETURN_IF_ERROR(snap.for_each_link([&](const Link& link) {
@@ -114,11 +129,11 @@ Status collect(Catalog& catalog, const TraceOptions& o, std::vector<Item>* redo,
     auto file = snap.file(link.path);
     if (file.ok()) item.event_id = file->event_id;
     // Confirmed copies (both directions are stored), and the ones the finder rejected.
-    std::set<Digest> seen{item.copy};
+    std::set<Digest> seen = linked_by_article(link.article_id);  // the copy itself among them
     Status st = snap.raw_scan(db::kDups, dupsfmt::pair_prefix(item.copy), [&](std::string_view k, std::string_view) {
       if (k.size() != 65) return ScanStep::Continue();
       Digest other = dupsfmt::digest_at(k, 33);
-      seen.insert(other);
+      if (!seen.insert(other).second) return ScanStep::Continue();
       const Photo* p = photo(other);
       if (p && may_be_original_of(*p, *copy, o)) item.confirmed.push_back(other);
       return ScanStep::Continue();
