@@ -45,6 +45,7 @@ struct TraceReport {
   bool ran = false;
   std::uint64_t traced = 0;
   std::vector<TraceAmbiguity> ambiguous;
+  std::uint64_t redone = 0, pixel_checks = 0;
   std::map<std::pair<std::string, std::uint32_t>, std::pair<std::string, TraceRecord>> originals;  // → path
 };
 
@@ -104,6 +105,8 @@ nlohmann::json summary_json(const ingest::IngestSummary& s, const TraceReport& t
            {"ambiguous", ambiguous},
            // Extras beyond DESIGN.md §5, for people and scripts that want more.
            {"events", s.events},
+           {"traces_redone", t.redone},             // references traced again this run (their input changed)
+           {"trace_pixel_checks", t.pixel_checks},  // pixel comparisons tracing added to the run
            {"exact_duplicates", s.exact_duplicates},
            {"pair_files", s.pair_files},
            {"skipped_unchanged", s.skipped_by_stat},
@@ -173,6 +176,8 @@ TraceReport run_trace(Catalog& catalog, unsigned jobs, ingest::IngestSummary& s)
   }
   report.ran = true;
   report.traced = summary->traced;
+  report.redone = summary->redone;
+  report.pixel_checks = summary->grid_checks + summary->fine_checks;
   report.ambiguous = std::move(summary->ambiguous);
   auto snap = catalog.snapshot();
   if (!snap.ok()) return report;

@@ -42,6 +42,9 @@ def size_for(mp, portrait):
     return (short_side, long_side) if portrait else (long_side, short_side)
 
 
+GRAIN = [0.0]  # sensor-like noise on camera frames (--grain); 0: none
+
+
 def make_frame(src, half, out, w, h, shift, move, rng):
     """One camera frame: the half `half` of `src`, scaled to cover (w, h) plus a 4 % margin, cut at an
     offset (shift, as fractions of w and h), optionally with a patch moved (a person who moved)."""
@@ -62,6 +65,9 @@ def make_frame(src, half, out, w, h, shift, move, rng):
         dx = int(w * rng.uniform(0.05, 0.09)) * rng.choice([-1, 1])
         args += ["(", "+clone", "-crop", "{}x{}+{}+{}".format(pw, ph, px, py), "+repage", ")",
                  "-geometry", "+{}+{}".format(px + dx, py), "-composite"]
+    if GRAIN[0] > 0:
+        # Each frame its own sensor noise: camera files of realistic size (4-6 MB at 12 MP) and decode cost.
+        args += ["-seed", str(rng.randint(1, 1 << 30)), "-attenuate", str(GRAIN[0]), "+noise", "Gaussian"]
     args += ["-quality", "92", out]
     run(*args)
     return ox, oy
@@ -130,7 +136,10 @@ def main():
     ap.add_argument("--seed", type=int, default=1)
     ap.add_argument("--per-event", type=int, default=4, help="base halves per event folder")
     ap.add_argument("--agency", type=int, default=3, help="halves used as agency photos (no original)")
+    ap.add_argument("--grain", type=float, default=0.0,
+                    help="sensor-like noise on the camera frames (ImageMagick -attenuate; 0.6 gives ~5 MB at 12 MP)")
     args = ap.parse_args()
+    GRAIN[0] = args.grain
     rng = random.Random(args.seed)
 
     bases = []

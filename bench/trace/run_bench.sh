@@ -1,7 +1,9 @@
 #!/usr/bin/env bash
 # What tracing costs (issue 12): user+sys CPU of a full `kho ingest` of a folder of 12 MP originals with their
 # web copies, with and without tracing (`--no-trace`), each on a fresh archive, REPEAT times alternating.
-#   run_bench.sh KHO WORKDIR [MEGAPIXELS=12] [REPEAT=2] [JOBS=2]
+#   run_bench.sh KHO WORKDIR [MEGAPIXELS=12] [REPEAT=2] [JOBS=2] [GRAIN=0.6]
+# GRAIN gives the camera frames sensor-like noise, so they have a camera file's size and decode cost (0: the
+# smooth upscaled bases, ~0.5 MB at 12 MP, which ingest 5-10x faster than real camera files).
 # Prints one line per run and the median overhead; the set's score is in WORKDIR/score.json.
 set -euo pipefail
 kho=$1
@@ -9,12 +11,13 @@ work=$2
 mp=${3:-12}
 repeat=${4:-2}
 jobs=${5:-2}
+grain=${6:-0.6}
 here=$(cd "$(dirname "$0")" && pwd)
 root=$(cd "$here/../.." && pwd)
 mkdir -p "$work"
-set_dir=$work/set-$mp
+set_dir=$work/set-$mp-grain$grain
 if [ ! -f "$set_dir/truth.tsv" ]; then
-  python3 "$here/make_set.py" --bases "$root/tests/data/trace" --out "$set_dir" --mp "$mp" --seed 12
+  python3 "$here/make_set.py" --bases "$root/tests/data/trace" --out "$set_dir" --mp "$mp" --seed 12 --grain "$grain"
 fi
 echo "set: $(find "$set_dir" -iname '*.jpg' | wc -l) photos, $(du -sh "$set_dir" | cut -f1)"
 run() {  # $1 = label, rest = extra args; prints "label user+sys"

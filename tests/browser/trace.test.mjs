@@ -72,7 +72,13 @@ try {
     const caption = nfc(await fig.locator('figcaption').textContent());
     check(`…with the article's caption`, caption.startsWith('Chú thích ảnh'), caption);
     await fig.scrollIntoViewIfNeeded();
-    const loaded = await fig.locator('img').evaluate((img) => img.complete && img.naturalWidth > 0);
+    // loading="lazy": wait for the picture once it is in view.
+    const loaded = await fig.locator('img').evaluate((img) => (img.complete && img.naturalWidth > 0) ||
+      new Promise((resolve) => {
+        img.addEventListener('load', () => resolve(img.naturalWidth > 0));
+        img.addEventListener('error', () => resolve(false));
+        setTimeout(() => resolve(img.complete && img.naturalWidth > 0), 10000);
+      }));
     check(`…and its picture loads`, loaded);
   }
   for (const l of agency) {

@@ -197,7 +197,7 @@ Status collect(Catalog& catalog, const TraceOptions& o, std::vector<Item>* redo,
 
 // Step 2, one chunk: decides `items` and adds their records to `out` (replacing the stored ones).
 Status decide_chunk(Catalog& catalog, const PairVerifier& verifier, const PairVerifier& fine, const TraceOptions& o,
-                    std::span<const Item> items, WriteBatch* out) {
+                    std::span<const Item> items, WriteBatch* out, TraceSummary* summary) {
   auto snap_or = catalog.snapshot();
   if (!snap_or.ok()) return snap_or.status();
   const Snapshot& snap = **snap_or;
@@ -228,6 +228,7 @@ Status decide_chunk(Catalog& catalog, const PairVerifier& verifier, const PairVe
       if (cand && tb.ok()) checks.push_back({i, copy, cand, *ta, *tb, {}});
     }
   }
+  summary->grid_checks += checks.size();
   parallel_for(checks.size(), o.threads, [&](std::size_t k) {
     Check& c = checks[k];
     auto v = verifier.verify(*c.copy, c.ta, *c.cand, c.tb);
@@ -315,6 +316,7 @@ Status decide_chunk(Catalog& catalog, const PairVerifier& verifier, const PairVe
       fines.push_back(f);
     }
   }
+  summary->fine_checks += fines.size();
   parallel_for(fines.size(), o.threads, [&](std::size_t k) {
     Fine& f = fines[k];
     if (!f.ok) return;
@@ -384,7 +386,8 @@ Result<TraceSummary> update_traces(Catalog& catalog, const PairVerifier& verifie
   for (std::size_t first = 0; first < redo.size(); first += kItemsPerChunk) {
     const std::size_t n = std::min(kItemsPerChunk, redo.size() - first);
     KHO_RETURN_IF_ERROR(
-        decide_chunk(catalog, verifier, fine_verifier, o, std::span<const Item>(redo.data() + first, n), &batch));
+        decide_chunk(catalog, verifier, fine_verifier, o, std::span<const Item>(redo.data() + first, n), &batch,
+                     &summary));
     KHO_RETURN_IF_ERROR(catalog.write(batch));
     batch.clear();
   }
