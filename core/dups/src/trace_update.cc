@@ -385,9 +385,8 @@ Result<TraceSummary> update_traces(Catalog& catalog, const PairVerifier& verifie
   batch.clear();
   for (std::size_t first = 0; first < redo.size(); first += kItemsPerChunk) {
     const std::size_t n = std::min(kItemsPerChunk, redo.size() - first);
-    KHO_RETURN_IF_ERROR(
-        decide_chunk(catalog, verifier, fine_verifier, o, std::span<const Item>(redo.data() + first, n), &batch,
-                     &summary));
+    KHO_RETURN_IF_ERROR(decide_chunk(catalog, verifier, fine_verifier, o, std::span<const Item>(redo.data() + first, n),
+                                     &batch, &summary));
     KHO_RETURN_IF_ERROR(catalog.write(batch));
     batch.clear();
   }

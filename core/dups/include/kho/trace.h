@@ -76,9 +76,9 @@ struct TraceAmbiguity {
 };
 
 struct TraceSummary {
-  std::uint64_t considered = 0;  // links whose file may be a web copy
-  std::uint64_t traced = 0;      // of those, traced to an original (whole archive)
-  std::uint64_t redone = 0;      // records (re)computed this run; the rest kept their fingerprint
+  std::uint64_t considered = 0;   // links whose file may be a web copy
+  std::uint64_t traced = 0;       // of those, traced to an original (whole archive)
+  std::uint64_t redone = 0;       // records (re)computed this run; the rest kept their fingerprint
   std::uint64_t grid_checks = 0;  // pixel checks of event candidates on grid thumbnails
   std::uint64_t fine_checks = 0;  // pixel checks of burst frames on previews
   std::vector<TraceAmbiguity> ambiguous;
