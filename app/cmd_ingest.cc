@@ -1,4 +1,5 @@
-// kho ingest PATH... [--jobs N] [--json] [--links] [--follow-links]: bulk import of event folders (DESIGN.md §5).
+// kho ingest PATH... [--jobs N] [--json] [--links] [--follow-links] [--no-trace]: bulk import of event folders
+// (DESIGN.md §5). After the duplicate update, web copies are traced to their camera originals (kho/trace.h).
 //
 // Progress goes to stderr on a terminal only; --json prints the summary on stdout; without --json a short
 // summary goes to stderr. Ctrl-C stops after the photos in flight are committed (exit 2, saying how far it
@@ -10,14 +11,19 @@
 #include <atomic>
 #include <csignal>
 #include <cstdio>
+#include <limits>
 #include <map>
 #include <memory>
+#include <set>
 
 #include "archive.h"
 #include "kho/dups.h"
 #include "kho/ingest/pipeline.h"
+#include "kho/json_model.h"
+#include "kho/team.h"
 #include "kho/thumbnailer/pair_verifier.h"
 #include "kho/thumbnailer/thumbnailer.h"
+#include "kho/trace.h"
 #include "progress.h"
 #include "terminal_text.h"
 
@@ -31,6 +37,16 @@ struct IngestArgs {
   bool json = false;
   bool links = false;
   bool follow_links = false;
+  bool no_trace = false;
+};
+
+// What tracing adds to the summary: the count, the ambiguous references, and the original of each link.
+struct TraceReport {
+  bool ran = false;
+  std::uint64_t traced = 0;
+  std::vector<TraceAmbiguity> ambiguous;
+  std::uint64_t redone = 0, pixel_checks = 0;
+  std::map<std::pair<std::string, std::uint32_t>, std::pair<std::string, TraceRecord>> originals;  // → path
 };
 
 std::atomic<bool> g_stop{false};
@@ -47,7 +63,15 @@ extern "C" void on_sigint(int) {
   (void)ignored;
 }
 
-nlohmann::json summary_json(const ingest::IngestSummary& s) {
+nlohmann::json original_json(const TraceReport& t, const std::string& article_id, std::uint32_t position) {
+  auto it = t.originals.find({article_id, position});
+  if (it == t.originals.end()) return nullptr;
+  return {{"path", display_path(it->second.first)},
+          {"digest", it->second.second.original->hex()},
+          {"score", it->second.second.score}};
+}
+
+nlohmann::json summary_json(const ingest::IngestSummary& s, const TraceReport& t, bool all_links) {
   using nlohmann::json;
   json unresolved = json::array();
   for (const auto& u : s.unresolved) unresolved.push_back({{"article", u.article}, {"ref", u.ref}});
@@ -55,36 +79,126 @@ nlohmann::json summary_json(const ingest::IngestSummary& s) {
   for (const auto& e : s.errors) errors.push_back({{"path", e.path}, {"reason", e.reason}});
   json skipped_links = json::array();
   for (const auto& e : s.skipped_links) skipped_links.push_back({{"path", e.path}, {"reason", e.reason}});
+  json ambiguous = json::array();
+  for (const auto& a : t.ambiguous) {
+    json c = json::array();
+    for (const auto& p : a.candidates) c.push_back(display_path(p));
+    ambiguous.push_back({{"article", a.article}, {"article_id", a.article_id}, {"ref", a.ref}, {"candidates", c}});
+  }
   json methods = json::object();
   for (const auto& l : s.link_report) {
     auto& n = methods[link_method_name(l.method)];
     n = n.is_null() ? 1 : n.get<int>() + 1;
   }
-  return json{{"files_seen", s.files_seen},
-              {"photos_added", s.photos_added},
-              {"photos_unchanged", s.photos_unchanged},
-              {"articles", s.articles},
-              {"links", s.links},
-              {"unresolved", unresolved},
-              {"orphans", s.orphans},
-              {"errors", errors},
-              {"skipped_links", skipped_links},
-              {"skipped_types", s.skipped_types},
-              {"skipped_files", s.skipped_files},
-              // Extras beyond DESIGN.md §5, for people and scripts that want more.
-              {"events", s.events},
-              {"exact_duplicates", s.exact_duplicates},
-              {"pair_files", s.pair_files},
-              {"skipped_unchanged", s.skipped_by_stat},
-              {"files_removed", s.files_removed},
-              {"photos_removed", s.photos_removed},
-              {"link_methods", methods},
-              {"warnings", s.warnings},
-              {"interrupted", s.interrupted},
-              {"seconds", s.seconds}};
+  json out{{"files_seen", s.files_seen},
+           {"photos_added", s.photos_added},
+           {"photos_unchanged", s.photos_unchanged},
+           {"articles", s.articles},
+           {"links", s.links},
+           {"unresolved", unresolved},
+           {"orphans", s.orphans},
+           {"errors", errors},
+           {"skipped_links", skipped_links},
+           {"skipped_types", s.skipped_types},
+           {"skipped_files", s.skipped_files},
+           {"traced", t.traced},
+           {"ambiguous", ambiguous},
+           // Extras beyond DESIGN.md §5, for people and scripts that want more.
+           {"events", s.events},
+           {"traces_redone", t.redone},             // references traced again this run (their input changed)
+           {"trace_pixel_checks", t.pixel_checks},  // pixel comparisons tracing added to the run
+           {"exact_duplicates", s.exact_duplicates},
+           {"pair_files", s.pair_files},
+           {"skipped_unchanged", s.skipped_by_stat},
+           {"files_removed", s.files_removed},
+           {"photos_removed", s.photos_removed},
+           {"link_methods", methods},
+           {"warnings", s.warnings},
+           {"interrupted", s.interrupted},
+           {"seconds", s.seconds}};
+  if (all_links) {  // --json --links: every link, with its traced original (null when none)
+    json list = json::array();
+    for (const auto& l : s.link_report)
+      list.push_back({{"article", l.article},
+                      {"article_id", l.article_id},
+                      {"position", l.position},
+                      {"ref", l.ref},
+                      {"path", l.path},
+                      {"method", link_method_name(l.method)},
+                      {"confidence", l.confidence},
+                      {"original", original_json(t, l.article_id, l.position)}});
+    out["link_list"] = std::move(list);
+  }
+  return out;
 }
 
-void print_human_summary(const ingest::IngestSummary& s, bool all_links) {
+// (article id, position) of every link a person relinked (the newest correction of "link:N" is in force and
+// chose something other than the machine's value): tracing leaves those alone.
+Result<std::set<std::pair<std::string, std::uint32_t>>> corrected_links(Catalog& catalog) {
+  std::set<std::pair<std::string, std::uint32_t>> out;
+  auto snap = catalog.snapshot();
+  if (!snap.ok()) return snap.status();
+  auto all = latest_corrections(**snap, std::numeric_limits<std::size_t>::max());
+  if (!all.ok()) return all.status();
+  std::set<std::pair<std::string, std::string>> seen;  // newest first: the first of each field is in force
+  for (const Correction& c : *all) {
+    if (c.kind != TargetKind::kArticle || c.field.rfind("link:", 0) != 0) continue;
+    if (!seen.insert({c.target, c.field}).second) continue;
+    if (!c.new_value) continue;  // back to the machine's link
+    try {
+      out.insert({c.target, static_cast<std::uint32_t>(std::stoul(c.field.substr(5)))});
+    } catch (const std::exception&) {
+    }
+  }
+  return out;
+}
+
+// Traces the web copies to their originals; a failure is a warning (links stay as they are).
+TraceReport run_trace(Catalog& catalog, unsigned jobs, ingest::IngestSummary& s) {
+  TraceReport report;
+  TraceOptions options;
+  options.threads = static_cast<int>(jobs);
+  auto corrected = corrected_links(catalog);
+  if (!corrected.ok()) {
+    s.warnings.push_back("originals not traced: " + corrected.status().message());
+    return report;
+  }
+  options.corrected = std::move(*corrected);
+  thumb::OpenCvPairVerifier grid;
+  thumb::PairVerifierOptions fine_options;
+  fine_options.work_px = 480;  // 1 % of a shift is ~5 px here; 640 gave the same answers on the CI set
+  fine_options.score_by_coverage = true;
+  thumb::OpenCvPairVerifier fine(fine_options);
+  auto summary = update_traces(catalog, grid, fine, options);
+  if (!summary.ok()) {
+    s.warnings.push_back("originals not traced: " + summary.status().message());
+    return report;
+  }
+  report.ran = true;
+  report.traced = summary->traced;
+  report.redone = summary->redone;
+  report.pixel_checks = summary->grid_checks + summary->fine_checks;
+  report.ambiguous = std::move(summary->ambiguous);
+  auto snap = catalog.snapshot();
+  if (!snap.ok()) return report;
+  auto all = list_traces(**snap);
+  if (!all.ok()) return report;
+  std::set<std::string> original_paths;
+  for (TraceRecord& r : *all) {
+    if (r.state != TraceState::kTraced || !r.original) continue;
+    auto files = (*snap)->photo_files(*r.original);
+    if (!files.ok() || files->empty()) continue;
+    for (const File& f : *files) original_paths.insert(display_path(f.path));
+    std::string path = files->front().path;
+    std::pair<std::string, std::uint32_t> key{r.article_id, r.position};
+    report.originals[std::move(key)] = {std::move(path), std::move(r)};
+  }
+  // A traced original carries the article's caption now: it is no orphan.
+  std::erase_if(s.orphans, [&](const std::string& p) { return original_paths.contains(p); });
+  return report;
+}
+
+void print_human_summary(const ingest::IngestSummary& s, const TraceReport& t, bool all_links) {
   std::string skipped = s.skipped_links.empty() ? ""
                                                 : ", " + std::to_string(s.skipped_links.size()) + " links not followed";
   std::fprintf(stderr,
@@ -113,6 +227,16 @@ void print_human_summary(const ingest::IngestSummary& s, bool all_links) {
       std::fprintf(stderr, "links by method:");
       for (const auto& [m, n] : counts) std::fprintf(stderr, " %s %d", m.c_str(), n);
       std::fprintf(stderr, " (--links lists each)\n");
+    }
+  }
+  if (t.ran) {
+    std::fprintf(stderr, "originals: %llu references traced to their camera original, %zu ambiguous\n",
+                 static_cast<unsigned long long>(t.traced), t.ambiguous.size());
+    for (const auto& a : t.ambiguous) {
+      std::string c;
+      for (const auto& p : a.candidates) c += (c.empty() ? "" : ", ") + terminal_safe(display_path(p));
+      std::fprintf(stderr, "ambiguous: \"%s\" in \"%s\": %s\n", terminal_safe(a.ref).c_str(),
+                   terminal_safe(a.article).c_str(), c.c_str());
     }
   }
   for (const auto& u : s.unresolved)
@@ -167,6 +291,7 @@ int run_ingest(const GlobalOptions& g, const IngestArgs& args) {
   }
   ingest::IngestSummary& s = *result;
 
+  TraceReport trace;
   // Keep the duplicate index current so `kho dups` and the gallery only read stored results.
   if (!s.interrupted && !g_stop.load()) {
     thumb::OpenCvPairVerifier verifier;
@@ -174,14 +299,14 @@ int run_ingest(const GlobalOptions& g, const IngestArgs& args) {
     dups.threads = static_cast<int>(args.jobs);  // 0: all cores, as for the photos
     Status st = update_duplicates(*catalog, verifier, dups);
     if (!st.ok()) s.warnings.push_back("duplicates not updated: " + st.message());
+    if (st.ok() && !args.no_trace && !g_stop.load()) trace = run_trace(*catalog, args.jobs, s);
   }
   ::sigaction(SIGINT, &old, nullptr);
 
   for (const auto& w : s.warnings) std::fprintf(stderr, "kho: warning: %s\n", terminal_safe(w).c_str());
   if (args.json)
-    print_json(summary_json(s).dump(-1, ' ', false, nlohmann::json::error_handler_t::replace));
-  else if (!g.quiet)
-    print_human_summary(s, args.links);
+    print_json(summary_json(s, trace, args.links).dump(-1, ' ', false, nlohmann::json::error_handler_t::replace));
+  else if (!g.quiet) print_human_summary(s, trace, args.links);
 
   if (s.interrupted || g_stop.load()) {
     print_error("interrupted: " + std::to_string(s.photo_files_committed) + " of " +
@@ -206,6 +331,8 @@ void add_ingest_command(CLI::App& app, GlobalOptions& g) {
   cmd->add_flag("--links", args->links, "List every link with its method, and every orphan");
   cmd->add_flag("--follow-links", args->follow_links,
                 "Also follow symbolic links that lead outside the PATHs (default: list them as skipped_links)");
+  cmd->add_flag("--no-trace", args->no_trace,
+                "Do not trace web copies to their camera originals (for measuring what tracing costs)");
   cmd->callback([&g, args] { set_command([&g, args] { return run_ingest(g, *args); }); });
 }
 

@@ -35,10 +35,14 @@ void print_article(const json& r) {
   std::printf("article  %s\ntitle    %s\ndate     %s\nauthor   %s\n", str(r["article"]["id"]).c_str(),
               str(r["article"]["title"]).c_str(), str(r["article"]["date"]).c_str(),
               str(r["article"]["author"]).c_str());
-  for (const auto& l : r["links"])
+  for (const auto& l : r["links"]) {
     std::printf("  %-3s %-12s %s — %s\n", l["position"].dump().c_str(),
                 l["digest"].is_string() ? str(l["digest"]).substr(0, 12).c_str() : "UNRESOLVED", str(l["ref"]).c_str(),
                 str(l["caption"]).c_str());
+    if (l.contains("original") && l["original"].is_object())  // the traced camera original (issue 12)
+      std::printf("      original %s %s\n", str(l["original"]["digest"]).substr(0, 12).c_str(),
+                  str(l["original"]["path"]).c_str());
+  }
 }
 
 void print_photo(const json& r) {

@@ -6,6 +6,7 @@
 
 #include "archive.h"
 #include "kho/team.h"
+#include "kho/trace.h"
 #include "terminal_text.h"
 
 namespace kho::app {
@@ -18,6 +19,7 @@ int run_verify(const GlobalOptions& g, bool json) {
   if (report.ok()) {  // the team's databases: users, sessions, the corrections journal
     auto snap = cat->snapshot();
     Status st = snap.ok() ? verify_team(**snap, *report) : snap.status();
+    if (st.ok()) st = verify_traces(**snap, *report);  // web copy → original records (kho/trace.h)
     if (!st.ok()) report = st;
   }
   if (!report.ok()) {

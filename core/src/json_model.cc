@@ -132,7 +132,10 @@ std::string article_json(const Article& a) {
                    {"blocks", blocks}});
 }
 
-std::string link_json(const Link& l) {
+std::string link_json(const Link& l, const std::optional<LinkOriginal>& original) {
+  json orig = nullptr;
+  if (original)
+    orig = json{{"path", text(original->path)}, {"digest", original->digest.hex()}, {"score", original->score}};
   return dump(json{{"article_id", l.article_id},
                    {"position", l.position},
                    {"digest", l.digest ? json(l.digest->hex()) : json(nullptr)},
@@ -141,7 +144,8 @@ std::string link_json(const Link& l) {
                    {"caption", opt(l.caption)},
                    {"group_caption", opt(l.group_caption)},
                    {"method", link_method_name(l.method)},
-                   {"confidence", l.confidence}});
+                   {"confidence", l.confidence},
+                   {"original", orig}});
 }
 
 std::string dup_cluster_json(const DupCluster& c) {

@@ -241,7 +241,7 @@ Status build_event(const Snapshot* current, const FolderWork& work, WriteBatch& 
         claimed.insert(std::string(file_name(l.path)));
         if (!ev.cover) ev.cover = l.digest;
         ++summary.links;
-        summary.link_report.push_back({a.title, l.ref, display(l.path), l.method, l.confidence});
+        summary.link_report.push_back({a.title, l.ref, display(l.path), l.method, l.confidence, a.id, l.position});
         continue;
       }
       auto it = l.method == LinkMethod::kUnresolved ? by_name.end() : by_name.find(l.path);
@@ -269,7 +269,7 @@ Status build_event(const Snapshot* current, const FolderWork& work, WriteBatch& 
       l.digest = it->second->digest;
       if (!ev.cover) ev.cover = l.digest;
       ++summary.links;
-      summary.link_report.push_back({a.title, l.ref, display(l.path), l.method, l.confidence});
+      summary.link_report.push_back({a.title, l.ref, display(l.path), l.method, l.confidence, a.id, l.position});
     }
     batch.put_article(a);
     batch.put_links(a.id, links);

@@ -201,6 +201,9 @@ TEST(DupsExifRule, BurstFramesAreDistinctExposures) {
   EXPECT_TRUE(distinct_exposures(camera("2020-05-01T09:30:12"), camera("2020-05-01T09:30:14")));
   // A copy keeps the time; a re-save that lost SubSec is still the same exposure.
   EXPECT_FALSE(distinct_exposures(camera("2020-05-01T09:30:12.10"), camera("2020-05-01T09:30:12.1")));
+  // The burst's first frame at sub-second 0 is a fraction, not a missing one (issue 12's sets).
+  EXPECT_TRUE(distinct_exposures(camera("2020-05-01T09:30:12.000"), camera("2020-05-01T09:30:12.300")));
+  EXPECT_FALSE(distinct_exposures(camera("2020-05-01T09:30:12.000"), camera("2020-05-01T09:30:12.0")));
   EXPECT_FALSE(distinct_exposures(camera("2020-05-01T09:30:12.10"), camera("2020-05-01T09:30:12")));
   // No date, or another camera: the rule says nothing.
   Metadata stripped;

@@ -233,7 +233,11 @@ Result<PairVerdict> OpenCvPairVerifier::verify(const Photo&, std::string_view gr
       }
     }
     const int stray = *std::min_element(outside_corner, outside_corner + 4);
-    const float score = static_cast<float>(std::clamp(ncc, 0.0, 1.0));
+    // Tracing's score also drops with the third-worst cell's residual: where someone moved between two frames
+    // (several cells), not a logo (one or two cells, the same against every frame).
+    const double third = vals[vals.size() >= 3 ? vals.size() - 3 : 0];
+    const float score = static_cast<float>(o.score_by_coverage ? std::clamp(ncc, 0.0, 1.0) * coverage - third / 255.0
+                                                               : std::clamp(ncc, 0.0, 1.0));
     std::snprintf(buf, sizeof buf,
                   "%s, cover %.2f, ncc %.3f, residual mean %.1f median %.1f max %.1f, hot cells %d (%d "
                   "outside a corner)",

@@ -291,6 +291,13 @@ const std::string kPhotoPage = splice({R"HTML(<p class="crumbs"><a href="/">Sự
     </div>
     {{/links}}
     {{^links}}<p class="muted">Chưa có bài viết nào dùng ảnh này.</p>{{/links}}
+    {{#published_copies}}
+    <div class="dup-row published-copy">
+      <a href="{{copy_url}}"><img src="{{copy_thumb}}" alt="{{copy_name}}" loading="lazy"></a>
+      <div><p><span class="badge">Bản đã đăng</span> <code>{{copy_name}}</code> · {{copy_width}}×{{copy_height}}</p>
+      <p class="muted small">{{article_title}}</p></div>
+    </div>
+    {{/published_copies}}
     {{#gps}}<h2>Vị trí</h2><p><a href="{{map_url}}" rel="noopener noreferrer">{{display}}</a> <span
        class="muted small">(bản đồ)</span></p>{{/gps}}
     <h2>Thông tin ảnh</h2>

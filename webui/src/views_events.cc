@@ -6,6 +6,7 @@
 #include <set>
 
 #include "kho/json_model.h"
+#include "kho/originals.h"
 #include "kho/team.h"
 #include "views.h"
 
@@ -61,6 +62,16 @@ Json photo_item(const Snapshot& snap, const Digest& d, const std::string& path, 
                   "w, " + j["preview"].get<std::string>() + " " +
                   std::to_string(std::max<std::uint32_t>(1, across(1280))) + "w";
   return j;
+}
+
+// links[] of DESIGN.md §5 with each one's traced original (issue 12).
+Json links_json(const Snapshot& snap, const std::vector<Link>& links) {
+  Json out = Json::array();
+  for (const Link& l : links) {
+    Result<std::optional<LinkOriginal>> o = link_original(snap, l);
+    out.push_back(parse_model(link_json(l, o.ok() ? *o : std::nullopt)));
+  }
+  return out;
 }
 
 // An article's body in published order, each photo block carrying its link (or marked unresolved).
@@ -297,7 +308,9 @@ Result<Json> events_view(const Snapshot& snap, std::size_t page, std::size_t pag
     Json j = parse_model(event_json(ev));
     j["url"] = event_url(ev.id);
     j["date_display"] = date_display(ev.date);
-    j["cover_thumb"] = ev.cover ? Json(thumb_url(*ev.cover, 320)) : Json(nullptr);
+    Result<std::optional<Digest>> cover = shown_cover(snap, ev);  // a traced web copy shows its original
+    const std::optional<Digest> shown = cover.ok() ? *cover : ev.cover;
+    j["cover_thumb"] = shown ? Json(thumb_url(*shown, 320)) : Json(nullptr);
     j["excerpt"] = event_excerpt(snap, ev);
     out["events"].push_back(std::move(j));
   }
@@ -352,14 +365,23 @@ Result<Json> event_view(const Snapshot& snap, std::string_view event_id, const G
   std::map<Digest, std::string> captions;  // first caption of each linked photo
   std::set<Digest> linked;
   CaptionNotes notes;  // own and group caption, credit: for the grid and the viewer (views_photo.cc)
+  std::map<Digest, Digest> shown_for;  // traced web copy → its original
   std::size_t unresolved = 0;
   out["articles"] = Json::array();
   for (const std::string& aid : ev->article_ids) {
     Result<Article> art = snap.article(aid);
     if (art.status().is_not_found()) continue;  // an id without its record: verify reports it
     if (!art.ok()) return art.status();
-    Result<std::vector<Link>> links = corrected(snap, snap.article_links(aid));
+    Result<std::vector<Link>> machine = corrected(snap, snap.article_links(aid));
+    if (!machine.ok()) return machine.status();
+    // Traced web copies show their camera original (issue 12); the copy is no orphan either.
+    std::map<Digest, Digest> copies;
+    Result<std::vector<Link>> links = links_showing_originals(snap, *machine, &copies);
     if (!links.ok()) return links.status();
+    for (const auto& [original, copy] : copies) {
+      linked.insert(copy);
+      shown_for[copy] = original;
+    }
     for (const Link& l : *links) {
       if (!l.digest) {
         ++unresolved;
@@ -373,13 +395,28 @@ Result<Json> event_view(const Snapshot& snap, std::string_view event_id, const G
     Json a = parse_model(article_json(*art));
     a["date_display"] = date_display(art->date);
     a["blocks_view"] = article_blocks(snap, *art, *links);
-    a["links"] = Json::array();
-    for (const Link& l : *links) a["links"].push_back(parse_model(link_json(l)));
+    a["links"] = links_json(snap, *machine);
     out["articles"].push_back(std::move(a));
   }
   Result<std::shared_ptr<const std::vector<EventFile>>> ordered = grid_order(snap, ev->id, grid.sort);
   if (!ordered.ok()) return ordered.status();
   const std::vector<EventFile>* files = ordered->get();
+  // The event's first photos are the articles' photos: a traced original takes its web copy's place (and the
+  // copy the original's), so the archive's best picture leads with the article's caption. The cached order is
+  // shared, so the swap works on a copy.
+  std::vector<EventFile> swapped;
+  if (!shown_for.empty()) {
+    swapped = *files;
+    std::map<Digest, std::size_t> at;
+    for (std::size_t i = 0; i < swapped.size(); ++i) at.emplace(swapped[i].digest, i);
+    for (const auto& [copy, original] : shown_for) {
+      auto c = at.find(copy), o = at.find(original);
+      if (c == at.end() || o == at.end() || o->second < c->second) continue;
+      std::swap(swapped[c->second], swapped[o->second]);
+      std::swap(c->second, o->second);
+    }
+    files = &swapped;
+  }
   std::size_t orphans = 0;
   for (const EventFile& f : *files)
     if (!linked.count(f.digest)) ++orphans;
@@ -421,8 +458,7 @@ Result<Json> article_view(const Snapshot& snap, std::string_view article_id) {
   if (!links.ok()) return links.status();
   Json out;
   out["article"] = parse_model(article_json(*art));
-  out["links"] = Json::array();
-  for (const Link& l : *links) out["links"].push_back(parse_model(link_json(l)));
+  out["links"] = links_json(snap, *links);
   Result<Event> ev = corrected(snap, snap.event(art->event_id));
   out["event"] = ev.ok() ? parse_model(event_json(*ev)) : Json(nullptr);
   return out;

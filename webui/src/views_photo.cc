@@ -9,6 +9,7 @@
 #include "kho/dups.h"
 #include "kho/json_model.h"
 #include "kho/team.h"
+#include "kho/trace.h"
 #include "views.h"
 
 namespace kho::web {
@@ -192,6 +193,31 @@ Result<Json> photo_view(const Snapshot& snap, std::string_view digest_hex) {
       out["files"].push_back(std::move(j));
     }
   out["links"] = links_with_articles(snap, *d);
+  // Issue 12: an original traced from web copies shows them as "the published copy" (bản đã đăng), and their
+  // articles and captions as its own.
+  out["published_copies"] = Json::array();
+  Result<std::vector<TraceRecord>> published = published_copies_of(snap, *d);
+  if (published.ok())
+    for (const TraceRecord& r : *published) {
+      Result<std::vector<Link>> al = corrected(snap, snap.article_links(r.article_id));
+      if (!al.ok()) continue;
+      for (const Link& l : *al) {
+        if (l.position != r.position || !l.digest || *l.digest != r.copy) continue;
+        Json j = parse_model(link_json(l));
+        Result<Article> art = snap.article(l.article_id);
+        j["article_title"] = art.ok() ? art->title : "";
+        j["event_url"] = art.ok() && !art->event_id.empty() ? Json(event_url(art->event_id)) : Json(nullptr);
+        j["date_display"] = art.ok() ? date_display(art->date) : "";
+        out["links"].push_back(j);
+        Result<Photo> cp = snap.photo(r.copy);
+        j["copy_url"] = photo_url(r.copy);
+        j["copy_thumb"] = thumb_url(r.copy, 320);
+        j["copy_name"] = base_name(l.path);
+        j["copy_width"] = cp.ok() ? cp->width : 0;
+        j["copy_height"] = cp.ok() ? cp->height : 0;
+        out["published_copies"].push_back(std::move(j));
+      }
+    }
   out["event_url"] = nullptr;
   out["event_title"] = nullptr;
   out["prev_url"] = nullptr;

@@ -3,6 +3,7 @@
 #include <map>
 
 #include "http.h"
+#include "kho/originals.h"
 #include "kho/search.h"
 #include "views.h"
 
@@ -90,6 +91,7 @@ Json empty_view() {
 Result<Json> search_view(const Snapshot& snap, std::string_view query, std::size_t limit) {
   Result<SearchResults> r = search(snap, query, limit);
   if (!r.ok()) return r.status();
+  KHO_RETURN_IF_ERROR(show_originals(snap, *r));  // a traced web copy's caption finds its original (issue 12)
   Json out = empty_view();
   out["query"] = r->query;
   out["has_query"] = true;

@@ -102,8 +102,8 @@ void split_time(const std::string& iso, std::string& seconds, std::string& sub) 
   sub.clear();
   if (iso.size() > 20 && iso[19] == '.') {
     for (std::size_t i = 20; i < iso.size() && iso[i] >= '0' && iso[i] <= '9'; ++i) sub += iso[i];
-    // "5" and "50" are the same fraction.
-    while (!sub.empty() && sub.back() == '0') sub.pop_back();
+    // "5" and "50" are the same fraction; "000" is the fraction 0 (the first frame of a burst), not "absent".
+    while (sub.size() > 1 && sub.back() == '0') sub.pop_back();
   }
 }
 

@@ -7,11 +7,13 @@
 // display_path() first. Thread-safe: pure functions.
 #pragma once
 
+#include <optional>
 #include <string>
 #include <vector>
 
 #include "kho/dups.h"
 #include "kho/model.h"
+#include "kho/originals.h"
 #include "kho/team.h"
 
 namespace kho {
@@ -36,8 +38,9 @@ std::string event_json(const Event& event);
 //  "blocks": [{"kind": "paragraph"|"group_caption", "text"} | {"kind": "photo", "ref_index"}]}
 std::string article_json(const Article& article);
 
-// {"article_id", "position", "digest", "path", "ref", "caption", "group_caption", "method", "confidence"}
-std::string link_json(const Link& link);
+// {"article_id", "position", "digest", "path", "ref", "caption", "group_caption", "method", "confidence",
+//  "original": null | {"path", "digest", "score"}} (the traced camera original, kho/originals.h)
+std::string link_json(const Link& link, const std::optional<LinkOriginal>& original = std::nullopt);
 
 // {"kind": "exact"|"near", "best", "photos": [{"path", "digest", "distance", "width", "height", "best"}]}
 // (DESIGN.md §5, `kho dups --json`); the gallery adds its own fields to each photo.

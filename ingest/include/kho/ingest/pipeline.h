@@ -81,6 +81,8 @@ struct LinkReport {
   std::string path;     // display form
   LinkMethod method = LinkMethod::kUnresolved;
   float confidence = 0;
+  std::string article_id;
+  std::uint32_t position = 0;
 };
 
 struct IngestSummary {

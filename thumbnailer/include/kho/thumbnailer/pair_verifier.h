@@ -36,6 +36,10 @@ struct PairVerifierOptions {
   int max_hot_cells = 0;         // hot cells allowed outside one corner block
   int corner_block = 3;          // a watermark may occupy this many cells square at one corner
   double max_mean_residual = 9.0;  // overall mean residual of a copy
+  // Tracing (kho/trace.h) compares a web copy with burst frames on previews: score = correlation × coverage −
+  // the third-largest cell residual / 255 (a logo fills one or two cells), so a frame shifted against the copy,
+  // or one where someone moved, scores below the one the copy was made from. The verdict is unchanged.
+  bool score_by_coverage = false;
 };
 
 class OpenCvPairVerifier final : public kho::PairVerifier {
