@@ -1,4 +1,6 @@
-// kho serve: the web gallery over the archive, read-only (webui/README.md).
+// kho serve: the web gallery over the archive (webui/README.md). It reads, and since issue 16 it writes
+// logins and editors' corrections: the archive is opened for writing (one short transaction per write, so
+// `kho ingest` and `kho watch` can run at the same time).
 #include <CLI/CLI.hpp>
 
 #include <pthread.h>
@@ -23,7 +25,7 @@ int run_serve(const GlobalOptions& g, const web::ServerOptions& options) {
   sigaddset(&stop_signals, SIGTERM);
   pthread_sigmask(SIG_BLOCK, &stop_signals, nullptr);
 
-  auto cat = open_archive(g, /*read_only=*/true);
+  auto cat = open_archive(g, /*read_only=*/false);
   if (!cat) return kExitFatal;
   ingest::Exporter exporter;  // downloads with captions (webui never links ingest: it gets the interface)
   web::ServerOptions with_exporter = options;
@@ -56,7 +58,8 @@ int run_serve(const GlobalOptions& g, const web::ServerOptions& options) {
 }  // namespace
 
 void add_serve_command(CLI::App& app, GlobalOptions& g) {
-  auto* cmd = app.add_subcommand("serve", "Browse the archive in a web browser (read-only; works during ingest)");
+  auto* cmd = app.add_subcommand(
+      "serve", "Browse the archive in a web browser; editors correct it there once signed in (works during ingest)");
   auto options = std::make_shared<web::ServerOptions>();
   cmd->add_option("--host", options->host, "Address to listen on (default 127.0.0.1: this machine only)");
   cmd->add_option("--port", options->port, "Port to listen on (default 8080; 0 picks a free one)")
@@ -73,6 +76,10 @@ void add_serve_command(CLI::App& app, GlobalOptions& g) {
   cmd->add_option("--max-per-address", options->max_connections_per_address,
                   "Connections one client address may hold (default 256; beyond, its oldest idle one is closed)")
       ->check(CLI::Range(1, 100000));
+  cmd->add_flag("--public", options->public_read,
+                "Let people read without signing in (read-only); writes still need an editor's login");
+  cmd->add_flag("--secure-cookies", options->secure_cookies,
+                "Mark the session cookie Secure (set this when a TLS proxy serves the gallery over https)");
   cmd->callback([&g, options] { set_command([&g, options] { return run_serve(g, *options); }); });
 }
 

@@ -22,12 +22,15 @@ const std::string_view kLayoutTemplate = R"HTML(<!doctype html>
     <nav class="nav">
       <a href="/"{{#nav_events}} aria-current="page"{{/nav_events}}>Sự kiện</a>
       <a href="/dups"{{#nav_dups}} aria-current="page"{{/nav_dups}}>Ảnh trùng</a>
+      {{#is_editor}}<a href="/workbench"{{#nav_workbench}} aria-current="page"{{/nav_workbench}}>Bàn làm việc</a>{{/is_editor}}
     </nav>
     <form class="searchbox" action="/search" method="get" role="search">
       <input type="search" name="q" value="{{q}}" placeholder="Tìm chú thích, bài viết…"
              aria-label="Tìm kiếm">
       <button type="submit">Tìm</button>
     </form>
+    {{#user}}<form class="account" action="/logout" method="post"><span class="account-name">{{user}}</span><input
+      type="hidden" name="csrf" value="{{csrf}}"><button type="submit">Đăng xuất</button></form>{{/user}}
   </div>
 </header>
 <main class="main">
@@ -35,6 +38,7 @@ const std::string_view kLayoutTemplate = R"HTML(<!doctype html>
 </main>
 <footer class="footer">Kho · kho ảnh tòa soạn · <a href="{{api_url}}">JSON</a></footer>
 <script src="/static/kho.js?v={{asset_version}}" defer></script>
+{{#user}}<script src="/static/team.js?v={{asset_version}}" defer></script>{{/user}}
 </body>
 </html>
 )HTML";
@@ -129,6 +133,7 @@ const std::string_view kEventTemplate =
   <figure class="lb-figure"><img alt=""><figcaption></figcaption><p class="lb-count"></p></figure>
   <button type="button" class="lb-next" aria-label="Ảnh sau (→)">›</button>
 </div>
+{{{team_html}}}
 )HTML";
 
 const std::string_view kPhotoTemplate =
@@ -175,6 +180,7 @@ const std::string_view kPhotoTemplate =
     {{^duplicates}}<p class="muted">Không có ảnh trùng.</p>{{/duplicates}}
   </aside>
 </div>
+{{{team_html}}}
 )HTML";
 
 const std::string_view kDupsTemplate = R"HTML(<div class="page-head">
