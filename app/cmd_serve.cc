@@ -25,8 +25,22 @@ int run_serve(const GlobalOptions& g, const web::ServerOptions& options) {
   sigaddset(&stop_signals, SIGTERM);
   pthread_sigmask(SIG_BLOCK, &stop_signals, nullptr);
 
-  auto cat = open_archive(g, /*read_only=*/false);
-  if (!cat) return kExitFatal;
+  // Writable (logins, corrections), but never created here: serving a mistyped path is an error. When the
+  // archive cannot be opened for writing (a read-only disk), the gallery still serves it read-only.
+  CatalogOptions open_options;
+  open_options.create_if_missing = false;
+  auto opened = Catalog::open(g.archive, open_options);
+  if (!opened.ok() && opened.status().code() == Status::Code::kIOError) {
+    open_options.read_only = true;
+    opened = Catalog::open(g.archive, open_options);
+    if (opened.ok())
+      std::fprintf(stderr, "kho: %s is read-only here: serving it without logins or corrections\n", g.archive.c_str());
+  }
+  if (!opened.ok()) {
+    print_error(opened.status().message());
+    return kExitFatal;
+  }
+  std::unique_ptr<Catalog> cat = std::move(*opened);
   ingest::Exporter exporter;  // downloads with captions (webui never links ingest: it gets the interface)
   web::ServerOptions with_exporter = options;
   with_exporter.exporter = &exporter;

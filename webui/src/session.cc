@@ -147,7 +147,8 @@ bool Auth::guard(http::Request& req, http::Response& res) {
         auto [it, fresh] = last_seen_.try_emplace(token, t);
         const bool idle = !fresh && (it->second < 0 || t - it->second > options_.idle_timeout.count());
         if (idle) {
-          it->second = -1;  // dead from now on, whatever the archive says (a restart forgets this)
+          if (it->second >= 0) idle_ended_.push_back(token);  // ended in the archive at the next login
+          it->second = -1;                                    // dead from now on, whatever the archive says
         } else {
           it->second = std::max(it->second, t);
           req.identity.user = s->user;
@@ -212,6 +213,7 @@ Auth::LoginOutcome Auth::login(const std::string& name, const std::string& passw
   account_throttle_.succeeded(account_key);
   if (!old_token.empty()) (void)logout(old_token);
   Result<NewSession> s = create_session(catalog_, *user, t, options_.absolute_lifetime);
+  std::vector<std::string> idle_ended;
   if (!s.ok()) {
     out.result = LoginResult::kError;
     out.message = s.status().message();
@@ -219,8 +221,20 @@ Auth::LoginOutcome Auth::login(const std::string& name, const std::string& passw
   }
   {
     std::lock_guard lock(idle_mu_);
+    if (last_seen_.size() > 10000)  // forget sessions past any lifetime (idle-ended ones are ended below)
+      std::erase_if(last_seen_, [&](const auto& kv) {
+        return kv.second >= 0 && t - kv.second > options_.absolute_lifetime.count();
+      });
     last_seen_[s->token] = t;
+    idle_ended.swap(idle_ended_);
   }
+  // Sessions found idle by the guard (which runs on I/O threads and never writes) end in the archive now.
+  for (const std::string& token : idle_ended) {
+    (void)end_session(catalog_, token);
+    std::lock_guard lock(idle_mu_);
+    last_seen_.erase(token);
+  }
+  (void)purge_expired_sessions(catalog_, t);  // logins are rare: tidy the sessions db then
   out.result = LoginResult::kOk;
   out.session = std::move(*s);
   return out;

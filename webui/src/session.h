@@ -7,7 +7,8 @@
 //   Path=/, and Secure with `secure_cookies` (kho serve --secure-cookies, behind a TLS proxy). A login always
 //   makes a new session and ends the one the browser sent, so an id set before login is never accepted after.
 // - Sessions end after `absolute_lifetime` (stored with the session) and after `idle_timeout` without a
-//   request (kept in memory: a restart of the server forgets idle times, never the absolute end).
+//   request (kept in memory; an idle session is ended in the archive at the next login, so a restart in
+//   between would let it live on until its absolute end).
 // - Failed logins are counted per account and per address. Beyond a few free failures, each further
 //   attempt is refused (429 with Retry-After, no password checked) until a delay that doubles with each
 //   failure has passed (1 s, 2 s, 4 s … up to 15 min). A success clears the account's count.
@@ -20,6 +21,7 @@
 #include <mutex>
 #include <string>
 #include <unordered_map>
+#include <vector>
 
 #include "http.h"
 #include "kho/catalog.h"
@@ -101,7 +103,8 @@ class Auth {
   LoginThrottle account_throttle_;  // "account:NAME": 5 free failures
   LoginThrottle address_throttle_;  // "address:IP": 20 free failures (an office behind one NAT address)
   std::mutex idle_mu_;
-  std::unordered_map<std::string, std::int64_t> last_seen_;  // token → Unix seconds
+  std::unordered_map<std::string, std::int64_t> last_seen_;  // token → Unix seconds; -1: ended for idleness
+  std::vector<std::string> idle_ended_;                      // to end in the archive (at the next login)
 };
 
 // The session token in the request's Cookie header ("" when none).
