@@ -412,7 +412,7 @@ TEST_F(AuthTest, EditorCorrectsRevertsAndRelinksThroughTheGallery) {
   Json w = Json::parse(wb.body);
   ASSERT_EQ(w["unresolved_count"], 1);
   EXPECT_EQ(w["unresolved"][0]["ref"], "mat tich.jpg");
-  EXPECT_EQ(w["unresolved"][0]["candidates"][0]["digest"], a.p3.hex());
+  EXPECT_EQ(w["unresolved"][0]["candidates"][0]["digest"], a.p3.hex()) << w.dump(1);
   EXPECT_EQ(w["orphan_count"], 1);
   // One click links it: the list empties, the orphan is no longer one, and the chosen photo's page shows
   // the article (a relink is not in photo_links).

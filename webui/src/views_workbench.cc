@@ -2,8 +2,8 @@
 // empties as people work, since it is computed from the archive as corrected (kho/team.h) on every visit.
 //
 // Near-misses: the linker keeps no candidates in the archive, so for an unresolved reference the page
-// ranks the event's photos by how close their file name's search key is to the reference's (edit distance),
-// photos no article shows first among equals. One click on a candidate records the relink.
+// ranks the event's photos: those no article shows first, then by how close their file name's search key is
+// to the reference's (edit distance). One click on a candidate records the relink.
 #include <algorithm>
 #include <set>
 
@@ -88,8 +88,9 @@ Result<Json> workbench_view(const Snapshot& snap, const http::Request::Identity&
       const std::string key = stem_key(o.link.ref);
       std::vector<std::pair<double, const EventFile*>> ranked;
       for (const EventFile& f : photos) {
+        // Photos no article shows come first (the missing one is most likely among them), then by name.
         double score = closeness(key, stem_key(f.path));
-        if (!linked.count(f.digest.hex())) score += 0.25;
+        if (!linked.count(f.digest.hex())) score += 1.0;
         ranked.emplace_back(score, &f);
       }
       std::stable_sort(ranked.begin(), ranked.end(), [](const auto& a, const auto& b) { return a.first > b.first; });
