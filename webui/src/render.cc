@@ -88,7 +88,7 @@ std::string render_page(std::string_view body_template, const Json& view, const 
   layout.set("nav_dups", info.kind == "dups");
   // Issue 16: who is signed in (the masthead's account menu and logout form, the workbench link).
   const http::Request::Identity& who = current_identity();
-  layout.set("user", who.user);
+  layout.set("user", who.user.empty() ? mst::data{false} : mst::data{who.user});  // "" would be truthy
   layout.set("csrf", who.csrf);
   layout.set("is_editor", who.role >= 1);
   layout.set("nav_workbench", info.kind == "workbench");
