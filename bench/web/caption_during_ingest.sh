@@ -17,6 +17,7 @@ KHO=$(realpath "${1:?usage: caption_during_ingest.sh KHO_BINARY [PHOTOS] [WORKDI
 N=${2:-1000}
 HERE=$(cd "$(dirname "$0")" && pwd)
 SAMPLES=$HERE/../../samples
+KEEP=${3:-}  # a WORKDIR given is kept afterwards
 WORK=${3:-$(mktemp -d /tmp/kho-bench-caption.XXXXXX)}
 mkdir -p "$WORK"
 KHO_PID=""
@@ -24,7 +25,7 @@ INGEST_PID=""
 cleanup() {
   [ -n "$INGEST_PID" ] && kill "$INGEST_PID" 2>/dev/null && wait "$INGEST_PID" 2>/dev/null || true
   [ -n "$KHO_PID" ] && kill "$KHO_PID" 2>/dev/null && wait "$KHO_PID" 2>/dev/null || true
-  [ -z "${3:-}" ] && rm -rf "$WORK"
+  [ -z "$KEEP" ] && rm -rf "$WORK"
   return 0
 }
 trap cleanup EXIT
