@@ -44,8 +44,9 @@ struct Request {
   struct Identity {
     std::string user;
     int role = -1;
-    std::string csrf;   // the session's CSRF token
-    std::string token;  // the session cookie's value
+    std::string csrf;      // the session's CSRF token
+    std::string token;     // the session cookie's value
+    bool checked = false;  // the guard ran (on the I/O thread): the worker need not look the session up again
   } identity;
 
   bool has_header(const std::string& name) const { return headers.count(name) > 0; }

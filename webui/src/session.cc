@@ -128,6 +128,10 @@ std::int64_t Auth::now() const {
 }
 
 bool Auth::guard(http::Request& req, http::Response& res) {
+  if (req.identity.checked) {  // passed on the I/O thread already; only this thread's copy is missing
+    t_identity = req.identity;
+    return true;
+  }
   req.identity = {};
   t_identity = {};
   const std::int64_t t = now();
@@ -163,6 +167,7 @@ bool Auth::guard(http::Request& req, http::Response& res) {
       users = !any.ok() || *any;
     }
   }
+  req.identity.checked = true;
   t_identity = req.identity;
   if (!req.identity.user.empty() || always_open(req) || !users) return true;
   const bool read = req.method == "GET" || req.method == "HEAD";
