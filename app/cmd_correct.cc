@@ -14,6 +14,7 @@
 
 #include "archive.h"
 #include "correct.h"
+#include "kho/correct.h"
 #include "kho/json_model.h"
 #include "kho/team.h"
 #include "kho/text.h"
@@ -34,50 +35,6 @@ struct CorrectArgs {
   bool json = false;
 };
 
-// A photo named by its digest (64 hex digits) or by the path of one of its files.
-Result<Digest> resolve_photo(const Snapshot& snap, const std::string& what) {
-  if (std::optional<Digest> d = Digest::from_hex(what)) {
-    Result<Photo> p = snap.photo(*d);
-    if (!p.ok()) return p.status().is_not_found() ? Status::NotFound("no photo " + what) : p.status();
-    return *d;
-  }
-  Result<File> f = snap.file(what);
-  if (f.ok()) return f->digest;
-  if (!f.status().is_not_found()) return f.status();
-  return Status::NotFound("no photo with digest or path '" + what + "'");
-}
-
-// What the reader shows now for a photo's caption: a correction in force, else its first link's caption.
-Result<std::optional<std::string>> shown_caption(const Snapshot& snap, const Digest& d) {
-  Result<std::vector<Link>> links = snap.photo_links(d);
-  if (!links.ok()) return links.status();
-  std::optional<std::string> machine;
-  for (const Link& l : *links) {
-    if (l.caption) {
-      machine = l.caption;
-      break;
-    }
-  }
-  if (!machine) {
-    Result<Photo> p = snap.photo(d);
-    if (p.ok()) machine = p->meta.description;
-  }
-  return value_in_force(snap, TargetKind::kPhoto, d.hex(), "caption", machine);
-}
-
-// A correction of `field` of (kind, target) by `user`: from `old_value` (what readers showed) to `value` (NFC).
-Correction make_correction(const std::string& user, TargetKind kind, const std::string& target, std::string field,
-                           std::optional<std::string> old_value, const std::string& value) {
-  Correction c;
-  c.user = user;
-  c.kind = kind;
-  c.target = target;
-  c.field = std::move(field);
-  c.old_value = std::move(old_value);
-  c.new_value = to_nfc(value);
-  return c;
-}
-
 int run_caption(const GlobalOptions& g, const CorrectArgs& a) {
   Corrector w = open_for_corrections(g, a.user);
   if (!w.catalog) return kExitFatal;
@@ -89,24 +46,13 @@ int run_caption(const GlobalOptions& g, const CorrectArgs& a) {
     if (!snap.ok()) return fail(snap.status());
     Result<Digest> d = resolve_photo(**snap, a.photo);
     if (!d.ok()) return fail(d.status());
-    auto add = [&](const char* field, std::optional<std::string> old_value, const std::string& value) {
-      todo.push_back(make_correction(user, TargetKind::kPhoto, d->hex(), field, std::move(old_value), value));
-    };
-    Result<std::optional<std::string>> caption = shown_caption(**snap, *d);
-    if (!caption.ok()) return fail(caption.status());
-    add("caption", *caption, a.text);
-    Result<Photo> p = (*snap)->photo(*d);
-    if (!p.ok()) return fail(p.status());
-    if (a.has_credit) {
-      auto old = value_in_force(**snap, TargetKind::kPhoto, d->hex(), "credit", p->meta.credit);
-      if (!old.ok()) return fail(old.status());
-      add("credit", *old, a.credit);
-    }
-    if (a.has_headline) {
-      auto old = value_in_force(**snap, TargetKind::kPhoto, d->hex(), "headline", p->meta.headline);
-      if (!old.ok()) return fail(old.status());
-      add("headline", *old, a.headline);
-    }
+    PhotoTextEdit edit;
+    edit.caption = a.text;
+    if (a.has_credit) edit.credit = a.credit;
+    if (a.has_headline) edit.headline = a.headline;
+    Result<std::vector<Correction>> built = photo_text_corrections(**snap, user, *d, edit);
+    if (!built.ok()) return fail(built.status());
+    todo = std::move(*built);
   }
   return record_all(*cat, std::move(todo), a.json);
 }
@@ -121,29 +67,16 @@ int run_link(const GlobalOptions& g, const CorrectArgs& a) {
   {
     auto snap = cat->snapshot();
     if (!snap.ok()) return fail(snap.status());
-    Result<std::vector<Link>> links = (*snap)->article_links(a.article);
-    if (!links.ok()) return fail(links.status());
-    if (links->empty()) return fail(Status::NotFound("no article " + a.article + " (or it has no photos)"));
-    const Link* found = nullptr;
-    for (const Link& l : *links) {
-      if (l.ref == a.ref || l.ref == to_nfc(a.ref) || "#" + std::to_string(l.position) == a.ref) found = &l;
-    }
-    if (!found) return fail(Status::NotFound("article " + a.article + " has no reference '" + a.ref + "'"));
-    Link shown = *found;
-    if (Status st = apply_corrections(**snap, shown); !st.ok()) return fail(st);
-    c.kind = TargetKind::kArticle;
-    c.target = a.article;
-    c.field = "link:" + std::to_string(found->position);
-    c.old_value = shown.digest ? shown.digest->hex() : std::string();
-    if (a.none) {
-      c.new_value = std::string();
-    } else {
+    std::optional<Digest> photo;
+    if (!a.none) {
       Result<Digest> d = resolve_photo(**snap, a.target);
       if (!d.ok()) return fail(d.status());
-      c.new_value = d->hex();
+      photo = *d;
     }
+    Result<Correction> built = link_correction(**snap, user, a.article, a.ref, photo);
+    if (!built.ok()) return fail(built.status());
+    c = std::move(*built);
   }
-  c.user = user;
   return record_all(*cat, {std::move(c)}, a.json);
 }
 
@@ -157,19 +90,14 @@ int run_event(const GlobalOptions& g, const CorrectArgs& a) {
   {
     auto snap = cat->snapshot();
     if (!snap.ok()) return fail(snap.status());
-    Result<Event> e = (*snap)->event(a.event);
-    if (!e.ok()) return fail(e.status().is_not_found() ? Status::NotFound("no event " + a.event) : e.status());
-    Event shown = *e;
-    if (Status st = apply_corrections(**snap, shown); !st.ok()) return fail(st);
-    auto add = [&](const char* field, std::optional<std::string> old_value, const std::string& value) {
-      todo.push_back(make_correction(user, TargetKind::kEvent, a.event, field, std::move(old_value), value));
-    };
-    if (!a.title.empty()) add("title", shown.title, a.title);
-    if (!a.date.empty()) {
-      if (!is_iso_date(a.date))
-        return fail(Status::InvalidArgument("--date is YYYY-MM-DD, optionally with a time (ISO 8601), not " + a.date));
-      add("date", shown.date, a.date);
-    }
+    std::optional<std::string> title, date;
+    if (!a.title.empty()) title = a.title;
+    if (!a.date.empty()) date = a.date;
+    if (date && !is_iso_date(*date))
+      return fail(Status::InvalidArgument("--date is YYYY-MM-DD, optionally with a time (ISO 8601), not " + a.date));
+    Result<std::vector<Correction>> built = event_corrections(**snap, user, a.event, title, date);
+    if (!built.ok()) return fail(built.status());
+    todo = std::move(*built);
   }
   return record_all(*cat, std::move(todo), a.json);
 }

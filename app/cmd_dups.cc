@@ -35,32 +35,20 @@ int run_decision(const GlobalOptions& g, const DupsArgs& args) {
   auto& cat = w.catalog;
   const std::string& user = w.user;
   Correction c;
-  c.user = user;
   {
     auto snap = cat->snapshot();
     if (!snap.ok()) return fail(snap.status());
-    auto photo = [&](const std::string& what) -> Result<Digest> {
-      if (std::optional<Digest> d = Digest::from_hex(what); d && (*snap)->photo(*d).ok()) return *d;
-      Result<File> f = (*snap)->file(what);
-      if (f.ok()) return f->digest;
-      return Status::NotFound("no photo with digest or path '" + what + "'");
-    };
     if (!args.not_duplicate.empty()) {
-      Result<Digest> a = photo(args.not_duplicate[0]), b = photo(args.not_duplicate[1]);
+      Result<Digest> a = resolve_photo(**snap, args.not_duplicate[0]), b = resolve_photo(**snap, args.not_duplicate[1]);
       if (!a.ok()) return fail(a.status());
       if (!b.ok()) return fail(b.status());
-      if (*a == *b) return fail(Status::InvalidArgument("that is one photo (the same bytes), not two"));
-      c.kind = TargetKind::kPair;
-      c.target = pair_target(*a, *b);
-      c.field = "duplicate";
-      c.new_value = "no";
+      Result<Correction> built = not_duplicate_correction(user, *a, *b);
+      if (!built.ok()) return fail(built.status());
+      c = std::move(*built);
     } else {
-      Result<Digest> d = photo(args.best);
+      Result<Digest> d = resolve_photo(**snap, args.best);
       if (!d.ok()) return fail(d.status());
-      c.kind = TargetKind::kCluster;
-      c.target = d->hex();
-      c.field = "best";
-      c.new_value = "yes";
+      c = best_copy_correction(user, *d);
     }
   }
   return record_all(*cat, {std::move(c)}, args.json);

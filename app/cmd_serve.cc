@@ -1,4 +1,6 @@
-// kho serve: the web gallery over the archive, read-only (webui/README.md).
+// kho serve: the web gallery over the archive (webui/README.md). It reads, and since issue 16 it writes
+// logins and editors' corrections: the archive is opened for writing (one short transaction per write, so
+// `kho ingest` and `kho watch` can run at the same time).
 #include <CLI/CLI.hpp>
 
 #include <pthread.h>
@@ -23,8 +25,22 @@ int run_serve(const GlobalOptions& g, const web::ServerOptions& options) {
   sigaddset(&stop_signals, SIGTERM);
   pthread_sigmask(SIG_BLOCK, &stop_signals, nullptr);
 
-  auto cat = open_archive(g, /*read_only=*/true);
-  if (!cat) return kExitFatal;
+  // Writable (logins, corrections), but never created here: serving a mistyped path is an error. When the
+  // archive cannot be opened for writing (a read-only disk), the gallery still serves it read-only.
+  CatalogOptions open_options;
+  open_options.create_if_missing = false;
+  auto opened = Catalog::open(g.archive, open_options);
+  if (!opened.ok() && opened.status().code() == Status::Code::kIOError) {
+    open_options.read_only = true;
+    opened = Catalog::open(g.archive, open_options);
+    if (opened.ok())
+      std::fprintf(stderr, "kho: %s is read-only here: serving it without logins or corrections\n", g.archive.c_str());
+  }
+  if (!opened.ok()) {
+    print_error(opened.status().message());
+    return kExitFatal;
+  }
+  std::unique_ptr<Catalog> cat = std::move(*opened);
   ingest::Exporter exporter;  // downloads with captions (webui never links ingest: it gets the interface)
   web::ServerOptions with_exporter = options;
   with_exporter.exporter = &exporter;
@@ -56,7 +72,8 @@ int run_serve(const GlobalOptions& g, const web::ServerOptions& options) {
 }  // namespace
 
 void add_serve_command(CLI::App& app, GlobalOptions& g) {
-  auto* cmd = app.add_subcommand("serve", "Browse the archive in a web browser (read-only; works during ingest)");
+  auto* cmd = app.add_subcommand(
+      "serve", "Browse the archive in a web browser; editors correct it there once signed in (works during ingest)");
   auto options = std::make_shared<web::ServerOptions>();
   cmd->add_option("--host", options->host, "Address to listen on (default 127.0.0.1: this machine only)");
   cmd->add_option("--port", options->port, "Port to listen on (default 8080; 0 picks a free one)")
@@ -73,6 +90,10 @@ void add_serve_command(CLI::App& app, GlobalOptions& g) {
   cmd->add_option("--max-per-address", options->max_connections_per_address,
                   "Connections one client address may hold (default 256; beyond, its oldest idle one is closed)")
       ->check(CLI::Range(1, 100000));
+  cmd->add_flag("--public", options->public_read,
+                "Let people read without signing in (read-only); writes still need an editor's login");
+  cmd->add_flag("--secure-cookies", options->secure_cookies,
+                "Mark the session cookie Secure (set this when a TLS proxy serves the gallery over https)");
   cmd->callback([&g, options] { set_command([&g, options] { return run_serve(g, *options); }); });
 }
 

@@ -2,7 +2,6 @@
 
 #include <nlohmann/json.hpp>
 
-#include <algorithm>
 #include <cstdio>
 #include <cstdlib>
 
@@ -64,38 +63,6 @@ int record_all(Catalog& catalog, std::vector<Correction> corrections, bool json)
   }
   if (json) print_json(nlohmann::json{{"recorded", seqs}}.dump());
   return kExitOk;
-}
-
-Result<std::vector<Correction>> history_of(const Snapshot& snap, const std::string& id, std::size_t limit) {
-  if (id.empty()) return latest_corrections(snap, limit);
-  std::vector<Correction> out;
-  auto add = [&](TargetKind kind, const std::string& target) -> Status {
-    Result<std::vector<Correction>> list = corrections_of(snap, kind, target);
-    if (!list.ok()) return list.status();
-    out.insert(out.end(), list->begin(), list->end());
-    return Status::OK();
-  };
-  std::string photo = id;
-  if (!Digest::from_hex(id)) {
-    Result<File> f = snap.file(id);
-    if (f.ok()) photo = f->digest.hex();
-  }
-  KHO_RETURN_IF_ERROR(add(TargetKind::kPhoto, photo));
-  KHO_RETURN_IF_ERROR(add(TargetKind::kCluster, photo));
-  KHO_RETURN_IF_ERROR(add(TargetKind::kArticle, id));
-  KHO_RETURN_IF_ERROR(add(TargetKind::kEvent, id));
-  std::sort(out.begin(), out.end(), [](const Correction& a, const Correction& b) { return a.seq < b.seq; });
-  return out;
-}
-
-bool is_iso_date(const std::string& s) {
-  auto digit = [&](std::size_t i) { return i < s.size() && s[i] >= '0' && s[i] <= '9'; };
-  for (std::size_t i : {0u, 1u, 2u, 3u, 5u, 6u, 8u, 9u})
-    if (!digit(i)) return false;
-  if (s.size() < 10 || s[4] != '-' || s[7] != '-') return false;
-  const int month = (s[5] - '0') * 10 + (s[6] - '0'), day = (s[8] - '0') * 10 + (s[9] - '0');
-  if (month < 1 || month > 12 || day < 1 || day > 31) return false;
-  return s.size() == 10 || s[10] == 'T';
 }
 
 }  // namespace kho::app

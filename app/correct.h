@@ -9,6 +9,7 @@
 
 #include "commands.h"
 #include "kho/catalog.h"
+#include "kho/correct.h"
 #include "kho/team.h"
 #include "terminal_text.h"
 
@@ -33,12 +34,5 @@ int fail(const Status& status);
 
 // Records each correction; prints {"recorded":[seq…]} with --json, else one line per correction on stderr.
 int record_all(Catalog& catalog, std::vector<Correction> corrections, bool json);
-
-// The corrections of a photo (digest or a file's path), an article or an event id, oldest first; with an
-// empty id, the newest `limit` across the archive, newest first.
-Result<std::vector<Correction>> history_of(const Snapshot& snap, const std::string& id, std::size_t limit);
-
-// YYYY-MM-DD, optionally followed by 'T' and a time.
-bool is_iso_date(const std::string& s);
 
 }  // namespace kho::app

@@ -39,6 +39,15 @@ struct Request {
   std::smatch matches;                             // captures of the route's pattern, over `path`
   std::string remote_addr;
   std::string body;  // only with a Content-Length (GET/HEAD have none)
+  // Who sent it, filled by the router's guard (Router::set_guard; webui/src/session.h): empty user when
+  // anonymous. role: -1 anonymous, else kho::Role's value.
+  struct Identity {
+    std::string user;
+    int role = -1;
+    std::string csrf;      // the session's CSRF token
+    std::string token;     // the session cookie's value
+    bool checked = false;  // the guard ran (on the I/O thread): the worker need not look the session up again
+  } identity;
 
   bool has_header(const std::string& name) const { return headers.count(name) > 0; }
   std::string get_header_value(const std::string& name) const;
@@ -95,15 +104,21 @@ class Router {
   // `pattern`: an exact path, or an ECMAScript regex matched against the whole decoded path (captures in
   // Request::matches). Handlers run on the worker pool. Registration happens before Server::run().
   void Get(const std::string& pattern, Handler handler);
+  // A POST route (exact path or regex, as Get). A known path with another method answers 405.
+  void Post(const std::string& pattern, Handler handler);
   // Tried first, in order, on the I/O thread.
   void Fast(FastHandler handler) { fast_.push_back(std::move(handler)); }
+  // Runs before every fast handler and route (on the thread that runs them); it may fill the request's
+  // identity. Returning false means it answered (401, a redirect to the login page…) and nothing else runs.
+  using Guard = std::function<bool(Request&, Response&)>;
+  void set_guard(Guard guard) { guard_ = std::move(guard); }
   // Fills the body of an error the core or a route produced with no body (404, 400, 414, 431, …).
   void set_error_handler(Handler handler) { error_ = std::move(handler); }
   // Runs on the worker after each route's handler (not after fast routes or errors the core makes), e.g.
   // to compress the body for the client.
   void set_after_handler(Handler handler) { after_ = std::move(handler); }
 
-  bool run_fast(const Request& req, Response& res) const;
+  bool run_fast(Request& req, Response& res) const;
   // Runs the matching route, or sets 404 (405 for a known path with another method).
   void route(Request& req, Response& res) const;
   void fill_error(const Request& req, Response& res) const;
@@ -119,6 +134,7 @@ class Router {
   std::vector<FastHandler> fast_;
   Handler error_;
   Handler after_;
+  Guard guard_;
 };
 
 // Byte ranges (RFC 9110 §14): a "bytes=…" header value against a body of `size` bytes.

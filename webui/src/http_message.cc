@@ -272,24 +272,31 @@ void Router::Get(const std::string& pattern, Handler handler) {
   }
 }
 
-bool Router::run_fast(const Request& req, Response& res) const {
+void Router::Post(const std::string& pattern, Handler handler) {
+  routes_.push_back(
+      Route{"POST", std::regex(pattern, std::regex::ECMAScript | std::regex::optimize), std::move(handler)});
+}
+
+bool Router::run_fast(Request& req, Response& res) const {
+  if (fast_.empty()) return false;
+  if (guard_ && !guard_(req, res)) return true;
   for (const FastHandler& f : fast_)
     if (f(req, res)) return true;
   return false;
 }
 
 void Router::route(Request& req, Response& res) const {
+  if (guard_ && !guard_(req, res)) return;
   const bool get = req.method == "GET" || req.method == "HEAD";
   if (auto it = exact_get_.find(req.path); it != exact_get_.end()) {
-    if (!get) {
-      res.status = 405;
-      res.set_header("Allow", "GET, HEAD");
+    if (get) {
+      it->second(req, res);
+      if (after_) after_(req, res);
       return;
     }
-    it->second(req, res);
-    if (after_) after_(req, res);
-    return;
+    // A POST route may share the path (the login form): look there before answering 405.
   }
+  bool known = exact_get_.count(req.path) > 0;
   // libstdc++'s std::regex recurses once per character: an 8 KB path overflowed the stack under ASan
   // (found by tests/fuzz, fuzz_http). No route's path comes near this bound.
   constexpr std::size_t kMaxRegexPath = 1024;
@@ -297,14 +304,23 @@ void Router::route(Request& req, Response& res) const {
     if (req.path.size() > kMaxRegexPath) break;
     std::smatch m;
     if (!std::regex_match(req.path, m, r.re)) continue;
-    if (!get) {
-      res.status = 405;
-      res.set_header("Allow", "GET, HEAD");
-      return;
-    }
+    known = true;
+    if (r.method == "POST" ? req.method != "POST" : !get) continue;
     req.matches = std::move(m);
     r.handler(req, res);
     if (after_) after_(req, res);
+    return;
+  }
+  if (known) {
+    res.status = 405;
+    bool has_get = exact_get_.count(req.path) > 0, has_post = false;
+    for (const Route& r : routes_) {
+      if (req.path.size() > kMaxRegexPath) break;
+      if (!std::regex_match(req.path, r.re)) continue;
+      (r.method == "POST" ? has_post : has_get) = true;
+    }
+    res.set_header("Allow", std::string(has_get ? "GET, HEAD" : "") + (has_get && has_post ? ", " : "") +
+                                (has_post ? "POST" : ""));
     return;
   }
   res.status = 404;

@@ -8,7 +8,9 @@
 #include <map>
 #include <memory>
 
+#include "session.h"
 #include "templates.h"
+#include "templates_team.h"
 
 namespace kho::web {
 namespace mst = kainjow::mustache;
@@ -62,13 +64,16 @@ std::string render(std::string_view tmpl, const mst::data& data) {
 
 const std::string& asset_version() {
   static const std::string version = [] {
-    std::size_t h = std::hash<std::string_view>{}(kStylesheet) ^ (std::hash<std::string_view>{}(kScript) << 1);
+    std::size_t h = std::hash<std::string_view>{}(kStylesheet) ^ (std::hash<std::string_view>{}(kScript) << 1) ^
+                    (std::hash<std::string_view>{}(kTeamScript) << 2);
     char buf[20];
     std::snprintf(buf, sizeof buf, "%016zx", h);
     return std::string(buf, 12);
   }();
   return version;
 }
+
+std::string render_fragment(std::string_view tmpl, const Json& view) { return render(tmpl, to_data(view)); }
 
 std::string render_page(std::string_view body_template, const Json& view, const PageInfo& info) {
   const std::string body = render(body_template, to_data(view));
@@ -81,6 +86,12 @@ std::string render_page(std::string_view body_template, const Json& view, const 
   layout.set("asset_version", asset_version());
   layout.set("nav_events", info.kind == "home" || info.kind == "event");
   layout.set("nav_dups", info.kind == "dups");
+  // Issue 16: who is signed in (the masthead's account menu and logout form, the workbench link).
+  const http::Request::Identity& who = current_identity();
+  layout.set("user", who.user.empty() ? mst::data{false} : mst::data{who.user});  // "" would be truthy
+  layout.set("csrf", who.csrf);
+  layout.set("is_editor", who.role >= 1);
+  layout.set("nav_workbench", info.kind == "workbench");
   return render(kLayoutTemplate, layout);
 }
 

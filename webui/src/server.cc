@@ -16,7 +16,10 @@
 #include "kho/webui/api.h"
 #include "render.h"
 #include "routes.h"
+#include "session.h"
+#include "team_routes.h"
 #include "templates.h"
+#include "templates_team.h"
 
 namespace kho::web {
 
@@ -49,10 +52,11 @@ class ViewCache {
 }  // namespace
 
 struct Server::Impl {
-  Impl(const Catalog& c, const ServerOptions& o) : catalog(c), options(o) {}
+  Impl(Catalog& c, const ServerOptions& o) : catalog(c), options(o) {}
   ViewCache dups_cache;
-  const Catalog& catalog;
+  Catalog& catalog;
   ServerOptions options;
+  std::unique_ptr<Auth> auth;  // issue 16: sessions, the login throttle, CSRF (session.h)
   http::Router router;
   std::unique_ptr<http::Core> core;
 };
@@ -198,16 +202,25 @@ void add_routes(Server::Impl& s) {
   http.Get(R"(/event/([^/]+))", [&cat](const Req& req, Res& res) {
     std::string id = req.matches[1].str();
     const GridPage grid = grid_param(req);
-    serve_page(
-        cat, res, kEventTemplate, [&](const Snapshot& sn) { return event_view(sn, id, grid); },
-        [&](const Json& v) {
-          return PageInfo{title_of(v["event"], "title", "Sự kiện"), "event", "", "/api/event/" + id};
-        });
+    auto view = [&](const Snapshot& sn) {
+      Result<Json> v = event_view(sn, id, grid);
+      if (v.ok()) (*v)["team_html"] = event_team_html(sn, id, req.identity);  // issue 16: editors' section
+      return v;
+    };
+    serve_page(cat, res, kEventTemplate, view, [&](const Json& v) {
+      return PageInfo{title_of(v["event"], "title", "Sự kiện"), "event", "", "/api/event/" + id};
+    });
   });
   http.Get(R"(/photo/([^/]+))", [&cat](const Req& req, Res& res) {
     std::string hex = req.matches[1].str();
-    serve_page(cat, res, kPhotoTemplate, [&](const Snapshot& sn) { return photo_view(sn, hex); },
-               [&](const Json& v) { return PageInfo{title_of(v, "name", "Ảnh"), "photo", "", "/api/photo/" + hex}; });
+    auto view = [&](const Snapshot& sn) {
+      Result<Json> v = photo_view(sn, hex);
+      if (v.ok()) (*v)["team_html"] = photo_team_html(sn, hex, req.identity);  // issue 16: edits and history
+      return v;
+    };
+    serve_page(cat, res, kPhotoTemplate, view, [&](const Json& v) {
+      return PageInfo{title_of(v, "name", "Ảnh"), "photo", "", "/api/photo/" + hex};
+    });
   });
   http.Get("/dups", [&cat, &dups_cache](const Req& req, Res& res) {
     std::size_t page = page_param(req);
@@ -295,6 +308,13 @@ void add_routes(Server::Impl& s) {
   add_media_routes(http, cat);
   add_export_routes(http, cat, s.options.exporter);
 
+  // Issue 16: accounts, corrections and the workbench; the guard runs before every route.
+  asset("/static/team.js", kTeamScript, "application/javascript; charset=utf-8");
+  add_auth_routes(http, *s.auth);
+  add_edit_routes(http, s.catalog, *s.auth);
+  add_workbench_routes(http, cat);
+  http.set_guard([&auth = *s.auth](http::Request& req, http::Response& res) { return auth.guard(req, res); });
+
   // Errors without a body (unknown routes, the core's 4xx for malformed requests, 409 from originals…)
   // get a small page, or JSON under /api/, /thumb/ and /original/; never a stack trace.
   http.set_error_handler([](const Req& req, Res& res) {
@@ -350,8 +370,15 @@ std::vector<std::string> allowed_hosts(const ServerOptions& o) {
   return hosts;
 }
 
-std::unique_ptr<Server> Server::create(const Catalog& catalog, const ServerOptions& options) {
+std::unique_ptr<Server> Server::create(Catalog& catalog, const ServerOptions& options) {
   auto impl = std::make_unique<Impl>(catalog, options);
+  AuthOptions auth;
+  auth.public_read = options.public_read;
+  auth.secure_cookies = options.secure_cookies;
+  auth.absolute_lifetime = options.session_lifetime;
+  auth.idle_timeout = options.session_idle;
+  auth.clock = options.clock;
+  impl->auth = std::make_unique<Auth>(catalog, auth);
   add_routes(*impl);
   http::CoreOptions core;
   core.host = options.host;

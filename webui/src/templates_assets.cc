@@ -262,6 +262,45 @@ code, pre, kbd, samp { font-family: var(--sans); }
 .grid-pager { justify-content: center; margin-top: 1.2rem; }
 .gap { color: var(--muted); }
 /* ---- end events ---- */
+/* ---- issue 16: accounts, editing, the workbench (templates_team.cc) ---- */
+.account { display: flex; align-items: center; gap: .5rem; font-size: .85rem; }
+.account-name { font-weight: 600; }
+.account button, .team button, .wb button, .login-form button { font: inherit; font-weight: 600; padding: .35rem .8rem;
+  border: 1px solid var(--accent); background: var(--accent); color: #fff; border-radius: 4px; cursor: pointer; }
+.account button, .team button.secondary, .wb button.secondary { background: var(--card); color: var(--accent); }
+button.small { font-size: .8rem; padding: .15rem .5rem; }
+.login-box { max-width: 24rem; margin: 2rem auto; background: var(--card); border: 1px solid var(--rule);
+  border-radius: 6px; padding: 1.5rem; }
+.login-box h1 { font: 700 1.6rem/1.2 var(--serif); margin: 0 0 1rem; }
+.login-form, .edit-form { display: grid; gap: .75rem; }
+.login-form label, .edit-form label { display: grid; gap: .25rem; font-weight: 600; font-size: .9rem; }
+.login-form input, .edit-form input, .edit-form textarea, .refs select { font: inherit; font-weight: 400;
+  padding: .45rem .6rem; border: 1px solid var(--rule); border-radius: 4px; background: #fff; width: 100%; }
+.form-error { background: var(--accent-soft); color: var(--accent); padding: .5rem .75rem; border-radius: 4px; }
+.team { margin-top: 2rem; padding: 1rem 1.25rem; background: var(--card); border: 1px solid var(--rule);
+  border-radius: 6px; }
+.team h2 { font: 700 1.3rem/1.3 var(--serif); margin: 0 0 .75rem; }
+.inline-form { display: inline-block; margin: .5rem .5rem 0 0; }
+.conflict { border: 2px solid var(--accent); background: var(--accent-soft); border-radius: 6px; padding: .75rem;
+  margin-bottom: 1rem; }
+.history { padding-left: 1.2rem; }
+.history li { margin: .4rem 0; }
+.history .old { text-decoration: line-through; color: var(--muted); }
+.dup-decide, .candidates { list-style: none; padding: 0; display: flex; flex-wrap: wrap; gap: .75rem; }
+.dup-decide img, .candidates img { width: 120px; height: 90px; object-fit: cover; }
+.candidates button.candidate { display: grid; gap: .25rem; padding: .25rem; background: var(--card); color: var(--ink);
+  border: 2px solid var(--rule); font-weight: 400; font-size: .8rem; max-width: 132px; word-break: break-all; }
+.candidates button.candidate:hover { border-color: var(--accent); }
+.refs { width: 100%; border-collapse: collapse; }
+.refs td { border-top: 1px solid var(--rule); padding: .4rem; vertical-align: middle; }
+.wb { margin-bottom: 2rem; }
+.wb h2 { font: 700 1.3rem/1.3 var(--serif); }
+.wb .count { display: inline-block; min-width: 1.6rem; text-align: center; background: var(--accent); color: #fff;
+  border-radius: 999px; font: 700 .85rem/1.6 var(--sans); padding: 0 .45rem; vertical-align: middle; }
+.wb-item { background: var(--card); border: 1px solid var(--rule); border-radius: 6px; padding: .75rem;
+  margin-bottom: .75rem; }
+@media (max-width: 40rem) { .account { width: 100%; justify-content: flex-end; } .refs td { display: block; } }
+/* ---- end issue 16 ---- */
 )CSS";
 
 const std::string_view kScript =

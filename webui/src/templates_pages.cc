@@ -25,12 +25,15 @@ const std::string_view kLayoutTemplate = R"HTML(<!doctype html>
     <nav class="nav">
       <a href="/"{{#nav_events}} aria-current="page"{{/nav_events}}>Sự kiện</a>
       <a href="/dups"{{#nav_dups}} aria-current="page"{{/nav_dups}}>Ảnh trùng</a>
+      {{#is_editor}}<a href="/workbench"{{#nav_workbench}} aria-current="page"{{/nav_workbench}}>Bàn làm việc</a>{{/is_editor}}
     </nav>
     <form class="searchbox" action="/search" method="get" role="search">
       <input type="search" name="q" value="{{q}}" placeholder="Tìm chú thích, bài viết…"
              aria-label="Tìm kiếm">
       <button type="submit">Tìm</button>
     </form>
+    {{#user}}<form class="account" action="/logout" method="post"><span class="account-name">{{user}}</span><input
+      type="hidden" name="csrf" value="{{csrf}}"><button type="submit">Đăng xuất</button></form>{{/user}}
   </div>
 </header>
 <main class="main">
@@ -38,6 +41,7 @@ const std::string_view kLayoutTemplate = R"HTML(<!doctype html>
 </main>
 <footer class="footer">Kho · kho ảnh tòa soạn · <a href="{{api_url}}">JSON</a></footer>
 <script src="/static/kho.js?v={{asset_version}}" defer></script>
+{{#user}}<script src="/static/team.js?v={{asset_version}}" defer></script>{{/user}}
 </body>
 </html>
 )HTML";
@@ -206,6 +210,7 @@ const std::string_view kEventTemplate =
     </figcaption>
   </figure>
 </div>
+{{{team_html}}}
 )HTML";
 
 namespace {
@@ -313,6 +318,7 @@ const std::string kPhotoPage = splice({R"HTML(<p class="crumbs"><a href="/">Sự
 <h2 class="section-title">Các bản trùng của ảnh này</h2>
 )HTML",
                                        kDupReview, R"HTML(</div>{{/review}}
+{{{team_html}}}
 )HTML"});
 
 const std::string kDupsPage = splice({R"HTML(<div class="page-head">

@@ -86,6 +86,9 @@ Result<std::vector<Link>> corrected(const Snapshot& snap, Result<std::vector<Lin
                                     std::vector<bool>* relinked = nullptr);
 Result<Event> corrected(const Snapshot& snap, Result<Event> event);
 bool is_hex_id(std::string_view id, std::size_t len);
+// Links that people relinked to `d` (kho link / the gallery), as corrected: photo_links(d) holds only the
+// machine's links, so the chosen photo's page adds these (views_edit.cc).
+Result<std::vector<Link>> relinked_to(const Snapshot& snap, const Digest& d);
 std::size_t page_count(std::uint64_t total, std::size_t page_size);
 
 }  // namespace kho::web

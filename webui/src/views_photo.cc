@@ -80,6 +80,9 @@ Json links_with_articles(const Snapshot& snap, const Digest& d) {
   Result<std::vector<Link>> links = corrected(snap, snap.photo_links(d));
   if (links.ok())  // a link a person moved to another photo no longer belongs here
     std::erase_if(*links, [&](const Link& l) { return !l.digest || !(*l.digest == d); });
+  if (links.ok())  // issue 16: and one a person moved to this photo does (photo_links has only the machine's)
+    if (Result<std::vector<Link>> moved = relinked_to(snap, d); moved.ok())
+      links->insert(links->end(), moved->begin(), moved->end());
   if (!links.ok()) return out;
   for (const Link& l : *links) {
     Json j = parse_model(link_json(l));

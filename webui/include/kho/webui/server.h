@@ -1,10 +1,13 @@
 // The gallery server behind `kho serve` (DESIGN.md §5, webui/README.md).
 //
-// It only reads: every request opens one short Snapshot, copies what it needs, closes it, and only then
+// Reading: every request opens one short Snapshot, copies what it needs, closes it, and only then
 // writes the response, so a slow client never holds an LMDB read transaction and `kho ingest` can write
 // at the same time (new photos show on reload).
 #pragma once
 
+#include <chrono>
+#include <cstdint>
+#include <functional>
 #include <memory>
 #include <string>
 #include <vector>
@@ -36,12 +39,21 @@ struct ServerOptions {
   // Writes captions into downloaded copies (/photo/{digest}/download, /event/{id}/download). `kho serve`
   // passes ingest's writer; null answers those routes with 503. Must outlive the server.
   const PhotoExporter* exporter = nullptr;
+  // Accounts and sessions (issue 16; webui/README.md, "Accounts and sessions"). Once the archive has a user,
+  // every page needs a login unless `public_read` (anonymous read-only). `secure_cookies` adds Secure to the
+  // session cookie (set it behind a TLS proxy).
+  bool public_read = false;
+  bool secure_cookies = false;
+  std::chrono::seconds session_lifetime = std::chrono::hours(12);  // from login, whatever happens
+  std::chrono::seconds session_idle = std::chrono::hours(2);       // without a request
+  std::function<std::int64_t()> clock;  // Unix seconds for sessions and the login throttle; null: the system's
 };
 
 class Server {
  public:
-  // `catalog` must outlive the server; open it with CatalogOptions::read_only.
-  static std::unique_ptr<Server> create(const Catalog& catalog, const ServerOptions& options);
+  // `catalog` must outlive the server. Open it writable: logins, logouts and editors' corrections write
+  // (one short transaction each); on a read-only catalog those answer 500/503 and reading still works.
+  static std::unique_ptr<Server> create(Catalog& catalog, const ServerOptions& options);
   ~Server();
   Server(const Server&) = delete;
   Server& operator=(const Server&) = delete;

@@ -1,0 +1,199 @@
+// The workbench (issue 16): what the machine could not decide, for editors. Each list shows its count and
+// empties as people work, since it is computed from the archive as corrected (kho/team.h) on every visit.
+//
+// Near-misses: the linker keeps no candidates in the archive, so for an unresolved reference the page
+// ranks the event's photos: those no article shows first, then by how close their file name's search key is
+// to the reference's (edit distance). One click on a candidate records the relink.
+#include <algorithm>
+#include <set>
+
+#include "kho/decisions.h"
+#include "kho/text.h"
+#include "render.h"
+#include "routes.h"
+#include "team_routes.h"
+#include "templates_team.h"
+
+namespace kho::web {
+namespace {
+
+constexpr std::size_t kMaxCandidates = 4;
+constexpr std::size_t kMaxItems = 200;  // per list on the page (the count is the whole list's)
+constexpr std::size_t kMaxOrphansPerEvent = 24;
+
+std::string stem_key(std::string_view name) {
+  std::size_t slash = name.find_last_of('/');
+  if (slash != std::string_view::npos) name.remove_prefix(slash + 1);
+  std::size_t dot = name.find_last_of('.');
+  if (dot != std::string_view::npos && dot > 0 && name.size() - dot <= 5) name = name.substr(0, dot);
+  return search_key(name);
+}
+
+std::size_t edit_distance(const std::string& a, const std::string& b) {
+  std::vector<std::size_t> row(b.size() + 1);
+  for (std::size_t j = 0; j <= b.size(); ++j) row[j] = j;
+  for (std::size_t i = 1; i <= a.size(); ++i) {
+    std::size_t diag = row[0];
+    row[0] = i;
+    for (std::size_t j = 1; j <= b.size(); ++j) {
+      std::size_t up = row[j];
+      row[j] = std::min({row[j] + 1, row[j - 1] + 1, diag + (a[i - 1] == b[j - 1] ? 0 : 1)});
+      diag = up;
+    }
+  }
+  return row[b.size()];
+}
+
+// 0–1: 1 for the same key.
+double closeness(const std::string& a, const std::string& b) {
+  const std::size_t longest = std::max(a.size(), b.size());
+  if (longest == 0) return 0;
+  const std::string ca = a.substr(0, 128), cb = b.substr(0, 128);
+  return 1.0 - static_cast<double>(edit_distance(ca, cb)) / static_cast<double>(std::max(ca.size(), cb.size()));
+}
+
+}  // namespace
+
+Result<Json> workbench_view(const Snapshot& snap, const http::Request::Identity& who) {
+  Json out;
+  out["unresolved"] = Json::array();
+  out["orphan_events"] = Json::array();
+  std::size_t unresolved = 0, orphans = 0;
+  KHO_RETURN_IF_ERROR(snap.for_each_event([&](const Event& stored) {
+    Result<Event> ev = corrected(snap, Result<Event>(stored));
+    const Event& e = ev.ok() ? *ev : stored;
+    Result<std::vector<EventFile>> files = snap.event_photos_in_order(e.id);
+    std::vector<EventFile> photos = files.ok() ? *files : std::vector<EventFile>{};
+    std::set<std::string> linked;
+    struct Open {
+      Link link;
+      std::string article_title;
+    };
+    std::vector<Open> open;
+    for (const std::string& aid : e.article_ids) {
+      Result<Article> art = snap.article(aid);
+      std::vector<bool> relinked;
+      Result<std::vector<Link>> links = corrected(snap, snap.article_links(aid), &relinked);
+      if (!links.ok()) continue;
+      for (std::size_t i = 0; i < links->size(); ++i) {
+        const Link& l = (*links)[i];
+        if (l.digest) linked.insert(l.digest->hex());
+        // A reference a person unlinked on purpose is decided, not open.
+        else if (!(i < relinked.size() && relinked[i])) open.push_back({l, art.ok() ? art->title : aid});
+      }
+    }
+    for (const Open& o : open) {
+      ++unresolved;
+      if (out["unresolved"].size() >= kMaxItems) continue;
+      const std::string key = stem_key(o.link.ref);
+      std::vector<std::pair<double, const EventFile*>> ranked;
+      for (const EventFile& f : photos) {
+        // Photos no article shows come first (the missing one is most likely among them), then by name.
+        double score = closeness(key, stem_key(f.path));
+        if (!linked.count(f.digest.hex())) score += 1.0;
+        ranked.emplace_back(score, &f);
+      }
+      std::stable_sort(ranked.begin(), ranked.end(), [](const auto& a, const auto& b) { return a.first > b.first; });
+      Json cands = Json::array();
+      for (std::size_t i = 0; i < ranked.size() && i < kMaxCandidates; ++i) {
+        const EventFile& f = *ranked[i].second;
+        cands.push_back({{"digest", f.digest.hex()},
+                         {"name", base_name(f.path)},
+                         {"thumb", thumb_url(f.digest, 320)},
+                         {"article_id", o.link.article_id},
+                         {"ref", o.link.ref},
+                         {"ref_key", "#" + std::to_string(o.link.position)}});
+      }
+      out["unresolved"].push_back({{"article_id", o.link.article_id},
+                                   {"article_title", o.article_title},
+                                   {"event_url", event_url(e.id)},
+                                   {"ref", o.link.ref},
+                                   {"caption", o.link.caption.value_or("")},
+                                   {"candidates", cands},
+                                   {"has_candidates", !cands.empty()}});
+    }
+    Json ophotos = Json::array();
+    std::size_t count = 0;
+    for (const EventFile& f : photos) {
+      if (linked.count(f.digest.hex())) continue;
+      ++count;
+      if (ophotos.size() < kMaxOrphansPerEvent)
+        ophotos.push_back(
+            {{"url", photo_url(f.digest)}, {"thumb", thumb_url(f.digest, 320)}, {"name", base_name(f.path)}});
+    }
+    if (count > 0) {
+      orphans += count;
+      if (out["orphan_events"].size() < kMaxItems)
+        out["orphan_events"].push_back(
+            {{"title", e.title}, {"event_url", event_url(e.id)}, {"count", count}, {"photos", ophotos}});
+    }
+    return true;
+  }));
+  out["unresolved_count"] = unresolved;
+  out["orphan_count"] = orphans;
+
+  // ISSUE 12: ambiguous originals come from tracing (helper `trace`); nothing is read here yet.
+  out["ambiguous"] = Json::array();
+  out["ambiguous_count"] = 0;
+  out["ambiguous_available"] = false;
+
+  // Duplicate clusters nobody has decided on: no copy chosen as best (a pair marked "not duplicates" no
+  // longer groups at all).
+  Result<DuplicateDecisions> decisions = duplicate_decisions(snap);
+  if (!decisions.ok()) return decisions.status();
+  std::set<std::string> chosen;
+  for (const Digest& d : decisions->chosen_best) chosen.insert(d.hex());
+  Result<DupOptions> decided = with_decisions(snap);
+  if (!decided.ok()) return decided.status();
+  Result<std::vector<DupCluster>> clusters = list_duplicates(snap, *decided);
+  if (!clusters.ok()) return clusters.status();
+  out["clusters"] = Json::array();
+  std::size_t open_clusters = 0;
+  for (const DupCluster& c : *clusters) {
+    if (std::any_of(c.photos.begin(), c.photos.end(), [&](const DupPhoto& p) { return chosen.count(p.digest.hex()); }))
+      continue;
+    ++open_clusters;
+    if (out["clusters"].size() >= kMaxItems) continue;
+    Json jc;
+    jc["photos"] = Json::array();
+    for (const DupPhoto& p : c.photos)
+      jc["photos"].push_back({{"digest", p.digest.hex()},
+                              {"name", base_name(p.path)},
+                              {"url", photo_url(p.digest)},
+                              {"thumb", thumb_url(p.digest, 320)}});
+    jc["pair"] = c.photos.size() == 2 ? Json{{"a", c.photos[0].digest.hex()}, {"b", c.photos[1].digest.hex()}}
+                                      : Json(nullptr);
+    out["clusters"].push_back(std::move(jc));
+  }
+  out["cluster_count"] = open_clusters;
+  out["csrf"] = who.csrf;
+  return out;
+}
+
+void add_workbench_routes(http::Router& router, const Catalog& catalog) {
+  auto serve = [&catalog](const http::Request& req, http::Response& res, bool api) {
+    set_security_headers(res);
+    res.set_header("Cache-Control", "no-store");
+    if (req.identity.role < static_cast<int>(Role::kEditor))
+      return answer_refusal(req, res, req.identity.user.empty() ? 401 : 403,
+                            "Bàn làm việc dành cho biên tập viên (editors only)");
+    Result<Json> view = Status::Busy("archive unavailable");
+    {
+      Result<std::unique_ptr<Snapshot>> snap = catalog.snapshot();
+      if (!snap.ok()) return answer_refusal(req, res, 503, snap.status().message());
+      view = workbench_view(**snap, req.identity);
+    }
+    if (!view.ok()) return answer_refusal(req, res, 500, view.status().message());
+    if (api) {
+      view->erase("csrf");
+      res.set_content(view->dump(-1, ' ', false, Json::error_handler_t::replace), "application/json");
+      return;
+    }
+    res.set_content(render_page(kWorkbenchTemplate, *view, PageInfo{"Bàn làm việc", "workbench", "", "/api/workbench"}),
+                    "text/html; charset=utf-8");
+  };
+  router.Get("/workbench", [serve](const http::Request& req, http::Response& res) { serve(req, res, false); });
+  router.Get("/api/workbench", [serve](const http::Request& req, http::Response& res) { serve(req, res, true); });
+}
+
+}  // namespace kho::web
