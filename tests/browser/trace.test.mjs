@@ -59,6 +59,17 @@ try {
   page.on('pageerror', (e) => pageErrors.push(String(e)));
   page.on('console', (m) => { if (m.type() === 'error') pageErrors.push(m.text()); });
 
+  // The workbench (issue 16) lists what tracing left ambiguous, each candidate one click from being linked.
+  const bench = await (await fetch(`${base}/api/workbench`)).json();
+  check('the workbench counts the ambiguous references the ingest reported',
+        bench.ambiguous_count === summary.ambiguous.length, `${bench.ambiguous_count} vs ${summary.ambiguous.length}`);
+  check('each ambiguous reference offers the candidates the ingest named',
+        bench.ambiguous.every((a) => {
+          const s = summary.ambiguous.find((x) => x.ref === a.ref);
+          return s && a.candidates.length === s.candidates.length &&
+            a.candidates.every((c) => s.candidates.some((p) => path.basename(p) === c.name));
+        }), JSON.stringify({ bench: bench.ambiguous, summary: summary.ambiguous }));
+
   const shown = spawnSync(kho, ['--archive', archive, 'show', (traced[0] || inEvent[0]).article_id, '--json'],
                           { encoding: 'utf8' });
   const eventId = JSON.parse(shown.stdout).article.event_id;

@@ -139,8 +139,24 @@ const std::string_view kWorkbenchTemplate = R"HTML(<div class="page-head">
 </section>
 <section class="wb" id="ambiguous" aria-labelledby="wb-ambiguous">
   <h2 id="wb-ambiguous">Bản gốc chưa rõ <span class="count">{{ambiguous_count}}</span></h2>
-  <!-- ISSUE 12 (tracing originals): this list is filled once tracing records its ambiguous originals. -->
-  {{^ambiguous_available}}<p class="muted">Chưa có: việc truy bản gốc (issue 12) chưa ghi danh sách này.</p>{{/ambiguous_available}}
+  {{#ambiguous}}
+  <div class="wb-item">
+    <p><a href="{{copy_url}}"><img class="wb-copy" src="{{copy_thumb}}" alt="Bản đã đăng" loading="lazy"></a>
+      {{article_title}} · <code>{{ref}}</code></p>
+    <p class="muted small">Bản đã đăng khớp với nhiều ảnh gốc chụp liên tiếp; máy không chọn. Chọn bản gốc đúng:</p>
+    <ul class="candidates">
+    {{#candidates}}
+      <li><form method="post" action="/article/{{article_id}}/link">
+        <input type="hidden" name="csrf" value="{{csrf}}"><input type="hidden" name="ref" value="{{ref_key}}">
+        <input type="hidden" name="photo" value="{{digest}}"><input type="hidden" name="back" value="/workbench">
+        <button type="submit" class="candidate" title="Liên kết {{ref}} với {{name}}"><img src="{{thumb}}"
+          alt="{{name}}" loading="lazy"><span>{{name}}</span></button>
+      </form></li>
+    {{/candidates}}
+    </ul>
+  </div>
+  {{/ambiguous}}
+  {{^ambiguous}}<p class="empty">Không có bản gốc nào chưa rõ.</p>{{/ambiguous}}
 </section>
 <section class="wb" id="orphans" aria-labelledby="wb-orphans">
   <h2 id="wb-orphans">Ảnh không có trong bài <span class="count">{{orphan_count}}</span></h2>

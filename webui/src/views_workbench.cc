@@ -5,9 +5,11 @@
 // ranks the event's photos: those no article shows first, then by how close their file name's search key is
 // to the reference's (edit distance). One click on a candidate records the relink.
 #include <algorithm>
+#include <map>
 #include <set>
 
 #include "kho/decisions.h"
+#include "kho/trace.h"
 #include "kho/text.h"
 #include "render.h"
 #include "routes.h"
@@ -132,10 +134,47 @@ Result<Json> workbench_view(const Snapshot& snap, const http::Request::Identity&
   out["unresolved_count"] = unresolved;
   out["orphan_count"] = orphans;
 
-  // ISSUE 12: ambiguous originals come from tracing (helper `trace`); nothing is read here yet.
+  // Ambiguous originals (issue 12): references whose web copy fits more than one exposure, so tracing chose
+  // none. Each candidate is one click away from being linked in the copy's place; a reference a person has
+  // relinked since is no longer listed (the next ingest drops its trace record too).
   out["ambiguous"] = Json::array();
-  out["ambiguous_count"] = 0;
-  out["ambiguous_available"] = false;
+  Result<std::vector<TraceAmbiguity>> amb = list_ambiguous(snap);
+  if (!amb.ok()) return amb.status();
+  Result<std::vector<TraceRecord>> traces = list_traces(snap);
+  if (!traces.ok()) return traces.status();
+  std::map<std::pair<std::string, std::uint32_t>, const TraceAmbiguity*> described;
+  for (const TraceAmbiguity& a : *amb) described[{a.article_id, a.position}] = &a;
+  std::size_t ambiguous = 0;
+  for (const TraceRecord& r : *traces) {
+    if (r.state != TraceState::kAmbiguous) continue;
+    auto it = described.find({r.article_id, r.position});
+    if (it == described.end()) continue;
+    Result<std::vector<Link>> links = corrected(snap, snap.article_links(r.article_id));
+    if (!links.ok()) return links.status();
+    const bool still_copy = std::any_of(links->begin(), links->end(), [&](const Link& l) {
+      return l.position == r.position && l.digest && *l.digest == r.copy;
+    });
+    if (!still_copy) continue;
+    ++ambiguous;
+    if (out["ambiguous"].size() >= kMaxItems) continue;
+    Json cands = Json::array();
+    for (std::size_t i = 0; i < r.candidates.size(); ++i) {
+      const std::string path = i < it->second->candidates.size() ? it->second->candidates[i] : "";
+      cands.push_back({{"digest", r.candidates[i].hex()},
+                       {"name", base_name(path)},
+                       {"thumb", thumb_url(r.candidates[i], 320)},
+                       {"article_id", r.article_id},
+                       {"ref", it->second->ref},
+                       {"ref_key", "#" + std::to_string(r.position)}});
+    }
+    out["ambiguous"].push_back({{"article_id", r.article_id},
+                                {"article_title", it->second->article},
+                                {"ref", it->second->ref},
+                                {"copy_url", photo_url(r.copy)},
+                                {"copy_thumb", thumb_url(r.copy, 320)},
+                                {"candidates", cands}});
+  }
+  out["ambiguous_count"] = ambiguous;
 
   // Duplicate clusters nobody has decided on: no copy chosen as best (a pair marked "not duplicates" no
   // longer groups at all).
