@@ -364,7 +364,7 @@ Result<Json> event_view(const Snapshot& snap, std::string_view event_id, const G
 
   std::map<Digest, std::string> captions;  // first caption of each linked photo
   std::set<Digest> linked;
-  CaptionNotes notes;  // own and group caption, credit: for the grid and the viewer (views_photo.cc)
+  CaptionNotes notes;                  // own and group caption, credit: for the grid and the viewer (views_photo.cc)
   std::map<Digest, Digest> shown_for;  // traced web copy → its original
   std::size_t unresolved = 0;
   out["articles"] = Json::array();

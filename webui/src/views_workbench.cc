@@ -9,8 +9,8 @@
 #include <set>
 
 #include "kho/decisions.h"
-#include "kho/trace.h"
 #include "kho/text.h"
+#include "kho/trace.h"
 #include "render.h"
 #include "routes.h"
 #include "team_routes.h"

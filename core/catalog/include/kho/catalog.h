@@ -46,7 +46,7 @@ inline constexpr std::string_view kUsers = "users";              // see FORMAT.m
 inline constexpr std::string_view kSessions = "sessions";        // see FORMAT.md (team): logins
 inline constexpr std::string_view kCorrections = "corrections";  // see FORMAT.md (team): the journal
 inline constexpr std::string_view kEventsByDate = "events_by_date";  // date sort key → event id (FORMAT.md)
-inline constexpr std::string_view kTraces = "traces";            // see FORMAT.md (traces): web copy → original
+inline constexpr std::string_view kTraces = "traces";                // see FORMAT.md (traces): web copy → original
 }  // namespace db
 
 // meta[kEventsByDateBuilt] = "1" once `events_by_date` indexes every event (new archives, and old ones the
