@@ -59,17 +59,6 @@ try {
   page.on('pageerror', (e) => pageErrors.push(String(e)));
   page.on('console', (m) => { if (m.type() === 'error') pageErrors.push(m.text()); });
 
-  // The workbench (issue 16) lists what tracing left ambiguous, each candidate one click from being linked.
-  const bench = await (await fetch(`${base}/api/workbench`)).json();
-  check('the workbench counts the ambiguous references the ingest reported',
-        bench.ambiguous_count === summary.ambiguous.length, `${bench.ambiguous_count} vs ${summary.ambiguous.length}`);
-  check('each ambiguous reference offers the candidates the ingest named',
-        bench.ambiguous.every((a) => {
-          const s = summary.ambiguous.find((x) => x.ref === a.ref);
-          return s && a.candidates.length === s.candidates.length &&
-            a.candidates.every((c) => s.candidates.some((p) => path.basename(p) === c.name));
-        }), JSON.stringify({ bench: bench.ambiguous, summary: summary.ambiguous }));
-
   const shown = spawnSync(kho, ['--archive', archive, 'show', (traced[0] || inEvent[0]).article_id, '--json'],
                           { encoding: 'utf8' });
   const eventId = JSON.parse(shown.stdout).article.event_id;
@@ -127,6 +116,25 @@ try {
   const overflow = await phone.evaluate(() => document.documentElement.scrollWidth - window.innerWidth);
   check('the article view fits a phone-width screen', overflow <= 1, `overflow ${overflow}px`);
   await phone.screenshot({ path: path.join(artifactsDir, 'trace-03-phone.png'), fullPage: true });
+  // The workbench (issue 16) lists what tracing left ambiguous, each candidate one click from being linked.
+  // It is for editors: an account is made last, since from then on every page needs a login.
+  const add = spawnSync(kho, ['--archive', archive, 'user', 'add', 'ed', '--role', 'editor', '--password-stdin'],
+                        { input: 'trace-test-password\n', encoding: 'utf8' });
+  check('an editor account is made', add.status === 0, add.stderr);
+  const login = await fetch(`${base}/login`, {
+    method: 'POST', redirect: 'manual', headers: { 'Content-Type': 'application/x-www-form-urlencoded' },
+    body: 'name=ed&password=trace-test-password&next=%2Fworkbench' });
+  const cookie = (login.headers.get('set-cookie') || '').split(';')[0];
+  check('the editor logs in', login.status === 303 && cookie.startsWith('kho_session='), `${login.status}`);
+  const bench = await (await fetch(`${base}/api/workbench`, { headers: { Cookie: cookie } })).json();
+  check('the workbench counts the ambiguous references the ingest reported',
+        bench.ambiguous_count === summary.ambiguous.length, `${bench.ambiguous_count} vs ${summary.ambiguous.length}`);
+  check('each ambiguous reference offers the candidates the ingest named',
+        (bench.ambiguous || []).every((a) => {
+          const s = summary.ambiguous.find((x) => x.ref === a.ref);
+          return s && a.candidates.length === s.candidates.length &&
+            a.candidates.every((c) => s.candidates.some((p) => path.basename(p) === c.name));
+        }), JSON.stringify({ bench: bench.ambiguous, summary: summary.ambiguous }));
   check('no JavaScript errors', pageErrors.length === 0, pageErrors.join('\n     '));
 } catch (e) {
   check('the browser test ran to the end', false, e.stack || String(e));
