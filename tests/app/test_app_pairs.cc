@@ -96,7 +96,8 @@ TEST(AppPairs, FivePairsAreFivePhotosWithTenFiles) {
   // A pair is not an exact duplicate of itself.
   auto dups = run_kho({"--archive", archive, "dups", "--json"});
   ASSERT_EQ(dups.exit_code, 0) << dups.err;
-  for (const auto& c : json::parse(dups.out)["clusters"]) EXPECT_NE(c["kind"], "exact") << c.dump();
+  const json clusters = json::parse(dups.out)["clusters"];  // named: a range-for over a temporary's member dangles
+  for (const auto& c : clusters) EXPECT_NE(c["kind"], "exact") << c.dump();
   // Re-ingest: nothing new, nothing read.
   json again = ingest_json(archive, dir / "in");
   EXPECT_EQ(again["photos_added"], 0);

@@ -14,9 +14,8 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { chromium } from 'playwright-core';
 
-import { check, finish, freePort, nfc, testArgs, waitForServer } from './harness.mjs';
+import { check, finish, freePort, launchChromium, nfc, testArgs, waitForServer } from './harness.mjs';
 
 const { kho, samplesDir, artifactsDir } = testArgs('events.test.mjs');
 const here = path.dirname(fileURLToPath(import.meta.url));
@@ -117,11 +116,7 @@ try {
         JSON.stringify(big && { date: big.date, title: big.title }));
   const bigUrl = `${base}/event/${big.id}`;
 
-  browser = await chromium.launchPersistentContext(path.join(work, 'chromium-profile'), {
-    executablePath: '/usr/bin/chromium',
-    headless: true,
-    args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run',
-           '--disable-background-networking', '--disable-component-update', '--disable-sync'],
+  browser = await launchChromium(path.join(work, 'chromium-profile'), {
     viewport: { width: 1366, height: 900 },
   });
   const pageErrors = [];

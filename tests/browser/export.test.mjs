@@ -12,9 +12,8 @@ import { spawn, spawnSync } from 'node:child_process';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { chromium } from 'playwright-core';
 
-import { check, finish, freePort, nfc, testArgs, waitForServer } from './harness.mjs';
+import { check, finish, freePort, launchChromium, nfc, stopServer, testArgs, waitForServer } from './harness.mjs';
 
 const { kho, samplesDir, artifactsDir } = testArgs('export.test.mjs');
 
@@ -90,13 +89,8 @@ try {
   server = spawn(kho, ['--archive', archive, 'serve', '--port', String(port)], { stdio: ['ignore', 'ignore', 'pipe'] });
   await waitForServer(`${base}/api/events`, server);
 
-  browser = await chromium.launchPersistentContext(path.join(work, 'chromium-profile'), {
-    executablePath: '/usr/bin/chromium',
-    headless: true,
-    acceptDownloads: true,
-    args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run',
-           '--disable-background-networking', '--disable-component-update', '--disable-sync'],
-    viewport: { width: 1280, height: 900 },
+  browser = await launchChromium(path.join(work, 'chromium-profile'), {
+    acceptDownloads: true, viewport: { width: 1280, height: 900 },
   });
   const page = await browser.newPage();
   const pageErrors = [];
@@ -170,10 +164,7 @@ try {
   check('the browser test ran to the end', false, e.stack || String(e));
 } finally {
   if (browser) await browser.close().catch(() => {});
-  if (server && server.exitCode === null) {
-    server.kill('SIGINT');
-    await new Promise((r) => { server.on('exit', r); setTimeout(r, 5000); });
-  }
+  await stopServer(server);
   fs.rmSync(work, { recursive: true, force: true });
 }
 finish();

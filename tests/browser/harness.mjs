@@ -1,7 +1,9 @@
-// Shared by the browser tests (gallery.test.mjs, export.test.mjs): argument handling, the pass/fail tally
-// with its closing "N passed, N failed" line, and starting `kho serve` on a free port.
+// Shared by the browser tests (*.test.mjs): argument handling, the pass/fail tally with its closing
+// "N passed, N failed" line, starting Debian's Chromium, and starting and stopping `kho serve` on a free port.
 import fs from 'node:fs';
 import net from 'node:net';
+import path from 'node:path';
+import { chromium } from 'playwright-core';
 
 // KHO_BINARY SAMPLES_DIR ARTIFACTS_DIR from the command line (exits 2 with a usage line when missing);
 // the artifacts folder is created.
@@ -56,4 +58,24 @@ export async function waitForServer(url, child, timeoutMs = 20000) {
     await new Promise((r) => setTimeout(r, 100));
   }
   throw new Error(`kho serve did not answer at ${url}`);
+}
+
+// Debian's Chromium, headless, with a fresh profile in `dir` (a folder of the test's scratch space);
+// `options` adds to or overrides Playwright's context options (viewport, acceptDownloads, hasTouch…).
+export function launchChromium(dir, options = {}) {
+  return chromium.launchPersistentContext(dir, {
+    executablePath: '/usr/bin/chromium',
+    headless: true,
+    args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run',
+           '--disable-background-networking', '--disable-component-update', '--disable-sync'],
+    ...options,
+  });
+}
+
+// Stops `kho serve` with Ctrl-C (SIGINT) and waits up to 5 s: its exit code, 'timeout', or null when it was
+// not running.
+export async function stopServer(server) {
+  if (!server || server.exitCode !== null) return null;
+  server.kill('SIGINT');
+  return new Promise((r) => { server.on('exit', (c) => r(c)); setTimeout(() => r('timeout'), 5000); });
 }

@@ -11,9 +11,8 @@ import { spawn, spawnSync } from 'node:child_process';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { chromium } from 'playwright-core';
 
-import { check, finish, freePort, nfc, testArgs, waitForServer } from './harness.mjs';
+import { check, finish, freePort, launchChromium, nfc, stopServer, testArgs, waitForServer } from './harness.mjs';
 
 const { kho, samplesDir, artifactsDir } = testArgs('search.test.mjs');
 
@@ -34,11 +33,7 @@ try {
     return { status: r.status, body: await r.json() };
   };
 
-  browser = await chromium.launchPersistentContext(path.join(work, 'chromium-profile'), {
-    executablePath: '/usr/bin/chromium',
-    headless: true,
-    args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run',
-           '--disable-background-networking', '--disable-component-update', '--disable-sync'],
+  browser = await launchChromium(path.join(work, 'chromium-profile'), {
     viewport: { width: 1366, height: 900 },
   });
   const page = await browser.newPage();
@@ -119,10 +114,7 @@ try {
   check('the browser test ran to the end', false, e.stack || String(e));
 } finally {
   if (browser) await browser.close().catch(() => {});
-  if (server && server.exitCode === null) {
-    server.kill('SIGINT');
-    await new Promise((r) => { server.on('exit', () => r()); setTimeout(r, 5000); });
-  }
+  await stopServer(server);
   fs.rmSync(work, { recursive: true, force: true });
 }
 finish();

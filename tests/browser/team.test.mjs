@@ -12,9 +12,8 @@ import { spawn, spawnSync } from 'node:child_process';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { chromium } from 'playwright-core';
 
-import { check, finish, freePort, nfc, testArgs, waitForServer } from './harness.mjs';
+import { check, finish, freePort, launchChromium, nfc, stopServer, testArgs, waitForServer } from './harness.mjs';
 
 const { kho, samplesDir, artifactsDir } = testArgs('team.test.mjs');
 const work = fs.mkdtempSync(path.join(os.tmpdir(), 'kho-team-'));
@@ -61,11 +60,7 @@ try {
   server.stderr.on('data', () => {});
   await waitForServer(`${base}/login`, server);
 
-  browser = await chromium.launchPersistentContext(path.join(work, 'chromium-profile'), {
-    executablePath: '/usr/bin/chromium',
-    headless: true,
-    args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run',
-           '--disable-background-networking', '--disable-component-update', '--disable-sync'],
+  browser = await launchChromium(path.join(work, 'chromium-profile'), {
     viewport: { width: 1280, height: 900 },
   });
   const page = await browser.newPage();
@@ -190,8 +185,7 @@ try {
 } finally {
   if (browser) await browser.close().catch(() => {});
   if (server && server.exitCode === null) {
-    server.kill('SIGINT');
-    const code = await new Promise((r) => { server.on('exit', (c) => r(c)); setTimeout(() => r('timeout'), 5000); });
+    const code = await stopServer(server);
     check('kho serve stops cleanly on Ctrl-C', code === 0, `exit ${code}`);
   }
   fs.rmSync(work, { recursive: true, force: true });

@@ -12,9 +12,8 @@ import { spawn, spawnSync } from 'node:child_process';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { chromium } from 'playwright-core';
 
-import { check, finish, freePort, nfc, testArgs, waitForServer } from './harness.mjs';
+import { check, finish, freePort, launchChromium, nfc, stopServer, testArgs, waitForServer } from './harness.mjs';
 
 const { kho, samplesDir: repoRoot, artifactsDir } = testArgs('trace.test.mjs');
 
@@ -47,11 +46,7 @@ try {
   const base = `http://127.0.0.1:${port}`;
   server = spawn(kho, ['--archive', archive, 'serve', '--port', String(port)], { stdio: ['ignore', 'ignore', 'pipe'] });
   await waitForServer(`${base}/api/events`, server);
-  browser = await chromium.launchPersistentContext(path.join(work, 'chromium-profile'), {
-    executablePath: '/usr/bin/chromium',
-    headless: true,
-    args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run',
-           '--disable-background-networking', '--disable-component-update', '--disable-sync'],
+  browser = await launchChromium(path.join(work, 'chromium-profile'), {
     viewport: { width: 1280, height: 900 },
   });
   const page = await browser.newPage();
@@ -140,10 +135,7 @@ try {
   check('the browser test ran to the end', false, e.stack || String(e));
 } finally {
   if (browser) await browser.close().catch(() => {});
-  if (server && server.exitCode === null) {
-    server.kill('SIGINT');
-    await new Promise((r) => { server.on('exit', r); setTimeout(r, 5000); });
-  }
+  await stopServer(server);
   fs.rmSync(work, { recursive: true, force: true });
 }
 finish();

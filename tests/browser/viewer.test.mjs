@@ -16,9 +16,8 @@ import { spawn, spawnSync } from 'node:child_process';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { chromium } from 'playwright-core';
 
-import { check, finish, freePort, nfc, testArgs, waitForServer } from './harness.mjs';
+import { check, finish, freePort, launchChromium, nfc, stopServer, testArgs, waitForServer } from './harness.mjs';
 
 const { kho, samplesDir, artifactsDir } = testArgs('viewer.test.mjs');
 const shot = (page, name, opts = {}) =>
@@ -52,13 +51,7 @@ async function swipe(cdp, x0, y0, dx, dy = 0) {
 }
 
 async function launch(work, name, options) {
-  return chromium.launchPersistentContext(path.join(work, name), {
-    executablePath: '/usr/bin/chromium',
-    headless: true,
-    args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run',
-           '--disable-background-networking', '--disable-component-update', '--disable-sync'],
-    ...options,
-  });
+  return launchChromium(path.join(work, name), options);
 }
 
 function watchErrors(page, errors, label) {
@@ -464,10 +457,7 @@ try {
   check('the browser test ran to the end', false, e.stack || String(e));
 } finally {
   for (const c of contexts) await c.close().catch(() => {});
-  if (server && server.exitCode === null) {
-    server.kill('SIGINT');
-    await new Promise((r) => { server.on('exit', r); setTimeout(r, 5000); });
-  }
+  await stopServer(server);
   fs.rmSync(work, { recursive: true, force: true });
 }
 finish();

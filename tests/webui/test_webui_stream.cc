@@ -270,7 +270,13 @@ TEST_F(WebStreamTest, ThreeHundredPhotoEventStreamsAsAValidZipInBoundedMemory) {
   EXPECT_GT(zip_size, kPhotos * kPhotoBytes);
   // The whole process (server and this client): far less than the 57.6 MB ZIP.
   const long growth_kib = rss_peak - rss_before;
+#if defined(__SANITIZE_ADDRESS__)
+  // AddressSanitizer keeps freed memory in quarantine (256 MB by default), so RSS says nothing about what the
+  // server holds; the Release build checks the bound, the ASan build checks the rest.
+  (void)growth_kib;
+#else
   EXPECT_LT(growth_kib, 16 * 1024) << "RSS grew by " << growth_kib << " KiB for a " << zip_size << "-byte ZIP";
+#endif
   std::printf(
       "[ stream ] %ju-byte ZIP; RSS %ld KiB before, peak %ld KiB (+%ld); %d photos exported while the "
       "reader paused 1.5 s\n",

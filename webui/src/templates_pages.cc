@@ -252,12 +252,6 @@ constexpr std::string_view kDupReview = R"HTML(<section class="cluster">
 </section>
 )HTML";
 
-std::string splice(std::initializer_list<std::string_view> parts) {
-  std::string out;
-  for (std::string_view p : parts) out += p;
-  return out;
-}
-
 const std::string kPhotoPage = splice({R"HTML(<p class="crumbs"><a href="/">Sự kiện</a>{{#event_url}} › <a
     href="{{event_url}}">{{event_title}}</a>{{/event_url}}</p>
 {{#position}}<nav class="photo-nav" aria-label="Ảnh trong sự kiện">

@@ -2,6 +2,7 @@
 // token in a hidden field; no inline script and no on* attribute (the CSP forbids them): team.js adds what
 // little behaviour there is.
 #include "templates_team.h"
+#include "templates.h"
 
 namespace kho::web {
 
@@ -110,7 +111,23 @@ const std::string_view kEventTeamTemplate = R"HTML(<section class="team" id="tea
 </section>
 )HTML";
 
-const std::string_view kWorkbenchTemplate = R"HTML(<div class="page-head">
+namespace {
+// A reference's candidate photos, each a one-click form that links it (unresolved references and
+// ambiguous originals alike).
+constexpr std::string_view kCandidateForms = R"HTML(    <ul class="candidates">
+    {{#candidates}}
+      <li><form method="post" action="/article/{{article_id}}/link">
+        <input type="hidden" name="csrf" value="{{csrf}}"><input type="hidden" name="ref" value="{{ref_key}}">
+        <input type="hidden" name="photo" value="{{digest}}"><input type="hidden" name="back" value="/workbench">
+        <button type="submit" class="candidate" title="Liên kết {{ref}} với {{name}}"><img src="{{thumb}}"
+          alt="{{name}}" loading="lazy"><span>{{name}}</span></button>
+      </form></li>
+    {{/candidates}}
+    </ul>
+)HTML";
+}  // namespace
+
+const std::string kWorkbenchPage = splice({R"HTML(<div class="page-head">
   <h1>Bàn làm việc</h1>
   <p class="muted">Những gì máy chưa tự quyết được. Mỗi danh sách ngắn dần khi mọi người xử lý.</p>
 </div>
@@ -121,17 +138,8 @@ const std::string_view kWorkbenchTemplate = R"HTML(<div class="page-head">
     <p><a href="{{event_url}}">{{article_title}}</a> · <code>{{ref}}</code></p>
     {{#caption}}<blockquote>{{caption}}</blockquote>{{/caption}}
     {{#has_candidates}}
-    <ul class="candidates">
-    {{#candidates}}
-      <li><form method="post" action="/article/{{article_id}}/link">
-        <input type="hidden" name="csrf" value="{{csrf}}"><input type="hidden" name="ref" value="{{ref_key}}">
-        <input type="hidden" name="photo" value="{{digest}}"><input type="hidden" name="back" value="/workbench">
-        <button type="submit" class="candidate" title="Liên kết {{ref}} với {{name}}"><img src="{{thumb}}"
-          alt="{{name}}" loading="lazy"><span>{{name}}</span></button>
-      </form></li>
-    {{/candidates}}
-    </ul>
-    {{/has_candidates}}
+)HTML",
+                                           kCandidateForms, R"HTML(    {{/has_candidates}}
     {{^has_candidates}}<p class="muted small">Không có ảnh gần giống trong sự kiện.</p>{{/has_candidates}}
   </div>
   {{/unresolved}}
@@ -144,17 +152,8 @@ const std::string_view kWorkbenchTemplate = R"HTML(<div class="page-head">
     <p><a href="{{copy_url}}"><img class="wb-copy" src="{{copy_thumb}}" alt="Bản đã đăng" loading="lazy"></a>
       {{article_title}} · <code>{{ref}}</code></p>
     <p class="muted small">Bản đã đăng khớp với nhiều ảnh gốc chụp liên tiếp; máy không chọn. Chọn bản gốc đúng:</p>
-    <ul class="candidates">
-    {{#candidates}}
-      <li><form method="post" action="/article/{{article_id}}/link">
-        <input type="hidden" name="csrf" value="{{csrf}}"><input type="hidden" name="ref" value="{{ref_key}}">
-        <input type="hidden" name="photo" value="{{digest}}"><input type="hidden" name="back" value="/workbench">
-        <button type="submit" class="candidate" title="Liên kết {{ref}} với {{name}}"><img src="{{thumb}}"
-          alt="{{name}}" loading="lazy"><span>{{name}}</span></button>
-      </form></li>
-    {{/candidates}}
-    </ul>
-  </div>
+)HTML",
+                                           kCandidateForms, R"HTML(  </div>
   {{/ambiguous}}
   {{^ambiguous}}<p class="empty">Không có bản gốc nào chưa rõ.</p>{{/ambiguous}}
 </section>
@@ -190,7 +189,8 @@ const std::string_view kWorkbenchTemplate = R"HTML(<div class="page-head">
   {{/clusters}}
   {{^clusters}}<p class="empty">Mọi nhóm ảnh trùng đã được xem.</p>{{/clusters}}
 </section>
-)HTML";
+)HTML"});
+const std::string_view kWorkbenchTemplate = kWorkbenchPage;
 
 const std::string_view kTeamScript =
     R"JS(// Team pages: ask before undoing or unlinking (buttons with data-confirm). Forms work without it.
