@@ -7,6 +7,7 @@
 
 #include <cstddef>
 #include <map>
+#include <memory>
 #include <optional>
 #include <string>
 #include <string_view>
@@ -33,6 +34,10 @@ struct GridPage {
 inline constexpr std::size_t kEventGridPageSize = 200;
 // "time" / "name" / "article"; nullopt for anything else.
 std::optional<GridSort> grid_sort_from_name(std::string_view name);
+// An event's photos in the grid's order (views_events.cc), kept while the archive's version stays the same;
+// the photo page's previous/next follow the same order as the grid.
+Result<std::shared_ptr<const std::vector<EventFile>>> grid_order(const Snapshot& snap, const std::string& event_id,
+                                                                 GridSort sort);
 Result<Json> event_view(const Snapshot& snap, std::string_view event_id, const GridPage& grid = {});
 // Natural order of names: digit runs compare as numbers (IMG_2 < IMG_10), letters without regard to ASCII case.
 bool natural_less(std::string_view a, std::string_view b);

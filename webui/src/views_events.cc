@@ -169,31 +169,6 @@ Status sort_grid(const Snapshot& snap, GridSort sort, std::vector<EventFile>& fi
   return Status::OK();
 }
 
-// The grid's order of an event, kept per (event, sort) while the archive's version stays the same: sorting a
-// 5,000-photo event by capture time decodes 5,000 photo records, which each page of it would repeat.
-Result<std::shared_ptr<const std::vector<EventFile>>> grid_order(const Snapshot& snap, const std::string& event_id,
-                                                                 GridSort sort) {
-  using Order = std::shared_ptr<const std::vector<EventFile>>;
-  static std::mutex mu;
-  static std::map<std::string, std::pair<std::uint64_t, Order>> cache;
-  constexpr std::size_t kMaxEvents = 16;
-  const std::string key = event_id + "/" + sort_name(sort);
-  const std::uint64_t version = snap.version();
-  {
-    std::lock_guard lock(mu);
-    auto it = cache.find(key);
-    if (it != cache.end() && it->second.first == version) return it->second.second;
-  }
-  Result<std::vector<EventFile>> files = snap.event_photos_in_order(event_id);
-  if (!files.ok()) return files.status();
-  KHO_RETURN_IF_ERROR(sort_grid(snap, sort, *files));
-  Order order = std::make_shared<const std::vector<EventFile>>(std::move(*files));
-  std::lock_guard lock(mu);
-  if (cache.size() >= kMaxEvents) cache.clear();
-  cache[key] = {version, order};
-  return order;
-}
-
 std::string grid_url(std::string_view event_id, GridSort sort, std::size_t page) {
   std::string url = event_url(event_id);
   char sep = '?';
@@ -242,6 +217,31 @@ void grid_navigation(Json& out, std::string_view id, GridSort sort, std::size_t 
 }
 
 }  // namespace
+
+// The grid's order of an event, kept per (event, sort) while the archive's version stays the same: sorting a
+// 5,000-photo event by capture time decodes 5,000 photo records, which each page of it would repeat.
+Result<std::shared_ptr<const std::vector<EventFile>>> grid_order(const Snapshot& snap, const std::string& event_id,
+                                                                 GridSort sort) {
+  using Order = std::shared_ptr<const std::vector<EventFile>>;
+  static std::mutex mu;
+  static std::map<std::string, std::pair<std::uint64_t, Order>> cache;
+  constexpr std::size_t kMaxEvents = 16;
+  const std::string key = event_id + "/" + sort_name(sort);
+  const std::uint64_t version = snap.version();
+  {
+    std::lock_guard lock(mu);
+    auto it = cache.find(key);
+    if (it != cache.end() && it->second.first == version) return it->second.second;
+  }
+  Result<std::vector<EventFile>> files = snap.event_photos_in_order(event_id);
+  if (!files.ok()) return files.status();
+  KHO_RETURN_IF_ERROR(sort_grid(snap, sort, *files));
+  Order order = std::make_shared<const std::vector<EventFile>>(std::move(*files));
+  std::lock_guard lock(mu);
+  if (cache.size() >= kMaxEvents) cache.clear();
+  cache[key] = {version, order};
+  return order;
+}
 
 std::optional<GridSort> grid_sort_from_name(std::string_view name) {
   if (name == "time") return GridSort::kTime;

@@ -156,12 +156,12 @@ void event_neighbours(const Snapshot& snap, const std::string& event_id, const D
   out["prev_url"] = nullptr;
   out["next_url"] = nullptr;
   out["position"] = nullptr;
-  Result<std::vector<EventFile>> files = snap.event_photos_in_order(event_id);
+  Result<std::shared_ptr<const std::vector<EventFile>>> files = grid_order(snap, event_id, GridPage{}.sort);
   if (!files.ok()) return;
   // One photo can sit in an event under two names: each digest counts once, at its first place.
   std::vector<Digest> order;
   std::set<Digest> seen;
-  for (const EventFile& f : *files)
+  for (const EventFile& f : **files)
     if (seen.insert(f.digest).second) order.push_back(f.digest);
   for (std::size_t i = 0; i < order.size(); ++i) {
     if (!(order[i] == d)) continue;
