@@ -49,7 +49,9 @@ class Watch {
     EXPECT_EQ(posix_spawn(&pid_, bin.c_str(), &fa, nullptr, argv.data(), environ), 0);
     posix_spawn_file_actions_destroy(&fa);
     // Ready once the catch-up line is in the log (watches are set before it).
-    const auto until = Clock::now() + std::chrono::seconds(10);
+    // Deadlines in this file are liveness bounds, generous for a loaded CI machine (the loops end as soon as
+    // the condition holds); the watch's latency is measured by bench/formats/run.sh watch, not here.
+    const auto until = Clock::now() + std::chrono::seconds(30);
     while (Clock::now() < until && kho::testing::read_file(log).find("catch-up") == std::string::npos) {
       std::this_thread::sleep_for(std::chrono::milliseconds(50));
     }
@@ -132,7 +134,9 @@ TEST(AppWatch, SamplesCopiedOneByOneAppearWithTheirLinks) {
   }
   const auto last = Clock::now();
   Seen s;
-  while (Clock::now() - last < std::chrono::duration<double>(kSettle + 3.0)) {
+  // Picked up without another event or a restart: well within the bound, which only allows for a loaded machine.
+  constexpr double kBound = kSettle + 20.0;
+  while (Clock::now() - last < std::chrono::duration<double>(kBound)) {
     s = seen(archive);
     if (s.events == 3 && s.photos == 14 && s.links == 10) break;
     std::this_thread::sleep_for(std::chrono::milliseconds(100));
@@ -141,7 +145,7 @@ TEST(AppWatch, SamplesCopiedOneByOneAppearWithTheirLinks) {
   EXPECT_EQ(s.events, 3u);
   EXPECT_EQ(s.photos, 14u);
   EXPECT_EQ(s.links, 10u) << "8 links of the seed + 2 of the third folder";
-  EXPECT_LT(after, kSettle + 3.0) << kho::testing::read_file(dir / "watch.log");
+  EXPECT_LT(after, kBound) << kho::testing::read_file(dir / "watch.log");
   EXPECT_EQ(watch.stop(SIGTERM), 0) << "SIGTERM finishes the batch and exits cleanly";
   EXPECT_NE(kho::testing::read_file(dir / "watch.log").find("stopped cleanly"), std::string::npos);
 }
@@ -172,7 +176,7 @@ TEST(AppWatch, SlowlyWrittenFileIsNotTakenBeforeItIsComplete) {
   EXPECT_EQ(seen(archive).photos, 1u) << kho::testing::read_file(dir / "watch.log");
   fs::rename(part, drop / "ev" / "second.jpg");
   const auto renamed = Clock::now();
-  while (seen(archive).photos < 2 && Clock::now() - renamed < std::chrono::seconds(4)) {
+  while (seen(archive).photos < 2 && Clock::now() - renamed < std::chrono::seconds(30)) {
     std::this_thread::sleep_for(std::chrono::milliseconds(100));
   }
   EXPECT_EQ(seen(archive).photos, 2u);
@@ -204,7 +208,7 @@ TEST(AppWatch, KillNineAndRestartLosesAndDuplicatesNothing) {
     watch.stop(SIGKILL);
   }
   Watch again(archive, drop, dir / "watch.log");  // catch-up finishes the job
-  const auto until = Clock::now() + std::chrono::seconds(8);
+  const auto until = Clock::now() + std::chrono::seconds(60);
   Seen s;
   while (Clock::now() < until) {
     s = seen(archive);

@@ -12,7 +12,6 @@
 #include <functional>
 #include <map>
 #include <memory>
-#include <regex>
 #include <string>
 #include <string_view>
 #include <unordered_map>
@@ -28,6 +27,18 @@ struct CaseLess {
 };
 using Headers = std::multimap<std::string, std::string, CaseLess>;
 
+// The captures of a route's pattern (Router::Get): [0] is the whole path, [1]… each group, as std::smatch
+// numbers them; .str() as std::smatch's sub-matches have.
+struct Capture {
+  std::string text;
+  const std::string& str() const { return text; }
+};
+struct Captures {
+  std::vector<Capture> groups;
+  std::size_t size() const { return groups.size(); }
+  const Capture& operator[](std::size_t i) const;  // an empty capture past the end
+};
+
 struct Request {
   std::string method;
   std::string target;  // as sent: path and query
@@ -36,7 +47,7 @@ struct Request {
   int version = 11;    // 10 or 11
   Headers headers;
   std::multimap<std::string, std::string> params;  // decoded query parameters
-  std::smatch matches;                             // captures of the route's pattern, over `path`
+  Captures matches;                                // captures of the route's pattern, over `path`
   std::string remote_addr;
   std::string body;  // only with a Content-Length (GET/HEAD have none)
   // Who sent it, filled by the router's guard (Router::set_guard; webui/src/session.h): empty user when
@@ -101,10 +112,15 @@ using FastHandler = std::function<bool(const Request&, Response&)>;
 
 class Router {
  public:
-  // `pattern`: an exact path, or an ECMAScript regex matched against the whole decoded path (captures in
-  // Request::matches). Handlers run on the worker pool. Registration happens before Server::run().
+  // `pattern`: an exact path, or a path pattern matched against the whole decoded path, segment by segment
+  // (captures in Request::matches). A segment is literal text or one group, written as the regex it would
+  // be: "([^/]+)" any non-empty segment, "([0-9]+)" / "([0-9]{1,19})" digits, "([0-9a-f]{64})" lower-case hex
+  // of that length, "(320|1280)" one of the words. Matching is linear in the path, with no recursion and no
+  // backtracking (std::regex recursed once per character: an 8 KB path overflowed the stack). A pattern
+  // outside this language is a programming error and aborts at registration, naming it.
+  // Handlers run on the worker pool. Registration happens before Server::run().
   void Get(const std::string& pattern, Handler handler);
-  // A POST route (exact path or regex, as Get). A known path with another method answers 405.
+  // A POST route (exact path or pattern, as Get). A known path with another method answers 405.
   void Post(const std::string& pattern, Handler handler);
   // Tried first, in order, on the I/O thread.
   void Fast(FastHandler handler) { fast_.push_back(std::move(handler)); }
@@ -124,11 +140,22 @@ class Router {
   void fill_error(const Request& req, Response& res) const;
 
  private:
+  struct Segment {
+    enum class Kind { kLiteral, kAny, kDigits, kHex, kOneOf } kind = Kind::kLiteral;
+    std::string literal;                  // kLiteral
+    std::size_t min = 1, max = SIZE_MAX;  // kDigits, kHex: length bounds
+    std::vector<std::string> words;       // kOneOf
+    bool matches(std::string_view s) const;
+  };
   struct Route {
     std::string method;
-    std::regex re;
+    std::string pattern;
+    std::vector<Segment> segments;  // split at '/'; the pattern's leading '/' gives an empty first segment
     Handler handler;
+    // Fills `out` (when given) on a match.
+    bool match(std::string_view path, Captures* out) const;
   };
+  static Route compile(std::string method, const std::string& pattern, Handler handler);
   std::unordered_map<std::string, Handler> exact_get_;
   std::vector<Route> routes_;
   std::vector<FastHandler> fast_;

@@ -6,6 +6,8 @@
 #include <array>
 #include <cctype>
 #include <charconv>
+#include <cstdio>
+#include <cstdlib>
 
 #include "http.h"
 
@@ -262,19 +264,149 @@ RangePlan plan_ranges(std::string_view header, std::uint64_t size) {
   return plan;
 }
 
+const Capture& Captures::operator[](std::size_t i) const {
+  static const Capture kNone;
+  return i < groups.size() ? groups[i] : kNone;
+}
+
+namespace {
+
+[[noreturn]] void bad_pattern(const std::string& pattern, const char* why) {
+  std::fprintf(stderr, "kho: route pattern %s: %s (webui/src/http.h, Router::Get)\n", pattern.c_str(), why);
+  std::abort();
+}
+
+std::vector<std::string_view> split_path(std::string_view path) {
+  std::vector<std::string_view> parts;
+  for (;;) {
+    const std::size_t slash = path.find('/');
+    parts.push_back(path.substr(0, slash));
+    if (slash == std::string_view::npos) return parts;
+    path.remove_prefix(slash + 1);
+  }
+}
+
+// A pattern's segments: split at each '/' outside a group ("[^/]+" holds one).
+std::vector<std::string_view> split_pattern(std::string_view pattern) {
+  std::vector<std::string_view> parts;
+  std::size_t begin = 0;
+  int depth = 0;
+  for (std::size_t i = 0; i < pattern.size(); ++i) {
+    if (pattern[i] == '(') ++depth;
+    if (pattern[i] == ')') --depth;
+    if (pattern[i] == '/' && depth == 0) {
+      parts.push_back(pattern.substr(begin, i - begin));
+      begin = i + 1;
+    }
+  }
+  parts.push_back(pattern.substr(begin));
+  return parts;
+}
+
+// "{N}" or "{N,M}" or "+" after a character class: the length bounds.
+void parse_bounds(std::string_view rest, const std::string& pattern, std::size_t* min, std::size_t* max) {
+  if (rest == "+") return;
+  if (rest.size() < 3 || rest.front() != '{' || rest.back() != '}') bad_pattern(pattern, "a class needs + or {N[,M]}");
+  rest = rest.substr(1, rest.size() - 2);
+  auto number = [&](std::string_view digits) {
+    std::size_t n = 0;
+    if (digits.empty() || digits.size() > 4) bad_pattern(pattern, "a bad length bound");
+    for (char c : digits) {
+      if (c < '0' || c > '9') bad_pattern(pattern, "a bad length bound");
+      n = n * 10 + static_cast<std::size_t>(c - '0');
+    }
+    return n;
+  };
+  const std::size_t comma = rest.find(',');
+  *min = number(rest.substr(0, comma));
+  *max = comma == std::string_view::npos ? *min : number(rest.substr(comma + 1));
+  if (*min == 0 || *max < *min) bad_pattern(pattern, "length bounds must be 1 ≤ N ≤ M");
+}
+
+}  // namespace
+
+bool Router::Segment::matches(std::string_view s) const {
+  switch (kind) {
+    case Kind::kLiteral: return s == literal;
+    case Kind::kAny: return !s.empty();
+    case Kind::kDigits:
+    case Kind::kHex: {
+      if (s.size() < min || s.size() > max) return false;
+      const char* set = kind == Kind::kDigits ? "0123456789" : "0123456789abcdef";
+      return s.find_first_not_of(set) == std::string_view::npos;
+    }
+    case Kind::kOneOf:
+      for (const std::string& w : words)
+        if (s == w) return true;
+      return false;
+  }
+  return false;
+}
+
+Router::Route Router::compile(std::string method, const std::string& pattern, Handler handler) {
+  if (pattern.empty() || pattern.front() != '/') bad_pattern(pattern, "must start with /");
+  Route route{std::move(method), pattern, {}, std::move(handler)};
+  for (std::string_view part : split_pattern(pattern)) {
+    Segment seg;
+    if (part.size() >= 2 && part.front() == '(' && part.back() == ')') {
+      const std::string_view group = part.substr(1, part.size() - 2);
+      if (group == "[^/]+") {
+        seg.kind = Segment::Kind::kAny;
+      } else if (group.rfind("[0-9]", 0) == 0) {
+        seg.kind = Segment::Kind::kDigits;
+        parse_bounds(group.substr(5), pattern, &seg.min, &seg.max);
+      } else if (group.rfind("[0-9a-f]", 0) == 0) {
+        seg.kind = Segment::Kind::kHex;
+        parse_bounds(group.substr(8), pattern, &seg.min, &seg.max);
+      } else {
+        seg.kind = Segment::Kind::kOneOf;
+        std::string_view rest = group;
+        for (;;) {
+          const std::size_t bar = rest.find('|');
+          const std::string_view w = rest.substr(0, bar);
+          if (w.empty() || w.find_first_of("()[]{}*+?\\^$.") != std::string_view::npos)
+            bad_pattern(pattern, "a group must be [^/]+, [0-9]…, [0-9a-f]… or plain words joined by |");
+          seg.words.emplace_back(w);
+          if (bar == std::string_view::npos) break;
+          rest.remove_prefix(bar + 1);
+        }
+      }
+    } else {
+      if (part.find_first_of("()[]{}*+?|\\^$.") != std::string_view::npos)
+        bad_pattern(pattern, "a segment is literal text or one whole group");
+      seg.literal = std::string(part);
+    }
+    route.segments.push_back(std::move(seg));
+  }
+  return route;
+}
+
+bool Router::Route::match(std::string_view path, Captures* out) const {
+  // Count the segments first: a path with more of them than the pattern is no match, whatever its length.
+  if (static_cast<std::size_t>(std::count(path.begin(), path.end(), '/')) + 1 != segments.size()) return false;
+  const std::vector<std::string_view> parts = split_path(path);
+  for (std::size_t i = 0; i < parts.size(); ++i)
+    if (!segments[i].matches(parts[i])) return false;
+  if (out) {
+    out->groups.clear();
+    out->groups.push_back(Capture{std::string(path)});
+    for (std::size_t i = 0; i < parts.size(); ++i)
+      if (segments[i].kind != Segment::Kind::kLiteral) out->groups.push_back(Capture{std::string(parts[i])});
+  }
+  return true;
+}
+
 void Router::Get(const std::string& pattern, Handler handler) {
-  bool exact = pattern.find_first_of("()[]{}*+?|\\^$.") == std::string::npos;
+  const bool exact = pattern.find_first_of("()[]{}*+?|\\^$.") == std::string::npos;
   if (exact) {
     exact_get_[pattern] = std::move(handler);
   } else {
-    routes_.push_back(
-        Route{"GET", std::regex(pattern, std::regex::ECMAScript | std::regex::optimize), std::move(handler)});
+    routes_.push_back(compile("GET", pattern, std::move(handler)));
   }
 }
 
 void Router::Post(const std::string& pattern, Handler handler) {
-  routes_.push_back(
-      Route{"POST", std::regex(pattern, std::regex::ECMAScript | std::regex::optimize), std::move(handler)});
+  routes_.push_back(compile("POST", pattern, std::move(handler)));
 }
 
 bool Router::run_fast(Request& req, Response& res) const {
@@ -297,13 +429,9 @@ void Router::route(Request& req, Response& res) const {
     // A POST route may share the path (the login form): look there before answering 405.
   }
   bool known = exact_get_.count(req.path) > 0;
-  // libstdc++'s std::regex recurses once per character: an 8 KB path overflowed the stack under ASan
-  // (found by tests/fuzz, fuzz_http). No route's path comes near this bound.
-  constexpr std::size_t kMaxRegexPath = 1024;
   for (const Route& r : routes_) {
-    if (req.path.size() > kMaxRegexPath) break;
-    std::smatch m;
-    if (!std::regex_match(req.path, m, r.re)) continue;
+    Captures m;
+    if (!r.match(req.path, &m)) continue;
     known = true;
     if (r.method == "POST" ? req.method != "POST" : !get) continue;
     req.matches = std::move(m);
@@ -315,8 +443,7 @@ void Router::route(Request& req, Response& res) const {
     res.status = 405;
     bool has_get = exact_get_.count(req.path) > 0, has_post = false;
     for (const Route& r : routes_) {
-      if (req.path.size() > kMaxRegexPath) break;
-      if (!std::regex_match(req.path, r.re)) continue;
+      if (!r.match(req.path, nullptr)) continue;
       (r.method == "POST" ? has_post : has_get) = true;
     }
     res.set_header("Allow", std::string(has_get ? "GET, HEAD" : "") + (has_get && has_post ? ", " : "") +

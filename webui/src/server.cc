@@ -231,20 +231,25 @@ void add_routes(Server::Impl& s) {
     serve_page(cat, res, kDupsTemplate, view, [&](const Json&) { return PageInfo{"Ảnh trùng", "dups", "", api}; });
   });
   // The page and the API answer from one view (search_request_view): same hits, same errors.
+  // A struct, not a tuple for a structured binding: clang 14 (the fuzz build) cannot capture bindings in lambdas.
+  struct SearchParams {
+    std::optional<std::string> q;
+    std::string date, event;
+  };
   auto search_params = [](const Req& req) {
-    return std::make_tuple(req.has_param("q") ? std::optional<std::string>(req.get_param_value("q")) : std::nullopt,
-                           req.get_param_value("date"), req.get_param_value("event"));
+    return SearchParams{req.has_param("q") ? std::optional<std::string>(req.get_param_value("q")) : std::nullopt,
+                        req.get_param_value("date"), req.get_param_value("event")};
   };
   http.Get("/search", [&cat, search_params](const Req& req, Res& res) {
-    auto [q, date, event] = search_params(req);
+    const SearchParams p = search_params(req);
     auto info = [&](const Json&) {
       std::string api = "/api/search";
-      if (q) api += "?q=" + http::query_encode(*q);
-      return PageInfo{q && !q->empty() ? *q + " – tìm kiếm" : "Tìm kiếm", "search", q.value_or(""), api};
+      if (p.q) api += "?q=" + http::query_encode(*p.q);
+      return PageInfo{p.q && !p.q->empty() ? *p.q + " – tìm kiếm" : "Tìm kiếm", "search", p.q.value_or(""), api};
     };
     serve_page(
         cat, res, kSearchTemplate,
-        [&](const Snapshot& sn) { return search_request_view(sn, q, date, event, kSearchLimit); }, info);
+        [&](const Snapshot& sn) { return search_request_view(sn, p.q, p.date, p.event, kSearchLimit); }, info);
   });
 
   http.Get("/api/events", [&cat, &cors, page_size](const Req& req, Res& res) {
@@ -268,9 +273,9 @@ void add_routes(Server::Impl& s) {
     });
   });
   http.Get("/api/search", [&cat, &cors, search_params](const Req& req, Res& res) {
-    auto [q, date, event] = search_params(req);
+    const SearchParams p = search_params(req);
     serve_api(cat, cors, res,
-              [&](const Snapshot& sn) { return search_request_view(sn, q, date, event, kSearchLimit); });
+              [&](const Snapshot& sn) { return search_request_view(sn, p.q, p.date, p.event, kSearchLimit); });
   });
 
   // Compiled-in assets are fast routes (answered on the I/O thread), gzipped once here at the best level.

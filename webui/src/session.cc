@@ -341,7 +341,11 @@ std::string form_value(const std::multimap<std::string, std::string>& form, cons
 
 std::string safe_local_path(const std::string& path) {
   if (path.empty() || path[0] != '/' || (path.size() > 1 && (path[1] == '/' || path[1] == '\\'))) return "/";
-  if (path.find_first_of("\r\n") != std::string::npos) return "/";
+  // No control characters at all: a browser drops tabs and newlines from a URL before reading it, so
+  // "/\t/evil.example" would become "//evil.example", another site.
+  for (unsigned char c : path) {
+    if (c < 0x20 || c == 0x7f) return "/";
+  }
   if (starts_with(path, "/login") || starts_with(path, "/logout")) return "/";
   return path;
 }
