@@ -26,10 +26,10 @@ inline constexpr std::uint64_t kMinDirectTail = 128 * 1024;
 std::optional<std::string> pad_jpeg_head(std::string_view head, std::size_t pad);
 
 enum class DirectResult {
-  kWritten,  // the copy is in fd, complete
-  kNotTried, // not a case for O_DIRECT (small, not a JPEG head, no XMP to pad, the file system refuses
-             // O_DIRECT or its alignment): fd is untouched, empty and without O_DIRECT
-  kFailed,   // *err says why (ENOSPC, EIO: the original shrank, …); fd holds a partial copy
+  kWritten,   // the copy is in fd, complete
+  kNotTried,  // not a case for O_DIRECT (small, not a JPEG head, no XMP to pad, the file system refuses
+              // O_DIRECT or its alignment): fd is untouched, empty and without O_DIRECT
+  kFailed,    // *err says why (ENOSPC, EIO: the original shrank, …); fd holds a partial copy
 };
 
 // Writes `copy` into the empty file `fd` without the image data passing through the CPU: the original is
@@ -37,7 +37,6 @@ enum class DirectResult {
 // pages to the device (DMA) and the copy never enters the page cache. The head is padded (pad_jpeg_head)
 // so that the tail starts at the same offset modulo kDirectAlign as in the original; the first and the
 // last partial pages go through a small aligned buffer, the last one zero-filled, then cut by ftruncate.
-DirectResult write_copy_direct(int fd, const ExportedCopy& copy, int* err,
-                               std::uint64_t min_tail = kMinDirectTail);
+DirectResult write_copy_direct(int fd, const ExportedCopy& copy, int* err, std::uint64_t min_tail = kMinDirectTail);
 
 }  // namespace kho::ingest::detail
