@@ -200,3 +200,38 @@ TEST_F(DirectCopy, AFullDiskLeavesNoPartialFile) {
 }
 
 }  // namespace
+
+namespace {
+
+// embed_fields() works out a JPEG's own caption from the Exiv2 image it has read (jpeg_caption in
+// export_exiv2.cc) instead of a second pass through read_metadata(); on every JPEG fixture it must decide
+// exactly as read_metadata's description does: history when that caption exists and differs, none when equal.
+TEST(ExportEmbed, PreviousCaptionShortcutAgreesWithReadMetadata) {
+  int checked = 0, with_caption = 0;
+  for (const auto& e : fs::recursive_directory_iterator(kho::testing::test_data_dir())) {
+    const std::string ext = e.path().extension().string();
+    if (!e.is_regular_file() || (ext != ".jpg" && ext != ".JPG" && ext != ".jpeg")) continue;
+    const std::string bytes = read_file(e.path());
+    kho::Result<kho::Metadata> meta = ki::read_metadata(span_of(bytes));
+    if (!meta.ok() || meta->format != std::optional<std::string>("jpeg")) continue;
+    SCOPED_TRACE(e.path().string());
+    kho::CaptionFields f = fields();
+    f.caption = "Một chú thích khác hẳn";
+    kho::Result<ki::EmbedResult> other = ki::embed_fields(span_of(bytes), f);
+    if (!other.ok()) continue;  // Exiv2 cannot write this one (damaged fixtures)
+    ++checked;
+    const bool history = !other->notes.empty();
+    EXPECT_EQ(history, meta->description.has_value()) << meta->description.value_or("(none)");
+    if (meta->description) {
+      ++with_caption;
+      f.caption = *meta->description;
+      kho::Result<ki::EmbedResult> same = ki::embed_fields(span_of(bytes), f);
+      ASSERT_TRUE(same.ok());
+      EXPECT_TRUE(same->notes.empty()) << "the file's own caption, written again, is no change";
+    }
+  }
+  EXPECT_GE(checked, 20);
+  EXPECT_GE(with_caption, 3);
+}
+
+}  // namespace
