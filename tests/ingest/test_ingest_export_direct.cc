@@ -1,5 +1,6 @@
 // The zero-copy writer of exported JPEGs (ingest/src/export_direct.cc): the XMP padding that keeps the
-// image data page-aligned, copies written with O_DIRECT from a mapping of the original, and its errors.
+// image data page-aligned, copies written with O_DIRECT from a mapping of the original, and its errors;
+// and the shortcut by which embed_fields finds a JPEG's own caption without a second read_metadata pass.
 // Fixture: tests/data/orientation/Landscape_1.jpg (347 KB, image data from byte 482), rich.jpg (small).
 #include <fcntl.h>
 #include <gtest/gtest.h>
