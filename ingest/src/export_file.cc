@@ -2,12 +2,12 @@
 // gallery use (kho/ingest/export.h).
 //
 // Speed (bench/export/run.sh): a JPEG's metadata segments (up to the start of scan, ~10–100 KB) are all
-// Exiv2 sees and all that passes through memory; the image data goes from the original to the copy with
-// copy_file_range. The original is checked like `kho ingest` checks a file: size and mtime equal to the
-// record mean unchanged; anything else (or --verify) costs a SHA-256 of the whole file. `kho export`
-// writes with Sync::kDeferred and one syncfs at the end: a per-file fsync made this process pay for the
-// writeback of every copy (an eighth of its CPU on 50 12-MP files, perf), which cp and exiftool leave to
-// the kernel's flusher.
+// Exiv2 sees and all that passes through memory; the image data goes from the original to the copy by DMA
+// with O_DIRECT (export_direct.cc), or with copy_file_range for small files and file systems without it. The original
+// is checked like `kho ingest` checks a file: size and mtime equal to the record mean unchanged; anything else (or
+// --verify) costs a SHA-256 of the whole file. `kho export` writes with Sync::kDeferred and one syncfs at the end: a
+// per-file fsync made this process pay for the writeback of every copy (an eighth of its CPU on 50 12-MP files, perf),
+// which cp and exiftool leave to the kernel's flusher.
 #include <fcntl.h>
 #include <stdio.h>
 #include <sys/stat.h>
@@ -17,6 +17,7 @@
 #include <cstring>
 #include <functional>
 
+#include "export_internal.h"
 #include "jpeg_segments.h"
 #include "kho/ingest/digest.h"
 #include "kho/ingest/export.h"
@@ -184,6 +185,13 @@ Status write_copy_atomic(const std::string& dir, const std::string& name, const 
   return write_atomic(
       dir, name,
       [&](int fd, int* err) {
+        // A large JPEG: zero-copy with O_DIRECT (export_direct.cc); otherwise, or where the file system
+        // refuses it, through the page cache.
+        switch (detail::write_copy_direct(fd, copy, err)) {
+          case detail::DirectResult::kWritten: return true;
+          case detail::DirectResult::kFailed: return false;
+          case detail::DirectResult::kNotTried: break;
+        }
         if (!write_all(fd, copy.head, err)) return false;
         if (copy.tail_size == 0) return true;
         if (!copy.source) {

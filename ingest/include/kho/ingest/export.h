@@ -71,9 +71,12 @@ enum class Sync { kEachFile, kDeferred };
 // full, read-only folder, permissions are IOError with the system's reason.
 Status write_file_atomic(const std::string& dir, const std::string& name, std::string_view bytes,
                          Sync sync = Sync::kEachFile);
-// The same for an exported copy: its head is written, its tail copied from the open original with
-// copy_file_range (in the kernel, never through this process's memory; a plain read/write loop where the
-// file systems cannot). Errors as write_file_atomic, plus IOError when the original shrank meanwhile.
+// The same for an exported copy: its head is written, its tail copied from the open original, never through
+// this process's memory. A JPEG with ≥ 128 KiB of image data is written with O_DIRECT from a mapping of the
+// original (no CPU copy, the copy never enters the page cache; its XMP packet gets up to 4 KiB more of the
+// XMP specification's whitespace padding so that the image data stays page-aligned); otherwise, or where
+// the file system refuses O_DIRECT, with copy_file_range (a plain read/write loop where the file systems
+// cannot). Errors as write_file_atomic, plus IOError when the original shrank meanwhile.
 Status write_copy_atomic(const std::string& dir, const std::string& name, const ExportedCopy& copy,
                          Sync sync = Sync::kEachFile);
 // Makes everything written under `dir` durable (syncfs of its file system). Errors: IOError with the
