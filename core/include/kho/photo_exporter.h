@@ -59,7 +59,8 @@ struct ExportRequest {
 
 // One exported photo. The copy is `head` followed by `tail_size` bytes of the original starting at
 // `tail_offset`, read through `source` (the original, held open since it was checked): a JPEG's image
-// data is never copied through memory (kho export hands it to copy_file_range). tail_size 0: `head` is all.
+// data is never copied through user memory (kho export writes it with O_DIRECT from a mapping of the original,
+// or copy_file_range where that cannot be done: ingest/README.md). tail_size 0: `head` is all.
 struct ExportedCopy {
   std::string head;
   std::shared_ptr<const int> source;  // an open file descriptor, closed with the last holder
