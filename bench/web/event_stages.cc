@@ -55,6 +55,8 @@ int main(int argc, char** argv) {
   grid.page = argc > 4 ? std::strtoull(argv[4], nullptr, 10) : 1;
   grid.page_size = web::kEventGridPageSize;
   grid.sort = web::grid_sort_from_name(argc > 5 ? argv[5] : "time").value_or(web::GridSort::kTime);
+  web::GridOrders orders;  // as the server keeps them: the first page computes the grid's order
+  grid.orders = &orders;
   CatalogOptions options;
   options.read_only = true;
   auto cat = Catalog::open(argv[1], options);
@@ -65,6 +67,7 @@ int main(int argc, char** argv) {
   Stage snapshot{"snapshot", {}}, view{"event_view", {}}, render{"render_page", {}}, zip{"gzip level 1", {}},
       total{"total", {}};
   std::size_t html_bytes = 0, wire_bytes = 0;
+  double first_view = 0, first_total = 0;
   for (int i = 0; i < iterations; ++i) {
     const double t0 = cpu_ms();
     auto snap = (*cat)->snapshot();
@@ -83,7 +86,11 @@ int main(int argc, char** argv) {
     const double t4 = cpu_ms();
     html_bytes = html.size();
     wire_bytes = packed ? packed->size() : 0;
-    if (i == 0) continue;  // the first builds the per-thread templates and the grid order
+    if (i == 0) {  // the first computes the grid's order and parses the templates
+      first_view = t2 - t1;
+      first_total = t4 - t0;
+      continue;
+    }
     snapshot.ms.push_back(t1 - t0);
     view.ms.push_back(t2 - t1);
     render.ms.push_back(t3 - t2);
@@ -95,5 +102,6 @@ int main(int argc, char** argv) {
               grid.page, html_bytes, wire_bytes, total.ms.size());
   std::printf("%-24s %9s %9s %9s\n", "stage", "mean", "p50", "p99");
   for (Stage* s : {&snapshot, &view, &render, &zip, &total}) report(*s);
+  std::printf("first page (computes the grid's order): event_view %.3f, total %.3f\n", first_view, first_total);
   return 0;
 }

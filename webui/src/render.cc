@@ -51,8 +51,12 @@ const std::string& asset_version() {
 std::string render_fragment(std::string_view tmpl, const Json& view) { return render(tmpl, view); }
 
 std::string render_page(std::string_view body_template, const Json& view, const PageInfo& info) {
+  return render_layout(render(body_template, view), info);
+}
+
+std::string render_layout(std::string body, const PageInfo& info) {
   Json layout = Json::object();
-  layout["content"] = render(body_template, view);
+  layout["content"] = std::move(body);
   layout["page_title"] = info.title;
   layout["page_kind"] = info.kind;
   layout["q"] = info.query;
