@@ -34,7 +34,8 @@ else()
   endif()
   target_include_directories(kho::cli11_headers INTERFACE ${KHO_CLI11_INCLUDE_DIR})
 endif()
-# kainjow mustache (webui only): Debian ships the header alone, without a CMake or pkg-config file.
+# kainjow mustache (the webui tests only: the oracle of webui/src/mustache.cc, the engine the pages use): Debian
+# ships the header alone, without a CMake or pkg-config file.
 find_path(KHO_MUSTACHE_INCLUDE_DIR NAMES kainjow/mustache.hpp)
 if(NOT KHO_MUSTACHE_INCLUDE_DIR)
   message(FATAL_ERROR "kainjow mustache not found: apt-get install libkainjow-mustache-dev")

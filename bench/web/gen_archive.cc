@@ -44,7 +44,7 @@ kho::Photo photo_for(const kho::Digest& d, const std::string& path, const std::s
   p.meta.datetime_original = when;
   p.meta.description = "Người dân Quảng Bình di chuyển đồ đạc lên chỗ cao khi nước lũ lên nhanh, ảnh số " +
                        std::to_string(i);
-  p.meta.credit = "Ảnh: Thành Nguyễn";
+  p.meta.credit = "Thành Nguyễn";  // IPTC Credit holds the name; the pages write "Ảnh:" before it
   p.has_thumbs = true;
   p.first_path = path;
   return p;

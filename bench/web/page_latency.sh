@@ -10,6 +10,13 @@
 # the most photos (the seed's). With --generated, kho-bench-gen-archive (bench/web/gen_archive.cc) writes
 # EVENTS events (default 50,000) and one event of PHOTOS photos (default 5,000) instead, and the home page
 # is also measured deep in its pages and filtered by a year. Everything it starts is stopped on exit.
+#
+# Printed per route: req/s, wall p50/p90/p99 (wrk), and the server's CPU per request (utime + stime of the kho
+# process from /proc/PID/stat before and after, over the requests wrk made), with the load average before and
+# after each route: on a shared machine the wall figures mostly measure waiting for a core, the CPU figure not.
+# The event page keeps its body per archive version (webui/src/page_cache.h), so its figures are those of a
+# page already seen; "first view" lines give the CPU of pages not kept yet (one request each, new pages), and
+# with --generated, kho-bench-event-stages (next to GEN_BINARY, when built) splits an uncached page into stages.
 set -euo pipefail
 KHO=$(realpath "${1:?usage: page_latency.sh KHO_BINARY [SAMPLES_DIR] [SECONDS] [CONNECTIONS]}")
 HERE=$(cd "$(dirname "$0")" && pwd)
@@ -62,11 +69,14 @@ echo "event $EVENT ($HTML_BYTES bytes of HTML, $WIRE_BYTES on the wire), $CONNS 
 # 2-core machine the wall-clock percentiles also count waiting for a core; the CPU figure does not.
 cpu_ticks() { awk '{print $14 + $15}' "/proc/$KHO_PID/stat"; }
 TICK_MS=$(python3 -c 'import os; print(1000 / os.sysconf("SC_CLK_TCK"))')
-printf "%-28s %10s %8s %8s %8s %12s\n" route req/s p50 p90 p99 "cpu/req ms"
+load() { cut -d' ' -f1 /proc/loadavg; }
+echo "load average $(cut -d' ' -f1-3 /proc/loadavg) at start; $(nproc) cores"
+printf "%-28s %10s %8s %8s %8s %12s %11s\n" route req/s p50 p90 p99 "cpu/req ms" "load"
 ROUTES=("/event/$EVENT" "/api/event/$EVENT" "/" "/photo/$PHOTO" "/search?q=thanh+hoa" "/dups")
 [ -n "$GEN" ] && ROUTES=("/event/$EVENT" "/event/$EVENT?page=13&sort=name" "/api/event/$EVENT" "/"
                          "/?page=1000" "/?date=2015" "/photo/$PHOTO")
 for route in "${ROUTES[@]}"; do
+  load0=$(load)
   before=$(cpu_ticks)
   out=$(wrk -t"$THREADS" -c"$CONNS" -d"${SECS}s" --latency -H "$ACCEPT" "http://127.0.0.1:$PORT$route")
   after=$(cpu_ticks)
@@ -77,5 +87,30 @@ for route in "${ROUTES[@]}"; do
   p90=$(awk '$1=="90%" {print $2}' <<<"$out")
   p99=$(awk '$1=="99%" {print $2}' <<<"$out")
   name=${route:0:28}
-  printf "%-28s %10s %8s %8s %8s %12s\n" "$name" "$rps" "$p50" "$p90" "$p99" "$cpu"
+  printf "%-28s %10s %8s %8s %8s %12s %11s\n" "$name" "$rps" "$p50" "$p90" "$p99" "$cpu" "$load0-$(load)"
 done
+
+# First views: pages of the big event that no request has asked for yet (each page and sort once), so the
+# server builds and renders each; CPU per request from /proc as above (jiffies: 10 ms each, hence many pages).
+PAGES=$(curl -sf "http://127.0.0.1:$PORT/api/event/$EVENT" | python3 -c 'import json,sys; print(json.load(sys.stdin)["pages"])')
+URLS=()
+for sort in name article; do
+  for p in $(seq 2 "$PAGES"); do URLS+=("http://127.0.0.1:$PORT/event/$EVENT?page=$p&sort=$sort"); done
+done
+if [ "${#URLS[@]}" -gt 0 ]; then
+  before=$(cpu_ticks)
+  start=$(date +%s.%N)
+  for u in "${URLS[@]}"; do curl -sf -o /dev/null -H "$ACCEPT" "$u"; done
+  end=$(date +%s.%N)
+  after=$(cpu_ticks)
+  python3 -c "n=${#URLS[@]}; print(f'first view of {n} event pages (sort name/article, page 2..): ' +
+    f'{($after - $before) * $TICK_MS / n:.3f} ms server CPU a page, {($end - $start) * 1000 / n:.1f} ms wall a page ' +
+    f'(curl, one at a time; load $(load))')"
+fi
+STAGES="$(dirname "${GEN:-/nonexistent}")/kho-bench-event-stages"
+if [ -n "$GEN" ] && [ -x "$STAGES" ]; then
+  kill "$KHO_PID" 2>/dev/null && wait "$KHO_PID" 2>/dev/null || true
+  KHO_PID=""
+  echo "uncached event page by stage (kho-bench-event-stages, thread CPU, load $(load)):"
+  "$STAGES" "$WORK/archive" "$EVENT" 50
+fi

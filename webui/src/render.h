@@ -19,6 +19,9 @@ struct PageInfo {
 // A template error (a bug, not user input) yields a plain message instead of a page.
 std::string render_page(std::string_view body_template, const Json& view, const PageInfo& info);
 
+// The layout around an already rendered body (the event page keeps its bodies: page_cache.h).
+std::string render_layout(std::string body, const PageInfo& info);
+
 // Renders a template alone, without the layout (a page's section, e.g. the team's {{{team_html}}}).
 std::string render_fragment(std::string_view tmpl, const Json& view);
 

@@ -14,6 +14,7 @@
 #include "compress.h"
 #include "export_routes.h"
 #include "kho/webui/api.h"
+#include "page_cache.h"
 #include "render.h"
 #include "routes.h"
 #include "session.h"
@@ -54,6 +55,8 @@ class ViewCache {
 struct Server::Impl {
   Impl(Catalog& c, const ServerOptions& o) : catalog(c), options(o) {}
   ViewCache dups_cache;
+  GridOrders grid_orders;  // the event grids' orders, for the event and photo pages (views.h)
+  PageCache event_pages;   // the event pages' bodies by archive version (page_cache.h)
   Catalog& catalog;
   ServerOptions options;
   std::unique_ptr<Auth> auth;  // issue 16: sessions, the login throttle, CSRF (session.h)
@@ -182,11 +185,57 @@ std::string title_of(const Json& j, const char* key, const std::string& fallback
                                                                                      : fallback;
 }
 
+// The event page (issue 15): its body (the view model, rendered) is the same for every reader at one archive
+// version, so it is kept per (event, page, sort) in `pages` while the version stays; the editors' section and
+// the layout, which depend on who asks, are made per request.
+void serve_event_page(const Catalog& catalog, PageCache& pages, http::Response& res, const std::string& id,
+                      const GridPage& grid, const http::Request::Identity& who) {
+  set_security_headers(res);
+  res.set_header("Cache-Control", "no-cache");
+  const std::string key = id + "?page=" + std::to_string(grid.page) +
+                          "&sort=" + std::to_string(static_cast<int>(grid.sort));
+  std::shared_ptr<const PageCache::Page> page;
+  std::uint64_t version = 0;
+  std::string team;
+  Result<Json> view = Status::Busy("archive unavailable");
+  {
+    Result<std::unique_ptr<Snapshot>> snap = catalog.snapshot();
+    if (snap.ok()) {
+      version = (*snap)->version();
+      page = pages.find(key, version);
+      if (!page) view = event_view(**snap, id, grid);
+      if (page || view.ok()) team = event_team_html(**snap, id, who);  // issue 16: editors' section
+    } else {
+      view = snap.status();
+    }
+  }
+  if (!page) {
+    if (!view.ok()) {
+      if (http_status(view.status()) == 500) std::fprintf(stderr, "kho serve: %s\n", view.status().to_string().c_str());
+      return error_page(res, http_status(view.status()), view.status().message());
+    }
+    if (view->contains("articles"))  // the page shows the article from blocks_view
+      for (Json& a : (*view)["articles"])
+        for (const char* k : {"blocks", "photos", "links", "sources"}) a.erase(k);
+    auto made = std::make_shared<PageCache::Page>();
+    made->body = render_fragment(kEventTemplate, *view);
+    made->title = title_of((*view)["event"], "title", "Sự kiện");
+    page = made;
+    pages.put(key, version, std::move(made));
+  }
+  std::string body;
+  body.reserve(page->body.size() + team.size());
+  body.append(page->body).append(team);
+  res.set_content(render_layout(std::move(body), PageInfo{page->title, "event", "", "/api/event/" + id}),
+                  "text/html; charset=utf-8");
+}
+
 void add_routes(Server::Impl& s) {
   const Catalog& cat = s.catalog;
   const std::size_t page_size = s.options.page_size;
   const std::string& cors = s.options.cors_origin;
   ViewCache& dups_cache = s.dups_cache;
+  GridOrders* orders = &s.grid_orders;
   http::Router& http = s.router;
   using Req = http::Request;
   using Res = http::Response;
@@ -199,22 +248,15 @@ void add_routes(Server::Impl& s) {
     auto view = [&](const Snapshot& sn) { return events_view(sn, page, page_size, date); };
     serve_page(cat, res, kHomeTemplate, view, [&](const Json&) { return PageInfo{"Sự kiện", "home", "", api}; });
   });
-  http.Get(R"(/event/([^/]+))", [&cat](const Req& req, Res& res) {
-    std::string id = req.matches[1].str();
-    const GridPage grid = grid_param(req);
-    auto view = [&](const Snapshot& sn) {
-      Result<Json> v = event_view(sn, id, grid);
-      if (v.ok()) (*v)["team_html"] = event_team_html(sn, id, req.identity);  // issue 16: editors' section
-      return v;
-    };
-    serve_page(cat, res, kEventTemplate, view, [&](const Json& v) {
-      return PageInfo{title_of(v["event"], "title", "Sự kiện"), "event", "", "/api/event/" + id};
-    });
+  http.Get(R"(/event/([^/]+))", [&cat, orders, &s](const Req& req, Res& res) {
+    GridPage grid = grid_param(req);
+    grid.orders = orders;
+    serve_event_page(cat, s.event_pages, res, req.matches[1].str(), grid, req.identity);
   });
-  http.Get(R"(/photo/([^/]+))", [&cat](const Req& req, Res& res) {
+  http.Get(R"(/photo/([^/]+))", [&cat, orders](const Req& req, Res& res) {
     std::string hex = req.matches[1].str();
     auto view = [&](const Snapshot& sn) {
-      Result<Json> v = photo_view(sn, hex);
+      Result<Json> v = photo_view(sn, hex, orders);
       if (v.ok()) (*v)["team_html"] = photo_team_html(sn, hex, req.identity);  // issue 16: edits and history
       return v;
     };
@@ -257,14 +299,15 @@ void add_routes(Server::Impl& s) {
     const std::string date = req.get_param_value("date");
     serve_api(cat, cors, res, [&](const Snapshot& sn) { return events_view(sn, page, page_size, date); });
   });
-  http.Get(R"(/api/event/([^/]+))", [&cat, &cors](const Req& req, Res& res) {
+  http.Get(R"(/api/event/([^/]+))", [&cat, &cors, orders](const Req& req, Res& res) {
     std::string id = req.matches[1].str();
-    const GridPage grid = grid_param(req);
+    GridPage grid = grid_param(req);
+    grid.orders = orders;
     serve_api(cat, cors, res, [&](const Snapshot& sn) { return event_view(sn, id, grid); });
   });
-  http.Get(R"(/api/photo/([^/]+))", [&cat, &cors](const Req& req, Res& res) {
+  http.Get(R"(/api/photo/([^/]+))", [&cat, &cors, orders](const Req& req, Res& res) {
     std::string hex = req.matches[1].str();
-    serve_api(cat, cors, res, [&](const Snapshot& sn) { return photo_view(sn, hex); });
+    serve_api(cat, cors, res, [&](const Snapshot& sn) { return photo_view(sn, hex, orders); });
   });
   http.Get("/api/dups", [&cat, &cors, &dups_cache](const Req& req, Res& res) {
     std::size_t page = page_param(req);

@@ -210,7 +210,6 @@ const std::string_view kEventTemplate =
     </figcaption>
   </figure>
 </div>
-{{{team_html}}}
 )HTML";
 
 namespace {

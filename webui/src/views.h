@@ -6,8 +6,10 @@
 #include <nlohmann/json.hpp>
 
 #include <cstddef>
+#include <list>
 #include <map>
 #include <memory>
+#include <mutex>
 #include <optional>
 #include <string>
 #include <string_view>
@@ -26,23 +28,54 @@ using Json = nlohmann::json;
 Result<Json> events_view(const Snapshot& snap, std::size_t page, std::size_t page_size, std::string_view date = {});
 // The order of an event's photo grid: capture time (then file name), file name, or the articles' order.
 enum class GridSort { kTime, kName, kArticle };
+class GridOrders;
 struct GridPage {
   std::size_t page = 1;         // 1-based; past the last page shows the last
   std::size_t page_size = 200;  // photos a page; 0 = all on one page (kho show)
   GridSort sort = GridSort::kTime;
+  GridOrders* orders = nullptr;  // the server's cache of grid orders; null: computed for this call
 };
 inline constexpr std::size_t kEventGridPageSize = 200;
 // "time" / "name" / "article"; nullopt for anything else.
 std::optional<GridSort> grid_sort_from_name(std::string_view name);
-// An event's photos in the grid's order (views_events.cc), kept while the archive's version stays the same;
-// the photo page's previous/next follow the same order as the grid.
+// An event's photos in the grid's order (views_events.cc): sorted, then each traced original in its web copy's
+// place. The photo page's previous/next walk the same order as the grid. Kept in `orders` when given.
 Result<std::shared_ptr<const std::vector<EventFile>>> grid_order(const Snapshot& snap, const std::string& event_id,
-                                                                 GridSort sort);
+                                                                 GridSort sort, GridOrders* orders = nullptr);
+// The grid orders of one archive (one per server: the key holds no archive), each kept while the archive's
+// version (Snapshot::version, LMDB's last committed transaction, which every write moves, from any process:
+// ingest, `kho caption`, a correction in the gallery) is the one it was computed at; a snapshot at another
+// version computes the order again. Sorting a 5,000-photo event by capture time decodes 5,000 photo records,
+// which each of its pages and each of its photos' pages would repeat. Thread-safe; holds at most `max_files`
+// photos in all (least recently used orders go first; an order larger than that is not kept). A request on an
+// older snapshot never replaces a newer order.
+class GridOrders {
+ public:
+  using Order = std::shared_ptr<const std::vector<EventFile>>;
+  static constexpr std::size_t kDefaultMaxFiles = 200'000;  // ~100 bytes each (path and digest): ~20 MB
+  explicit GridOrders(std::size_t max_files = kDefaultMaxFiles);
+  Result<Order> get(const Snapshot& snap, const std::string& event_id, GridSort sort);
+  std::size_t files_held() const;  // photos in all kept orders
+  std::size_t entries() const;
+
+ private:
+  struct Entry {
+    std::uint64_t version;
+    Order order;
+    std::list<std::string>::iterator used;  // its place in lru_
+  };
+  const std::size_t max_files_;
+  mutable std::mutex mu_;
+  std::size_t files_ = 0;
+  std::list<std::string> lru_;  // keys, most recently used first
+  std::map<std::string, Entry> entries_;
+};
 Result<Json> event_view(const Snapshot& snap, std::string_view event_id, const GridPage& grid = {});
 // Natural order of names: digit runs compare as numbers (IMG_2 < IMG_10), letters without regard to ASCII case.
 bool natural_less(std::string_view a, std::string_view b);
 Result<Json> article_view(const Snapshot& snap, std::string_view article_id);
-Result<Json> photo_view(const Snapshot& snap, std::string_view digest_hex);
+// `orders`: the server's grid orders, for previous/next (null: computed for this call).
+Result<Json> photo_view(const Snapshot& snap, std::string_view digest_hex, GridOrders* orders = nullptr);
 Result<Json> dups_view(const Snapshot& snap, std::size_t page, std::size_t page_size);
 Result<Json> search_view(const Snapshot& snap, std::string_view query, std::size_t limit);
 // The search page and /api/search from the request's parameters (one function, so they agree): `q` the query,

@@ -28,7 +28,9 @@ std::string event_excerpt(const Snapshot& snap, const Event& ev) {
   return "";
 }
 
-Json photo_item(const Snapshot& snap, const Digest& d, const std::string& path, const std::string& caption) {
+// `known`: the photo's record when the caller has read it already (the grid: it reads it for the caption).
+Json photo_item(const Snapshot& snap, const Digest& d, const std::string& path, const std::string& caption,
+                const Result<Photo>* known = nullptr) {
   Json j;
   j["digest"] = d.hex();
   j["path"] = display_path(path);
@@ -38,7 +40,9 @@ Json photo_item(const Snapshot& snap, const Digest& d, const std::string& path, 
   j["url"] = photo_url(d);
   j["thumb"] = thumb_url(d, 320);
   j["preview"] = thumb_url(d, 1280);
-  Result<Photo> p = snap.photo(d);
+  std::optional<Result<Photo>> read;
+  if (!known) read.emplace(snap.photo(d));
+  const Result<Photo>& p = known ? *known : *read;
   j["width"] = p.ok() ? p->width : 0;
   j["height"] = p.ok() ? p->height : 0;
   j["has_thumbs"] = p.ok() && p->has_thumbs;
@@ -218,29 +222,98 @@ void grid_navigation(Json& out, std::string_view id, GridSort sort, std::size_t 
 
 }  // namespace
 
-// The grid's order of an event, kept per (event, sort) while the archive's version stays the same: sorting a
-// 5,000-photo event by capture time decodes 5,000 photo records, which each page of it would repeat.
-Result<std::shared_ptr<const std::vector<EventFile>>> grid_order(const Snapshot& snap, const std::string& event_id,
-                                                                 GridSort sort) {
-  using Order = std::shared_ptr<const std::vector<EventFile>>;
-  static std::mutex mu;
-  static std::map<std::string, std::pair<std::uint64_t, Order>> cache;
-  constexpr std::size_t kMaxEvents = 16;
-  const std::string key = event_id + "/" + sort_name(sort);
-  const std::uint64_t version = snap.version();
-  {
-    std::lock_guard lock(mu);
-    auto it = cache.find(key);
-    if (it != cache.end() && it->second.first == version) return it->second.second;
-  }
+namespace {
+
+// The event's photos in the grid's order, computed: sorted, then each traced original in its web copy's place.
+Result<std::shared_ptr<const std::vector<EventFile>>> compute_grid_order(const Snapshot& snap,
+                                                                         const std::string& event_id, GridSort sort) {
   Result<std::vector<EventFile>> files = snap.event_photos_in_order(event_id);
   if (!files.ok()) return files.status();
   KHO_RETURN_IF_ERROR(sort_grid(snap, sort, *files));
-  Order order = std::make_shared<const std::vector<EventFile>>(std::move(*files));
-  std::lock_guard lock(mu);
-  if (cache.size() >= kMaxEvents) cache.clear();
-  cache[key] = {version, order};
+  // The event's first photos are the articles' photos: a traced original takes its web copy's place (and the
+  // copy the original's), so the archive's best picture leads with the article's caption (issue 12). Done
+  // here, not in the page, so that the photo page's previous/next walk the grid's own order.
+  Result<Event> ev = snap.event(event_id);
+  if (!ev.ok()) return ev.status();
+  std::map<Digest, Digest> shown_for;  // web copy → its original
+  for (const std::string& aid : ev->article_ids) {
+    Result<Article> art = snap.article(aid);
+    if (art.status().is_not_found()) continue;  // as the page: an id without its record is skipped
+    if (!art.ok()) return art.status();
+    Result<std::vector<Link>> machine = corrected(snap, snap.article_links(aid));
+    if (!machine.ok()) return machine.status();
+    std::map<Digest, Digest> copies;
+    Result<std::vector<Link>> links = links_showing_originals(snap, std::move(*machine), &copies);
+    if (!links.ok()) return links.status();
+    for (const auto& [original, copy] : copies) shown_for[copy] = original;
+  }
+  if (!shown_for.empty()) {
+    std::map<Digest, std::size_t> at;
+    for (std::size_t i = 0; i < files->size(); ++i) at.emplace((*files)[i].digest, i);
+    for (const auto& [copy, original] : shown_for) {
+      auto c = at.find(copy), o = at.find(original);
+      if (c == at.end() || o == at.end() || o->second < c->second) continue;
+      std::swap((*files)[c->second], (*files)[o->second]);
+      std::swap(c->second, o->second);
+    }
+  }
+  return std::make_shared<const std::vector<EventFile>>(std::move(*files));
+}
+
+}  // namespace
+
+GridOrders::GridOrders(std::size_t max_files) : max_files_(max_files) {}
+
+Result<GridOrders::Order> GridOrders::get(const Snapshot& snap, const std::string& event_id, GridSort sort) {
+  const std::string key = event_id + "/" + sort_name(sort);
+  const std::uint64_t version = snap.version();
+  {
+    std::lock_guard lock(mu_);
+    auto it = entries_.find(key);
+    if (it != entries_.end() && it->second.version == version) {
+      lru_.splice(lru_.begin(), lru_, it->second.used);
+      return it->second.order;
+    }
+  }
+  // Computed outside the lock: other events' pages are served meanwhile.
+  Result<Order> order = compute_grid_order(snap, event_id, sort);
+  if (!order.ok()) return order.status();
+  std::lock_guard lock(mu_);
+  auto it = entries_.find(key);
+  if (it != entries_.end()) {
+    // A request on an older snapshot may finish after one on a newer: the newer order stays.
+    if (it->second.version > version) return order;
+    files_ -= it->second.order->size();
+    lru_.erase(it->second.used);
+    entries_.erase(it);
+  }
+  if ((*order)->size() > max_files_) return order;  // larger than the whole budget: not kept
+  lru_.push_front(key);
+  entries_.emplace(key, Entry{version, *order, lru_.begin()});
+  files_ += (*order)->size();
+  while (files_ > max_files_ && !lru_.empty()) {  // the least recently used go first
+    auto last = entries_.find(lru_.back());
+    files_ -= last->second.order->size();
+    entries_.erase(last);
+    lru_.pop_back();
+  }
   return order;
+}
+
+std::size_t GridOrders::files_held() const {
+  std::lock_guard lock(mu_);
+  return files_;
+}
+
+std::size_t GridOrders::entries() const {
+  std::lock_guard lock(mu_);
+  return entries_.size();
+}
+
+Result<std::shared_ptr<const std::vector<EventFile>>> grid_order(const Snapshot& snap, const std::string& event_id,
+                                                                 GridSort sort, GridOrders* orders) {
+  if (orders) return orders->get(snap, event_id, sort);
+  return compute_grid_order(snap, event_id, sort);
 }
 
 std::optional<GridSort> grid_sort_from_name(std::string_view name) {
@@ -364,8 +437,7 @@ Result<Json> event_view(const Snapshot& snap, std::string_view event_id, const G
 
   std::map<Digest, std::string> captions;  // first caption of each linked photo
   std::set<Digest> linked;
-  CaptionNotes notes;                  // own and group caption, credit: for the grid and the viewer (views_photo.cc)
-  std::map<Digest, Digest> shown_for;  // traced web copy → its original
+  CaptionNotes notes;  // own and group caption, credit: for the grid and the viewer (views_photo.cc)
   std::size_t unresolved = 0;
   out["articles"] = Json::array();
   for (const std::string& aid : ev->article_ids) {
@@ -378,10 +450,7 @@ Result<Json> event_view(const Snapshot& snap, std::string_view event_id, const G
     std::map<Digest, Digest> copies;
     Result<std::vector<Link>> links = links_showing_originals(snap, *machine, &copies);
     if (!links.ok()) return links.status();
-    for (const auto& [original, copy] : copies) {
-      linked.insert(copy);
-      shown_for[copy] = original;
-    }
+    for (const auto& [original, copy] : copies) linked.insert(copy);
     for (const Link& l : *links) {
       if (!l.digest) {
         ++unresolved;
@@ -398,25 +467,10 @@ Result<Json> event_view(const Snapshot& snap, std::string_view event_id, const G
     a["links"] = links_json(snap, *machine);
     out["articles"].push_back(std::move(a));
   }
-  Result<std::shared_ptr<const std::vector<EventFile>>> ordered = grid_order(snap, ev->id, grid.sort);
+  // The grid's order, traced originals already in their web copies' places (compute_grid_order).
+  Result<std::shared_ptr<const std::vector<EventFile>>> ordered = grid_order(snap, ev->id, grid.sort, grid.orders);
   if (!ordered.ok()) return ordered.status();
   const std::vector<EventFile>* files = ordered->get();
-  // The event's first photos are the articles' photos: a traced original takes its web copy's place (and the
-  // copy the original's), so the archive's best picture leads with the article's caption. The cached order is
-  // shared, so the swap works on a copy.
-  std::vector<EventFile> swapped;
-  if (!shown_for.empty()) {
-    swapped = *files;
-    std::map<Digest, std::size_t> at;
-    for (std::size_t i = 0; i < swapped.size(); ++i) at.emplace(swapped[i].digest, i);
-    for (const auto& [copy, original] : shown_for) {
-      auto c = at.find(copy), o = at.find(original);
-      if (c == at.end() || o == at.end() || o->second < c->second) continue;
-      std::swap(swapped[c->second], swapped[o->second]);
-      std::swap(c->second, o->second);
-    }
-    files = &swapped;
-  }
   std::size_t orphans = 0;
   for (const EventFile& f : *files)
     if (!linked.count(f.digest)) ++orphans;
@@ -429,12 +483,11 @@ Result<Json> event_view(const Snapshot& snap, std::string_view event_id, const G
   out["photos"] = Json::array();
   for (std::size_t i = first; i < last; ++i) {
     const EventFile& f = (*files)[i];
-    std::string caption = captions.count(f.digest) ? captions[f.digest] : "";
-    if (caption.empty()) {  // an orphan may still carry its own description
-      Result<Photo> p = snap.photo(f.digest);
-      if (p.ok() && p->meta.description) caption = *p->meta.description;
-    }
-    Json j = photo_item(snap, f.digest, f.path, caption);
+    auto found = captions.find(f.digest);
+    std::string caption = found != captions.end() ? found->second : "";
+    const Result<Photo> p = snap.photo(f.digest);
+    if (caption.empty() && p.ok() && p->meta.description) caption = *p->meta.description;  // an orphan's own
+    Json j = photo_item(snap, f.digest, f.path, caption, &p);
     notes.apply(snap, f.digest, j);
     j["orphan"] = !linked.count(f.digest);
     j["index"] = i;

@@ -152,11 +152,12 @@ std::string copy_text(const std::string& caption, const std::string& credit) {
 }
 
 // Previous and next photo of `event_id` in the event's own order (the grid's), and this one's place.
-void event_neighbours(const Snapshot& snap, const std::string& event_id, const Digest& d, Json& out) {
+void event_neighbours(const Snapshot& snap, const std::string& event_id, const Digest& d, Json& out,
+                      GridOrders* orders) {
   out["prev_url"] = nullptr;
   out["next_url"] = nullptr;
   out["position"] = nullptr;
-  Result<std::shared_ptr<const std::vector<EventFile>>> files = grid_order(snap, event_id, GridPage{}.sort);
+  Result<std::shared_ptr<const std::vector<EventFile>>> files = grid_order(snap, event_id, GridPage{}.sort, orders);
   if (!files.ok()) return;
   // One photo can sit in an event under two names: each digest counts once, at its first place.
   std::vector<Digest> order;
@@ -174,7 +175,7 @@ void event_neighbours(const Snapshot& snap, const std::string& event_id, const D
 
 }  // namespace
 
-Result<Json> photo_view(const Snapshot& snap, std::string_view digest_hex) {
+Result<Json> photo_view(const Snapshot& snap, std::string_view digest_hex, GridOrders* orders) {
   std::optional<Digest> d = Digest::from_hex(digest_hex);
   if (!d) return Status::InvalidArgument("not a photo digest (64 hex digits)");
   Result<Photo> p = snap.photo(*d);
@@ -232,7 +233,7 @@ Result<Json> photo_view(const Snapshot& snap, std::string_view digest_hex) {
       if (!ev.ok()) continue;
       out["event_url"] = event_url(ev->id);
       out["event_title"] = ev->title;
-      event_neighbours(snap, ev->id, *d, out);
+      event_neighbours(snap, ev->id, *d, out, orders);
       break;
     }
   std::string caption;
