@@ -12,6 +12,7 @@
 #include <string>
 #include <vector>
 
+#include "kho/text.h"
 #include "test_support.h"
 
 namespace kho {
@@ -50,7 +51,8 @@ class EditorsQueries : public ::testing::Test {
     return j.is_discarded() ? json::object() : j;
   }
 
-  // The file names (last path component of each file) of the photos a query's hits show, in hit order.
+  // The file names (last path component of the first file, NFC: one sample is named in NFD) of the photos a
+  // query's hits show, in hit order.
   static std::vector<std::string> photos(const json& results) {
     std::vector<std::string> out;
     if (!results.contains("hits")) return out;
@@ -63,7 +65,7 @@ class EditorsQueries : public ::testing::Test {
         auto j = json::parse(r.out, nullptr, false);
         std::string name = "?";
         if (!j.is_discarded() && j.contains("files") && !j["files"].empty())
-          name = fs::path(j["files"][0]["path"].get<std::string>()).filename().string();
+          name = to_nfc(fs::path(j["files"][0]["path"].get<std::string>()).filename().string());
         it = names_.emplace(digest, name).first;
       }
       out.push_back(it->second);
