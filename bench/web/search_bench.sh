@@ -16,4 +16,7 @@ python3 "$HERE/search_corpus.py" "$SHARED" >"$OUT/corpus.txt"
 g++ -O2 -std=c++20 -I"$ROOT/core/search/include" -I"$ROOT/core/catalog/include" "$HERE/search_bench.cc" \
     -o "$OUT/search_bench" "$BUILD/core/search/libkho_search.a" "$BUILD/core/text/libkho_text.a" \
     "$BUILD/core/catalog/libkho_catalog.a" -llmdb -lutf8proc -lz -lpthread
+# Wall-clock figures depend on the machine's load: it is printed before and after.
+echo "load before: $(uptime)"
 "$OUT/search_bench" "$OUT/archive" "$CAPTIONS" "$OUT/corpus.txt" "$REPS"
+echo "load after: $(uptime)"

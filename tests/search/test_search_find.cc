@@ -169,6 +169,35 @@ TEST_F(SearchFindTest, LongPastedCaptionFindsItsPhoto) {
   EXPECT_EQ(s.hits[0].ref_index, 1u);
 }
 
+TEST_F(SearchFindTest, PastedCaptionWinsOverManyTextsWithItsRareWordsElsewhere) {
+  // 600 captions (more than the long query looks at further) hold every word of the pasted caption too, but
+  // in the reverse order; the pasted caption itself is in the last article of the owners' order.
+  const std::string caption =
+      "Nghệ nhân Quách Văn Tuyển bên khung cửi dệt thổ cẩm của bản Lác trong buổi sáng đầu năm mới ở thung "
+      "lũng Mai Châu";
+  std::vector<Article> arts;
+  for (int i = 0; i < 30; ++i) {
+    std::vector<std::string> captions;
+    for (int k = 0; k < 20; ++k)
+      captions.push_back(
+          "Châu Mai lũng thung ở mới năm đầu sáng buổi trong Lác bản của cẩm thổ dệt cửi khung bên "
+          "Tuyển Văn Quách nhân Nghệ, ảnh " +
+          std::to_string(i * 20 + k));
+    char id[17];
+    std::snprintf(id, sizeof id, "b%015d", i);
+    arts.push_back(article(id, "Mai Châu " + std::to_string(i), captions, {}));
+  }
+  arts.push_back(article("ffffffffffffffff", "Làng dệt", {caption}, {}));
+  index(arts);
+  SearchResults r = find(caption);
+  ASSERT_FALSE(r.hits.empty());
+  EXPECT_EQ(r.hits[0].article_id, "ffffffffffffffff");
+  EXPECT_TRUE(r.hits[0].all_words);
+  EXPECT_TRUE(r.hits[0].adjacent);
+  EXPECT_FALSE(r.hits[1].adjacent);  // the texts holding the words in another order follow
+  EXPECT_TRUE(r.more);
+}
+
 TEST_F(SearchFindTest, SlipsOfferOrSearchTheCorrection) {
   index({article("a000000000000001", "Thanh Hóa đón Tết", {"Phố Thanh Hóa về đêm", "Chợ hoa Thanh Hóa"}, {}),
          article("a000000000000002", "Mường Phăng, Điện Biên", {}, {})});

@@ -6,7 +6,9 @@
 // while that is cheap, else one short prefix scan per owner. Documents are scored from their positions;
 // only the best few are decoded for snippets, photos and events.
 #include <algorithm>
+#include <array>
 #include <cmath>
+#include <deque>
 #include <map>
 #include <set>
 #include <unordered_map>
@@ -25,7 +27,10 @@ constexpr std::size_t kLongQueryWords = 8;       // more distinct words than thi
 constexpr std::size_t kLongQueryKeep = 6;        // a long query is answered from its rarest words
 constexpr std::size_t kMaxCandidateDocs = 1500;  // driver postings looked at; beyond, `more` is set
 constexpr std::size_t kMaxLongListDocs = 8000;   // a long query's rarest words: postings read
+constexpr std::size_t kMaxLongCandidates = 400;  // a long query's documents checked for its other rare words
+constexpr std::size_t kLongQueryScored = 100;    // a long query's best documents scored with every word
 constexpr std::size_t kSlipTries = 3;            // alternatives searched for a query with slips
+constexpr std::size_t kSlipSampleDocs = 300;     // an alternative is compared on this many driver postings
 constexpr std::size_t kSnippetBytes = 240;
 constexpr std::size_t kSnippetLead = 80;
 
@@ -334,6 +339,9 @@ struct Engine {
   bool truncated = false;
   std::vector<std::string_view> values;             // candidates' posting values, plan.terms.size() each
   std::vector<std::vector<std::uint32_t>> scratch;  // decoded positions of the candidate being scored
+  std::deque<std::string> owned;                    // positions encoded here (values may point into it)
+  std::size_t driver_cap = kMaxCandidateDocs;       // all_words: the rarest word's postings read
+  double scale = 1;                                 // all_words: its postings / those read, when cut
 
   Status decode(const Candidate& c) {
     scratch.resize(plan.terms.size());
@@ -400,7 +408,9 @@ struct Engine {
     for (std::size_t t = 1; t < n; ++t)
       if (df[t] < df[driver] || (df[t] == df[driver] && plan.terms[t].size() > plan.terms[driver].size())) driver = t;
     std::vector<Posting> list;
-    KHO_RETURN_IF_ERROR(load_list(snap, plan.terms[driver], kMaxCandidateDocs, list, &truncated));
+    KHO_RETURN_IF_ERROR(load_list(snap, plan.terms[driver], driver_cap, list, &truncated));
+    if (truncated && !list.empty())
+      scale = std::max(1.0, static_cast<double>(df[driver]) / static_cast<double>(list.size()));
     std::vector<std::string_view> owners;
     for (const Posting& p : list) {
       std::string_view o = si::doc_owner(p.doc);
@@ -482,47 +492,126 @@ struct Engine {
                                   order.begin() + static_cast<long>(std::min(order.size(), kLongQueryKeep)));
     const std::size_t need = (rare.size() * 2 + 2) / 3;
     // Candidates: the documents in at least two of the three rarest words' lists (one may be a slip), read
-    // whole up to kMaxLongListDocs each and merged in memory.
+    // whole up to kMaxLongListDocs each. Each list is sorted by doc key: merged in place, no full sort. The
+    // postings read give those words' values; only the other rare words are looked up, per candidate.
+    // A list cut at kMaxLongListDocs says nothing of the documents after its last one: there, a document in
+    // every other list is a candidate, and the cut list's word is looked up for it.
+    struct Tagged {
+      std::string_view doc, value;
+      std::size_t term;
+    };
+    std::vector<Tagged> merged;
+    std::vector<Posting> list;
     const std::size_t lists_read = std::min<std::size_t>(3, rare.size());
-    std::vector<Posting> merged;
-    for (std::size_t i = 0; i < lists_read; ++i)
-      KHO_RETURN_IF_ERROR(load_list(snap, plan.terms[rare[i]], kMaxLongListDocs, merged, &truncated));
-    std::stable_sort(merged.begin(), merged.end(), [](const Posting& x, const Posting& y) { return x.doc < y.doc; });
-    const std::size_t in_lists = lists_read == 1 ? 1 : 2;
-    std::vector<Candidate> kept;
-    const std::size_t n_terms = n;
-    for (std::size_t i = 0; i < merged.size();) {
-      std::size_t j = i;
-      while (j < merged.size() && merged[j].doc == merged[i].doc) ++j;
-      if (j - i >= in_lists) {
-        Candidate c{merged[i].doc, values.size()};
-        values.resize(values.size() + n_terms);
-        for (std::size_t r : rare) {
-          Result<std::string_view> v = snap.raw_get(db::kTerms, si::posting_key(plan.terms[r], c.doc));
-          if (v.ok()) values[c.first + r] = *v;
-          else if (!v.status().is_not_found()) return v.status();
-        }
-        Result<bool> ok = score(rare, c, /*check_phrases=*/false);  // phrases once every word is read
-        if (!ok.ok()) return ok.status();
-        if (*ok && c.matched >= need) kept.push_back(c);
-      }
-      i = j;
+    std::vector<std::string_view> cut_after(lists_read);  // empty: read whole
+    for (std::size_t i = 0; i < lists_read; ++i) {
+      list.clear();
+      bool cut = false;
+      KHO_RETURN_IF_ERROR(load_list(snap, plan.terms[rare[i]], kMaxLongListDocs, list, &cut));
+      truncated = truncated || cut;
+      if (cut && !list.empty()) cut_after[i] = list.back().doc;
+      const auto mid = static_cast<long>(merged.size());
+      for (const Posting& p : list) merged.push_back({p.doc, p.value, rare[i]});
+      std::inplace_merge(merged.begin(), merged.begin() + mid, merged.end(),
+                         [](const Tagged& x, const Tagged& y) { return x.doc < y.doc; });
     }
-    std::sort(kept.begin(), kept.end(), [](const Candidate& a, const Candidate& b) { return a.score > b.score; });
-    if (kept.size() > 100) {
-      kept.resize(100);
+    const std::size_t in_lists = lists_read == 1 ? 1 : 2;
+    // The documents in enough lists; first those holding the most pairs of these words at their distance in
+    // the query (a pasted caption holds them so), then those in most lists, then by the weight of the words
+    // they hold: only the first kMaxLongCandidates are looked at further (a lookup per other rare word).
+    std::vector<std::vector<long>> at_query(n);
+    for (std::size_t i = 0; i < plan.sequence.size(); ++i) at_query[plan.sequence[i]].push_back(static_cast<long>(i));
+    struct Light {
+      std::string_view doc;
+      std::array<std::pair<std::size_t, std::string_view>, 3> words;  // term, positions
+      std::size_t count = 0;
+      std::size_t in_place = 0;  // pairs of its words at the distance they have in the query
+      double weight = 0;
+    };
+    std::vector<Light> light;
+    std::vector<std::vector<std::uint32_t>> pos(lists_read);
+    for (std::size_t i = 0; i < merged.size();) {
+      Light l;
+      l.doc = merged[i].doc;
+      std::size_t j = i;
+      for (; j < merged.size() && merged[j].doc == merged[i].doc; ++j)
+        l.words[l.count++] = {merged[j].term, merged[j].value};
+      const std::string_view doc = merged[i].doc;
+      i = j;
+      std::size_t unknown = 0;
+      for (std::size_t k = 0; k < lists_read; ++k) unknown += !cut_after[k].empty() && doc > cut_after[k] ? 1 : 0;
+      if (l.count < in_lists && (unknown == 0 || l.count + unknown < lists_read)) continue;
+      for (std::size_t k = 0; k < lists_read && unknown > 0; ++k) {
+        if (cut_after[k].empty() || doc <= cut_after[k]) continue;
+        Result<std::string_view> v = snap.raw_get(db::kTerms, si::posting_key(plan.terms[rare[k]], doc));
+        if (v.ok()) l.words[l.count++] = {rare[k], *v};
+        else if (!v.status().is_not_found()) return v.status();
+      }
+      if (l.count < in_lists) continue;
+      for (std::size_t k = 0; k < l.count; ++k) {
+        KHO_RETURN_IF_ERROR(positions_of(l.words[k].second, pos[k]));
+        l.weight += plan.weight[l.words[k].first];
+      }
+      for (std::size_t x = 0; x < l.count; ++x)
+        for (std::size_t y = x + 1; y < l.count; ++y) {
+          bool found = false;
+          for (long qx : at_query[l.words[x].first])
+            for (long qy : at_query[l.words[y].first])
+              for (std::uint32_t px : pos[x]) {
+                const long want = static_cast<long>(px) + qy - qx;
+                found = found || (want >= 0 &&
+                                  std::binary_search(pos[y].begin(), pos[y].end(), static_cast<std::uint32_t>(want)));
+              }
+          l.in_place += found ? 1 : 0;
+        }
+      light.push_back(l);
+    }
+    std::stable_sort(light.begin(), light.end(), [](const Light& x, const Light& y) {
+      if (x.in_place != y.in_place) return x.in_place > y.in_place;
+      if (x.count != y.count) return x.count > y.count;
+      return x.weight > y.weight;
+    });
+    if (light.size() > kMaxLongCandidates) {
+      light.resize(kMaxLongCandidates);
       truncated = true;
     }
-    // The other words, read for the survivors only, one lookup each.
+    std::vector<Candidate> kept;
+    for (const Light& l : light) {
+      Candidate c{l.doc, values.size()};
+      values.resize(values.size() + n);
+      for (std::size_t k = 0; k < l.count; ++k) values[c.first + l.words[k].first] = l.words[k].second;
+      for (std::size_t x = lists_read; x < rare.size(); ++x) {
+        Result<std::string_view> v = snap.raw_get(db::kTerms, si::posting_key(plan.terms[rare[x]], c.doc));
+        if (v.ok()) values[c.first + rare[x]] = *v;
+        else if (!v.status().is_not_found()) return v.status();
+      }
+      Result<bool> ok = score(rare, c, /*check_phrases=*/false);  // phrases once every word is read
+      if (!ok.ok()) return ok.status();
+      if (*ok && c.matched >= need) kept.push_back(c);
+    }
+    std::stable_sort(kept.begin(), kept.end(),
+                     [](const Candidate& a, const Candidate& b) { return a.score > b.score; });
+    if (kept.size() > kLongQueryScored) {
+      kept.resize(kLongQueryScored);
+      truncated = true;
+    }
+    // Every word, for the survivors only: from the document's own text, cut into postings exactly as the
+    // index was (one lookup a document instead of one a word).
     std::vector<std::size_t> all(n);
     for (std::size_t t = 0; t < n; ++t) all[t] = t;
+    std::unordered_map<std::string_view, std::size_t> term_of;
+    for (std::size_t t = 0; t < n; ++t) term_of.emplace(plan.terms[t], t);
     for (Candidate& c : kept) {
-      for (std::size_t t = 0; t < n; ++t) {
-        if (!values[c.first + t].empty() || df[t] == 0 || std::find(rare.begin(), rare.end(), t) != rare.end())
-          continue;
-        Result<std::string_view> v = snap.raw_get(db::kTerms, si::posting_key(plan.terms[t], c.doc));
-        if (v.ok()) values[c.first + t] = *v;
-        else if (!v.status().is_not_found()) return v.status();
+      Result<std::string_view> raw = snap.raw_get(db::kTerms, std::string(1, si::kDocPrefix) + std::string(c.doc));
+      if (!raw.ok()) return raw.status().with_context("search: document of a posting");
+      Result<si::DocRecord> rec = si::decode_doc(*raw);
+      if (!rec.ok()) return rec.status();
+      for (std::size_t t = 0; t < n; ++t) values[c.first + t] = {};
+      for (const auto& [word, positions] : si::collect_postings(rec->text)) {
+        auto it = term_of.find(word);
+        if (it == term_of.end()) continue;
+        owned.push_back(si::encode_positions(positions));
+        values[c.first + it->second] = owned.back();
       }
       Result<bool> ok = score(all, c);
       if (!ok.ok()) return ok.status();
@@ -770,7 +859,8 @@ struct Strength {
 };
 
 Status run(const Snapshot& snap, const Query& q, std::size_t limit, SearchResults& results,
-           std::vector<std::size_t>* df_out, Strength* strength, bool with_hits = true) {
+           std::vector<std::size_t>* df_out, Strength* strength, bool with_hits = true,
+           std::size_t driver_cap = kMaxCandidateDocs) {
   Plan plan = make_plan(q);
   results.terms = plan.terms;
   const std::size_t n = plan.terms.size();
@@ -782,7 +872,7 @@ Status run(const Snapshot& snap, const Query& q, std::size_t limit, SearchResult
     plan.weight.push_back(df[t] == 0 ? 0 : std::max(0.0, std::log2(1e6 / *c)));
   }
   if (df_out) *df_out = df;
-  Engine engine{snap, plan, false, {}, {}};
+  Engine engine{snap, plan, false, {}, {}, {}, driver_cap};
   std::vector<Candidate> cands;
   if (n > kLongQueryWords) KHO_RETURN_IF_ERROR(engine.long_query(df, cands));
   else KHO_RETURN_IF_ERROR(engine.all_words(df, cands));
@@ -791,6 +881,11 @@ Status run(const Snapshot& snap, const Query& q, std::size_t limit, SearchResult
     for (const Candidate& c : cands) {
       strength->full += c.all_words ? 1 : 0;
       strength->together += c.all_words && c.adjacent ? 1 : 0;
+    }
+    if (engine.scale > 1) {  // the driver's list was cut: counts estimated for the whole list
+      strength->full = static_cast<std::size_t>(std::lround(static_cast<double>(strength->full) * engine.scale));
+      strength->together = static_cast<std::size_t>(
+          std::lround(static_cast<double>(strength->together) * engine.scale));
     }
   }
   return with_hits ? make_hits(snap, q, engine, cands, limit, results) : Status::OK();
@@ -879,7 +974,9 @@ Result<SearchResults> search(const Snapshot& snap, std::string_view query, std::
     if (best && alts[*best].likely && !alts[k].likely) break;  // a likely slip that works beats the others
     SearchResults r;
     Strength st;
-    KHO_RETURN_IF_ERROR(run(snap, with(k), limit, r, nullptr, &st, /*with_hits=*/false));
+    // Alternatives are compared on a sample of their rarest word's postings (counts scaled up to the
+    // whole list): only the one chosen is searched in full.
+    KHO_RETURN_IF_ERROR(run(snap, with(k), limit, r, nullptr, &st, /*with_hits=*/false, kSlipSampleDocs));
     if (!st.strong(r.terms.size())) continue;
     // Beside a strong answer, offer a correction only when its words stand together far more often.
     if (strong && st.together < 4 * std::max<std::size_t>(own_strength.together, 1)) continue;
