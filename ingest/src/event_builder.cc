@@ -112,6 +112,7 @@ void link_embedded(const Article& a, const std::vector<StoredPhoto>& photos, std
     l.confidence = 1.0f;
     l.path = it->second->path;
     l.digest = it->second->digest;
+    l.near_misses.clear();
   }
 }
 
@@ -237,6 +238,14 @@ Status build_event(const Snapshot* current, const FolderWork& work, WriteBatch& 
     link_embedded(a, work.photos, links);
     for (auto& l : links) {
       l.article_id = a.id;
+      // The linker's near-misses are names in this folder: stored with their full path and photo.
+      std::erase_if(l.near_misses, [&](NearMiss& m) {
+        auto at = by_name.find(m.path);
+        if (at == by_name.end()) return true;
+        m.path = at->second->path;
+        m.digest = at->second->digest;
+        return false;
+      });
       if (l.method == LinkMethod::kEmbedded) {  // resolved by path already, digest filled
         claimed.insert(std::string(file_name(l.path)));
         if (!ev.cover) ev.cover = l.digest;
@@ -254,6 +263,7 @@ Status build_event(const Snapshot* current, const FolderWork& work, WriteBatch& 
           it = by_name.find(*pair);
           l.method = LinkMethod::kCaseFolded;
           l.confidence = 0.9f;
+          l.near_misses.clear();
         }
       }
       if (it == by_name.end()) {

@@ -15,6 +15,8 @@
 namespace kho::ingest {
 namespace {
 
+using kho::NearMissReason;
+
 struct Name {
   std::string raw;
   std::string stem;       // before the last '.'
@@ -96,6 +98,7 @@ struct State {
   std::vector<Name> refs, files;
   std::vector<kho::Link> links;
   std::vector<bool> ref_done, file_claimed;
+  std::vector<std::size_t> claimed_by;  // per file: the reference that took it (valid when file_claimed)
 
   void claim(std::size_t r, std::size_t f, LinkMethod m, float confidence) {
     links[r].path = files[f].raw;
@@ -103,6 +106,7 @@ struct State {
     links[r].confidence = confidence;
     ref_done[r] = true;
     file_claimed[f] = true;
+    claimed_by[f] = r;
   }
 };
 
@@ -185,6 +189,82 @@ void run_fuzzy_stage(State& st) {
               [](std::size_t d) { return 0.75f - 0.1f * static_cast<float>(d); });
 }
 
+// Near-misses (kho::NearMiss): for each unresolved or low-confidence reference, the few files the linker
+// would look at next, best first, each with why it was not taken. Order: files within the fuzzy stage's
+// reach (a key stage's match, or a folded name within its distance), then files no reference took, then
+// files another reference took; within each, by distance, then by name.
+constexpr std::size_t kMaxNearMisses = 4;
+constexpr float kLowConfidence = 0.9f;  // links below this keep their alternatives too
+
+void record_near_misses(State& st) {
+  std::vector<std::string> file_keys;
+  std::vector<std::vector<std::string>> file_stage_keys;  // per file, each stage's key (computed once)
+  for (std::size_t r = 0; r < st.refs.size(); ++r) {
+    kho::Link& link = st.links[r];
+    const bool resolved = st.ref_done[r];
+    if (resolved && link.confidence >= kLowConfidence) continue;
+    if (file_keys.empty() && !st.files.empty()) {
+      for (const Name& file : st.files) {
+        file_keys.push_back(fuzzy_key(file));
+        file_stage_keys.emplace_back();
+        for (const Stage& stage : stages()) file_stage_keys.back().push_back(stage.key(file));
+      }
+    }
+    const Name& ref = st.refs[r];
+    std::vector<std::string> ref_stage_keys;
+    for (const Stage& stage : stages()) ref_stage_keys.push_back(stage.key(ref));
+    const std::string key = fuzzy_key(ref);
+    const std::size_t limit = fuzzy_threshold(count_code_points_of(key));
+    const std::string numbers = numbers_of(key);
+    struct Ranked {
+      int tier;
+      kho::NearMiss miss;
+      const std::string* name;
+    };
+    std::vector<Ranked> ranked;
+    for (std::size_t f = 0; f < st.files.size(); ++f) {
+      const Name& file = st.files[f];
+      if (resolved && file.raw == link.path) continue;
+      kho::NearMiss m;
+      m.path = file.raw;
+      m.distance = static_cast<std::uint32_t>(edit_distance(key, file_keys[f]));
+      m.method = LinkMethod::kFuzzy;
+      for (std::size_t k = 0; k < ref_stage_keys.size(); ++k) {
+        if (ref_stage_keys[k] == file_stage_keys[f][k]) {
+          m.method = stages()[k].method;
+          break;
+        }
+      }
+      const bool same_key = m.method != LinkMethod::kFuzzy;
+      const bool in_reach = same_key || (limit > 0 && m.distance <= limit) || m.distance == 0;
+      if (st.file_claimed[f] && st.claimed_by[f] != r) {
+        m.reason = NearMissReason::kTaken;
+        m.taken_by = static_cast<std::uint32_t>(st.claimed_by[f]);
+      } else if (file.ext_class != ref.ext_class && in_reach) {
+        m.reason = NearMissReason::kOtherType;
+      } else if (!same_key && in_reach && numbers_of(file_keys[f]) != numbers) {
+        m.reason = NearMissReason::kOtherNumber;
+      } else if (in_reach) {
+        m.reason = resolved ? NearMissReason::kNotChosen : NearMissReason::kTie;
+      } else {
+        m.reason = NearMissReason::kTooFar;
+      }
+      // A low-confidence link's alternatives: only the files within reach.
+      if (resolved && !in_reach) continue;
+      const int tier = in_reach ? 0 : (m.reason == NearMissReason::kTaken ? 2 : 1);
+      ranked.push_back({tier, std::move(m), &file.raw});
+    }
+    const std::size_t keep = std::min(kMaxNearMisses, ranked.size());
+    std::partial_sort(ranked.begin(), ranked.begin() + static_cast<std::ptrdiff_t>(keep), ranked.end(),
+                      [](const Ranked& a, const Ranked& b) {
+                        if (a.tier != b.tier) return a.tier < b.tier;
+                        if (a.miss.distance != b.miss.distance) return a.miss.distance < b.miss.distance;
+                        return *a.name < *b.name;
+                      });
+    for (std::size_t i = 0; i < keep; ++i) link.near_misses.push_back(std::move(ranked[i].miss));
+  }
+}
+
 }  // namespace
 
 LinkResult link_article_files(const kho::Article& article, const std::vector<std::string>& file_names) {
@@ -205,9 +285,11 @@ LinkResult link_article_files(const kho::Article& article, const std::vector<std
   }
   st.ref_done.assign(st.refs.size(), false);
   st.file_claimed.assign(st.files.size(), false);
+  st.claimed_by.assign(st.files.size(), 0);
 
   for (const Stage& stage : stages()) run_key_stage(st, stage);
   run_fuzzy_stage(st);
+  record_near_misses(st);
 
   LinkResult out;
   out.links = std::move(st.links);

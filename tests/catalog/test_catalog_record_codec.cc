@@ -132,6 +132,30 @@ TEST(RecordCodec, WeakCaptionAndEmbeddedLinkRoundTrip) {
   ASSERT_TRUE(codec::decode(bytes, &out).ok());
   EXPECT_EQ(out, l);
   EXPECT_STREQ(link_method_name(out.method), "embedded");
+  // Near-misses (field 10) round-trip; a reason out of range is Corruption, not a plausible value.
+  l.method = LinkMethod::kUnresolved;
+  l.digest.reset();
+  l.path.clear();
+  NearMiss taken;
+  taken.path = "/ev/thăm hồ.jpg";
+  taken.digest = testing::digest_of(6);
+  taken.method = LinkMethod::kSearchKey;
+  taken.reason = NearMissReason::kTaken;
+  taken.taken_by = 3;
+  NearMiss far;
+  far.path = "/ev/hậu trường.jpg";
+  far.digest = testing::digest_of(7);
+  far.distance = 9;
+  l.near_misses = {taken, far};
+  ASSERT_TRUE(codec::decode(codec::encode(l), &out).ok());
+  EXPECT_EQ(out, l);
+  EXPECT_STREQ(near_miss_reason_name(out.near_misses[1].reason), "too_far");
+  l.near_misses[1].reason = static_cast<NearMissReason>(5);
+  std::string good = codec::encode(l);
+  l.near_misses[1].reason = static_cast<NearMissReason>(9);
+  std::string bad = codec::encode(l);
+  EXPECT_TRUE(codec::decode(good, &out).ok());
+  EXPECT_TRUE(codec::decode(bad, &out).is_corruption());
   // An article written before caption_weak existed decodes with it false.
   a.refs[0].caption_weak = false;
   Article back;

@@ -210,5 +210,102 @@ TEST(Linker, SeedAgainstItsEventFolder) {
   EXPECT_EQ(fl.orphans, std::vector<std::string>{"IMG_0042.jpg"});
 }
 
+// ---- near-misses (issue 16) ----
+
+std::vector<std::string> names_of(const std::vector<kho::NearMiss>& misses) {
+  std::vector<std::string> out;
+  for (const auto& m : misses) out.push_back(m.path);
+  return out;
+}
+
+TEST(LinkerNearMisses, ATieKeepsBothFilesWithTheStageThatMatched) {
+  const auto r = link_article_files(article_with({"tham ho.jpg"}), {"thâm hổ.jpg", "thăm hồ.jpg", "notes.txt"});
+  ASSERT_EQ(r.links[0].method, LinkMethod::kUnresolved);
+  const auto& m = r.links[0].near_misses;
+  ASSERT_EQ(m.size(), 2u) << "non-images are never candidates";
+  EXPECT_EQ(names_of(m), (std::vector<std::string>{"thâm hổ.jpg", "thăm hồ.jpg"})) << "equal distance: by name";
+  for (const auto& x : m) {
+    EXPECT_EQ(x.reason, NearMissReason::kTie) << x.path;
+    EXPECT_EQ(x.method, LinkMethod::kSearchKey) << x.path;
+    EXPECT_EQ(x.distance, 0u);
+  }
+}
+
+TEST(LinkerNearMisses, AFileTakenByAnotherReferenceSaysWhich) {
+  const auto r = link_article_files(article_with({"thăm hồ.jpg", "tham ho.jpg"}), {"thăm hồ.jpg"});
+  EXPECT_EQ(r.links[0].method, LinkMethod::kExact);
+  EXPECT_TRUE(r.links[0].near_misses.empty()) << "a sure link keeps no near-misses";
+  ASSERT_EQ(r.links[1].method, LinkMethod::kUnresolved);
+  ASSERT_EQ(r.links[1].near_misses.size(), 1u);
+  const auto& m = r.links[1].near_misses[0];
+  EXPECT_EQ(m.path, "thăm hồ.jpg");
+  EXPECT_EQ(m.reason, NearMissReason::kTaken);
+  EXPECT_EQ(m.taken_by, 0u);
+  EXPECT_EQ(m.method, LinkMethod::kSearchKey);
+}
+
+TEST(LinkerNearMisses, AnotherNumberTooFarAndAnotherTypeAreToldApart) {
+  const kho::Article article = article_with(
+      {"tham phòng truyền thống 1.jpg", "hội nghị tổng kết.jpg", "toàn cảnh hội trường.jpg"});
+  const std::vector<std::string> folder = {"tham phòng truyền thống 2.jpg", "phòng truyền thống 3.jpg",
+                                           "hội chợ tổng kết.jpg", "toàn cảnh hội trường.png"};
+  const auto r = link_article_files(article, folder);
+  for (const auto& l : r.links) ASSERT_EQ(l.method, LinkMethod::kUnresolved) << l.ref;
+  const auto& a = r.links[0].near_misses;
+  ASSERT_EQ(a.size(), 4u);
+  EXPECT_EQ(a[0].path, "tham phòng truyền thống 2.jpg") << "within reach comes first";
+  EXPECT_EQ(a[0].reason, NearMissReason::kOtherNumber);
+  EXPECT_EQ(a[0].method, LinkMethod::kFuzzy);
+  EXPECT_EQ(a[0].distance, 1u);
+  for (std::size_t i = 1; i < a.size(); ++i) {
+    EXPECT_EQ(a[i].reason, NearMissReason::kTooFar) << a[i].path;
+    EXPECT_LE(a[i - 1].distance, a[i].distance) << "by distance within a tier";
+  }
+  const auto& b = r.links[1].near_misses;
+  ASSERT_FALSE(b.empty());
+  EXPECT_EQ(b[0].path, "hội chợ tổng kết.jpg");
+  EXPECT_EQ(b[0].reason, NearMissReason::kTooFar);
+  EXPECT_EQ(b[0].distance, 3u);
+  const auto& c = r.links[2].near_misses;
+  ASSERT_FALSE(c.empty());
+  EXPECT_EQ(c[0].path, "toàn cảnh hội trường.png");
+  EXPECT_EQ(c[0].reason, NearMissReason::kOtherType);
+  EXPECT_EQ(c[0].distance, 0u);
+}
+
+TEST(LinkerNearMisses, AtMostFourBestFirstAndTheSameEveryTime) {
+  std::vector<std::string> folder;
+  for (int i = 0; i < 30; ++i) folder.push_back("ảnh số " + std::to_string(100 + i) + " ở hội trường.jpg");
+  folder.push_back("cắt băng khai mạc triển lãm.jpg");
+  std::shuffle(folder.begin(), folder.end(), std::mt19937(7));
+  const kho::Article article = article_with({"cắt băng khai mạc.jpg"});
+  const auto r = link_article_files(article, folder);
+  ASSERT_EQ(r.links[0].method, LinkMethod::kUnresolved);
+  ASSERT_EQ(r.links[0].near_misses.size(), 4u);
+  EXPECT_EQ(r.links[0].near_misses[0].path, "cắt băng khai mạc triển lãm.jpg") << "the closest name first";
+  std::shuffle(folder.begin(), folder.end(), std::mt19937(8));
+  EXPECT_EQ(link_article_files(article, folder).links[0].near_misses, r.links[0].near_misses)
+      << "the order of the folder listing does not matter: a re-ingest writes the same record";
+}
+
+TEST(LinkerNearMisses, ALowConfidenceLinkKeepsOnlyItsCloseAlternatives) {
+  // "thongg" is one letter from both "thong" files: fuzzy picks neither (a tie at the best distance)...
+  auto r = link_article_files(article_with({"phong truyen thongg.jpg"}),
+                              {"phòng truyền thống.jpg", "phòng truyền thông.jpg", "hậu trường.jpg"});
+  ASSERT_EQ(r.links[0].method, LinkMethod::kUnresolved);
+  ASSERT_EQ(r.links[0].near_misses.size(), 3u);
+  EXPECT_EQ(r.links[0].near_misses[0].reason, NearMissReason::kTie);
+  EXPECT_EQ(r.links[0].near_misses[1].reason, NearMissReason::kTie);
+  EXPECT_EQ(r.links[0].near_misses[2].reason, NearMissReason::kTooFar);
+  // ...while with one of them alone it links (fuzzy, low confidence) and keeps the close alternative only.
+  r = link_article_files(article_with({"phong truyen thongg.jpg"}),
+                         {"phòng truyền thống.jpg", "phòng truyền thống 2.jpg", "hậu trường.jpg"});
+  ASSERT_EQ(r.links[0].method, LinkMethod::kFuzzy);
+  EXPECT_LT(r.links[0].confidence, 0.9f);
+  ASSERT_EQ(r.links[0].near_misses.size(), 1u) << "the far file is no alternative";
+  EXPECT_EQ(r.links[0].near_misses[0].path, "phòng truyền thống 2.jpg");
+  EXPECT_EQ(r.links[0].near_misses[0].reason, NearMissReason::kOtherNumber);
+}
+
 }  // namespace
 }  // namespace kho::ingest

@@ -124,6 +124,38 @@ TEST(IngestPipelineArticles, LinksUnresolvedOrphansAndEvent) {
   EXPECT_TRUE(verify->problems.empty()) << verify->problems.front();
 }
 
+TEST(IngestPipelineArticles, UnresolvedReferenceKeepsTheLinkersNearMissesAcrossReingest) {
+  Fixture f;
+  f.run();
+  const std::string article_id = [&] {
+    auto snap = f.catalog->snapshot().value();
+    return snap->event(event_id_for_folder((f.tree / "ev").string()))->article_ids.at(0);
+  }();
+  auto stored = [&] {
+    auto snap = f.catalog->snapshot().value();
+    return snap->article_links(article_id).value();
+  };
+  const std::vector<Link> first = stored();
+  ASSERT_EQ(first.size(), 3u);
+  EXPECT_TRUE(first[0].near_misses.empty()) << "an exact link keeps none";
+  const std::vector<NearMiss>& m = first[2].near_misses;
+  ASSERT_EQ(m.size(), 3u) << "every photo of the folder, the orphan first";
+  EXPECT_EQ(m[0].path, (f.tree / "ev/hậu trường.jpg").string()) << "stored with its full path";
+  EXPECT_EQ(m[0].digest, digest_of(ingest_jpeg(3))) << "and its photo";
+  EXPECT_EQ(m[0].reason, NearMissReason::kTooFar);
+  for (std::size_t i = 1; i < 3; ++i) {
+    EXPECT_EQ(m[i].reason, NearMissReason::kTaken) << m[i].path;
+    ASSERT_TRUE(m[i].digest.has_value());
+    EXPECT_EQ(first.at(m[i].taken_by).digest, m[i].digest) << "taken by the reference that links it";
+  }
+  auto verify = verify_catalog(*f.catalog);
+  ASSERT_TRUE(verify.ok());
+  EXPECT_TRUE(verify->problems.empty()) << verify->problems.front();
+
+  f.run();
+  EXPECT_EQ(stored(), first) << "a re-ingest writes the same link records, near-misses included";
+}
+
 TEST(IngestPipelineArticles, ReingestGivesTheSameCounts) {
   Fixture f;
   auto first = f.run();

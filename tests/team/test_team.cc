@@ -178,6 +178,40 @@ TEST(TeamCorrections, JournalInForceRevertAndHistory) {
   EXPECT_TRUE(record_correction(*cat, bad).status().is_invalid_argument());
 }
 
+TEST(TeamCorrections, AFormsFieldsAreOneWriteAndTheNewestOfAFieldIsInForce) {
+  TempDir dir;
+  auto cat = open_archive(dir);
+  std::vector<Correction> form;
+  for (const char* field : {"caption", "credit", "headline"}) {
+    Correction c;
+    c.user = "hien";
+    c.kind = TargetKind::kPhoto;
+    c.target = std::string(64, 'b');
+    c.field = field;
+    c.new_value = std::string("mới: ") + field;
+    form.push_back(c);
+  }
+  auto seqs = record_corrections(*cat, form);
+  ASSERT_TRUE(seqs.ok()) << seqs.status().to_string();
+  ASSERT_EQ(seqs->size(), 3u);
+  EXPECT_LT((*seqs)[0], (*seqs)[1]);
+  EXPECT_LT((*seqs)[1], (*seqs)[2]);
+  // All or none: one bad entry and nothing of the form is written.
+  form[2].user.clear();
+  EXPECT_TRUE(record_corrections(*cat, form).status().is_invalid_argument());
+  EXPECT_EQ(corrections_of(*snap(*cat), TargetKind::kPhoto, form[0].target)->size(), 3u);
+  // Many later caption fixes: the one in force is the newest of its field, and the other fields keep theirs.
+  for (int i = 0; i < 50; ++i) {
+    Correction c = form[0];
+    c.new_value = "lần " + std::to_string(i);
+    ASSERT_TRUE(record_correction(*cat, c).ok());
+  }
+  auto s = snap(*cat);
+  EXPECT_EQ((*correction_in_force(*s, TargetKind::kPhoto, form[0].target, "caption"))->new_value, "lần 49");
+  EXPECT_EQ((*correction_in_force(*s, TargetKind::kPhoto, form[0].target, "credit"))->new_value, "mới: credit");
+  EXPECT_FALSE(*correction_in_force(*s, TargetKind::kPhoto, form[0].target, "date"));
+}
+
 TEST(TeamVerify, FindsDamagedValuesAndAJournalOutOfStep) {
   TempDir dir;
   auto cat = open_archive(dir);

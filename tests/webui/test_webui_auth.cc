@@ -430,7 +430,17 @@ TEST_F(AuthTest, EditorCorrectsRevertsAndRelinksThroughTheGallery) {
   Json w = Json::parse(wb.body);
   ASSERT_EQ(w["unresolved_count"], 1);
   EXPECT_EQ(w["unresolved"][0]["ref"], "mat tich.jpg");
+  // The linker's near-misses, in its order, each with why it was not taken.
+  ASSERT_EQ(w["unresolved"][0]["candidates"].size(), 2u) << w.dump(1);
   EXPECT_EQ(w["unresolved"][0]["candidates"][0]["digest"], a.p3.hex()) << w.dump(1);
+  EXPECT_EQ(w["unresolved"][0]["candidates"][0]["reason"], "too_far");
+  EXPECT_EQ(w["unresolved"][0]["candidates"][1]["digest"], a.p1.hex());
+  EXPECT_EQ(w["unresolved"][0]["candidates"][1]["reason"], "taken");
+  EXPECT_NE(w["unresolved"][0]["candidates"][1]["why"].get<std::string>().find("lanh dao phat bieu.jpg"),
+            std::string::npos)
+      << "a taken file names the reference that took it";
+  HttpResponse wb_page = http_get(auth_port(), "/workbench", c);
+  EXPECT_NE(wb_page.body.find("tên khác xa"), std::string::npos) << "the page shows the reason";
   EXPECT_EQ(w["orphan_count"], 1);
   // One click links it: the list empties, the orphan is no longer one, and the chosen photo's page shows
   // the article (a relink is not in photo_links).

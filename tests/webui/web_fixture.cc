@@ -202,6 +202,10 @@ void WebServerTest::SetUpTestSuite() {
   links[1].path = folder + "/toan canh.jpg";
   links[1].method = LinkMethod::kSearchKey;
   links[1].confidence = 0.9f;
+  // The unresolved reference's near-misses, as the linker records them: the orphan (too far), then a file
+  // another reference took.
+  links[2].near_misses = {NearMiss{folder + "/IMG_0003.jpg", a.p3, LinkMethod::kFuzzy, 7, NearMissReason::kTooFar, 0},
+                          NearMiss{path1, a.p1, LinkMethod::kFuzzy, 14, NearMissReason::kTaken, 0}};
   batch.put_links(art.id, links);
 
   Event ev;

@@ -120,7 +120,7 @@ constexpr std::string_view kCandidateForms = R"HTML(    <ul class="candidates">
         <input type="hidden" name="csrf" value="{{csrf}}"><input type="hidden" name="ref" value="{{ref_key}}">
         <input type="hidden" name="photo" value="{{digest}}"><input type="hidden" name="back" value="/workbench">
         <button type="submit" class="candidate" title="Liên kết {{ref}} với {{name}}"><img src="{{thumb}}"
-          alt="{{name}}" loading="lazy"><span>{{name}}</span></button>
+          alt="{{name}}" loading="lazy"><span>{{name}}</span>{{#why}}<small class="why">{{why}}</small>{{/why}}</button>
       </form></li>
     {{/candidates}}
     </ul>

@@ -59,13 +59,10 @@ void add_write(http::Router& router, Catalog& catalog, Auth& auth, const std::st
       todo = build(**snap, req, form, req.identity.user);
     }
     if (!todo.ok()) return answer_refusal(req, res, status_of(todo.status()), todo.status().message());
-    std::vector<std::uint64_t> seqs;
-    for (Correction& c : *todo) {
-      Result<std::uint64_t> seq = record_correction(catalog, std::move(c));
-      if (!seq.ok()) return answer_refusal(req, res, status_of(seq.status()), seq.status().message());
-      seqs.push_back(*seq);
-    }
-    answer_recorded(req, res, form, back(req), seqs);
+    // One write transaction for the whole form: the request waits for the write lock and the disk once.
+    Result<std::vector<std::uint64_t>> seqs = record_corrections(catalog, std::move(*todo));
+    if (!seqs.ok()) return answer_refusal(req, res, status_of(seqs.status()), seqs.status().message());
+    answer_recorded(req, res, form, back(req), *seqs);
   });
 }
 

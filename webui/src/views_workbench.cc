@@ -1,15 +1,14 @@
 // The workbench (issue 16): what the machine could not decide, for editors. Each list shows its count and
 // empties as people work, since it is computed from the archive as corrected (kho/team.h) on every visit.
 //
-// Near-misses: the linker keeps no candidates in the archive, so for an unresolved reference the page
-// ranks the event's photos: those no article shows first, then by how close their file name's search key is
-// to the reference's (edit distance). One click on a candidate records the relink.
+// Near-misses: the linker keeps, with each unresolved reference's link record, the few files it would have
+// looked at next and why it took none of them (kho::NearMiss); the page shows them in the linker's order
+// with that reason. One click on a candidate records the relink.
 #include <algorithm>
 #include <map>
 #include <set>
 
 #include "kho/decisions.h"
-#include "kho/text.h"
 #include "kho/trace.h"
 #include "render.h"
 #include "routes.h"
@@ -19,39 +18,24 @@
 namespace kho::web {
 namespace {
 
-constexpr std::size_t kMaxCandidates = 4;
 constexpr std::size_t kMaxItems = 200;  // per list on the page (the count is the whole list's)
 constexpr std::size_t kMaxOrphansPerEvent = 24;
 
-std::string stem_key(std::string_view name) {
-  std::size_t slash = name.find_last_of('/');
-  if (slash != std::string_view::npos) name.remove_prefix(slash + 1);
-  std::size_t dot = name.find_last_of('.');
-  if (dot != std::string_view::npos && dot > 0 && name.size() - dot <= 5) name = name.substr(0, dot);
-  return search_key(name);
-}
-
-std::size_t edit_distance(const std::string& a, const std::string& b) {
-  std::vector<std::size_t> row(b.size() + 1);
-  for (std::size_t j = 0; j <= b.size(); ++j) row[j] = j;
-  for (std::size_t i = 1; i <= a.size(); ++i) {
-    std::size_t diag = row[0];
-    row[0] = i;
-    for (std::size_t j = 1; j <= b.size(); ++j) {
-      std::size_t up = row[j];
-      row[j] = std::min({row[j] + 1, row[j - 1] + 1, diag + (a[i - 1] == b[j - 1] ? 0 : 1)});
-      diag = up;
-    }
+// Why the linker did not take a near-miss, for the editor (the method and distance in brackets).
+std::string why_not(const NearMiss& m, const std::vector<Link>& links) {
+  std::string why;
+  switch (m.reason) {
+    case NearMissReason::kTie: why = "ngang nhau với ảnh khác"; break;
+    case NearMissReason::kTaken:
+      why = "đã gắn cho ";
+      why += m.taken_by < links.size() ? "“" + links[m.taken_by].ref + "”" : "tham chiếu khác";
+      break;
+    case NearMissReason::kTooFar: why = "tên khác xa"; break;
+    case NearMissReason::kOtherNumber: why = "khác số trong tên"; break;
+    case NearMissReason::kOtherType: why = "khác loại tệp"; break;
+    case NearMissReason::kNotChosen: why = "kém ảnh đã gắn"; break;
   }
-  return row[b.size()];
-}
-
-// 0–1: 1 for the same key.
-double closeness(const std::string& a, const std::string& b) {
-  const std::size_t longest = std::max(a.size(), b.size());
-  if (longest == 0) return 0;
-  const std::string ca = a.substr(0, 128), cb = b.substr(0, 128);
-  return 1.0 - static_cast<double>(edit_distance(ca, cb)) / static_cast<double>(std::max(ca.size(), cb.size()));
+  return why + " (" + link_method_name(m.method) + ", " + std::to_string(m.distance) + ")";
 }
 
 }  // namespace
@@ -70,38 +54,35 @@ Result<Json> workbench_view(const Snapshot& snap, const http::Request::Identity&
     struct Open {
       Link link;
       std::string article_title;
+      std::vector<Link> machine;  // the article's links as the linker made them (for "taken by")
     };
     std::vector<Open> open;
     for (const std::string& aid : e.article_ids) {
       Result<Article> art = snap.article(aid);
+      Result<std::vector<Link>> machine = snap.article_links(aid);
       std::vector<bool> relinked;
-      Result<std::vector<Link>> links = corrected(snap, snap.article_links(aid), &relinked);
-      if (!links.ok()) continue;
+      Result<std::vector<Link>> links = corrected(snap, machine, &relinked);
+      if (!links.ok() || !machine.ok()) continue;
       for (std::size_t i = 0; i < links->size(); ++i) {
         const Link& l = (*links)[i];
         if (l.digest) linked.insert(l.digest->hex());
         // A reference a person unlinked on purpose is decided, not open.
-        else if (!(i < relinked.size() && relinked[i])) open.push_back({l, art.ok() ? art->title : aid});
+        else if (!(i < relinked.size() && relinked[i])) open.push_back({l, art.ok() ? art->title : aid, *machine});
       }
     }
     for (const Open& o : open) {
       ++unresolved;
       if (out["unresolved"].size() >= kMaxItems) continue;
-      const std::string key = stem_key(o.link.ref);
-      std::vector<std::pair<double, const EventFile*>> ranked;
-      for (const EventFile& f : photos) {
-        // Photos no article shows come first (the missing one is most likely among them), then by name.
-        double score = closeness(key, stem_key(f.path));
-        if (!linked.count(f.digest.hex())) score += 1.0;
-        ranked.emplace_back(score, &f);
-      }
-      std::stable_sort(ranked.begin(), ranked.end(), [](const auto& a, const auto& b) { return a.first > b.first; });
       Json cands = Json::array();
-      for (std::size_t i = 0; i < ranked.size() && i < kMaxCandidates; ++i) {
-        const EventFile& f = *ranked[i].second;
-        cands.push_back({{"digest", f.digest.hex()},
-                         {"name", base_name(f.path)},
-                         {"thumb", thumb_url(f.digest, 320)},
+      for (const NearMiss& m : o.link.near_misses) {
+        if (!m.digest || !snap.photo(*m.digest).ok()) continue;  // its photo has left the archive since
+        cands.push_back({{"digest", m.digest->hex()},
+                         {"name", base_name(m.path)},
+                         {"thumb", thumb_url(*m.digest, 320)},
+                         {"why", why_not(m, o.machine)},
+                         {"reason", near_miss_reason_name(m.reason)},
+                         {"method", link_method_name(m.method)},
+                         {"distance", m.distance},
                          {"article_id", o.link.article_id},
                          {"ref", o.link.ref},
                          {"ref_key", "#" + std::to_string(o.link.position)}});

@@ -47,6 +47,18 @@ const char* link_method_name(LinkMethod m) {
   return "unknown";
 }
 
+const char* near_miss_reason_name(NearMissReason r) {
+  switch (r) {
+    case NearMissReason::kTie: return "tie";
+    case NearMissReason::kTaken: return "taken";
+    case NearMissReason::kTooFar: return "too_far";
+    case NearMissReason::kOtherNumber: return "other_number";
+    case NearMissReason::kOtherType: return "other_type";
+    case NearMissReason::kNotChosen: return "not_chosen";
+  }
+  return "unknown";
+}
+
 std::optional<ThumbSize> thumb_size_from_pixels(int px) {
   if (px == 320) return ThumbSize::kGrid;
   if (px == 1280) return ThumbSize::kPreview;

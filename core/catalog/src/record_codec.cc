@@ -452,6 +452,16 @@ std::string encode(const Link& l) {
   w.opt_bytes(7, l.group_caption);
   w.varint(8, static_cast<std::uint8_t>(l.method));
   w.f32(9, l.confidence);
+  for (const auto& m : l.near_misses) {
+    wire::Writer mw;
+    mw.bytes(1, m.path);
+    if (m.digest) mw.bytes(2, m.digest->view());
+    mw.varint(3, static_cast<std::uint8_t>(m.method));
+    mw.varint(4, m.distance);
+    mw.varint(5, static_cast<std::uint8_t>(m.reason));
+    if (m.reason == NearMissReason::kTaken) mw.varint(6, m.taken_by);
+    w.bytes(10, mw.data());
+  }
   return seal(RecordType::kLink, w);
 }
 
@@ -479,6 +489,37 @@ Status decode(std::string_view bytes, Link* l) {
         KHO_RETURN_IF_ERROR(want(f, wire::kFixed32));
         l->confidence = f.as_f32();
         return Status::OK();
+      case 10: {
+        KHO_RETURN_IF_ERROR(want(f, wire::kBytes));
+        NearMiss m;
+        KHO_RETURN_IF_ERROR(for_fields(f.bytes, [&](const wire::Field& g) -> Status {
+          switch (g.number) {
+            case 1: return get_string(g, &m.path);
+            case 2: m.digest.emplace(); return get_digest(g, &*m.digest);
+            case 3: {
+              std::uint8_t v;
+              KHO_RETURN_IF_ERROR(get_uint(g, &v));
+              if (v > static_cast<std::uint8_t>(LinkMethod::kEmbedded))
+                return Status::Corruption("unknown near-miss method");
+              m.method = static_cast<LinkMethod>(v);
+              return Status::OK();
+            }
+            case 4: return get_uint(g, &m.distance);
+            case 5: {
+              std::uint8_t v;
+              KHO_RETURN_IF_ERROR(get_uint(g, &v));
+              if (v > static_cast<std::uint8_t>(NearMissReason::kNotChosen))
+                return Status::Corruption("unknown near-miss reason");
+              m.reason = static_cast<NearMissReason>(v);
+              return Status::OK();
+            }
+            case 6: return get_uint(g, &m.taken_by);
+            default: return Status::OK();
+          }
+        }));
+        l->near_misses.push_back(std::move(m));
+        return Status::OK();
+      }
       default: return Status::OK();
     }
   });

@@ -101,6 +101,17 @@ class Verifier {
       if (!exists(db::kPhotoLinks, keys::photo_link(*l.digest, l.article_id, l.position)))
         problem(where + ": missing its photo_links entry");
     }
+    // The linker's near-misses (FORMAT.md, Link field 10): files of the folder it did not take. While such
+    // a file is still in the archive, it must still be the photo the near-miss names.
+    for (const NearMiss& m : l.near_misses) {
+      const std::string at = where + ": near-miss " + printable(m.path);
+      if (m.path.empty() || !m.digest) problem(where + ": a near-miss without its file or photo");
+      else if (!l.path.empty() && m.path == l.path) problem(at + " is the linked file itself");
+      else if (Result<File> f = s_.file(m.path); f.ok() && f->digest != *m.digest)
+        problem(at + " names photo " + m.digest->hex() + ", but the file is now photo " + f->digest.hex());
+      if (m.reason == NearMissReason::kTaken && m.taken_by == l.position)
+        problem(at + " is said to be taken by its own reference");
+    }
     return true;
   }
 

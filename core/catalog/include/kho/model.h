@@ -142,6 +142,29 @@ enum class LinkMethod : std::uint8_t {
 };
 const char* link_method_name(LinkMethod m);
 
+// Why the linker did not take a candidate file for a reference (Link::near_misses).
+enum class NearMissReason : std::uint8_t {
+  kTie = 0,          // as close as another candidate: the linker leaves a tie unresolved rather than guess
+  kTaken = 1,        // another reference of the article took it (NearMiss::taken_by)
+  kTooFar = 2,       // its name is farther than the fuzzy stage allows
+  kOtherNumber = 3,  // the names differ in a number ("phòng 2" is not "phòng 3")
+  kOtherType = 4,    // another kind of file (extension)
+  kNotChosen = 5,    // an alternative of a low-confidence link: the linked file is as close or closer
+};
+const char* near_miss_reason_name(NearMissReason r);
+
+// A file the linker considered for a reference and did not take: the best few are kept with the link of an
+// unresolved or low-confidence reference, in the linker's order, so an editor can link one in one click.
+struct NearMiss {
+  std::string path;                        // the file (raw bytes; a name from the linker, a full path once stored)
+  std::optional<Digest> digest;            // its photo (filled by the pipeline)
+  LinkMethod method = LinkMethod::kFuzzy;  // the strongest stage whose key matched, else kFuzzy
+  std::uint32_t distance = 0;              // edit distance between the folded names (search key, slips repaired)
+  NearMissReason reason = NearMissReason::kTooFar;
+  std::uint32_t taken_by = 0;  // kTaken: the position of the reference that took it
+  friend bool operator==(const NearMiss&, const NearMiss&) = default;
+};
+
 // A photo ↔ article reference.
 struct Link {
   std::string article_id;
@@ -153,6 +176,7 @@ struct Link {
   std::optional<std::string> group_caption;
   LinkMethod method = LinkMethod::kUnresolved;
   float confidence = 0.0f;      // 0–1
+  std::vector<NearMiss> near_misses;  // unresolved and low-confidence links (ingest/linker.h), best first
   friend bool operator==(const Link&, const Link&) = default;
 };
 

@@ -136,6 +136,9 @@ std::string correction_record_json(const Correction& c);
 // Stores `c` (seq and time are assigned) and returns its seq. Errors: InvalidArgument for an empty user,
 // target or field; those of Catalog::write.
 Result<std::uint64_t> record_correction(Catalog& catalog, Correction c);
+// Stores several corrections in ONE write transaction (one commit, one fsync: a form that changes caption,
+// credit and headline waits for the write lock once) and returns their seqs in order. All or none.
+Result<std::vector<std::uint64_t>> record_corrections(Catalog& catalog, std::vector<Correction> cs);
 // Every correction of one target, oldest first.
 Result<std::vector<Correction>> corrections_of(const Snapshot& snap, TargetKind kind, std::string_view target);
 // The newest `limit` corrections across the archive, newest first.

@@ -18,6 +18,11 @@
 // stage finds several equally good pairings, the pair whose names (NFC) differ least wins, and a tie
 // is left unresolved: a reference stays unresolved rather than take a file that may be wrong.
 //
+// Near-misses: each unresolved link, and each link below 0.9 confidence, carries in Link::near_misses the
+// best 4 file names it did not take, with the stage that matched (or fuzzy), the distance and the reason
+// (kho::NearMissReason); ingest/README.md, "Linker", gives their order. Names here; the pipeline makes the
+// paths full and fills the digests.
+//
 // Thread-safety: pure functions.
 #pragma once
 
