@@ -130,20 +130,6 @@ Registration register_pair(const cv::Mat& a, const std::vector<cv::KeyPoint>& ka
   return r;
 }
 
-// Registered outlines: the share of b's outline (warped by m into a's frame) inside a's (b_is_copy), or of a's
-// outline inside b's warped one (otherwise): the share of the copy that the frame holds.
-double share_inside(const cv::Mat& m, cv::Size b, cv::Size a, bool b_is_copy) {
-  std::vector<cv::Point2f> rect_b = {
-      {0, 0}, {float(b.width), 0}, {float(b.width), float(b.height)}, {0, float(b.height)}};
-  std::vector<cv::Point2f> warped,
-      rect_a = {{0, 0}, {float(a.width), 0}, {float(a.width), float(a.height)}, {0, float(a.height)}};
-  cv::transform(rect_b, warped, m);
-  std::vector<cv::Point2f> inter;
-  const double both = cv::intersectConvexConvex(warped, rect_a, inter, true);
-  const double whole = b_is_copy ? cv::contourArea(warped) : static_cast<double>(a.area());
-  return whole > 0 ? std::clamp(both / whole, 0.0, 1.0) : 0.0;
-}
-
 // The long edge of a thumbnail from its header (0 when it cannot be read).
 int long_edge(std::string_view jpeg) {
   auto info = probe_image({reinterpret_cast<const std::uint8_t*>(jpeg.data()), jpeg.size()});
@@ -164,8 +150,7 @@ Result<PairVerdict> OpenCvPairVerifier::verify(const Photo&, std::string_view gr
     auto feat_b = features(grid_jpeg_b, work);
     if (!feat_a || !feat_b) return Status::InvalidArgument("grid thumbnail cannot be decoded");
     // Register the smaller onto the larger so the warp never magnifies much.
-    const bool swapped = feat_b->gray.total() > feat_a->gray.total();
-    if (swapped) std::swap(feat_a, feat_b);
+    if (feat_b->gray.total() > feat_a->gray.total()) std::swap(feat_a, feat_b);
     const cv::Mat& a = feat_a->gray;
     const cv::Mat& b = feat_b->gray;
     Registration reg = register_pair(a, feat_a->keys, feat_a->descriptors, b, feat_b->keys, feat_b->descriptors, o);
@@ -251,17 +236,12 @@ Result<PairVerdict> OpenCvPairVerifier::verify(const Photo&, std::string_view gr
     // Tracing's score also drops with the third-worst cell's residual: where someone moved between two frames
     // (several cells), not a logo (one or two cells, the same against every frame).
     const double third = vals[vals.size() >= 3 ? vals.size() - 3 : 0];
-    // The share of the first thumbnail (tracing: the web copy) that lies inside the second (the frame), from the
-    // registered outlines (exact geometry, no eroded pixel mask): 1 when the frame holds the whole copy, whatever
-    // small error the registered scale has; the share of the frame that the copy covers moves with that error.
-    const double copy_cover = share_inside(reg.m, b.size(), a.size(), swapped);
-    const float score = static_cast<float>(o.score_by_coverage ? std::clamp(ncc, 0.0, 1.0) * copy_cover - third / 255.0
+    const float score = static_cast<float>(o.score_by_coverage ? std::clamp(ncc, 0.0, 1.0) * coverage - third / 255.0
                                                                : std::clamp(ncc, 0.0, 1.0));
     std::snprintf(buf, sizeof buf,
-                  "%s, cover %.2f (copy %.2f), ncc %.3f, residual mean %.1f median %.1f max %.1f, hot cells %d (%d "
+                  "%s, cover %.2f, ncc %.3f, residual mean %.1f median %.1f max %.1f, hot cells %d (%d "
                   "outside a corner)",
-                  reg.by_features ? "orb" : "resize", coverage, copy_cover, ncc, mean_resid, median, vals.back(), hot,
-                  stray);
+                  reg.by_features ? "orb" : "resize", coverage, ncc, mean_resid, median, vals.back(), hot, stray);
     const bool dup = ncc >= o.min_correlation && stray <= o.max_hot_cells && mean_resid <= o.max_mean_residual;
     return PairVerdict{dup, score, buf};
   } catch (const cv::Exception& e) {

@@ -7,8 +7,6 @@
 //    the confirmed ones into exposures, split bursts on previews, decide; close the snapshot; write.
 #include <algorithm>
 #include <atomic>
-#include <cstdio>
-#include <cstdlib>
 #include <functional>
 #include <map>
 #include <set>
@@ -24,7 +22,7 @@
 namespace kho {
 namespace {
 
-constexpr std::uint64_t kAlgorithmVersion = 2;  // part of the fingerprint: a new rule redoes every record
+constexpr std::uint64_t kAlgorithmVersion = 1;  // part of the fingerprint: a new rule redoes every record
 constexpr std::size_t kItemsPerChunk = 256;
 
 struct Item {
@@ -260,7 +258,7 @@ Status decide_chunk(Catalog& catalog, const PairVerifier& verifier, const PairVe
   };
   std::vector<TraceRecord> records(items.size());
   std::vector<std::vector<Digest>> reps(items.size());  // one per exposure, when there are several
-  std::vector<std::size_t> burst;                       // items with two or more exposures
+  std::vector<Fine> fines;
   for (std::size_t i = 0; i < items.size(); ++i) {
     const Item& it = items[i];
     TraceRecord& r = records[i];
@@ -307,89 +305,36 @@ Status decide_chunk(Catalog& catalog, const PairVerifier& verifier, const PairVe
         if (c.item == i && c.cand->digest == reps[i][0]) r.score = c.verdict.score;
       continue;
     }
-    // A burst: every exposure fits the grid check. Look closer: first on the grid thumbnails (cheap), then on
-    // the previews for the exposures the grid thumbnails cannot rule out.
-    burst.push_back(i);
-  }
-  // Stage 1: the burst's exposures scored on grid thumbnails by the fine verifier.
-  auto run = [&](ThumbSize size, const std::vector<std::pair<std::size_t, std::vector<Digest>>>& todo) {
-    std::vector<Fine> out;
-    for (const auto& [i, ds] : todo) {
-      const Photo* copy = photo(items[i].copy);
-      auto ta = snap.thumb_view(items[i].copy, size);
-      for (const Digest& d : ds) {
-        const Photo* cand = photo(d);
-        auto tb = snap.thumb_view(d, size);
-        Fine f{i, copy, cand, {}, {}, {}, copy && cand && ta.ok() && tb.ok()};
-        if (f.ok) f.ta = *ta, f.tb = *tb;
-        out.push_back(f);
-      }
+    // A burst: every exposure fits the grid check. Look closer.
+    const Photo* copy = photo(it.copy);
+    auto ta = snap.thumb_view(it.copy, ThumbSize::kPreview);
+    for (const Digest& d : reps[i]) {
+      const Photo* cand = photo(d);
+      auto tb = snap.thumb_view(d, ThumbSize::kPreview);
+      Fine f{i, copy, cand, {}, {}, {}, copy && cand && ta.ok() && tb.ok()};
+      if (f.ok) f.ta = *ta, f.tb = *tb;
+      fines.push_back(f);
     }
-    parallel_for(out.size(), o.threads, [&](std::size_t k) {
-      Fine& f = out[k];
-      if (!f.ok) return;
-      auto v = fine.verify(*f.copy, f.ta, *f.cand, f.tb);
-      if (v.ok()) f.verdict = *v;
-      else f.ok = false;
-    });
-    return out;
-  };
-  // Scores of one item's checks, best first (a failed check is left out).
-  auto scores_of = [](const std::vector<Fine>& fs, std::size_t i) {
+  }
+  summary->fine_checks += fines.size();
+  parallel_for(fines.size(), o.threads, [&](std::size_t k) {
+    Fine& f = fines[k];
+    if (!f.ok) return;
+    auto v = fine.verify(*f.copy, f.ta, *f.cand, f.tb);
+    if (v.ok()) f.verdict = *v;
+    else f.ok = false;
+  });
+  std::map<std::size_t, std::vector<const Fine*>> by_item;
+  for (const Fine& f : fines) by_item[f.item].push_back(&f);
+  for (auto& [i, fs] : by_item) {
+    TraceRecord& r = records[i];
     std::vector<std::pair<float, Digest>> scored;
-    for (const Fine& f : fs)
-      if (f.item == i && f.ok) scored.emplace_back(f.verdict.score, f.cand->digest);
+    for (const Fine* f : fs)
+      if (f->ok) scored.emplace_back(f->verdict.score, f->cand->digest);  // the grid check confirmed each
     std::sort(scored.begin(), scored.end(), [](const auto& a, const auto& b) {
       return a.first != b.first ? a.first > b.first : a.second < b.second;
     });
-    return scored;
-  };
-  static const bool debug = std::getenv("KHO_TRACE_DEBUG") != nullptr;
-  std::vector<std::pair<std::size_t, std::vector<Digest>>> todo;
-  for (std::size_t i : burst) todo.emplace_back(i, reps[i]);
-  const std::vector<Fine> coarse = run(ThumbSize::kGrid, todo);
-  summary->grid_checks += coarse.size();
-  todo.clear();
-  std::map<std::size_t, std::vector<std::pair<float, Digest>>> coarse_scores;
-  std::map<std::size_t, std::set<Digest>> kept;  // burst items the grid thumbnails cannot decide: their contenders
-  for (std::size_t i : burst) {
-    auto scored = scores_of(coarse, i);
-    std::set<Digest> keep;  // exposures the grid thumbnails cannot rule out (or could not check)
-    for (const Fine& f : coarse)
-      if (f.item == i && (!f.ok || scored.empty() || f.verdict.score > scored[0].first - o.coarse_margin))
-        keep.insert(f.cand->digest);
-    // KHO_TRACE_DEBUG (bench/trace/README.md): every exposure is also scored on previews and every score is
-    // printed; the decisions stay the same.
-    if (keep.size() > 1) kept[i] = keep;
-    if (debug || keep.size() > 1) todo.emplace_back(i, debug ? reps[i] : std::vector<Digest>(keep.begin(), keep.end()));
-    coarse_scores[i] = std::move(scored);
-  }
-  const std::vector<Fine> fines = run(ThumbSize::kPreview, todo);
-  summary->fine_checks += fines.size();
-  for (std::size_t i : burst) {
-    TraceRecord& r = records[i];
-    const auto contenders = kept.find(i);
-    const bool on_previews = contenders != kept.end();
-    std::vector<std::pair<float, Digest>> scored = on_previews ? scores_of(fines, i) : coarse_scores[i];
-    if (on_previews) std::erase_if(scored, [&](const auto& sd) { return !contenders->second.contains(sd.second); });
-    if (debug) {
-      auto name = [&](const Digest& d) {
-        auto p = photo(d);
-        return p ? p->first_path.substr(p->first_path.rfind('/') + 1) : d.hex();
-      };
-      const Photo* copy = photo(items[i].copy);
-      std::fprintf(stderr, "BURST %s", copy ? copy->first_path.c_str() : "?");
-      for (const auto& [s, d] : coarse_scores[i]) std::fprintf(stderr, " | grid %s %.4f", name(d).c_str(), s);
-      for (const auto& [s, d] : scores_of(fines, i)) std::fprintf(stderr, " | fine %s %.4f", name(d).c_str(), s);
-      std::fprintf(stderr, "\n");
-      for (const auto* fs : {&coarse, &fines})
-        for (const Fine& f : *fs)
-          if (f.item == i)
-            std::fprintf(stderr, "  %s %s %.4f %s\n", fs == &coarse ? "grid" : "fine", name(f.cand->digest).c_str(),
-                         f.verdict.score, f.verdict.reason.c_str());
-    }
-    const float margin = on_previews ? o.ambiguity_margin : o.coarse_margin;
-    if (scored.size() == 1 || (scored.size() >= 2 && scored[0].first - scored[1].first >= margin)) {
+    if (scored.size() == 1 || (scored.size() >= 2 && scored[0].first - scored[1].first >= o.ambiguity_margin)) {
       r.state = TraceState::kTraced;
       r.original = scored[0].second;
       r.score = scored[0].first;
