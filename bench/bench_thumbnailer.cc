@@ -297,7 +297,8 @@ int main(int argc, char** argv) {
               static_cast<double>(preview_bytes) / n / 1e3, static_cast<double>(grid_bytes) / n / 1e3);
   std::printf("ratio            : %7.3f x djpeg -scale 1/2\n", ours / djpeg);
   std::printf("without 640 px   : %7.2f ms CPU per photo; the 640 px size (%.1f KB) adds %+.1f%% to process()\n",
-              1e3 * without_mid / n, static_cast<double>(mid_bytes) / n / 1e3, 100.0 * (ours - without_mid) / without_mid);
+              1e3 * without_mid / n, static_cast<double>(mid_bytes) / n / 1e3,
+              100.0 * (ours - without_mid) / without_mid);
   std::printf("OpenCV loop      : %7.2f ms CPU per photo = %.3f x djpeg (imdecode REDUCED_2, INTER_AREA, imencode)\n",
               1e3 * naive / n, naive / djpeg);
   if (vips) {

@@ -2,11 +2,11 @@
 // The photo stages live in pipeline_photos.cc; this file orders the phases and owns the summary.
 #include "kho/ingest/pipeline.h"
 
+#include <sys/stat.h>
 #include <algorithm>
 #include <chrono>
 #include <ctime>
 #include <set>
-#include <sys/stat.h>
 #include <thread>
 #include <unordered_map>
 

@@ -102,8 +102,8 @@ TEST(PhotoPageRecords, MidThumbIsStoredDeletedAndVerified) {
 TEST(IngestRoots, PathBelowTheLongestRoot) {
   const std::vector<std::string> roots = {"/srv/anh", "/srv/anh/2021", "/data"};
   EXPECT_EQ(path_below_root(roots, "/srv/anh/2020-11-18 Sơn La/IMG_1.jpg"), "anh/2020-11-18 Sơn La/IMG_1.jpg");
-  EXPECT_EQ(path_below_root(roots, "/srv/anh/2021/Lũ/a.jpg"), "2021/Lũ/a.jpg");  // the longest root wins
-  EXPECT_EQ(path_below_root(roots, "/srv/anh"), "anh");                          // the root itself: its name
+  EXPECT_EQ(path_below_root(roots, "/srv/anh/2021/Lũ/a.jpg"), "2021/Lũ/a.jpg");   // the longest root wins
+  EXPECT_EQ(path_below_root(roots, "/srv/anh"), "anh");                           // the root itself: its name
   EXPECT_EQ(path_below_root(roots, "/srv/anhkhac/a.jpg"), "/srv/anhkhac/a.jpg");  // a prefix, not a folder
   EXPECT_EQ(path_below_root(roots, "/home/x/a.jpg"), "/home/x/a.jpg");            // under no root: unchanged
   EXPECT_EQ(path_below_root({}, "/srv/anh/a.jpg"), "/srv/anh/a.jpg");             // an archive without roots

@@ -26,7 +26,8 @@ std::vector<std::uint8_t> gradient_jpeg(int w, int h) {
   for (int y = 0; y < h; ++y)
     for (int x = 0; x < w; ++x) {
       const double u = static_cast<double>(x) / w, v = static_cast<double>(y) / h;
-      img.at<cv::Vec3b>(y, x) = cv::Vec3b(static_cast<std::uint8_t>(220 * u + 20), static_cast<std::uint8_t>(200 * v + 30),
+      img.at<cv::Vec3b>(y, x) = cv::Vec3b(static_cast<std::uint8_t>(220 * u + 20),
+                                          static_cast<std::uint8_t>(200 * v + 30),
                                           static_cast<std::uint8_t>(127 + 120 * std::sin(9 * u + 4 * v)));
     }
   cv::circle(img, {w / 3, h / 2}, std::min(w, h) / 5, cv::Scalar(20, 200, 240), -1, cv::LINE_AA);

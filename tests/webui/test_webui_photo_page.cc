@@ -115,14 +115,14 @@ class PhotoPage : public ::testing::Test {
 TEST_F(PhotoPage, SrcsetListsThe640SizeWithItsWidth) {
   auto g = grid();
   ASSERT_EQ(g.size(), 5u);
-  EXPECT_EQ(g[digest_of(1).hex()]["srcset"], thumb(1, 320) + " 320w, " + thumb(1, 640) + " 640w, " + thumb(1, 1280) +
-                                                 " 1280w");
+  EXPECT_EQ(g[digest_of(1).hex()]["srcset"],
+            thumb(1, 320) + " 320w, " + thumb(1, 640) + " 640w, " + thumb(1, 1280) + " 1280w");
   EXPECT_EQ(g[digest_of(1).hex()]["preview"], thumb(1, 1280));
   // The photo page lists the same set.
   EXPECT_EQ(photo(1)["srcset"], g[digest_of(1).hex()]["srcset"]);
   // Portrait HEIC: widths are the upright widths in each box; its small original is not a browser format.
-  EXPECT_EQ(g[digest_of(5).hex()]["srcset"], thumb(5, 320) + " 240w, " + thumb(5, 640) + " 480w, " + thumb(5, 1280) +
-                                                 " 960w");
+  EXPECT_EQ(g[digest_of(5).hex()]["srcset"],
+            thumb(5, 320) + " 240w, " + thumb(5, 640) + " 480w, " + thumb(5, 1280) + " 960w");
   EXPECT_EQ(g[digest_of(5).hex()]["preview"], thumb(5, 1280));
 }
 
@@ -165,7 +165,8 @@ TEST_F(PhotoPage, PathsShowBelowTheIngestRoot) {
   json ev = get([](const Snapshot& s) { return web::api_event(s, kEvent); });
   EXPECT_EQ(ev["event"]["folder_display"], "kho-anh/2020-11-18 Sơn La");
   EXPECT_EQ(ev["event"]["folder"], kFolder);
-  for (const json& item : ev["photos"]) EXPECT_EQ(item["path"].get<std::string>().rfind("kho-anh/2020-11-18 Sơn La/", 0), 0u);
+  for (const json& item : ev["photos"])
+    EXPECT_EQ(item["path"].get<std::string>().rfind("kho-anh/2020-11-18 Sơn La/", 0), 0u);
 }
 
 std::map<std::string, std::string> rows_of(const json& photo) {

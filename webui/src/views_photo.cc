@@ -1,9 +1,13 @@
 // View model of the photo page (preview, captions and credit, metadata, previous/next in its event, duplicates),
 // and the event page's hook for what its grid and viewer show of each photo.
+#include <algorithm>
 #include <cctype>
 #include <cmath>
 #include <cstdio>
 #include <set>
+#include <string>
+#include <utility>
+#include <vector>
 
 #include "kho/decisions.h"
 #include "kho/dups.h"
@@ -245,7 +249,8 @@ std::uint32_t width_in_box(const Photo& p, int box) {
   const std::uint32_t longest = std::max(p.width, p.height);
   if (longest == 0 || longest <= static_cast<std::uint32_t>(box)) return std::max<std::uint32_t>(1, p.width);
   return std::max<std::uint32_t>(
-      1, static_cast<std::uint32_t>((std::uint64_t{p.width} * static_cast<std::uint64_t>(box) + longest / 2) / longest));
+      1,
+      static_cast<std::uint32_t>((std::uint64_t{p.width} * static_cast<std::uint64_t>(box) + longest / 2) / longest));
 }
 
 }  // namespace
@@ -336,7 +341,7 @@ Result<Json> photo_view(const Snapshot& snap, std::string_view digest_hex) {
   Json out;
   out["photo"] = parse_model(photo_json(*p));
   image_fields(snap, *p, out);  // preview (or the original, when smaller), srcset
-  out.erase("sizes");            // the photo page's own sizes are in its template
+  out.erase("sizes");           // the photo page's own sizes are in its template
   out["original"] = "/original/" + d->hex();
   out["name"] = base_name(p->first_path);
   out["size_display"] = human_bytes(p->size);

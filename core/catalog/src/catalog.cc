@@ -14,8 +14,7 @@ const std::vector<std::string_view>& all_databases() {
   static const std::vector<std::string_view> kAll = {
       db::kMeta,     db::kPhotos,   db::kFiles,       db::kPhotoFiles,   db::kEvents, db::kEventFiles,
       db::kArticles, db::kLinks,    db::kPhotoLinks,  db::kThumbs,       db::kDups,   db::kTerms,
-      db::kUsers,    db::kSessions, db::kCorrections, db::kEventsByDate, db::kTraces,
-      db::kRoots};
+      db::kUsers,    db::kSessions, db::kCorrections, db::kEventsByDate, db::kTraces, db::kRoots};
   return kAll;
 }
 

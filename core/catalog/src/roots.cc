@@ -13,7 +13,8 @@ Result<std::vector<std::string>> ingest_roots(const Snapshot& snap) {
   std::vector<std::string> roots;
   Status st = snap.raw_scan(db::kRoots, {}, [&](std::string_view key, std::string_view value) -> ScanStep {
     Result<std::string_view> payload = unseal_value(value);
-    if (!payload.ok()) return Status::Corruption("roots: entry " + std::string(key) + ": " + payload.status().message());
+    if (!payload.ok())
+      return Status::Corruption("roots: entry " + std::string(key) + ": " + payload.status().message());
     roots.emplace_back(key);
     return ScanStep::Continue();
   });

@@ -1,5 +1,6 @@
 // kho::thumb::Thumbnailer: one decode per photo → preview (1280 px) + grid thumbnail (320 px) + the srcset size
-// (640 px) + perceptual signatures, all from the same pixels. It is the kho::PhotoProcessor that app/ hands to the ingest pipeline.
+// (640 px) + perceptual signatures, all from the same pixels. It is the kho::PhotoProcessor that app/ hands to the
+// ingest pipeline.
 //
 // Stage order (thumbnailer/README.md explains each choice): probe the header → shrink on load (JPEG decodes
 // at the smallest libjpeg-turbo scale 1/8, 1/4, 1/2 or 1 whose long edge is still >= preview_px) → resize →
