@@ -181,12 +181,22 @@ Status build_events(Catalog& catalog, const ScanResult& scan,
 }
 
 // The folders given to ingest (a file's own folder), recorded once so that pages show paths below them
-// (FORMAT.md, "Roots"). Roots that do not exist are not recorded.
+// (FORMAT.md, "Roots"). Roots that do not exist are not recorded, nor folders inside a recorded root: `kho watch`
+// ingests each changed event folder as a root of its own, and its watched folder (recorded by the catch-up
+// ingest) must stay the one paths are shown below.
 Status record_roots(Catalog& catalog, const std::vector<std::string>& roots) {
   WriteBatch batch;
   {
     auto snap = catalog.snapshot();
     if (!snap.ok()) return snap.status();
+    Result<std::vector<std::string>> recorded = ingest_roots(**snap);
+    if (!recorded.ok()) return recorded.status();
+    auto covered = [&](const std::string& root) {
+      for (const std::string& r : *recorded)
+        if (root == r || r == "/" || (root.size() > r.size() && root.starts_with(r) && root[r.size()] == '/'))
+          return true;
+      return false;
+    };
     std::set<std::string> known;
     for (const auto& r : roots) {
       struct stat st {};
@@ -196,7 +206,7 @@ Status record_roots(Catalog& catalog, const std::vector<std::string>& roots) {
         const std::size_t slash = root.rfind('/');
         root = slash == 0 ? "/" : root.substr(0, slash);
       }
-      if (root.empty() || !known.insert(root).second || (*snap)->raw_get(db::kRoots, root).ok()) continue;
+      if (root.empty() || !known.insert(root).second || covered(root)) continue;
       put_ingest_root(batch, root, static_cast<std::int64_t>(std::time(nullptr)));
     }
   }
