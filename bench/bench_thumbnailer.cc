@@ -260,12 +260,18 @@ int main(int argc, char** argv) {
   }
 
   const kho::thumb::Thumbnailer thumbnailer;
+  // The same without the 640 px srcset size (mid_px is clamped to the preview: none is made), timed in the
+  // same loop, so its cost is measured against the same load (issue 15: "ingest CPU must not grow by more
+  // than a few %").
+  kho::thumb::ThumbnailOptions no_mid_options;
+  no_mid_options.mid_px = no_mid_options.preview_px;
+  const kho::thumb::Thumbnailer no_mid(no_mid_options);
   // Warm caches and lazily initialised codec tables on both sides before measuring.
   must(thumbnailer.process(files[0], 1).ok(), "process");
   (void)djpeg_seconds(paths[0]);
 
-  double ours = 0, djpeg = 0, naive = 0, vipsthumb = 0;
-  std::uint64_t preview_bytes = 0, grid_bytes = 0;
+  double ours = 0, djpeg = 0, naive = 0, vipsthumb = 0, without_mid = 0;
+  std::uint64_t preview_bytes = 0, grid_bytes = 0, mid_bytes = 0;
   for (int r = 0; r < rounds; ++r) {
     for (std::size_t i = 0; i < files.size(); ++i) {
       djpeg += djpeg_seconds(paths[i]);
@@ -273,12 +279,14 @@ int main(int argc, char** argv) {
       if (vips) vipsthumb += vips_seconds(paths[i]);
       kho::Result<kho::ProcessedPhoto> out = kho::Status::Aborted("not run");
       ours += time_it([&] { out = thumbnailer.process(files[i], 1); });
+      without_mid += time_it([&] { must(no_mid.process(files[i], 1).ok(), "process without 640"); });
       if (!out.ok()) {
         std::fprintf(stderr, "%s: %s\n", paths[i].c_str(), out.status().to_string().c_str());
         return 1;
       }
       preview_bytes += out->preview_jpeg.size();
       grid_bytes += out->grid_jpeg.size();
+      mid_bytes += out->mid_jpeg.size();
     }
   }
   const double n = static_cast<double>(files.size()) * rounds;
@@ -288,6 +296,9 @@ int main(int argc, char** argv) {
   std::printf("process()        : %7.2f ms CPU per photo  (preview %.0f KB, grid %.1f KB)\n", 1e3 * ours / n,
               static_cast<double>(preview_bytes) / n / 1e3, static_cast<double>(grid_bytes) / n / 1e3);
   std::printf("ratio            : %7.3f x djpeg -scale 1/2\n", ours / djpeg);
+  std::printf("without 640 px   : %7.2f ms CPU per photo; the 640 px size (%.1f KB) adds %+.1f%% to process()\n",
+              1e3 * without_mid / n, static_cast<double>(mid_bytes) / n / 1e3,
+              100.0 * (ours - without_mid) / without_mid);
   std::printf("OpenCV loop      : %7.2f ms CPU per photo = %.3f x djpeg (imdecode REDUCED_2, INTER_AREA, imencode)\n",
               1e3 * naive / n, naive / djpeg);
   if (vips) {

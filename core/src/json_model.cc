@@ -40,7 +40,12 @@ json metadata_obj(const Metadata& m) {
               {"creator", opt(m.creator)},
               {"credit", opt(m.credit)},
               {"event", opt(m.event)},
-              {"warnings", m.warnings}};
+              {"warnings", m.warnings},
+              {"flash", opt(m.flash)},
+              {"exposure_program", opt(m.exposure_program)},
+              {"metering_mode", opt(m.metering_mode)},
+              {"white_balance", opt(m.white_balance)},
+              {"exposure_bias", opt(m.exposure_bias)}};
 }
 
 std::string dump(const json& j) { return j.dump(-1, ' ', false, json::error_handler_t::replace); }

@@ -183,6 +183,11 @@ ExifFields exif_fields(const Exiv2::ExifData& data, Exiv2::ByteOrder order) {
       if (end != printed.c_str() && iso >= 10 && iso < 10000000) f.iso = iso;
     }
   }
+  f.flash = r.integer("Exif.Photo.Flash");
+  f.exposure_program = r.integer("Exif.Photo.ExposureProgram");
+  f.metering_mode = r.integer("Exif.Photo.MeteringMode");
+  f.white_balance = r.integer("Exif.Photo.WhiteBalance");
+  f.exposure_bias = r.number("Exif.Photo.ExposureBiasValue");
   f.gps_lat = r.numbers("Exif.GPSInfo.GPSLatitude");
   f.gps_lon = r.numbers("Exif.GPSInfo.GPSLongitude");
   f.gps_lat_ref = r.text("Exif.GPSInfo.GPSLatitudeRef");

@@ -68,6 +68,17 @@ void apply_exif_fields(const ExifFields& exif, kho::Metadata* meta) {
   }
   if (!meta->iso && exif.iso && *exif.iso > 0) meta->iso = exif.iso;
   if (!meta->focal_length && positive(exif.focal_length)) meta->focal_length = exif.focal_length;
+  // Shooting settings: the EXIF codes as written (0–65535; the gallery words the ones it knows).
+  auto code = [](const std::optional<std::int64_t>& v) {
+    return v && *v >= 0 && *v <= 65535 ? v : std::optional<std::int64_t>();
+  };
+  fill(&meta->flash, code(exif.flash));
+  fill(&meta->exposure_program, code(exif.exposure_program));
+  fill(&meta->metering_mode, code(exif.metering_mode));
+  fill(&meta->white_balance, code(exif.white_balance));
+  if (!meta->exposure_bias && exif.exposure_bias && std::isfinite(*exif.exposure_bias) &&
+      std::abs(*exif.exposure_bias) <= 64)
+    meta->exposure_bias = exif.exposure_bias;
 
   if (!meta->gps_lat && !meta->gps_lon && !exif.gps_lat.empty() && !exif.gps_lon.empty()) {
     auto lat = dms_to_degrees(exif.gps_lat, exif.gps_lat_ref.value_or(""), 90.0);

@@ -49,6 +49,8 @@ struct ExifFields {
   std::optional<std::int64_t> orientation, width, height;  // IFD0 ImageWidth/Length (TIFF)
   std::optional<double> exposure_time, f_number, focal_length, aperture_value;
   std::optional<std::int64_t> iso;
+  std::optional<std::int64_t> flash, exposure_program, metering_mode, white_balance;
+  std::optional<double> exposure_bias;
   std::vector<double> gps_lat, gps_lon;
   std::optional<std::string> gps_lat_ref, gps_lon_ref;
   std::optional<double> gps_alt;

@@ -140,6 +140,11 @@ bool read_with_libexif(std::span<const std::uint8_t> bytes, ExifFields* f, std::
   f->aperture_value = d.number(EXIF_IFD_EXIF, 0x9202);
   f->iso = d.integer(EXIF_IFD_EXIF, 0x8827);
   f->focal_length = d.number(EXIF_IFD_EXIF, 0x920A);
+  f->flash = d.integer(EXIF_IFD_EXIF, 0x9209);
+  f->exposure_program = d.integer(EXIF_IFD_EXIF, 0x8822);
+  f->metering_mode = d.integer(EXIF_IFD_EXIF, 0x9207);
+  f->white_balance = d.integer(EXIF_IFD_EXIF, 0xA403);
+  f->exposure_bias = d.number(EXIF_IFD_EXIF, 0x9204);
   f->gps_lat_ref = d.text(EXIF_IFD_GPS, 0x0001);
   f->gps_lat = d.numbers(EXIF_IFD_GPS, 0x0002);
   f->gps_lon_ref = d.text(EXIF_IFD_GPS, 0x0003);

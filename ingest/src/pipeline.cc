@@ -2,10 +2,11 @@
 // The photo stages live in pipeline_photos.cc; this file orders the phases and owns the summary.
 #include "kho/ingest/pipeline.h"
 
+#include <sys/stat.h>
 #include <algorithm>
 #include <chrono>
+#include <ctime>
 #include <set>
-#include <sys/stat.h>
 #include <thread>
 #include <unordered_map>
 
@@ -179,6 +180,39 @@ Status build_events(Catalog& catalog, const ScanResult& scan,
   return Status::OK();
 }
 
+// The folders given to ingest (a file's own folder), recorded once so that pages show paths below them
+// (FORMAT.md, "Roots"). Roots that do not exist are not recorded, nor folders inside a recorded root: `kho watch`
+// ingests each changed event folder as a root of its own, and its watched folder (recorded by the catch-up
+// ingest) must stay the one paths are shown below.
+Status record_roots(Catalog& catalog, const std::vector<std::string>& roots) {
+  WriteBatch batch;
+  {
+    auto snap = catalog.snapshot();
+    if (!snap.ok()) return snap.status();
+    Result<std::vector<std::string>> recorded = ingest_roots(**snap);
+    if (!recorded.ok()) return recorded.status();
+    auto covered = [&](const std::string& root) {
+      for (const std::string& r : *recorded)
+        if (root == r || r == "/" || (root.size() > r.size() && root.starts_with(r) && root[r.size()] == '/'))
+          return true;
+      return false;
+    };
+    std::set<std::string> known;
+    for (const auto& r : roots) {
+      struct stat st {};
+      if (r.empty() || ::stat(r.c_str(), &st) != 0) continue;
+      std::string root = normalize_path(r);
+      if (!S_ISDIR(st.st_mode)) {
+        const std::size_t slash = root.rfind('/');
+        root = slash == 0 ? "/" : root.substr(0, slash);
+      }
+      if (root.empty() || !known.insert(root).second || covered(root)) continue;
+      put_ingest_root(batch, root, static_cast<std::int64_t>(std::time(nullptr)));
+    }
+  }
+  return flush(catalog, batch);
+}
+
 }  // namespace
 
 Result<IngestSummary> ingest(Catalog& catalog, const PhotoProcessor& processor,
@@ -199,6 +233,7 @@ Result<IngestSummary> ingest(Catalog& catalog, const PhotoProcessor& processor,
   auto scanned = scan_tree(roots, scan_options);
   if (!scanned.ok()) return scanned.status();
   const ScanResult& scan = *scanned;
+  KHO_RETURN_IF_ERROR(record_roots(catalog, roots));
   for (const auto& p : scan.problems) summary.warnings.push_back(display(p.path) + ": " + p.reason);
   for (const auto& p : scan.skipped_links) summary.skipped_links.push_back({display(p.path), p.reason});
   for (const auto& p : scan.not_regular) summary.errors.push_back({display(p.path), p.reason});

@@ -183,6 +183,7 @@ class Writer {
         p.sig = std::move(item.processed.sig);
         p.has_signatures = true;
         p.has_thumbs = !item.processed.grid_jpeg.empty() && !item.processed.preview_jpeg.empty();
+        p.has_mid_thumb = p.has_thumbs && !item.processed.mid_jpeg.empty();
         p.added_at = now_;
         p.first_path = f.path;
         batch_.put_photo(p);
@@ -190,6 +191,7 @@ class Writer {
           batch_.put_thumb(p.digest, ThumbSize::kGrid, std::move(item.processed.grid_jpeg));
           batch_.put_thumb(p.digest, ThumbSize::kPreview, std::move(item.processed.preview_jpeg));
         }
+        if (p.has_mid_thumb) batch_.put_thumb(p.digest, ThumbSize::kMid, std::move(item.processed.mid_jpeg));
         put_file(item);
         ++summary_.photos_added;
         new_photos_.push_back({std::move(p), item.job->event_id});

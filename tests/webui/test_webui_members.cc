@@ -153,8 +153,8 @@ TEST_F(WebMembersTest, BothFilesOfARawJpegPairAreListedAndDownloadable) {
   ASSERT_EQ(page.status, 200);
   const std::string jpg_link = "/original/" + pair_.hex() + "/file/0";
   const std::string raw_link = "/original/" + pair_.hex() + "/file/1";
-  EXPECT_NE(page.body.find("DSC_0001.JPG</code> <a href=\"" + jpg_link + "\""), std::string::npos) << page.body;
-  EXPECT_NE(page.body.find("DSC_0001.NEF</code> <a href=\"" + raw_link + "\""), std::string::npos);
+  EXPECT_NE(page.body.find("DSC_0001.JPG</span> <a href=\"" + jpg_link + "\""), std::string::npos) << page.body;
+  EXPECT_NE(page.body.find("DSC_0001.NEF</span> <a href=\"" + raw_link + "\""), std::string::npos);
 
   HttpResponse raw = http_get(port(), raw_link);
   ASSERT_EQ(raw.status, 200) << raw.body;

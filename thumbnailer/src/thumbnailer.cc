@@ -41,6 +41,7 @@ std::string megapixels(std::uint64_t pixels) {
 ThumbnailOptions clamped(ThumbnailOptions o) {
   o.preview_px = std::max(16, o.preview_px);
   o.grid_px = std::clamp(o.grid_px, 16, o.preview_px);
+  o.mid_px = std::clamp(o.mid_px, o.grid_px, o.preview_px);
   o.jpeg_quality = std::clamp(o.jpeg_quality, 1, 100);
   return o;
 }
@@ -71,12 +72,23 @@ Result<ProcessedPhoto> finish_stages(Decoded decoded, int orientation, const Thu
   auto grid_jpeg = encode_jpeg(grid, eopt);
   if (!grid_jpeg.ok()) return grid_jpeg.status();
 
+  // The srcset size (640 px), also from the preview: a 1280 px preview halves to it in one 2x2-box pass.
+  // None when the preview is no larger: the preview then serves as that size.
+  std::string mid_jpeg;
+  if (std::max(preview.cols, preview.rows) > opt.mid_px) {
+    const cv::Mat mid = resize_to(preview, fit_long_edge(upright, opt.mid_px));
+    auto encoded = encode_jpeg(mid, eopt);
+    if (!encoded.ok()) return encoded.status();
+    mid_jpeg = std::move(encoded).value();
+  }
+
   // 5. Signatures from the grid's pixels (signatures.cc says why that is enough).
   ProcessedPhoto out;
   out.width = static_cast<std::uint32_t>(upright.width);
   out.height = static_cast<std::uint32_t>(upright.height);
   out.preview_jpeg = std::move(preview_jpeg).value();
   out.grid_jpeg = std::move(grid_jpeg).value();
+  out.mid_jpeg = std::move(mid_jpeg);
   out.sig = compute_signatures(grid);
   return out;
 }

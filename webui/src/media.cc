@@ -78,7 +78,7 @@ void serve_thumb(const Catalog& catalog, const http::Request& req, http::Respons
                  std::string_view px) {
   set_security_headers(res);
   std::optional<Digest> d = Digest::from_hex(hex);
-  std::optional<ThumbSize> size = thumb_size_from_pixels(px == "1280" ? 1280 : 320);
+  std::optional<ThumbSize> size = thumb_size_from_pixels(px == "1280" ? 1280 : px == "640" ? 640 : 320);
   if (!d || !size) return plain_error(res, 400, "bad thumbnail address");
   std::string etag;
   etag.reserve(72);
@@ -93,6 +93,17 @@ void serve_thumb(const Catalog& catalog, const http::Request& req, http::Respons
     Result<std::unique_ptr<Snapshot>> snap = catalog.snapshot();
     if (!snap.ok()) return plain_error(res, 503, "archive unavailable");
     Result<std::string_view> view = (*snap)->thumb_view(*d, *size);
+    if (!view.ok() && view.status().is_not_found() && *size == ThumbSize::kMid) {
+      // No 640 px entry: a photo no larger than 640 px (its preview is that image) or one ingested before
+      // the size existed. The next larger size is sent, under its own ETag (webui cannot make thumbnails).
+      view = (*snap)->thumb_view(*d, ThumbSize::kPreview);
+      etag.replace(etag.size() - 4, 4, "1280\"");
+      res.set_header("ETag", etag);
+      if (view.ok() && etag_matches(req, etag)) {
+        res.status = 304;
+        return;
+      }
+    }
     if (!view.ok()) {
       res.headers.erase("Cache-Control");
       res.headers.erase("ETag");
@@ -104,14 +115,14 @@ void serve_thumb(const Catalog& catalog, const http::Request& req, http::Respons
   res.ranges_allowed = true;
 }
 
-// "/thumb/" 64 hex "/" (320|1280), split without a regex: this is the hottest route.
+// "/thumb/" 64 hex "/" (320|640|1280), split without a regex: this is the hottest route.
 bool parse_thumb_path(std::string_view path, std::string_view& hex, std::string_view& px) {
   constexpr std::string_view kPrefix = "/thumb/";
   if (path.size() < kPrefix.size() + 65 || path.substr(0, kPrefix.size()) != kPrefix) return false;
   hex = path.substr(kPrefix.size(), 64);
   if (path[kPrefix.size() + 64] != '/') return false;
   px = path.substr(kPrefix.size() + 65);
-  return (px == "320" || px == "1280") && is_canonical_hex(hex);
+  return (px == "320" || px == "640" || px == "1280") && is_canonical_hex(hex);
 }
 
 // Files whose digest was checked, by (device, inode, size, mtime, ctime): a change to the bytes in place

@@ -113,7 +113,8 @@ const std::string_view kEventTemplate =
     {{#is_photo}}
       {{#resolved}}
       <figure class="story-photo" data-ref="{{ref}}"{{#anchor}} id="{{anchor}}"{{/anchor}}>
-        <a class="lb" href="{{photo.url}}" data-digest="{{photo.digest}}"><img src="{{photo.preview}}"
+        <a class="lb" href="{{photo.url}}" data-digest="{{photo.digest}}"><img src="{{photo.preview}}"{{#photo.srcset}}
+           srcset="{{photo.srcset}}" sizes="(max-width: 46rem) calc(100vw - 2rem), 44rem"{{/photo.srcset}}
            alt="{{photo.alt}}" loading="lazy" decoding="async" width="{{photo.width}}" height="{{photo.height}}"></a>
         <figcaption>{{caption}}{{#credit}} <span class="credit">Ảnh: {{credit}}</span>{{/credit}}</figcaption>
       </figure>
@@ -158,7 +159,7 @@ const std::string_view kEventTemplate =
          data-own="{{own_caption}}" data-group="{{group_caption}}" data-credit="{{credit}}"
          data-taken="{{taken_display}}" data-camera="{{camera}}" data-name="{{name}}" data-original="{{original}}"
          data-download="{{download}}" data-zoom="{{zoom}}"><img
-         src="{{thumb}}"{{#srcset}} srcset="{{srcset}}" sizes="(max-width: 40rem) 50vw, 13rem"{{/srcset}} alt="{{alt}}"
+         src="{{thumb}}"{{#srcset}} srcset="{{srcset}}" sizes="{{sizes}}"{{/srcset}} alt="{{alt}}"
          loading="lazy" decoding="async"></a>
       {{#orphan}}<span class="badge">Ngoài bài</span>{{/orphan}}
       <p class="tile-caption">{{#own_caption}}{{own_caption}}{{/own_caption}}{{!
@@ -263,7 +264,9 @@ const std::string kPhotoPage = splice({R"HTML(<p class="crumbs"><a href="/">Sự
 <div class="photo-page">
   <div class="photo-main">
   <figure class="photo-preview">
-    <a href="{{original}}"><img src="{{preview}}" alt="{{alt}}" width="{{photo.width}}" height="{{photo.height}}"></a>
+    <a href="{{original}}"><img src="{{preview}}"{{#srcset}} srcset="{{srcset}}"
+      sizes="(max-width: 40rem) calc(100vw - 3.5rem), (max-width: 76rem) calc((100vw - 3.5rem) * 0.67), 49rem"{{/srcset}}
+      alt="{{alt}}" width="{{photo.width}}" height="{{photo.height}}"></a>
     {{#own_caption}}<figcaption>{{own_caption}}</figcaption>{{/own_caption}}
     {{#group_caption}}<figcaption class="group">{{group_caption}}</figcaption>{{/group_caption}}
   </figure>
@@ -301,7 +304,7 @@ const std::string kPhotoPage = splice({R"HTML(<p class="crumbs"><a href="/">Sự
     <h2>Thông tin ảnh</h2>
     <table class="meta">{{#meta_rows}}<tr><th scope="row">{{label}}</th><td>{{value}}</td></tr>{{/meta_rows}}</table>
     <h2>Tệp</h2>
-    <ul class="files">{{#files}}<li><code>{{path}}</code> <a href="{{url}}" download>Tải tệp</a></li>{{/files}}</ul>
+    <ul class="files">{{#files}}<li><span class="path">{{path_display}}</span> <a href="{{url}}" download>Tải tệp</a></li>{{/files}}</ul>
     <h2>Ảnh trùng</h2>
     {{#review}}<p><a href="#dup-review">So sánh {{count}} bản bên dưới</a></p>{{/review}}
     {{^review}}<p class="muted">Không có ảnh trùng.</p>{{/review}}

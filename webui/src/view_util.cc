@@ -34,6 +34,12 @@ std::string base_name(const std::string& raw_path) {
   return display_path(slash == std::string::npos ? raw_path : raw_path.substr(slash + 1));
 }
 
+std::string shown_path(const Snapshot& snap, const std::string& raw_path) {
+  // A handful of roots: one short cursor scan, cheaper than any cache that must know which archive it is.
+  Result<std::vector<std::string>> roots = ingest_roots(snap);
+  return display_path(roots.ok() ? path_below_root(*roots, raw_path) : raw_path);
+}
+
 std::string thumb_url(const Digest& digest, int px) { return "/thumb/" + digest.hex() + "/" + std::to_string(px); }
 std::string event_url(std::string_view id) { return "/event/" + std::string(id); }
 std::string photo_url(const Digest& digest) { return "/photo/" + digest.hex(); }

@@ -6,6 +6,7 @@
 #include <nlohmann/json.hpp>
 
 #include <cstddef>
+#include <cstdint>
 #include <list>
 #include <map>
 #include <memory>
@@ -109,11 +110,28 @@ class CaptionNotes {
 };
 // A photo item's viewer fields: `taken_display`, `camera`, `original`, `download`, `credit` (its metadata's).
 void viewer_fields(const Photo& p, Json& item);
+// EXIF codes in words, in Vietnamese (views_photo.cc): Orientation 1–8, Flash (bit field: fired, mode, red-eye,
+// return light, no flash), ExposureProgram, MeteringMode, WhiteBalance. Unknown codes say so with the code.
+std::string orientation_display(int code);
+std::string flash_display(std::int64_t code);
+std::string exposure_program_display(std::int64_t code);
+std::string metering_display(std::int64_t code);
+std::string white_balance_display(std::int64_t code);
+// A photo item's image addresses (views_photo.cc): `preview` (1280 px, or the original when that is no larger
+// in bytes and a browser shows its format), `srcset` (the 320, 640 and 1280 px sizes with their widths, the
+// original in place of any size not smaller in bytes; null without thumbnails or dimensions) and `sizes` (a
+// square grid tile's, from grid_sizes()). Reads the thumbnails' lengths from `snap`.
+void image_fields(const Snapshot& snap, const Photo& p, Json& item);
+// The `sizes` attribute of a grid tile for a photo of width × height (the image covers the square tile).
+std::string grid_sizes(std::uint32_t width, std::uint32_t height);
 
 // Helpers shared by the view files (view_util.cc).
 std::string date_display(const std::optional<std::string>& iso);  // "15/07/2020 10:30", "" when absent
 std::string excerpt(std::string_view text, std::size_t max_bytes);  // cut on a space, with "…"
 std::string base_name(const std::string& raw_path);                // last component, display_path'd
+// A path as pages show it: below its ingest root (kho::path_below_root: "anh/2021-01-05 Lũ/IMG_1.jpg"), as the
+// absolute path on archives without recorded roots, display_path'd. Model fields keep their absolute paths.
+std::string shown_path(const Snapshot& snap, const std::string& raw_path);
 std::string thumb_url(const Digest& digest, int px);
 std::string event_url(std::string_view id);
 std::string photo_url(const Digest& digest);

@@ -33,7 +33,7 @@ Json photo_item(const Snapshot& snap, const Digest& d, const std::string& path, 
                 const Result<Photo>* known = nullptr) {
   Json j;
   j["digest"] = d.hex();
-  j["path"] = display_path(path);
+  j["path"] = shown_path(snap, path);  // below its ingest root (views.h)
   j["name"] = base_name(path);
   j["caption"] = caption.empty() ? Json(nullptr) : Json(caption);
   j["alt"] = caption.empty() ? base_name(path) : caption;
@@ -48,23 +48,7 @@ Json photo_item(const Snapshot& snap, const Digest& d, const std::string& path, 
   j["has_thumbs"] = p.ok() && p->has_thumbs;
   if (p.ok()) viewer_fields(*p, j);  // date, camera, downloads for the viewer (views_photo.cc)
   j["srcset"] = nullptr;
-  if (!p.ok() || !p->has_thumbs) return j;
-  // A preview is never larger in bytes than its original: a small JPEG, PNG or WebP is served as it is.
-  Result<std::string_view> preview = snap.thumb_view(d, ThumbSize::kPreview);
-  const std::optional<std::string>& format = p->meta.format;
-  const bool web_format = format && (*format == "jpeg" || *format == "png" || *format == "webp" || *format == "gif");
-  if (preview.ok() && web_format && p->size > 0 && p->size <= preview->size()) j["preview"] = "/original/" + d.hex();
-  // The browser picks the size it needs (phones and high-density screens take the larger one).
-  auto across = [&](int box) {
-    const std::uint32_t longest = std::max(p->width, p->height);
-    if (longest == 0 || longest <= static_cast<std::uint32_t>(box)) return p->width;
-    return static_cast<std::uint32_t>((std::uint64_t{p->width} * static_cast<std::uint64_t>(box) + longest / 2) /
-                                      longest);
-  };
-  if (p->width > 0 && p->height > 0)
-    j["srcset"] = j["thumb"].get<std::string>() + " " + std::to_string(std::max<std::uint32_t>(1, across(320))) +
-                  "w, " + j["preview"].get<std::string>() + " " +
-                  std::to_string(std::max<std::uint32_t>(1, across(1280))) + "w";
+  if (p.ok()) image_fields(snap, *p, j);  // preview, srcset (320, 640, 1280) and sizes (views_photo.cc)
   return j;
 }
 
@@ -433,7 +417,7 @@ Result<Json> event_view(const Snapshot& snap, std::string_view event_id, const G
   out["event"] = parse_model(event_json(*ev));
   out["event"]["date_display"] = date_display(ev->date);
   out["event"]["url"] = event_url(ev->id);
-  out["event"]["folder_display"] = display_path(ev->folder);
+  out["event"]["folder_display"] = shown_path(snap, ev->folder);  // below its ingest root (views.h)
 
   std::map<Digest, std::string> captions;  // first caption of each linked photo
   std::set<Digest> linked;

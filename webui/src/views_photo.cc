@@ -1,9 +1,13 @@
 // View model of the photo page (preview, captions and credit, metadata, previous/next in its event, duplicates),
 // and the event page's hook for what its grid and viewer show of each photo.
+#include <algorithm>
 #include <cctype>
 #include <cmath>
 #include <cstdio>
 #include <set>
+#include <string>
+#include <utility>
+#include <vector>
 
 #include "kho/decisions.h"
 #include "kho/dups.h"
@@ -21,34 +25,126 @@ std::string fmt(const char* f, double v) {
   return buf;
 }
 
+}  // namespace
+
+// Readable values of the EXIF codes (views.h). Sources: EXIF 2.32 (CIPA DC-008), tags 0x0112, 0x9209,
+// 0x8822, 0x9207, 0xA403; the wording follows what Vietnamese camera menus say.
+std::string orientation_display(int code) {
+  switch (code) {
+    case 1: return "Bình thường (không xoay)";
+    case 2: return "Lật ngang (ảnh gương)";
+    case 3: return "Xoay 180°";
+    case 4: return "Lật dọc";
+    case 5: return "Lật ngang rồi xoay 90° ngược chiều kim đồng hồ";
+    case 6: return "Xoay 90° theo chiều kim đồng hồ";
+    case 7: return "Lật ngang rồi xoay 90° theo chiều kim đồng hồ";
+    case 8: return "Xoay 90° ngược chiều kim đồng hồ";
+  }
+  return "Không rõ (mã " + std::to_string(code) + ")";
+}
+
+std::string flash_display(std::int64_t code) {
+  if (code < 0 || code > 0xFFFF) return "Không rõ (mã " + std::to_string(code) + ")";
+  if (code & 0x20) return "Máy không có đèn flash";
+  const bool fired = code & 0x01;
+  const int ret = static_cast<int>((code >> 1) & 0x03), mode = static_cast<int>((code >> 3) & 0x03);
+  std::vector<std::string> notes;
+  if (mode == 1) notes.emplace_back("đèn bật bắt buộc");
+  if (mode == 2) notes.emplace_back("đèn tắt bắt buộc");
+  if (mode == 3) notes.emplace_back("chế độ tự động");
+  if (code & 0x40) notes.emplace_back("giảm mắt đỏ");
+  if (fired && ret == 2) notes.emplace_back("không nhận được ánh sáng phản hồi");
+  if (fired && ret == 3) notes.emplace_back("có ánh sáng phản hồi");
+  std::string out = fired ? "Có đánh đèn" : "Không đánh đèn";
+  for (std::size_t i = 0; i < notes.size(); ++i) out += (i == 0 ? " (" : ", ") + notes[i];
+  return notes.empty() ? out : out + ")";
+}
+
+std::string exposure_program_display(std::int64_t code) {
+  switch (code) {
+    case 0: return "Không xác định";
+    case 1: return "Chỉnh tay (M)";
+    case 2: return "Tự động theo chương trình (P)";
+    case 3: return "Ưu tiên khẩu độ (A/Av)";
+    case 4: return "Ưu tiên tốc độ (S/Tv)";
+    case 5: return "Sáng tạo (ưu tiên độ sâu trường ảnh)";
+    case 6: return "Thể thao (ưu tiên tốc độ nhanh)";
+    case 7: return "Chân dung";
+    case 8: return "Phong cảnh";
+  }
+  return "Không rõ (mã " + std::to_string(code) + ")";
+}
+
+std::string metering_display(std::int64_t code) {
+  switch (code) {
+    case 0: return "Không xác định";
+    case 1: return "Trung bình";
+    case 2: return "Trung bình ưu tiên trung tâm";
+    case 3: return "Đo điểm";
+    case 4: return "Đa điểm";
+    case 5: return "Ma trận (đa vùng)";
+    case 6: return "Một phần";
+    case 255: return "Khác";
+  }
+  return "Không rõ (mã " + std::to_string(code) + ")";
+}
+
+std::string white_balance_display(std::int64_t code) {
+  switch (code) {
+    case 0: return "Tự động";
+    case 1: return "Chỉnh tay";
+  }
+  return "Không rõ (mã " + std::to_string(code) + ")";
+}
+
+namespace {
+
+// "+0.7 EV", "−1.3 EV", "0 EV" (a real minus sign, as camera screens show).
+std::string exposure_bias_display(double ev) {
+  if (std::fabs(ev) < 0.05) return "0 EV";
+  return (ev > 0 ? "+" : "−") + fmt("%.1f EV", std::fabs(ev));
+}
+
+std::string format_display(std::string f) {
+  for (char& c : f) c = static_cast<char>(std::toupper(static_cast<unsigned char>(c)));
+  return f;
+}
+
+// The photo page's table: every label in Vietnamese, every coded value in words. `code` keeps the raw value
+// (EXIF codes) for tools; null for plain values.
 Json meta_rows(const Photo& p) {
   const Metadata& m = p.meta;
   Json rows = Json::array();
-  auto row = [&](const char* label, const std::string& value) {
-    if (!value.empty()) rows.push_back({{"label", label}, {"value", value}});
+  auto row = [&](const char* label, const std::string& value, Json code = nullptr) {
+    if (!value.empty()) rows.push_back({{"label", label}, {"value", value}, {"code", std::move(code)}});
   };
-  row("Định dạng · Format", m.format.value_or(""));
-  if (p.width && p.height) row("Kích thước · Pixels", std::to_string(p.width) + " × " + std::to_string(p.height));
-  row("Dung lượng · File size", human_bytes(p.size));
-  row("Ngày chụp · Taken", m.datetime_original ? date_display(m.datetime_original) : "");
-  row("Máy ảnh · Camera", camera_display(m));
-  row("Ống kính · Lens", m.lens.value_or(""));
+  row("Định dạng", m.format ? format_display(*m.format) : "");
+  if (p.width && p.height) row("Kích thước", std::to_string(p.width) + " × " + std::to_string(p.height) + " điểm ảnh");
+  row("Dung lượng", human_bytes(p.size));
+  row("Ngày chụp", m.datetime_original ? date_display(m.datetime_original) : "");
+  row("Máy ảnh", camera_display(m));
+  row("Ống kính", m.lens.value_or(""));
   if (m.exposure_time && *m.exposure_time > 0)
-    row("Tốc độ · Exposure", *m.exposure_time < 1 ? "1/" + fmt("%.0f", 1.0 / *m.exposure_time) + " s"
-                                                  : fmt("%.1f s", *m.exposure_time));
-  if (m.f_number) row("Khẩu độ · Aperture", fmt("f/%.1f", *m.f_number));
+    row("Tốc độ màn trập", *m.exposure_time < 1 ? "1/" + fmt("%.0f", 1.0 / *m.exposure_time) + " giây"
+                                                : fmt("%.1f giây", *m.exposure_time));
+  if (m.f_number) row("Khẩu độ", fmt("f/%.1f", *m.f_number));
   if (m.iso) row("ISO", std::to_string(*m.iso));
-  if (m.focal_length) row("Tiêu cự · Focal length", fmt("%.0f mm", *m.focal_length));
-  if (m.orientation) row("Hướng · Orientation", std::to_string(*m.orientation));
-  row("Tiêu đề · Headline", m.headline.value_or(""));
-  row("Mô tả · Description", m.description.value_or(""));
+  if (m.focal_length) row("Tiêu cự", fmt("%.0f mm", *m.focal_length));
+  if (m.exposure_bias) row("Bù phơi sáng", exposure_bias_display(*m.exposure_bias));
+  if (m.exposure_program) row("Chế độ chụp", exposure_program_display(*m.exposure_program), *m.exposure_program);
+  if (m.metering_mode) row("Đo sáng", metering_display(*m.metering_mode), *m.metering_mode);
+  if (m.white_balance) row("Cân bằng trắng", white_balance_display(*m.white_balance), *m.white_balance);
+  if (m.flash) row("Đèn flash", flash_display(*m.flash), *m.flash);
+  if (m.orientation) row("Hướng ảnh", orientation_display(*m.orientation), *m.orientation);
+  row("Tiêu đề", m.headline.value_or(""));
+  row("Mô tả", m.description.value_or(""));
   std::string kw;
   for (const std::string& k : m.keywords) kw += (kw.empty() ? "" : ", ") + k;
-  row("Từ khóa · Keywords", kw);
-  row("Tác giả · Creator", m.creator.value_or(""));
-  row("Nguồn · Credit", m.credit.value_or(""));
-  row("Sự kiện · Event", m.event.value_or(""));
-  row("SHA-256", p.digest.hex());
+  row("Từ khóa", kw);
+  row("Tác giả", m.creator.value_or(""));
+  row("Nguồn ảnh", m.credit.value_or(""));
+  row("Sự kiện", m.event.value_or(""));
+  row("Mã SHA-256", p.digest.hex());
   return rows;
 }
 
@@ -71,6 +167,13 @@ std::string credit_in_force(const Snapshot& snap, const Digest& d, const std::st
       snap, TargetKind::kPhoto, d.hex(), "credit",
       machine.empty() ? std::optional<std::string>() : std::optional<std::string>(machine));
   return v.ok() ? v->value_or("") : machine;
+}
+
+// A format browsers show (the rest, RAW and HEIF, only through the previews).
+bool browser_format(const Photo& p) {
+  std::string format = p.meta.format.value_or("");
+  for (char& c : format) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
+  return format == "jpeg" || format == "jpg" || format == "png" || format == "webp" || format == "gif";
 }
 
 }  // namespace
@@ -134,12 +237,68 @@ void viewer_fields(const Photo& p, Json& item) {
   item["original"] = "/original/" + p.digest.hex();
   item["download"] = "/photo/" + p.digest.hex() + "/download";
   // Zoom to 100%: the original when a browser shows its format, else the largest preview (RAW, HEIF).
-  std::string format = p.meta.format.value_or("");
-  for (char& c : format) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
-  const bool shown = format == "jpeg" || format == "jpg" || format == "png" || format == "webp" || format == "gif";
-  item["zoom"] = shown ? "/original/" + p.digest.hex() : thumb_url(p.digest, 1280);
+  item["zoom"] = browser_format(p) ? "/original/" + p.digest.hex() : thumb_url(p.digest, 1280);
   if (!item.contains("credit") || item["credit"].is_null())
     item["credit"] = p.meta.credit && !p.meta.credit->empty() ? Json(*p.meta.credit) : Json(nullptr);
+}
+
+namespace {
+
+// The width of `p` shown inside a `box` px square (never upscaled), at least 1.
+std::uint32_t width_in_box(const Photo& p, int box) {
+  const std::uint32_t longest = std::max(p.width, p.height);
+  if (longest == 0 || longest <= static_cast<std::uint32_t>(box)) return std::max<std::uint32_t>(1, p.width);
+  return std::max<std::uint32_t>(
+      1,
+      static_cast<std::uint32_t>((std::uint64_t{p.width} * static_cast<std::uint64_t>(box) + longest / 2) / longest));
+}
+
+}  // namespace
+
+std::string grid_sizes(std::uint32_t width, std::uint32_t height) {
+  // A tile is a square the image covers (object-fit: cover): a wide photo is scaled to the tile's height, so
+  // it needs width/height times the tile's width in pixels. Tiles are at most 13rem wide on a desktop; on a
+  // phone two columns share the width less 2.5rem of padding and gap (kho.css).
+  const double ratio = width > height && height > 0 ? static_cast<double>(width) / height : 1.0;
+  if (ratio < 1.005) return "(max-width: 40rem) calc(50vw - 1.25rem), 13rem";
+  const std::string r = fmt("%.2f", std::min(ratio, 20.0));
+  return "(max-width: 40rem) calc((50vw - 1.25rem) * " + r + "), calc(13rem * " + r + ")";
+}
+
+void image_fields(const Snapshot& snap, const Photo& p, Json& item) {
+  const std::string original = "/original/" + p.digest.hex();
+  item["preview"] = thumb_url(p.digest, 1280);
+  item["srcset"] = nullptr;
+  item["sizes"] = grid_sizes(p.width, p.height);
+  if (!p.has_thumbs) return;
+  // A preview is never larger in bytes than its original: a small JPEG, PNG or WebP is served as it is, for
+  // the 640 px size as for the 1280 px one.
+  const bool shown = browser_format(p) && p.size > 0;
+  std::vector<std::pair<std::string, std::uint32_t>> set;
+  auto add = [&](const std::string& url, std::uint32_t w) {
+    for (const auto& [u, have] : set)
+      if (u == url || have == w) return;  // the same image, or one as wide and no smaller in bytes
+    set.emplace_back(url, w);
+  };
+  add(thumb_url(p.digest, 320), width_in_box(p, 320));
+  for (const ThumbSize size : {ThumbSize::kMid, ThumbSize::kPreview}) {
+    const int px = thumb_size_pixels(size);
+    // Without a 640 px entry (an old archive, or a photo no larger: its preview is that image) the 1280 px
+    // entry stands in.
+    if (size == ThumbSize::kMid && !p.has_mid_thumb) continue;
+    Result<std::string_view> bytes = snap.thumb_view(p.digest, size);
+    if (!bytes.ok()) continue;
+    if (shown && p.size <= bytes->size()) {
+      if (size == ThumbSize::kPreview) item["preview"] = original;
+      add(original, std::max<std::uint32_t>(1, p.width));
+    } else {
+      add(thumb_url(p.digest, px), width_in_box(p, px));
+    }
+  }
+  if (p.width == 0 || p.height == 0) return;
+  std::string srcset;
+  for (const auto& [url, w] : set) srcset += (srcset.empty() ? "" : ", ") + url + " " + std::to_string(w) + "w";
+  item["srcset"] = srcset;
 }
 
 namespace {
@@ -182,7 +341,8 @@ Result<Json> photo_view(const Snapshot& snap, std::string_view digest_hex, GridO
   if (!p.ok()) return p.status();
   Json out;
   out["photo"] = parse_model(photo_json(*p));
-  out["preview"] = thumb_url(*d, 1280);
+  image_fields(snap, *p, out);  // preview (or the original, when smaller), srcset
+  out.erase("sizes");           // the photo page's own sizes are in its template
   out["original"] = "/original/" + d->hex();
   out["name"] = base_name(p->first_path);
   out["size_display"] = human_bytes(p->size);
@@ -194,6 +354,7 @@ Result<Json> photo_view(const Snapshot& snap, std::string_view digest_hex, GridO
       j["event_url"] = f.event_id.empty() ? Json(nullptr) : Json(event_url(f.event_id));
       // Each file's own bytes (a RAW+JPEG pair's raw file too): media.cc, /original/{digest}/file/{n}.
       j["url"] = "/original/" + d->hex() + "/file/" + std::to_string(out["files"].size());
+      j["path_display"] = shown_path(snap, f.path);  // below its ingest root; `path` stays the absolute model field
       out["files"].push_back(std::move(j));
     }
   out["links"] = links_with_articles(snap, *d);
@@ -272,6 +433,7 @@ Result<Json> photo_view(const Snapshot& snap, std::string_view digest_hex, GridO
       Json j;
       j["digest"] = dp.digest.hex();
       j["path"] = display_path(dp.path);
+      j["path_display"] = shown_path(snap, dp.path);
       j["name"] = base_name(dp.path);
       j["distance"] = dp.distance;
       j["width"] = dp.width;

@@ -14,7 +14,7 @@ const std::vector<std::string_view>& all_databases() {
   static const std::vector<std::string_view> kAll = {
       db::kMeta,     db::kPhotos,   db::kFiles,       db::kPhotoFiles,   db::kEvents, db::kEventFiles,
       db::kArticles, db::kLinks,    db::kPhotoLinks,  db::kThumbs,       db::kDups,   db::kTerms,
-      db::kUsers,    db::kSessions, db::kCorrections, db::kEventsByDate, db::kTraces};
+      db::kUsers,    db::kSessions, db::kCorrections, db::kEventsByDate, db::kTraces, db::kRoots};
   return kAll;
 }
 
@@ -274,6 +274,7 @@ Status apply_op(const Catalog::Impl& c, lmdb::Txn& txn, const WriteBatch::Op& op
       std::copy(op.key.begin(), op.key.end(), reinterpret_cast<char*>(dg.bytes.data()));
       KHO_RETURN_IF_ERROR(txn.del(d, op.key));
       KHO_RETURN_IF_ERROR(txn.del(c.dbi(db::kThumbs), keys::thumb(dg, ThumbSize::kGrid)));
+      KHO_RETURN_IF_ERROR(txn.del(c.dbi(db::kThumbs), keys::thumb(dg, ThumbSize::kMid)));
       return txn.del(c.dbi(db::kThumbs), keys::thumb(dg, ThumbSize::kPreview));
     }
   }

@@ -61,10 +61,18 @@ const char* near_miss_reason_name(NearMissReason r) {
 
 std::optional<ThumbSize> thumb_size_from_pixels(int px) {
   if (px == 320) return ThumbSize::kGrid;
+  if (px == 640) return ThumbSize::kMid;
   if (px == 1280) return ThumbSize::kPreview;
   return std::nullopt;
 }
 
-int thumb_size_pixels(ThumbSize size) { return size == ThumbSize::kGrid ? 320 : 1280; }
+int thumb_size_pixels(ThumbSize size) {
+  switch (size) {
+    case ThumbSize::kGrid: return 320;
+    case ThumbSize::kMid: return 640;
+    case ThumbSize::kPreview: return 1280;
+  }
+  return 1280;
+}
 
 }  // namespace kho

@@ -143,6 +143,11 @@ std::string encode_metadata(const Metadata& m) {
   w.opt_bytes(20, m.credit);
   w.opt_bytes(21, m.event);
   w.repeated(22, m.warnings);
+  w.opt_sint(23, m.flash);
+  w.opt_sint(24, m.exposure_program);
+  w.opt_sint(25, m.metering_mode);
+  w.opt_sint(26, m.white_balance);
+  w.opt_f64(27, m.exposure_bias);
   return w.data();
 }
 
@@ -178,6 +183,11 @@ Status decode_metadata(std::string_view payload, Metadata* m) {
       case 20: return get_opt_string(f, &m->credit);
       case 21: return get_opt_string(f, &m->event);
       case 22: return push_string(f, &m->warnings);
+      case 23: return get_opt_sint(f, &m->flash);
+      case 24: return get_opt_sint(f, &m->exposure_program);
+      case 25: return get_opt_sint(f, &m->metering_mode);
+      case 26: return get_opt_sint(f, &m->white_balance);
+      case 27: return get_opt_f64(f, &m->exposure_bias);
       default: return Status::OK();
     }
   });
@@ -259,6 +269,7 @@ std::string encode(const Photo& p) {
   w.varint(8, p.has_thumbs);
   w.sint(9, p.added_at);
   w.bytes(10, p.first_path);
+  if (p.has_mid_thumb) w.varint(11, 1);
   return seal(RecordType::kPhoto, w);
 }
 
@@ -279,6 +290,7 @@ Status decode(std::string_view bytes, Photo* p) {
       case 8: return get_uint(f, &p->has_thumbs);
       case 9: return get_sint(f, &p->added_at);
       case 10: return get_string(f, &p->first_path);
+      case 11: return get_uint(f, &p->has_mid_thumb);
       default: return Status::OK();
     }
   }));

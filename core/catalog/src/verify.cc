@@ -53,6 +53,8 @@ class Verifier {
         if (!s_.thumb_view(p.digest, size).ok())
           problem("photos: " + p.digest.hex() + " says it has thumbnails, but the " +
                   std::to_string(thumb_size_pixels(size)) + " px one is missing");
+    if (p.has_mid_thumb && !s_.thumb_view(p.digest, ThumbSize::kMid).ok())
+      problem("photos: " + p.digest.hex() + " says it has a 640 px thumbnail, but it is missing");
     return true;
   }
 
@@ -155,10 +157,20 @@ class Verifier {
         problem("photo_links: an entry for photo " + short_hex(k) + " has no link");
       return ScanStep::Continue();
     }));
+    KHO_RETURN_IF_ERROR(s_.raw_scan(db::kRoots, {}, [&](std::string_view k, std::string_view v) {
+      ++r_->records_checked;
+      if (k.empty() || k.front() != '/') problem("roots: '" + printable(k) + "' is not an absolute path");
+      if (Result<std::string_view> when = unseal_value(v); !when.ok())
+        problem("roots: the entry of " + printable(k) + " cannot be decoded: " + when.status().message());
+      return ScanStep::Continue();
+    }));
     KHO_RETURN_IF_ERROR(s_.raw_scan(db::kThumbs, {}, [&](std::string_view k, std::string_view) {
       ++r_->records_checked;
       if (k.size() != 33 || !exists(db::kPhotos, k.substr(0, 32)))
         problem("thumbs: a thumbnail of photo " + short_hex(k) + " has no photo");
+      else if (static_cast<unsigned char>(k[32]) > static_cast<unsigned char>(ThumbSize::kMid))
+        problem("thumbs: a thumbnail of photo " + short_hex(k) + " has an unknown size byte " +
+                std::to_string(static_cast<unsigned char>(k[32])));
       return ScanStep::Continue();
     }));
     return Status::OK();

@@ -20,7 +20,8 @@ namespace kho {
 
 // {"width", "height", "orientation", "make", "model", "lens", "datetime_original", "exposure_time",
 //  "f_number", "iso", "focal_length", "gps_lat", "gps_lon", "gps_alt", "description", "headline",
-//  "keywords", "creator", "credit", "event", "warnings", "format"}
+//  "keywords", "creator", "credit", "event", "warnings", "format", and (additions) the EXIF codes "flash",
+//  "exposure_program", "metering_mode", "white_balance" and "exposure_bias" (EV)}
 std::string metadata_json(const Metadata& meta);
 
 // {"digest", "size", "width", "height", "path" (first_path), "added_at", "has_thumbs", "phash" (16 hex

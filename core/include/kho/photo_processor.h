@@ -16,6 +16,9 @@ struct ProcessedPhoto {
   std::uint32_t width = 0;   // full image, after EXIF orientation
   std::uint32_t height = 0;
   std::string preview_jpeg;  // 1280 px on the long edge (never upscaled)
+  // 640 px on the long edge, for srcset on phones and high-density screens; empty when the preview is no
+  // larger than 640 px (the preview is then that image, and the gallery serves it for 640).
+  std::string mid_jpeg;
   std::string grid_jpeg;     // 320 px on the long edge (never upscaled)
   Signatures sig;
   std::vector<std::string> warnings;  // e.g. "no usable embedded preview: decoded at half size with libraw"
@@ -25,7 +28,7 @@ class PhotoProcessor {
  public:
   virtual ~PhotoProcessor() = default;
   // Decodes `bytes` once, applies EXIF `orientation` (1–8; anything else is treated as 1) and makes
-  // both derivatives and the signatures from the same pixels.
+  // the derivatives and the signatures from the same pixels.
   // Errors: InvalidArgument for bytes that are not a decodable image (zero bytes, text, truncated beyond
   // use), Unsupported for a format this build cannot decode or a header over the pixel limit.
   // Thread-safe: one instance may be called from several threads at once.

@@ -47,6 +47,7 @@ inline constexpr std::string_view kSessions = "sessions";        // see FORMAT.m
 inline constexpr std::string_view kCorrections = "corrections";  // see FORMAT.md (team): the journal
 inline constexpr std::string_view kEventsByDate = "events_by_date";  // date sort key → event id (FORMAT.md)
 inline constexpr std::string_view kTraces = "traces";                // see FORMAT.md (traces): web copy → original
+inline constexpr std::string_view kRoots = "roots";                  // folder given to ingest/watch → sealed time
 }  // namespace db
 
 // meta[kEventsByDateBuilt] = "1" once `events_by_date` indexes every event (new archives, and old ones the
@@ -260,6 +261,19 @@ class Snapshot {
   // The same over keys in [from, ∞) (for range queries that are not prefixes).
   virtual Status raw_seek(std::string_view db, std::string_view from, const ScanFn& fn) const = 0;
 };
+
+// Ingest roots (FORMAT.md, "Roots"): the folders given to `kho ingest` and `kho watch` (a file's own folder),
+// so that pages can show paths below them instead of the server's absolute paths.
+// Records `root` (an absolute path as normalize_path spells it) with `when` (unix seconds).
+void put_ingest_root(WriteBatch& batch, std::string_view root, std::int64_t when);
+// Every recorded root, in byte order (empty for archives made before roots were recorded).
+// Corruption when an entry fails its checksum.
+Result<std::vector<std::string>> ingest_roots(const Snapshot& snap);
+// `path` as people see it: below the longest root that holds it (equal to it, or followed by '/'), written as
+// the root's own folder name, '/', and the rest ("/srv/anh/2021-01-05 Lũ/IMG_1.jpg" under root "/srv/anh" is
+// "anh/2021-01-05 Lũ/IMG_1.jpg"; root "/" gives the path without its first '/'). A path under no root is
+// returned unchanged. Raw bytes in, raw bytes out (display_path() makes them printable). Pure function.
+std::string path_below_root(const std::vector<std::string>& roots, std::string_view path);
 
 // Problems found by verify_catalog(): one human-readable line each.
 struct VerifyReport {

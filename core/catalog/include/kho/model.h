@@ -45,6 +45,10 @@ struct Metadata {
   std::vector<std::string> keywords;
   std::optional<std::string> creator, credit, event;
   std::vector<std::string> warnings;
+  // Shooting settings, as the EXIF codes the camera wrote (the gallery words them): Flash (0x9209, bit
+  // field), ExposureProgram (0x8822), MeteringMode (0x9207), WhiteBalance (0xA403); ExposureBiasValue in EV.
+  std::optional<std::int64_t> flash, exposure_program, metering_mode, white_balance;
+  std::optional<double> exposure_bias;
 
   friend bool operator==(const Metadata&, const Metadata&) = default;
 };
@@ -67,6 +71,7 @@ struct Photo {
   Signatures sig;
   bool has_signatures = false;
   bool has_thumbs = false;        // thumbs holds the preview and the grid thumbnail
+  bool has_mid_thumb = false;     // thumbs also holds the 640 px one (photos ingested since it exists, > 640 px)
   std::int64_t added_at = 0;      // unix seconds of first ingest
   std::string first_path;         // the path where it was first seen (raw bytes)
   friend bool operator==(const Photo&, const Photo&) = default;
@@ -181,8 +186,8 @@ struct Link {
 };
 
 // Derivative sizes kept in the thumbs database.
-enum class ThumbSize : std::uint8_t { kGrid = 0 /* 320 px */, kPreview = 1 /* 1280 px */ };
-std::optional<ThumbSize> thumb_size_from_pixels(int px);  // 320 → kGrid, 1280 → kPreview
+enum class ThumbSize : std::uint8_t { kGrid = 0 /* 320 px */, kPreview = 1 /* 1280 px */, kMid = 2 /* 640 px */ };
+std::optional<ThumbSize> thumb_size_from_pixels(int px);  // 320 → kGrid, 640 → kMid, 1280 → kPreview
 int thumb_size_pixels(ThumbSize size);
 
 }  // namespace kho

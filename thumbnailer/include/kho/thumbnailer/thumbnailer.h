@@ -1,5 +1,6 @@
-// kho::thumb::Thumbnailer: one decode per photo → preview (1280 px) + grid thumbnail (320 px) + perceptual
-// signatures, all from the same pixels. It is the kho::PhotoProcessor that app/ hands to the ingest pipeline.
+// kho::thumb::Thumbnailer: one decode per photo → preview (1280 px) + grid thumbnail (320 px) + the srcset size
+// (640 px) + perceptual signatures, all from the same pixels. It is the kho::PhotoProcessor that app/ hands to the
+// ingest pipeline.
 //
 // Stage order (thumbnailer/README.md explains each choice): probe the header → shrink on load (JPEG decodes
 // at the smallest libjpeg-turbo scale 1/8, 1/4, 1/2 or 1 whose long edge is still >= preview_px) → resize →
@@ -42,6 +43,7 @@ Result<ImageInfo> probe_image(std::span<const std::uint8_t> bytes);
 struct ThumbnailOptions {
   int preview_px = 1280;    // long edge of the preview; never upscaled
   int grid_px = 320;        // long edge of the grid thumbnail, made from the preview; never upscaled
+  int mid_px = 640;         // long edge of the srcset size, made from the preview; none when the preview is no larger
   int jpeg_quality = 82;    // libjpeg quality of both derivatives (4:2:0, baseline)
   std::uint64_t max_pixels = 200'000'000;  // refuse larger headers before decoding anything
   // Cap on the JPEG decoder's working memory. A baseline JPEG decoded at 1/2 needs a few MB whatever its
@@ -54,14 +56,16 @@ struct ThumbnailOptions {
 
 class Thumbnailer final : public kho::PhotoProcessor {
  public:
-  // Out-of-range options are clamped (sizes to >= 16 px, grid <= preview, quality to 1–100).
+  // Out-of-range options are clamped (sizes to >= 16 px, grid <= mid <= preview, quality to 1–100).
   // The first Thumbnailer made in a process also silences OpenCV's logging and error printing and sets
   // cv::setNumThreads(0): the pipeline already runs one photo per core, and OpenCV's own thread pool would
   // only add CPU time and noise. Both are process-wide settings of OpenCV.
   explicit Thumbnailer(ThumbnailOptions options = {});
 
-  // See kho::PhotoProcessor::process. Successful results hold two baseline JPEGs without metadata whose
-  // pixels are upright (orientation applied), and width/height of the full image after orientation.
+  // See kho::PhotoProcessor::process. Successful results hold two (three when the preview is larger than
+  // mid_px) baseline JPEGs without metadata whose pixels are upright (orientation applied), and width/height
+  // of the full image after orientation. The grid and the signatures come from the preview as before the
+  // 640 px size existed, so their pixels and hashes are unchanged.
   // HEIF/AVIF: libheif applies the file's irot/imir/clap transforms and `orientation` is ignored (the HEIF
   // standard says the transforms replace EXIF Orientation, which then only repeats them).
   // Errors (the message says why; the caller adds the path with Status::with_context):
