@@ -102,6 +102,50 @@ TEST(AppTeam, ACaptionFixIsJournalledShownAndSurvivesReingestAndRevert) {
   EXPECT_EQ(latest["corrections"][0]["reverts"], c["seq"]);
 }
 
+// A photo no article links (an orphan) has only its own description: a caption fix shows on its page, in its
+// event's grid and in `kho show`, survives a new ingest, and a revert brings the machine's value back.
+TEST(AppTeam, AnOrphansCaptionFixShowsEverywhere) {
+  Archive a;
+  a.ingest();
+  std::string event, digest;
+  const json events = a.kho_json({"events", "--json"});  // kept: a range-for over a temporary's member dangles
+  for (const auto& e : events["events"]) {
+    json ev = a.kho_json({"show", e["id"].get<std::string>(), "--json"});
+    for (const auto& p : ev["photos"])
+      if (digest.empty() && p["orphan"] == true) {
+        event = e["id"];
+        digest = p["digest"];
+      }
+  }
+  ASSERT_EQ(digest.size(), 64u) << "samples/ has an orphan photo";
+  auto grid_caption = [&] {
+    const json shown = a.kho_json({"show", event, "--json"});
+    for (const auto& p : shown["photos"])
+      if (p["digest"] == digest) return p["own_caption"].is_string() ? p["own_caption"].get<std::string>() : "(null)";
+    return std::string("(missing)");
+  };
+  const json before = a.kho_json({"show", digest, "--json"});
+  const std::string machine = before["caption"].is_string() ? before["caption"].get<std::string>() : "";
+
+  const std::string fixed = "Khách tham quan Hội chợ ảnh (chú thích do biên tập viên viết)";
+  ASSERT_EQ(a.kho({"caption", digest, fixed, "--user", "hien"}).exit_code, 0);
+  EXPECT_EQ(a.kho_json({"show", digest, "--json"})["caption"], fixed);
+  EXPECT_EQ(a.kho_json({"show", digest, "--json"})["own_caption"], fixed);
+  EXPECT_EQ(grid_caption(), fixed);
+  a.ingest();
+  EXPECT_EQ(a.kho_json({"show", digest, "--json"})["caption"], fixed);
+  EXPECT_EQ(grid_caption(), fixed);
+
+  const json history = a.kho_json({"history", digest, "--json"});
+  ASSERT_EQ(history["corrections"].size(), 1u);
+  ASSERT_EQ(a.kho({"history", "--revert", std::to_string(history["corrections"][0]["seq"].get<std::uint64_t>()),
+                   "--user", "mai"})
+                .exit_code,
+            0);
+  const json after = a.kho_json({"show", digest, "--json"});
+  EXPECT_EQ(after["caption"].is_string() ? after["caption"].get<std::string>() : "", machine);
+}
+
 TEST(AppTeam, RelinkUnlinkEventAndDuplicateDecisionsLast) {
   Archive a;
   a.ingest();

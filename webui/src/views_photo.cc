@@ -160,13 +160,21 @@ Json gps(const Metadata& m) {
   return g;
 }
 
-// The credit readers see: a person's correction (`kho caption --credit`, kho::team's journal) over the
-// machine's value. An unreadable journal leaves the machine's value.
-std::string credit_in_force(const Snapshot& snap, const Digest& d, const std::string& machine) {
+// A photo's field as readers see it ("caption", "credit"): a person's correction (`kho caption`, kho::team's
+// journal) over the machine's value. An unreadable journal leaves the machine's value.
+std::string photo_field_in_force(const Snapshot& snap, const Digest& d, const char* field, const std::string& machine) {
   Result<std::optional<std::string>> v = value_in_force(
-      snap, TargetKind::kPhoto, d.hex(), "credit",
+      snap, TargetKind::kPhoto, d.hex(), field,
       machine.empty() ? std::optional<std::string>() : std::optional<std::string>(machine));
   return v.ok() ? v->value_or("") : machine;
+}
+std::string credit_in_force(const Snapshot& snap, const Digest& d, const std::string& machine) {
+  return photo_field_in_force(snap, d, "credit", machine);
+}
+// The caption of a photo no article links (an orphan: its own description). A linked photo's caption is
+// corrected through its links (kho::apply_corrections), which carry the same journal entry.
+std::string orphan_caption_in_force(const Snapshot& snap, const Digest& d, const std::string& machine) {
+  return photo_field_in_force(snap, d, "caption", machine);
 }
 
 // A format browsers show (the rest, RAW and HEIF, only through the previews).
@@ -220,8 +228,10 @@ void CaptionNotes::apply(const Snapshot& snap, const Digest& d, Json& item) cons
     own = it->second.own;
     group = it->second.group;
     if (!it->second.credit.empty()) item["credit"] = it->second.credit;
-  } else if (item.contains("caption") && item["caption"].is_string()) {
-    own = item["caption"].get<std::string>();  // an orphan's own description
+  } else {  // an orphan: its own description, as people corrected it
+    own = orphan_caption_in_force(
+        snap, d, item.contains("caption") && item["caption"].is_string() ? item["caption"].get<std::string>() : "");
+    item["caption"] = own.empty() ? Json(nullptr) : Json(own);
   }
   const std::string machine = item.contains("credit") && item["credit"].is_string() ? item["credit"].get<std::string>()
                                                                                     : "";
@@ -402,7 +412,9 @@ Result<Json> photo_view(const Snapshot& snap, std::string_view digest_hex, GridO
     for (const Json& l : out["links"])
       if (caption.empty() && l.contains(key) && l[key].is_string()) caption = l[key].get<std::string>();
   }
-  if (caption.empty() && p->meta.description) caption = *p->meta.description;
+  const bool linked = !out["links"].empty();
+  if (!linked) caption = orphan_caption_in_force(snap, *d, p->meta.description.value_or(""));
+  else if (caption.empty() && p->meta.description) caption = *p->meta.description;
   out["caption"] = caption.empty() ? Json(nullptr) : Json(caption);
   out["alt"] = caption.empty() ? out["name"].get<std::string>() : caption;
   // Shown apart: its own caption, else its group's caption labelled as the group's; the credit under it.
@@ -412,7 +424,8 @@ Result<Json> photo_view(const Snapshot& snap, std::string_view digest_hex, GridO
     if (group.empty() && l.contains("group_caption") && l["group_caption"].is_string()) group = l["group_caption"];
     if (credit.empty() && l.contains("credit") && l["credit"].is_string()) credit = l["credit"];
   }
-  if (own.empty() && group.empty() && p->meta.description) own = *p->meta.description;
+  if (!linked) own = caption;
+  else if (own.empty() && group.empty() && p->meta.description) own = *p->meta.description;
   if (credit.empty() && p->meta.credit) credit = *p->meta.credit;
   credit = credit_in_force(snap, *d, credit);
   out["own_caption"] = own.empty() ? Json(nullptr) : Json(own);
