@@ -3,6 +3,7 @@
 
 #include <string>
 
+#include "kho/catalog.h"
 #include "kho/model.h"
 
 namespace kho::testing {
@@ -66,6 +67,13 @@ inline Article sample_article(const std::string& id, const std::string& event_id
   a.copies = 2;
   a.event_id = event_id;
   return a;
+}
+
+// Whether `kho verify`'s report names a problem containing `needle`.
+inline bool mentions(const VerifyReport& r, const std::string& needle) {
+  for (const auto& p : r.problems)
+    if (p.find(needle) != std::string::npos) return true;
+  return false;
 }
 
 }  // namespace kho::testing

@@ -12,11 +12,7 @@ namespace {
 using testing::sample_photo;
 using testing::TempDir;
 
-bool mentions(const VerifyReport& r, const std::string& needle) {
-  for (const auto& p : r.problems)
-    if (p.find(needle) != std::string::npos) return true;
-  return false;
-}
+using testing::mentions;
 
 TEST(PhotoPageRecords, ShootingSettingsAndMidThumbRoundTrip) {
   Photo p = sample_photo(3);

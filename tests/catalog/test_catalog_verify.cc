@@ -13,11 +13,7 @@ namespace {
 using testing::sample_photo;
 using testing::TempDir;
 
-bool mentions(const VerifyReport& r, const std::string& needle) {
-  for (const auto& p : r.problems)
-    if (p.find(needle) != std::string::npos) return true;
-  return false;
-}
+using testing::mentions;
 
 TEST(Verify, ACleanArchivePasses) {
   TempDir dir;

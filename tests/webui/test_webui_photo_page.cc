@@ -88,14 +88,7 @@ class PhotoPage : public ::testing::Test {
     ASSERT_TRUE(catalog_->write(b).ok());
   }
 
-  json get(const std::function<Result<std::string>(const Snapshot&)>& fn) {
-    auto snap = catalog_->snapshot();
-    EXPECT_TRUE(snap.ok());
-    if (!snap.ok()) return json();
-    Result<std::string> text = fn(**snap);
-    EXPECT_TRUE(text.ok()) << text.status().to_string();
-    return text.ok() ? json::parse(*text) : json();
-  }
+  json get(const std::function<Result<std::string>(const Snapshot&)>& fn) { return webtest::view_json(*catalog_, fn); }
   json photo(int n) {
     return get([&](const Snapshot& s) { return web::api_photo(s, digest_of(n).hex()); });
   }

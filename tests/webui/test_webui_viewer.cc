@@ -13,6 +13,7 @@
 #include "kho/team.h"
 #include "kho/webui/api.h"
 #include "test_support.h"
+#include "web_fixture.h"
 
 namespace kho {
 namespace {
@@ -119,14 +120,7 @@ class ViewerFields : public ::testing::Test {
     ASSERT_TRUE(update_duplicates(*catalog_, verifier, DupOptions{}).ok());
   }
 
-  json get(const std::function<Result<std::string>(const Snapshot&)>& fn) {
-    auto snap = catalog_->snapshot();
-    EXPECT_TRUE(snap.ok());
-    if (!snap.ok()) return json();
-    Result<std::string> text = fn(**snap);
-    EXPECT_TRUE(text.ok()) << text.status().to_string();
-    return text.ok() ? json::parse(*text) : json();
-  }
+  json get(const std::function<Result<std::string>(const Snapshot&)>& fn) { return webtest::view_json(*catalog_, fn); }
   json photo(int n) {
     return get([&](const Snapshot& s) { return web::api_photo(s, digest_of(n).hex()); });
   }

@@ -124,6 +124,15 @@ Photo photo(const Digest& d, const std::string& path, std::uint64_t size) {
 
 }  // namespace
 
+nlohmann::json view_json(Catalog& catalog, const std::function<Result<std::string>(const Snapshot&)>& view) {
+  auto snap = catalog.snapshot();
+  EXPECT_TRUE(snap.ok());
+  if (!snap.ok()) return nlohmann::json();
+  Result<std::string> text = view(**snap);
+  EXPECT_TRUE(text.ok()) << text.status().to_string();
+  return text.ok() ? nlohmann::json::parse(*text) : nlohmann::json();
+}
+
 Digest sha256_of(const std::string& bytes) {
   Digest d;
   unsigned int len = 0;

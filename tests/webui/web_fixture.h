@@ -4,6 +4,9 @@
 
 #include <gtest/gtest.h>
 
+#include <nlohmann/json.hpp>
+
+#include <functional>
 #include <map>
 #include <memory>
 #include <string>
@@ -32,6 +35,9 @@ HttpResponse parse_response(const std::string& raw);
 HttpResponse http_get(int port, const std::string& target, const std::string& extra_headers = "");
 // SHA-256, as ingest computes a photo's digest.
 Digest sha256_of(const std::string& bytes);
+// A JSON view (web::api_photo, api_event, …) read in a fresh snapshot of `catalog`, parsed; null after a
+// failure, which is reported as a test failure.
+nlohmann::json view_json(Catalog& catalog, const std::function<Result<std::string>(const Snapshot&)>& view);
 
 // The archive: one event with an article (3 refs: two resolved, one missing), a third photo that no
 // article mentions (orphan), a caption holding <script>, thumbnails made from tests/webui/data/tiny.jpg
