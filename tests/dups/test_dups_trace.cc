@@ -4,6 +4,7 @@
 #include <gtest/gtest.h>
 
 #include <atomic>
+#include <map>
 
 #include "kho/dups.h"
 #include "kho/trace.h"
@@ -329,6 +330,78 @@ TEST(Trace, VerifyNamesABrokenRecord) {
   EXPECT_NE(report.problems[0].find("traces"), std::string::npos);
   auto snap = fx.catalog->snapshot();
   EXPECT_TRUE(trace_of(**snap, kArticle, 0).status().is_corruption());
+}
+
+}  // namespace
+}  // namespace kho
+
+namespace kho {
+namespace {
+
+// A fine verifier that returns, per candidate photo (its digest's first byte), a fit, a verifier score and the
+// residual cells over the copy (PairVerdict::cells), as OpenCvPairVerifier does with score_by_coverage.
+class CellVerifier final : public PairVerifier {
+ public:
+  struct Frame {
+    float score, fit;
+    std::vector<float> cells;
+  };
+  std::map<int, Frame> frames;
+  Result<PairVerdict> verify(const Photo&, std::string_view, const Photo& b, std::string_view) const override {
+    auto it = frames.find(b.digest.bytes[0]);
+    if (it == frames.end()) return PairVerdict{false, 0.0f, "unknown", 0.0f, {}};
+    return PairVerdict{true, it->second.score, "cells", it->second.fit, it->second.cells};
+  }
+};
+
+std::vector<float> cells_with(std::map<int, float> hot) {
+  std::vector<float> c(64, 1.0f);
+  for (auto [i, v] : hot) c[i] = v;
+  return c;
+}
+
+TraceSummary run_with(Fixture& fx, const PairVerifier& fine) {
+  EXPECT_TRUE(update_duplicates(*fx.catalog, fx.grid, DupOptions{}).ok());
+  auto s = update_traces(*fx.catalog, fx.grid, fine, TraceOptions{});
+  EXPECT_TRUE(s.ok()) << s.status().to_string();
+  return s.ok() ? *s : TraceSummary{};
+}
+
+void add_burst(Fixture& fx) {
+  fx.add(1, kBase, 6000, 4000, 'a', '8', "/ev/DSC_0001.JPG", "2020-11-18T09:14:05.10");
+  fx.add(2, kBase ^ 0x1, 6000, 4000, 'a', '8', "/ev/DSC_0002.JPG", "2020-11-18T09:14:05.40");
+  fx.add(3, kBase ^ 0x6, 1000, 667, 'a', '9', "/ev/img_1605689412.jpg");
+  fx.link({{3, "/ev/img_1605689412.jpg"}});
+}
+
+TEST(Trace, BurstCellsALogoSpoilsInEveryFrameDoNotDecide) {
+  Fixture fx;
+  add_burst(fx);
+  // Same fit; the logo (cells 0-1) is bad against both frames, split differently; cell 2 differs by resampling
+  // only (under the floor). The verifier's own scores differ by 0.04: they must not decide.
+  CellVerifier fine;
+  fine.frames[1] = {0.99f, 0.99f, cells_with({{0, 30}, {1, 20}, {2, 2.5f}})};
+  fine.frames[2] = {0.95f, 0.99f, cells_with({{0, 20}, {1, 30}, {2, 3.5f}})};
+  TraceSummary s = run_with(fx, fine);
+  EXPECT_EQ(s.traced, 0u);
+  ASSERT_EQ(s.ambiguous.size(), 1u);
+  auto r = fx.trace(0);
+  ASSERT_TRUE(r);
+  EXPECT_EQ(r->state, TraceState::kAmbiguous);
+}
+
+TEST(Trace, BurstCellsWhereSomeoneMovedDecide) {
+  Fixture fx;
+  add_burst(fx);
+  // Same fit and verifier score; in frame 2 someone moved (four cells that frame 1 fits well): frame 1 it is.
+  CellVerifier fine;
+  fine.frames[1] = {0.99f, 0.99f, cells_with({{0, 30}})};
+  fine.frames[2] = {0.99f, 0.99f, cells_with({{0, 30}, {20, 15}, {21, 15}, {28, 15}, {29, 15}})};
+  TraceSummary s = run_with(fx, fine);
+  EXPECT_EQ(s.traced, 1u);
+  auto r = fx.trace(0);
+  ASSERT_TRUE(r && r->original);
+  EXPECT_EQ(*r->original, digest_of(1));
 }
 
 }  // namespace

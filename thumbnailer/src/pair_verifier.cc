@@ -130,6 +130,20 @@ Registration register_pair(const cv::Mat& a, const std::vector<cv::KeyPoint>& ka
   return r;
 }
 
+// Registered outlines: the share of b's outline (warped by m into a's frame) inside a's (b_is_copy), or of a's
+// outline inside b's warped one (otherwise): the share of the copy that the frame holds.
+double share_inside(const cv::Mat& m, cv::Size b, cv::Size a, bool b_is_copy) {
+  std::vector<cv::Point2f> rect_b = {
+      {0, 0}, {float(b.width), 0}, {float(b.width), float(b.height)}, {0, float(b.height)}};
+  std::vector<cv::Point2f> warped,
+      rect_a = {{0, 0}, {float(a.width), 0}, {float(a.width), float(a.height)}, {0, float(a.height)}};
+  cv::transform(rect_b, warped, m);
+  std::vector<cv::Point2f> inter;
+  const double both = cv::intersectConvexConvex(warped, rect_a, inter, true);
+  const double whole = b_is_copy ? cv::contourArea(warped) : static_cast<double>(a.area());
+  return whole > 0 ? std::clamp(both / whole, 0.0, 1.0) : 0.0;
+}
+
 // The long edge of a thumbnail from its header (0 when it cannot be read).
 int long_edge(std::string_view jpeg) {
   auto info = probe_image({reinterpret_cast<const std::uint8_t*>(jpeg.data()), jpeg.size()});
@@ -150,7 +164,8 @@ Result<PairVerdict> OpenCvPairVerifier::verify(const Photo&, std::string_view gr
     auto feat_b = features(grid_jpeg_b, work);
     if (!feat_a || !feat_b) return Status::InvalidArgument("grid thumbnail cannot be decoded");
     // Register the smaller onto the larger so the warp never magnifies much.
-    if (feat_b->gray.total() > feat_a->gray.total()) std::swap(feat_a, feat_b);
+    const bool swapped = feat_b->gray.total() > feat_a->gray.total();
+    if (swapped) std::swap(feat_a, feat_b);
     const cv::Mat& a = feat_a->gray;
     const cv::Mat& b = feat_b->gray;
     Registration reg = register_pair(a, feat_a->keys, feat_a->descriptors, b, feat_b->keys, feat_b->descriptors, o);
@@ -233,17 +248,50 @@ Result<PairVerdict> OpenCvPairVerifier::verify(const Photo&, std::string_view gr
       }
     }
     const int stray = *std::min_element(outside_corner, outside_corner + 4);
-    // Tracing's score also drops with the third-worst cell's residual: where someone moved between two frames
+    // Tracing: the residual's cells on a grid over the web copy (the first photo), so that a logo or a border of
+    // the copy falls in the same cells against every frame, whatever the frame's shift; -1 where the frame does
+    // not hold the cell. The score drops with the third-worst of them: where someone moved between two frames
     // (several cells), not a logo (one or two cells, the same against every frame).
-    const double third = vals[vals.size() >= 3 ? vals.size() - 3 : 0];
-    const float score = static_cast<float>(o.score_by_coverage ? std::clamp(ncc, 0.0, 1.0) * coverage - third / 255.0
-                                                               : std::clamp(ncc, 0.0, 1.0));
+    std::vector<float> copy_cells;
+    double third = 0;
+    if (o.score_by_coverage) {
+      cv::Mat cres = resid, cmask = mask;
+      if (swapped) {  // the copy is b: back into b's own coordinates
+        cv::warpAffine(resid, cres, reg.m, b.size(), cv::INTER_LINEAR | cv::WARP_INVERSE_MAP, cv::BORDER_CONSTANT, 0);
+        cv::warpAffine(mask, cmask, reg.m, b.size(), cv::INTER_NEAREST | cv::WARP_INVERSE_MAP, cv::BORDER_CONSTANT, 0);
+      }
+      copy_cells.assign(cells * cells, -1.0f);
+      std::vector<double> cvals;
+      for (int cy = 0; cy < cells; ++cy) {
+        for (int cx = 0; cx < cells; ++cx) {
+          cv::Rect rc(cx * cres.cols / cells, cy * cres.rows / cells,
+                      (cx + 1) * cres.cols / cells - cx * cres.cols / cells,
+                      (cy + 1) * cres.rows / cells - cy * cres.rows / cells);
+          cv::Mat m = cmask(rc);
+          if (cv::countNonZero(m) < static_cast<int>(m.total() / 2)) continue;
+          const double v = cv::mean(cres(rc), m)[0];
+          copy_cells[cy * cells + cx] = static_cast<float>(v);
+          cvals.push_back(v);
+        }
+      }
+      std::sort(cvals.begin(), cvals.end());
+      if (!cvals.empty()) third = cvals[cvals.size() >= 3 ? cvals.size() - 3 : 0];
+    }
+    // The share of the first thumbnail (tracing: the web copy) that lies inside the second (the frame), from the
+    // registered outlines (exact geometry, no eroded pixel mask): 1 when the frame holds the whole copy, whatever
+    // small error the registered scale has; the share of the frame that the copy covers moves with that error.
+    const double copy_cover = share_inside(reg.m, b.size(), a.size(), swapped);
+    const double fit = std::clamp(ncc, 0.0, 1.0) * copy_cover;
+    const float score = static_cast<float>(o.score_by_coverage ? fit - third / 255.0 : std::clamp(ncc, 0.0, 1.0));
     std::snprintf(buf, sizeof buf,
-                  "%s, cover %.2f, ncc %.3f, residual mean %.1f median %.1f max %.1f, hot cells %d (%d "
+                  "%s, cover %.2f (copy %.2f), ncc %.3f, residual mean %.1f median %.1f max %.1f, hot cells %d (%d "
                   "outside a corner)",
-                  reg.by_features ? "orb" : "resize", coverage, ncc, mean_resid, median, vals.back(), hot, stray);
+                  reg.by_features ? "orb" : "resize", coverage, copy_cover, ncc, mean_resid, median, vals.back(), hot,
+                  stray);
     const bool dup = ncc >= o.min_correlation && stray <= o.max_hot_cells && mean_resid <= o.max_mean_residual;
-    return PairVerdict{dup, score, buf};
+    PairVerdict verdict{dup, score, buf};
+    if (o.score_by_coverage) verdict.fit = static_cast<float>(fit), verdict.cells = std::move(copy_cells);
+    return verdict;
   } catch (const cv::Exception& e) {
     return Status::InvalidArgument(std::string("pair check failed: ") + e.what());
   } catch (const std::exception& e) {

@@ -7,6 +7,8 @@
 //    the confirmed ones into exposures, split bursts on previews, decide; close the snapshot; write.
 #include <algorithm>
 #include <atomic>
+#include <cstdio>
+#include <cstdlib>
 #include <functional>
 #include <map>
 #include <set>
@@ -22,7 +24,7 @@
 namespace kho {
 namespace {
 
-constexpr std::uint64_t kAlgorithmVersion = 1;  // part of the fingerprint: a new rule redoes every record
+constexpr std::uint64_t kAlgorithmVersion = 2;  // part of the fingerprint: a new rule redoes every record
 constexpr std::size_t kItemsPerChunk = 256;
 
 struct Item {
@@ -258,7 +260,7 @@ Status decide_chunk(Catalog& catalog, const PairVerifier& verifier, const PairVe
   };
   std::vector<TraceRecord> records(items.size());
   std::vector<std::vector<Digest>> reps(items.size());  // one per exposure, when there are several
-  std::vector<Fine> fines;
+  std::vector<std::size_t> burst;                       // items with two or more exposures
   for (std::size_t i = 0; i < items.size(); ++i) {
     const Item& it = items[i];
     TraceRecord& r = records[i];
@@ -305,36 +307,119 @@ Status decide_chunk(Catalog& catalog, const PairVerifier& verifier, const PairVe
         if (c.item == i && c.cand->digest == reps[i][0]) r.score = c.verdict.score;
       continue;
     }
-    // A burst: every exposure fits the grid check. Look closer.
-    const Photo* copy = photo(it.copy);
-    auto ta = snap.thumb_view(it.copy, ThumbSize::kPreview);
-    for (const Digest& d : reps[i]) {
-      const Photo* cand = photo(d);
-      auto tb = snap.thumb_view(d, ThumbSize::kPreview);
-      Fine f{i, copy, cand, {}, {}, {}, copy && cand && ta.ok() && tb.ok()};
-      if (f.ok) f.ta = *ta, f.tb = *tb;
-      fines.push_back(f);
-    }
+    // A burst: every exposure fits the grid check. Look closer: first on the grid thumbnails (cheap), then on
+    // the previews for the exposures the grid thumbnails cannot rule out.
+    burst.push_back(i);
   }
-  summary->fine_checks += fines.size();
-  parallel_for(fines.size(), o.threads, [&](std::size_t k) {
-    Fine& f = fines[k];
-    if (!f.ok) return;
-    auto v = fine.verify(*f.copy, f.ta, *f.cand, f.tb);
-    if (v.ok()) f.verdict = *v;
-    else f.ok = false;
-  });
-  std::map<std::size_t, std::vector<const Fine*>> by_item;
-  for (const Fine& f : fines) by_item[f.item].push_back(&f);
-  for (auto& [i, fs] : by_item) {
-    TraceRecord& r = records[i];
+  // Stage 1: the burst's exposures scored on grid thumbnails by the fine verifier.
+  auto run = [&](ThumbSize size, const std::vector<std::pair<std::size_t, std::vector<Digest>>>& todo) {
+    std::vector<Fine> batch;
+    for (const auto& [i, ds] : todo) {
+      const Photo* copy = photo(items[i].copy);
+      auto ta = snap.thumb_view(items[i].copy, size);
+      for (const Digest& d : ds) {
+        const Photo* cand = photo(d);
+        auto tb = snap.thumb_view(d, size);
+        Fine f{i, copy, cand, {}, {}, {}, copy && cand && ta.ok() && tb.ok()};
+        if (f.ok) f.ta = *ta, f.tb = *tb;
+        batch.push_back(f);
+      }
+    }
+    parallel_for(batch.size(), o.threads, [&](std::size_t k) {
+      Fine& f = batch[k];
+      if (!f.ok) return;
+      auto v = fine.verify(*f.copy, f.ta, *f.cand, f.tb);
+      if (v.ok()) f.verdict = *v;
+      else f.ok = false;
+    });
+    return batch;
+  };
+  // Scores of one item's checks among `among` (all when empty), best first (a failed check is left out). When the
+  // verifier gives cell residuals over the copy (PairVerdict::cells), a frame's score is its fit minus its
+  // third-worst residual over the cells every frame holds and at least one frame fits well (below
+  // shared_residual), counted only above residual_floor: a cell that is bad against every frame (a logo, the
+  // copy's own border or re-encoding) is the copy's, and a residual every frame stays under differs only by
+  // resampling; neither must decide between frames.
+  auto scores_of = [&o](const std::vector<Fine>& fs, std::size_t i, const std::set<Digest>& among = {}) {
+    std::vector<const Fine*> mine;
+    for (const Fine& f : fs)
+      if (f.item == i && f.ok && (among.empty() || among.contains(f.cand->digest))) mine.push_back(&f);
+    const std::size_t n = mine.empty() ? 0 : mine[0]->verdict.cells.size();
+    const bool by_cells = n > 0 && std::all_of(mine.begin(), mine.end(),
+                                               [n](const Fine* f) { return f->verdict.cells.size() == n; });
+    std::vector<std::size_t> shared;  // cells every frame holds and one of them fits well
+    for (std::size_t c = 0; by_cells && c < n; ++c) {
+      float best = 1e9f;
+      bool held = true;
+      for (const Fine* f : mine) {
+        held = held && f->verdict.cells[c] >= 0;
+        best = std::min(best, f->verdict.cells[c]);
+      }
+      if (held && best < o.shared_residual) shared.push_back(c);
+    }
     std::vector<std::pair<float, Digest>> scored;
-    for (const Fine* f : fs)
-      if (f->ok) scored.emplace_back(f->verdict.score, f->cand->digest);  // the grid check confirmed each
+    for (const Fine* f : mine) {
+      float score = f->verdict.score;
+      if (by_cells) {
+        std::vector<float> vals;
+        for (std::size_t c : shared) vals.push_back(f->verdict.cells[c]);
+        std::sort(vals.begin(), vals.end());
+        const float third = vals.empty() ? 0.0f : vals[vals.size() >= 3 ? vals.size() - 3 : 0];
+        score = f->verdict.fit - std::max(0.0f, third - o.residual_floor) / 255.0f;
+      }
+      scored.emplace_back(score, f->cand->digest);
+    }
     std::sort(scored.begin(), scored.end(), [](const auto& a, const auto& b) {
       return a.first != b.first ? a.first > b.first : a.second < b.second;
     });
-    if (scored.size() == 1 || (scored.size() >= 2 && scored[0].first - scored[1].first >= o.ambiguity_margin)) {
+    return scored;
+  };
+  static const bool debug = std::getenv("KHO_TRACE_DEBUG") != nullptr;
+  std::vector<std::pair<std::size_t, std::vector<Digest>>> todo;
+  for (std::size_t i : burst) todo.emplace_back(i, reps[i]);
+  const std::vector<Fine> coarse = run(ThumbSize::kGrid, todo);
+  summary->grid_checks += coarse.size();
+  todo.clear();
+  std::map<std::size_t, std::vector<std::pair<float, Digest>>> coarse_scores;
+  std::map<std::size_t, std::set<Digest>> kept;  // burst items the grid thumbnails cannot decide: their contenders
+  for (std::size_t i : burst) {
+    auto scored = scores_of(coarse, i);
+    std::set<Digest> keep;  // exposures the grid thumbnails cannot rule out (or could not check)
+    for (const Fine& f : coarse)
+      if (f.item == i && (!f.ok || scored.empty() || f.verdict.score > scored[0].first - o.coarse_margin))
+        keep.insert(f.cand->digest);
+    // KHO_TRACE_DEBUG (bench/trace/README.md): every exposure is also scored on previews and every score is
+    // printed; the decisions stay the same.
+    if (keep.size() > 1) kept[i] = keep;
+    if (debug || keep.size() > 1) todo.emplace_back(i, debug ? reps[i] : std::vector<Digest>(keep.begin(), keep.end()));
+    coarse_scores[i] = std::move(scored);
+  }
+  const std::vector<Fine> fines = run(ThumbSize::kPreview, todo);
+  summary->fine_checks += fines.size();
+  for (std::size_t i : burst) {
+    TraceRecord& r = records[i];
+    const auto contenders = kept.find(i);
+    const bool on_previews = contenders != kept.end();
+    std::vector<std::pair<float, Digest>> scored = on_previews ? scores_of(fines, i, contenders->second)
+                                                               : coarse_scores[i];
+    if (debug) {
+      auto name = [&](const Digest& d) {
+        auto p = photo(d);
+        return p ? p->first_path.substr(p->first_path.rfind('/') + 1) : d.hex();
+      };
+      const Photo* copy = photo(items[i].copy);
+      std::fprintf(stderr, "BURST %s", copy ? copy->first_path.c_str() : "?");
+      for (const auto& [s, d] : coarse_scores[i]) std::fprintf(stderr, " | grid %s %.4f", name(d).c_str(), s);
+      for (const auto& [s, d] : scores_of(fines, i)) std::fprintf(stderr, " | fine %s %.4f", name(d).c_str(), s);
+      std::fprintf(stderr, "\n");
+      for (const auto* fs : {&coarse, &fines})
+        for (const Fine& f : *fs)
+          if (f.item == i)
+            std::fprintf(stderr, "  %s %s %.4f %s\n", fs == &coarse ? "grid" : "fine", name(f.cand->digest).c_str(),
+                         f.verdict.score, f.verdict.reason.c_str());
+    }
+    const float margin = on_previews ? o.ambiguity_margin : o.coarse_margin;
+    if (scored.size() == 1 || (scored.size() >= 2 && scored[0].first - scored[1].first >= margin)) {
       r.state = TraceState::kTraced;
       r.original = scored[0].second;
       r.score = scored[0].first;

@@ -60,6 +60,11 @@ struct PairVerdict {
   bool duplicate = false;
   float score = 0.0f;  // 0–1, higher is more alike; for reports, not for the decision
   std::string reason;  // why, for people ("aligned, residual uniform", "two exposures", …)
+  // Tracing only (kho/trace.h; empty otherwise): the score's fit term (correlation × the share of the first photo,
+  // the web copy, that the second holds) and the mean residual of each cell of an 8×8 grid over the first photo,
+  // row by row, -1 where the second does not hold the cell. Burst frames are compared on these.
+  float fit = 0.0f;
+  std::vector<float> cells = {};
 };
 
 // Decides whether a candidate pair are copies of one photo. The thumbnailer implements it with

@@ -40,8 +40,20 @@ struct TraceOptions {
   // further than the duplicate search radius).
   int event_radius = 22;
   int max_event_candidates = 8;
-  // Two exposures whose fine scores differ by less than this are a burst the pixels cannot split.
-  float ambiguity_margin = 0.01f;
+  // Burst frames are scored on grid thumbnails first (the fine verifier at 320 px); a frame that scores this much
+  // below the best there is ruled out, and only the rest are compared on previews (one left: it is the original).
+  // The largest gap seen between a wrong frame ahead and the right one on grid thumbnails: 0.0027 (bench/trace).
+  float coarse_margin = 0.01f;
+  // Two exposures whose preview scores differ by less than this are a burst the pixels cannot split.
+  // The largest gap seen with a wrong frame ahead on previews: 0.0011 (bench/trace/README.md).
+  float ambiguity_margin = 0.005f;
+  // Burst frames are compared on the cells of an 8×8 grid over the copy (PairVerdict::cells) that every frame
+  // holds and at least one fits with a mean residual (grey levels) below shared_residual: a cell bad against every
+  // frame (a logo) is the copy's own. A frame's score is its fit minus its third-worst such cell's residual above
+  // residual_floor / 255 (below the floor, residuals differ only by resampling: with a floor of 2, the CI set has a
+  // wrong original; 3 gives none on seeds 12 and 101–106, 4 loses found originals; bench/trace/README.md).
+  float shared_residual = 6.0f;
+  float residual_floor = 3.0f;
   int threads = 0;  // 0: one per core
   // (article id, position) pairs a person relinked (kho::team's journal, read by the caller): never traced;
   // their stored record is dropped. People always win over tracing.
