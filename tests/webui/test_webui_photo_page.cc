@@ -181,8 +181,11 @@ TEST_F(PhotoPage, MetadataIsInVietnameseWithCodesInWords) {
   EXPECT_EQ(rows["Định dạng"], "JPEG");
   EXPECT_EQ(rows["Kích thước"], "4000 × 3000 điểm ảnh");
   // The raw codes stay in the JSON for tools.
-  for (const json& r : p["meta_rows"])
-    if (r["label"] == "Hướng ảnh") EXPECT_EQ(r["code"], 6);
+  for (const json& r : p["meta_rows"]) {
+    if (r["label"] == "Hướng ảnh") {
+      EXPECT_EQ(r["code"], 6);
+    }
+  }
   // One language: no "Vietnamese · English" pairs, no English labels.
   for (const json& r : p["meta_rows"]) {
     const std::string label = r["label"];
