@@ -13,7 +13,7 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 
-import { check, finish, freePort, launchChromium, nfc, stopServer, testArgs, waitForServer } from './harness.mjs';
+import { check, finish, launchChromium, nfc, startServer, stopServer, testArgs } from './harness.mjs';
 
 const { kho, samplesDir, artifactsDir } = testArgs('export.test.mjs');
 
@@ -84,10 +84,8 @@ try {
   const seed = events.find((e) => nfc(e.title).startsWith('ĐOÀN CÔNG TÁC TỈNH SƠN LA'));
   check('the seed event is in the archive', !!seed);
 
-  const port = await freePort();
-  const base = `http://127.0.0.1:${port}`;
-  server = spawn(kho, ['--archive', archive, 'serve', '--port', String(port)], { stdio: ['ignore', 'ignore', 'pipe'] });
-  await waitForServer(`${base}/api/events`, server);
+  let base;
+  ({ server, base } = await startServer(kho, archive));
 
   browser = await launchChromium(path.join(work, 'chromium-profile'), {
     acceptDownloads: true, viewport: { width: 1280, height: 900 },

@@ -1,5 +1,6 @@
 // Shared by the browser tests (*.test.mjs): argument handling, the pass/fail tally with its closing
 // "N passed, N failed" line, starting Debian's Chromium, and starting and stopping `kho serve` on a free port.
+import { spawn } from 'node:child_process';
 import fs from 'node:fs';
 import net from 'node:net';
 import path from 'node:path';
@@ -70,6 +71,17 @@ export function launchChromium(dir, options = {}) {
            '--disable-background-networking', '--disable-component-update', '--disable-sync'],
     ...options,
   });
+}
+
+// Starts `kho serve` over `archive` on a free loopback port and waits until it answers: { server, base }.
+// `extra`: more arguments for `kho serve`.
+export async function startServer(kho, archive, extra = []) {
+  const port = await freePort();
+  const base = `http://127.0.0.1:${port}`;
+  const server = spawn(kho, ['--archive', archive, 'serve', '--port', String(port), ...extra],
+                       { stdio: ['ignore', 'ignore', 'pipe'] });
+  await waitForServer(`${base}/api/events`, server);
+  return { server, base };
 }
 
 // Stops `kho serve` with Ctrl-C (SIGINT) and waits up to 5 s: its exit code, 'timeout', or null when it was

@@ -17,7 +17,7 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 
-import { check, finish, freePort, launchChromium, nfc, stopServer, testArgs, waitForServer } from './harness.mjs';
+import { check, finish, launchChromium, nfc, startServer, stopServer, testArgs } from './harness.mjs';
 
 const { kho, samplesDir, artifactsDir } = testArgs('photo.test.mjs');
 const shot = (page, name) => page.screenshot({ path: path.join(artifactsDir, `photo-${name}.png`), fullPage: true });
@@ -61,10 +61,8 @@ try {
   const ingest = spawnSync(kho, ['--archive', archive, 'ingest', samples, '--json'], { encoding: 'utf8' });
   check('kho ingest of the samples succeeds', ingest.status === 0 || ingest.status === 1, ingest.stderr);
 
-  const port = await freePort();
-  const base = `http://127.0.0.1:${port}`;
-  server = spawn(kho, ['--archive', archive, 'serve', '--port', String(port)], { stdio: ['ignore', 'ignore', 'pipe'] });
-  await waitForServer(`${base}/api/events`, server);
+  let base;
+  ({ server, base } = await startServer(kho, archive));
 
   const events = (await (await fetch(`${base}/api/events`)).json()).events;
   const seed = events.find((e) => nfc(e.folder ?? '').endsWith(nfc(SEED)));

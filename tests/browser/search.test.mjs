@@ -12,7 +12,7 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 
-import { check, finish, freePort, launchChromium, nfc, stopServer, testArgs, waitForServer } from './harness.mjs';
+import { check, finish, launchChromium, nfc, startServer, stopServer, testArgs } from './harness.mjs';
 
 const { kho, samplesDir, artifactsDir } = testArgs('search.test.mjs');
 
@@ -23,10 +23,8 @@ let browser = null;
 try {
   const ingest = spawnSync(kho, ['--archive', archive, 'ingest', samplesDir, '--json'], { encoding: 'utf8' });
   check('kho ingest of the samples succeeds', ingest.status === 0 || ingest.status === 1, ingest.stderr);
-  const port = await freePort();
-  const base = `http://127.0.0.1:${port}`;
-  server = spawn(kho, ['--archive', archive, 'serve', '--port', String(port)], { stdio: ['ignore', 'ignore', 'pipe'] });
-  await waitForServer(`${base}/api/events`, server);
+  let base;
+  ({ server, base } = await startServer(kho, archive));
 
   const api = async (q) => {
     const r = await fetch(`${base}/api/search?q=${encodeURIComponent(q)}`);

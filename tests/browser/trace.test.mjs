@@ -13,7 +13,7 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 
-import { check, finish, freePort, launchChromium, nfc, stopServer, testArgs, waitForServer } from './harness.mjs';
+import { check, finish, launchChromium, nfc, startServer, stopServer, testArgs } from './harness.mjs';
 
 const { kho, samplesDir: repoRoot, artifactsDir } = testArgs('trace.test.mjs');
 
@@ -42,10 +42,8 @@ try {
         traced.every((l) => truth.some((t) => t.ref === l.ref && t.original === path.basename(l.original.path))),
         JSON.stringify(traced.map((l) => [l.ref, l.original.path])));
 
-  const port = await freePort();
-  const base = `http://127.0.0.1:${port}`;
-  server = spawn(kho, ['--archive', archive, 'serve', '--port', String(port)], { stdio: ['ignore', 'ignore', 'pipe'] });
-  await waitForServer(`${base}/api/events`, server);
+  let base;
+  ({ server, base } = await startServer(kho, archive));
   browser = await launchChromium(path.join(work, 'chromium-profile'), {
     viewport: { width: 1280, height: 900 },
   });
