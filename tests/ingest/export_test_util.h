@@ -1,11 +1,16 @@
-// Independent readers for the export tests: JPEG scan data and the IPTC IIM datasets of an APP13
-// Photoshop block, parsed here by hand (not by Exiv2, which wrote them).
+// Shared by the export tests: independent readers of JPEG scan data and of the IPTC IIM datasets of an APP13
+// Photoshop block, parsed here by hand (not by Exiv2, which wrote them); the File record of an original.
 #pragma once
 
+#include <sys/stat.h>
+
 #include <cstdint>
+#include <filesystem>
 #include <string>
 #include <string_view>
 #include <vector>
+
+#include "kho/model.h"
 
 namespace kho::testing {
 
@@ -77,6 +82,18 @@ inline std::vector<IimDataset> iim_datasets(std::string_view jpeg) {
     i += 2 + len;
   }
   return out;
+}
+
+// The File record ingest would write for `path` now (size and mtime as stat gives them): what an export checks
+// the original against.
+inline File file_record(const std::filesystem::path& path) {
+  struct stat st {};
+  ::stat(path.c_str(), &st);
+  File f;
+  f.path = path.string();
+  f.size = static_cast<std::uint64_t>(st.st_size);
+  f.mtime_ns = static_cast<std::int64_t>(st.st_mtim.tv_sec) * 1000000000 + st.st_mtim.tv_nsec;
+  return f;
 }
 
 }  // namespace kho::testing

@@ -323,15 +323,7 @@ class FakeFiles : public ::testing::Test {
   kho::testing::TempDir dir;
 };
 
-kho::File file_record(const fs::path& path) {
-  struct stat st {};
-  ::stat(path.c_str(), &st);
-  kho::File f;
-  f.path = path.string();
-  f.size = static_cast<std::uint64_t>(st.st_size);
-  f.mtime_ns = static_cast<std::int64_t>(st.st_mtim.tv_sec) * 1000000000 + st.st_mtim.tv_nsec;
-  return f;
-}
+using kho::testing::file_record;
 
 kho::ExportRequest request(const kho::Digest& d, std::vector<kho::File> files) {
   kho::ExportRequest r;

@@ -41,15 +41,7 @@ kho::CaptionFields fields(std::size_t caption_words = 0) {
   return f;
 }
 
-kho::File file_record(const fs::path& path) {
-  struct stat st {};
-  ::stat(path.c_str(), &st);
-  kho::File f;
-  f.path = path.string();
-  f.size = static_cast<std::uint64_t>(st.st_size);
-  f.mtime_ns = static_cast<std::int64_t>(st.st_mtim.tv_sec) * 1000000000 + st.st_mtim.tv_nsec;
-  return f;
-}
+using kho::testing::file_record;
 
 class DirectCopy : public ::testing::Test {
  protected:
