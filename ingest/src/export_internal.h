@@ -32,11 +32,19 @@ enum class DirectResult {
   kFailed,    // *err says why (ENOSPC, EIO: the original shrank, …); fd holds a partial copy
 };
 
-// Writes `copy` into the empty file `fd` without the image data passing through the CPU: the original is
-// mapped, and the destination is written with O_DIRECT, so the kernel hands the original's page-cache
-// pages to the device (DMA) and the copy never enters the page cache. The head is padded (pad_jpeg_head)
+// How copy_middle reads the original's whole pages.
+enum class MiddleRead {
+  kDirect,  // O_DIRECT reads into one reused buffer (falls back to kMapped where the file system refuses)
+  kMapped,  // a mapping of the original: its page-cache pages go to the device as they are
+};
+
+// Writes `copy` into the empty file `fd` without the image data passing through the CPU: the original's
+// whole pages are read with O_DIRECT (or mapped, `read`) and the destination is written with O_DIRECT, so
+// the device moves the bytes and the copy never enters the page cache. The head is padded (pad_jpeg_head)
 // so that the tail starts at the same offset modulo kDirectAlign as in the original; the first and the
 // last partial pages go through a small aligned buffer, the last one zero-filled, then cut by ftruncate.
-DirectResult write_copy_direct(int fd, const ExportedCopy& copy, int* err, std::uint64_t min_tail = kMinDirectTail);
+// The original's descriptor gets its flags back.
+DirectResult write_copy_direct(int fd, const ExportedCopy& copy, int* err, std::uint64_t min_tail = kMinDirectTail,
+                               MiddleRead read = MiddleRead::kDirect);
 
 }  // namespace kho::ingest::detail
