@@ -8,7 +8,8 @@
 // frequency (both tone-mark placements, UBND), indexes them with index_article (build time and archive
 // size are printed), then times each query REPS (200) times in fresh snapshots and prints p50/p99 per
 // query and per kind of query.
-// Built by bench/web/search_bench.sh against a build directory.
+// Built by bench/web/search_bench.sh against a build directory. KHO_BENCH_ONLY=KIND times only the queries
+// of that kind (all-words, long, slip).
 #include <time.h>
 
 #include <algorithm>
@@ -170,6 +171,8 @@ int main(int argc, char** argv) {
     queries.push_back({"long", text});
     if (std::getenv("KHO_BENCH_DEBUG")) std::fprintf(stderr, "pasted %d: %s\n", n, text.c_str());
   }
+  if (const char* only = std::getenv("KHO_BENCH_ONLY"))
+    std::erase_if(queries, [&](const Q& q) { return q.kind != only; });
   std::map<std::string, Sample> by_kind;
   std::printf("%-9s %-44s %5s %4s %9s %9s %9s  %s\n", "kind", "query", "hits", "more", "wall p50", "wall p99",
               "cpu p99", "top hit / note");

@@ -8,6 +8,7 @@
 #include <algorithm>
 #include <array>
 #include <cmath>
+#include <cstring>
 #include <deque>
 #include <map>
 #include <set>
@@ -155,6 +156,14 @@ Result<Query> parse_query(std::string_view s) {
 // ---------------------------------------------------------------------------------------------------------
 // Reading postings
 
+// The first 8 bytes of a doc key as a big-endian number (zero-padded): ordering by it, then by the whole
+// key, is the keys' byte order.
+std::uint64_t key_head(std::string_view doc) {
+  std::uint64_t h = 0;
+  for (std::size_t i = 0; i < 8; ++i) h = (h << 8) | (i < doc.size() ? static_cast<std::uint8_t>(doc[i]) : 0u);
+  return h;
+}
+
 std::string list_prefix(const std::string& word) {
   std::string p(1, si::kPostingPrefix);
   p += word;
@@ -201,7 +210,10 @@ Status load_list(const Snapshot& snap, const std::string& word, std::size_t cap,
                  bool* truncated) {
   const std::string prefix = list_prefix(word);
   std::size_t taken = 0;
-  Status st = snap.raw_scan(db::kTerms, prefix, [&](std::string_view key, std::string_view val) {
+  // raw_seek with the prefix checked here: raw_scan would wrap this visitor in another std::function.
+  Status st = snap.raw_seek(db::kTerms, prefix, [&](std::string_view key, std::string_view val) {
+    if (key.size() < prefix.size() || std::memcmp(key.data(), prefix.data(), prefix.size()) != 0)
+      return ScanStep::Stop();
     if (taken++ >= cap) {
       *truncated = true;
       return ScanStep::Stop();
@@ -246,6 +258,38 @@ Status fetch_in_owners(const Snapshot& snap, const std::string& word, const std:
       return ScanStep::Continue();
     });
     if (!st.ok() && !st.is_not_found()) return st;
+  }
+  return Status::OK();
+}
+
+// The values of `word`'s postings for `docs` (sorted, distinct doc keys): out[k] for docs[k], empty when the
+// word is not in it. One cursor walk from the first while it costs at most 8 steps a document, else one
+// lookup per remaining document.
+Status lookup_in_docs(const Snapshot& snap, const std::string& word, const std::vector<std::string_view>& docs,
+                      std::vector<std::string_view>& out) {
+  out.assign(docs.size(), {});
+  if (docs.empty()) return Status::OK();
+  const std::string prefix = list_prefix(word);
+  const std::size_t budget = 8 * docs.size() + 64;
+  std::size_t k = 0, walked = 0;
+  Status st = snap.raw_seek(db::kTerms, prefix + std::string(docs[0]), [&](std::string_view key, std::string_view val) {
+    if (key.size() < prefix.size() || std::memcmp(key.data(), prefix.data(), prefix.size()) != 0)
+      return ScanStep::Stop();
+    const std::string_view doc = key.substr(prefix.size());
+    while (k < docs.size() && docs[k] < doc) ++k;
+    if (k == docs.size()) return ScanStep::Stop();
+    if (docs[k] == doc) out[k++] = val;
+    if (k == docs.size()) return ScanStep::Stop();
+    return ++walked >= budget ? ScanStep::Stop() : ScanStep::Continue();
+  });
+  if (!st.ok() && !st.is_not_found()) return st;
+  if (walked < budget) {  // the walk reached the list's end or the last document: the rest are absent
+    return Status::OK();
+  }
+  for (; k < docs.size(); ++k) {
+    Result<std::string_view> v = snap.raw_get(db::kTerms, si::posting_key(word, docs[k]));
+    if (v.ok()) out[k] = *v;
+    else if (!v.status().is_not_found()) return v.status();
   }
   return Status::OK();
 }
@@ -496,12 +540,18 @@ struct Engine {
     // postings read give those words' values; only the other rare words are looked up, per candidate.
     // A list cut at kMaxLongListDocs says nothing of the documents after its last one: there, a document in
     // every other list is a candidate, and the cut list's word is looked up for it.
+    // `head` is the doc key's first 8 bytes as a big-endian number (hex owner ids: nearly always distinct),
+    // so most comparisons are one integer compare. The buffers are kept per thread: a query reads up to
+    // 24,000 postings, and allocating them afresh cost page faults on every query.
     struct Tagged {
+      std::uint64_t head;
       std::string_view doc, value;
       std::size_t term;
     };
-    std::vector<Tagged> merged;
-    std::vector<Posting> list;
+    auto before = [](const Tagged& x, const Tagged& y) { return x.head != y.head ? x.head < y.head : x.doc < y.doc; };
+    thread_local std::vector<Tagged> merged;
+    thread_local std::vector<Posting> list;
+    merged.clear();
     const std::size_t lists_read = std::min<std::size_t>(3, rare.size());
     std::vector<std::string_view> cut_after(lists_read);  // empty: read whole
     for (std::size_t i = 0; i < lists_read; ++i) {
@@ -511,11 +561,13 @@ struct Engine {
       truncated = truncated || cut;
       if (cut && !list.empty()) cut_after[i] = list.back().doc;
       const auto mid = static_cast<long>(merged.size());
-      for (const Posting& p : list) merged.push_back({p.doc, p.value, rare[i]});
-      std::inplace_merge(merged.begin(), merged.begin() + mid, merged.end(),
-                         [](const Tagged& x, const Tagged& y) { return x.doc < y.doc; });
+      for (const Posting& p : list) merged.push_back({key_head(p.doc), p.doc, p.value, rare[i]});
+      std::inplace_merge(merged.begin(), merged.begin() + mid, merged.end(), before);
     }
     const std::size_t in_lists = lists_read == 1 ? 1 : 2;
+    std::vector<std::uint64_t> cut_head(lists_read);
+    for (std::size_t k = 0; k < lists_read; ++k) cut_head[k] = key_head(cut_after[k]);
+    const bool any_cut = std::any_of(cut_after.begin(), cut_after.end(), [](std::string_view c) { return !c.empty(); });
     // The documents in enough lists; first those holding the most pairs of these words at their distance in
     // the query (a pasted caption holds them so), then those in most lists, then by the weight of the words
     // they hold: only the first kMaxLongCandidates are looked at further (a lookup per other rare word).
@@ -528,26 +580,46 @@ struct Engine {
       std::size_t in_place = 0;  // pairs of its words at the distance they have in the query
       double weight = 0;
     };
-    std::vector<Light> light;
-    std::vector<std::vector<std::uint32_t>> pos(lists_read);
+    thread_local std::vector<Light> light;
+    light.clear();
+    // Past a cut list's end, its word is looked up for the documents that may still be candidates: all of
+    // them per list at once, in doc order (see lookup_in_docs).
+    std::vector<std::vector<std::size_t>> pending(lists_read);  // indexes into light
     for (std::size_t i = 0; i < merged.size();) {
       Light l;
       l.doc = merged[i].doc;
-      std::size_t j = i;
-      for (; j < merged.size() && merged[j].doc == merged[i].doc; ++j)
+      l.words[l.count++] = {merged[i].term, merged[i].value};
+      std::size_t j = i + 1;
+      for (; j < merged.size() && merged[j].head == merged[i].head && merged[j].doc == merged[i].doc; ++j)
         l.words[l.count++] = {merged[j].term, merged[j].value};
       const std::string_view doc = merged[i].doc;
+      const std::uint64_t head = merged[i].head;
       i = j;
+      if (l.count < in_lists && !any_cut) continue;
       std::size_t unknown = 0;
-      for (std::size_t k = 0; k < lists_read; ++k) unknown += !cut_after[k].empty() && doc > cut_after[k] ? 1 : 0;
+      for (std::size_t k = 0; k < lists_read; ++k)
+        unknown += !cut_after[k].empty() && (head > cut_head[k] || (head == cut_head[k] && doc > cut_after[k])) ? 1 : 0;
       if (l.count < in_lists && (unknown == 0 || l.count + unknown < lists_read)) continue;
-      for (std::size_t k = 0; k < lists_read && unknown > 0; ++k) {
-        if (cut_after[k].empty() || doc <= cut_after[k]) continue;
-        Result<std::string_view> v = snap.raw_get(db::kTerms, si::posting_key(plan.terms[rare[k]], doc));
-        if (v.ok()) l.words[l.count++] = {rare[k], *v};
-        else if (!v.status().is_not_found()) return v.status();
-      }
-      if (l.count < in_lists) continue;
+      for (std::size_t k = 0; k < lists_read && unknown > 0; ++k)
+        if (!cut_after[k].empty() && doc > cut_after[k]) pending[k].push_back(light.size());
+      light.push_back(l);
+    }
+    std::vector<std::string_view> ask;
+    std::vector<std::string_view> got;
+    for (std::size_t k = 0; k < lists_read; ++k) {  // in list order: a document's words stay in that order
+      if (pending[k].empty()) continue;
+      ask.clear();
+      for (std::size_t x : pending[k]) ask.push_back(light[x].doc);
+      KHO_RETURN_IF_ERROR(lookup_in_docs(snap, plan.terms[rare[k]], ask, got));
+      for (std::size_t y = 0; y < ask.size(); ++y)
+        if (!got[y].empty()) {
+          Light& l = light[pending[k][y]];
+          l.words[l.count++] = {rare[k], got[y]};
+        }
+    }
+    std::erase_if(light, [&](const Light& l) { return l.count < in_lists; });
+    std::vector<std::vector<std::uint32_t>> pos(lists_read);
+    for (Light& l : light) {
       for (std::size_t k = 0; k < l.count; ++k) {
         KHO_RETURN_IF_ERROR(positions_of(l.words[k].second, pos[k]));
         l.weight += plan.weight[l.words[k].first];
@@ -564,7 +636,6 @@ struct Engine {
               }
           l.in_place += found ? 1 : 0;
         }
-      light.push_back(l);
     }
     std::stable_sort(light.begin(), light.end(), [](const Light& x, const Light& y) {
       if (x.in_place != y.in_place) return x.in_place > y.in_place;
@@ -580,11 +651,14 @@ struct Engine {
       Candidate c{l.doc, values.size()};
       values.resize(values.size() + n);
       for (std::size_t k = 0; k < l.count; ++k) values[c.first + l.words[k].first] = l.words[k].second;
-      for (std::size_t x = lists_read; x < rare.size(); ++x) {
+      // Looked up until the document cannot hold `need` of the rare words any more (it is then dropped).
+      std::size_t held = l.count;
+      for (std::size_t x = lists_read; x < rare.size() && held + (rare.size() - x) >= need; ++x) {
         Result<std::string_view> v = snap.raw_get(db::kTerms, si::posting_key(plan.terms[rare[x]], c.doc));
-        if (v.ok()) values[c.first + rare[x]] = *v;
+        if (v.ok()) values[c.first + rare[x]] = *v, ++held;
         else if (!v.status().is_not_found()) return v.status();
       }
+      if (held < need) continue;
       Result<bool> ok = score(rare, c, /*check_phrases=*/false);  // phrases once every word is read
       if (!ok.ok()) return ok.status();
       if (*ok && c.matched >= need) kept.push_back(c);
