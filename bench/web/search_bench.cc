@@ -208,6 +208,12 @@ int main(int argc, char** argv) {
         }
       }
     }
+    if (std::getenv("KHO_BENCH_DEBUG")) {  // the first reps (cold pages) and the slowest
+      std::vector<double> sorted = s.cpu;
+      std::sort(sorted.rbegin(), sorted.rend());
+      std::fprintf(stderr, "cpu ms, first reps: %.2f %.2f %.2f; slowest: %.2f %.2f %.2f\n", s.cpu[0], s.cpu[1],
+                   s.cpu[2], sorted[0], sorted[1], sorted[2]);
+    }
     by_kind[q.kind].wall.insert(by_kind[q.kind].wall.end(), s.wall.begin(), s.wall.end());
     by_kind[q.kind].cpu.insert(by_kind[q.kind].cpu.end(), s.cpu.begin(), s.cpu.end());
     std::string shown = q.text.size() > 44 ? q.text.substr(0, 41) + "..." : q.text;

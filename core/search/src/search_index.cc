@@ -27,7 +27,7 @@ const char* search_field_name(SearchField field) {
 
 namespace search_internal {
 
-Postings collect_postings(std::string_view text) {
+void for_each_posting(std::string_view text, const std::function<void(const std::string&, std::uint32_t)>& fn) {
   static const auto* abbreviations = [] {
     auto* by_short = new std::unordered_map<std::string, std::vector<std::string>>();
     for (const auto& [abbr, expansion] : search_abbreviations()) {
@@ -39,12 +39,10 @@ Postings collect_postings(std::string_view text) {
     }
     return by_short;
   }();
-  Postings out;
   std::vector<Token> tokens = tokenize(text);
   auto post = [&](const std::string& word, std::uint32_t pos) {
     if (word.empty() || word.size() > kMaxWordBytes) return;
-    std::vector<std::uint32_t>& p = out[word];
-    if (p.empty() || p.back() != pos) p.push_back(pos);
+    fn(word, pos);
   };
   for (std::size_t i = 0; i < tokens.size(); ++i) {
     const auto pos = static_cast<std::uint32_t>(i);
@@ -60,6 +58,14 @@ Postings collect_postings(std::string_view text) {
       if (all) post(abbr, pos);
     }
   }
+}
+
+Postings collect_postings(std::string_view text) {
+  Postings out;
+  for_each_posting(text, [&](const std::string& word, std::uint32_t pos) {
+    std::vector<std::uint32_t>& p = out[word];
+    if (p.empty() || p.back() != pos) p.push_back(pos);
+  });
   return out;
 }
 

@@ -381,11 +381,12 @@ struct Engine {
   const Snapshot& snap;
   const Plan& plan;
   bool truncated = false;
-  std::vector<std::string_view> values;             // candidates' posting values, plan.terms.size() each
-  std::vector<std::vector<std::uint32_t>> scratch;  // decoded positions of the candidate being scored
-  std::deque<std::string> owned;                    // positions encoded here (values may point into it)
-  std::size_t driver_cap = kMaxCandidateDocs;       // all_words: the rarest word's postings read
-  double scale = 1;                                 // all_words: its postings / those read, when cut
+  std::vector<std::string_view> values;                            // candidates' posting values, plan.terms.size() each
+  std::vector<std::vector<std::uint32_t>> scratch;                 // decoded positions of the candidate being scored
+  std::deque<std::string> owned;                                   // positions encoded here (values may point into it)
+  std::unordered_map<std::string_view, std::string_view> records;  // document records already read, by doc
+  std::size_t driver_cap = kMaxCandidateDocs;                      // all_words: the rarest word's postings read
+  double scale = 1;                                                // all_words: its postings / those read, when cut
 
   Status decode(const Candidate& c) {
     scratch.resize(plan.terms.size());
@@ -675,17 +676,27 @@ struct Engine {
     for (std::size_t t = 0; t < n; ++t) all[t] = t;
     std::unordered_map<std::string_view, std::size_t> term_of;
     for (std::size_t t = 0; t < n; ++t) term_of.emplace(plan.terms[t], t);
+    std::vector<std::vector<std::uint32_t>> found(n);  // per term: its positions in the document
     for (Candidate& c : kept) {
       Result<std::string_view> raw = snap.raw_get(db::kTerms, std::string(1, si::kDocPrefix) + std::string(c.doc));
       if (!raw.ok()) return raw.status().with_context("search: document of a posting");
+      records.emplace(c.doc, *raw);
       Result<si::DocRecord> rec = si::decode_doc(*raw);
       if (!rec.ok()) return rec.status();
-      for (std::size_t t = 0; t < n; ++t) values[c.first + t] = {};
-      for (const auto& [word, positions] : si::collect_postings(rec->text)) {
+      for (std::size_t t = 0; t < n; ++t) {
+        values[c.first + t] = {};
+        found[t].clear();
+      }
+      si::for_each_posting(rec->text, [&](const std::string& word, std::uint32_t pos) {
         auto it = term_of.find(word);
-        if (it == term_of.end()) continue;
-        owned.push_back(si::encode_positions(positions));
-        values[c.first + it->second] = owned.back();
+        if (it == term_of.end()) return;
+        std::vector<std::uint32_t>& p = found[it->second];
+        if (p.empty() || p.back() != pos) p.push_back(pos);  // as collect_postings
+      });
+      for (std::size_t t = 0; t < n; ++t) {
+        if (found[t].empty()) continue;
+        owned.push_back(si::encode_positions(found[t]));
+        values[c.first + t] = owned.back();
       }
       Result<bool> ok = score(all, c);
       if (!ok.ok()) return ok.status();
@@ -863,7 +874,10 @@ Status make_hits(const Snapshot& snap, const Query& q, Engine& engine, std::vect
   std::vector<SearchHit> hits;
   for (std::size_t i = 0; i < window; ++i) {
     const Candidate& c = cands[i];
-    Result<std::string_view> raw = snap.raw_get(db::kTerms, std::string(1, si::kDocPrefix) + std::string(c.doc));
+    auto read = engine.records.find(c.doc);
+    Result<std::string_view> raw = read != engine.records.end()
+                                       ? Result<std::string_view>(read->second)
+                                       : snap.raw_get(db::kTerms, std::string(1, si::kDocPrefix) + std::string(c.doc));
     if (!raw.ok()) return raw.status().with_context("search: document of a posting");
     Result<si::DocRecord> rec = si::decode_doc(*raw);
     if (!rec.ok()) return rec.status();
@@ -946,7 +960,7 @@ Status run(const Snapshot& snap, const Query& q, std::size_t limit, SearchResult
     plan.weight.push_back(df[t] == 0 ? 0 : std::max(0.0, std::log2(1e6 / *c)));
   }
   if (df_out) *df_out = df;
-  Engine engine{snap, plan, false, {}, {}, {}, driver_cap};
+  Engine engine{snap, plan, false, {}, {}, {}, {}, driver_cap};
   std::vector<Candidate> cands;
   if (n > kLongQueryWords) KHO_RETURN_IF_ERROR(engine.long_query(df, cands));
   else KHO_RETURN_IF_ERROR(engine.all_words(df, cands));

@@ -23,6 +23,7 @@ std::vector<Token> tokenize(std::string_view text, bool with_keys = true);
 }  // namespace kho::search_internal
 
 #include <cstdint>
+#include <functional>
 #include <map>
 
 namespace kho::search_internal {
@@ -32,5 +33,10 @@ namespace kho::search_internal {
 // position where its expansion starts). Indexing and removing use exactly this.
 using Postings = std::map<std::string, std::vector<std::uint32_t>>;
 Postings collect_postings(std::string_view text);
+
+// The same postings one at a time, in position order, without building the map: fn(word, position) for each;
+// a word may come twice at one position (collect_postings keeps one). For a query that needs a few words of
+// a document's text.
+void for_each_posting(std::string_view text, const std::function<void(const std::string&, std::uint32_t)>& fn);
 
 }  // namespace kho::search_internal
