@@ -866,10 +866,17 @@ Status make_hits(const Snapshot& snap, const Query& q, Engine& engine, std::vect
                  SearchResults& results) {
   const bool truncated = engine.truncated;
   const bool filtered = !q.event.empty() || !q.date_from.empty() || !q.date_to.empty();
-  std::stable_sort(cands.begin(), cands.end(),
-                   [](const Candidate& a, const Candidate& b) { return a.score > b.score; });
-  // Exactness can lift a hit by a few points: decode a margin beyond the limit.
+  // Exactness can lift a hit by a few points: decode a margin beyond the limit. Only the first `window`
+  // candidates by score are used: ordered as a stable sort would order them (ties in their order).
   const std::size_t window = filtered ? cands.size() : std::min(cands.size(), limit + limit / 2 + 10);
+  {
+    std::vector<std::pair<double, std::size_t>> order(cands.size());
+    for (std::size_t i = 0; i < cands.size(); ++i) order[i] = {-cands[i].score, i};
+    std::partial_sort(order.begin(), order.begin() + static_cast<long>(window), order.end());
+    std::vector<Candidate> best(window);
+    for (std::size_t i = 0; i < window; ++i) best[i] = cands[order[i].second];
+    std::copy(best.begin(), best.end(), cands.begin());  // the rest are only counted below
+  }
   Lookups look{snap, {}, {}};
   std::vector<SearchHit> hits;
   for (std::size_t i = 0; i < window; ++i) {

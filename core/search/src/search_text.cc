@@ -29,6 +29,20 @@ std::vector<Token> tokenize(std::string_view text, bool with_keys) {
     tokens.push_back(std::move(t));
   };
   while (i < n) {
+    const auto byte = static_cast<unsigned char>(text[i]);
+    if (byte < 0x80) {  // ASCII: letters and digits make words, all else separates (char_class agrees)
+      if ((byte >= 'a' && byte <= 'z') || (byte >= 'A' && byte <= 'Z') || (byte >= '0' && byte <= '9')) {
+        if (!in_word) {
+          in_word = true;
+          word_begin = i;
+        }
+        has_base = true;
+      } else {
+        close_word(i);
+      }
+      ++i;
+      continue;
+    }
     std::uint32_t cp = 0;
     const std::size_t len = next_code_point(text, i, &cp);
     if (len == 0) {  // an invalid byte separates words and is skipped
