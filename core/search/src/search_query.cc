@@ -180,7 +180,9 @@ Result<double> estimate(const Snapshot& snap, const std::string& word) {
   std::size_t n = 0, in_kind = 0;
   char kind = 0;
   std::string_view last;
-  Status st = snap.raw_scan(db::kTerms, prefix, [&](std::string_view key, std::string_view) {
+  Status st = snap.raw_seek(db::kTerms, prefix, [&](std::string_view key, std::string_view) {
+    if (key.size() < prefix.size() || std::memcmp(key.data(), prefix.data(), prefix.size()) != 0)
+      return ScanStep::Stop();
     last = key.substr(prefix.size());
     if (last.empty() || last[0] != kind) {
       kind = last.empty() ? 0 : last[0];
