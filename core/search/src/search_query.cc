@@ -430,11 +430,15 @@ struct Engine {
     std::vector<Entry> entries;
     for (std::size_t k = 0; k < owners; ++k) {
       entries.clear();
+      // Each term's postings are sorted by doc: merging them in term order is the stable sort by doc.
       for (std::size_t t = 0; t < n; ++t) {
         if (postings[t].empty()) continue;
+        const auto mid = static_cast<long>(entries.size());
         for (const Posting& p : postings[t][k]) entries.push_back({p.doc, t, p.value});
+        if (mid > 0 && static_cast<std::size_t>(mid) < entries.size() && entries[mid].doc < entries[mid - 1].doc)
+          std::inplace_merge(entries.begin(), entries.begin() + mid, entries.end(),
+                             [](const Entry& a, const Entry& b) { return a.doc < b.doc; });
       }
-      std::stable_sort(entries.begin(), entries.end(), [](const Entry& a, const Entry& b) { return a.doc < b.doc; });
       for (std::size_t i = 0; i < entries.size(); ++i) {
         if (i == 0 || entries[i].doc != entries[i - 1].doc) {
           out.push_back({entries[i].doc, values.size()});
