@@ -157,6 +157,12 @@ std::string encode_positions(const std::vector<std::uint32_t>& positions) {
 
 Result<std::vector<std::uint32_t>> decode_positions(std::string_view in) {
   std::vector<std::uint32_t> out;
+  KHO_RETURN_IF_ERROR(decode_positions_into(in, out));
+  return out;
+}
+
+Status decode_positions_into(std::string_view in, std::vector<std::uint32_t>& out) {
+  out.clear();
   std::uint64_t acc = 0;
   while (!in.empty()) {
     std::uint64_t delta = 0;
@@ -165,7 +171,7 @@ Result<std::vector<std::uint32_t>> decode_positions(std::string_view in) {
     if (acc > 0xffffffffu) return Status::Corruption("terms: position out of range");
     out.push_back(static_cast<std::uint32_t>(acc));
   }
-  return out;
+  return Status::OK();
 }
 
 }  // namespace kho::search_internal

@@ -57,5 +57,7 @@ Result<DocRecord> decode_doc(std::string_view bytes);
 // expansion shares its position).
 std::string encode_positions(const std::vector<std::uint32_t>& positions);
 Result<std::vector<std::uint32_t>> decode_positions(std::string_view bytes);
+// The same into `out` (cleared first; its capacity is reused: no allocation per posting in a query's loop).
+Status decode_positions_into(std::string_view bytes, std::vector<std::uint32_t>& out);
 
 }  // namespace kho::search_internal

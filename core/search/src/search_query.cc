@@ -371,12 +371,7 @@ Plan make_plan(const Query& q) {
 }
 
 Status positions_of(std::string_view value, std::vector<std::uint32_t>& out) {
-  out.clear();
-  if (value.empty()) return Status::OK();
-  Result<std::vector<std::uint32_t>> p = si::decode_positions(value);
-  if (!p.ok()) return p.status();
-  out = std::move(*p);
-  return Status::OK();
+  return si::decode_positions_into(value, out);
 }
 
 struct Engine {
