@@ -4,7 +4,8 @@
 #   bench/web/search_bench.sh [BUILD_DIR] [CAPTIONS] [REPS]
 # KHO_BENCH_DIR=DIR: the archive is built in DIR and kept; a later run with the same CAPTIONS searches it
 # again without indexing (to iterate on the query engine; delete DIR after an index format change).
-# KHO_BENCH_ONLY=KIND: time only the queries of that kind (all-words, long or slip).
+# KHO_BENCH_ONLY=KIND: time only the queries of that kind (all-words, long or slip). KHO_BENCH_DEBUG=1: the
+# pasted captions, and each query's first (cold) and slowest reps, on stderr.
 set -euo pipefail
 HERE=$(cd "$(dirname "$0")" && pwd)
 ROOT=$(cd "$HERE/../.." && pwd)
@@ -33,5 +34,5 @@ else
   ARCHIVE=$OUT/archive
 fi
 "$OUT/search_bench" "$ARCHIVE" "$CAPTIONS" "$OUT/corpus.txt" "$REPS"
-[ -n "${KHO_BENCH_DIR:-}" ] && echo "$CAPTIONS" >"$ARCHIVE/.captions"
+if [ -n "${KHO_BENCH_DIR:-}" ]; then echo "$CAPTIONS" >"$ARCHIVE/.captions"; fi
 echo "load after: $(uptime)"
