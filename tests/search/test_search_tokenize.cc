@@ -21,7 +21,10 @@ TEST(SearchTokenize, AsciiClassesAgreeWithCharClass) {
 }
 
 TEST(SearchTokenize, MixedAsciiAndVietnameseWords) {
-  const std::string text = "UBND_TP.HCM: Ủy ban (2021-01) a\x01" "b \xff" "x Hoa\xcc\x81 c\xcc\x81";  // NFD marks
+  const std::string text =
+      "UBND_TP.HCM: Ủy ban (2021-01) a\x01"
+      "b \xff"
+      "x Hoa\xcc\x81 c\xcc\x81";  // NFD marks
   std::vector<std::string> words, folded;
   for (const search_internal::Token& t : search_internal::tokenize(text)) {
     words.push_back(text.substr(t.begin, t.end - t.begin));
@@ -29,8 +32,8 @@ TEST(SearchTokenize, MixedAsciiAndVietnameseWords) {
   }
   EXPECT_EQ(words, (std::vector<std::string>{"UBND", "TP", "HCM", "Ủy", "ban", "2021", "01", "a", "b", "x",
                                              "Hoa\xcc\x81", "c\xcc\x81"}));
-  EXPECT_EQ(folded, (std::vector<std::string>{"ubnd", "tp", "hcm", "uy", "ban", "2021", "01", "a", "b", "x", "hoa",
-                                              "c"}));
+  EXPECT_EQ(folded,
+            (std::vector<std::string>{"ubnd", "tp", "hcm", "uy", "ban", "2021", "01", "a", "b", "x", "hoa", "c"}));
   // A run of marks alone (no letter or digit) is not a word.
   EXPECT_TRUE(search_internal::tokenize(" \xcc\x81\xcc\x80 ").empty());
 }
