@@ -688,11 +688,11 @@ struct Engine {
         values[c.first + t] = {};
         found[t].clear();
       }
-      si::for_each_posting(rec->text, [&](const std::string& word, std::uint32_t pos) {
+      si::for_each_posting(rec->text, [&](const std::string& word, std::uint32_t at) {
         auto it = term_of.find(word);
         if (it == term_of.end()) return;
         std::vector<std::uint32_t>& p = found[it->second];
-        if (p.empty() || p.back() != pos) p.push_back(pos);  // as collect_postings
+        if (p.empty() || p.back() != at) p.push_back(at);  // as collect_postings
       });
       for (std::size_t t = 0; t < n; ++t) {
         if (found[t].empty()) continue;
