@@ -168,13 +168,13 @@ cv::Mat refine(const cv::Mat& a, const cv::Mat& b, const cv::Mat& m) {
     cv::Mat err = fa - (wb * g + (mu_a[0] - g * mu_b[0]));
     cv::Mat jx = wgx * g, jy = wgy * g, w;
     mask.convertTo(w, CV_32F, 1.0 / 255);
-    err = err.mul(w);
     cv::Mat js[6] = {jx.mul(xs), jx.mul(ys), jx, jy.mul(xs), jy.mul(ys), jy};
     cv::Matx66d h;
     cv::Matx61d r;
     for (int p = 0; p < 6; ++p) {
-      r(p) = js[p].dot(err);
-      for (int q = p; q < 6; ++q) h(p, q) = h(q, p) = js[p].dot(js[q].mul(w));
+      const cv::Mat jw = js[p].mul(w);
+      r(p) = jw.dot(err);
+      for (int q = p; q < 6; ++q) h(p, q) = h(q, p) = jw.dot(js[q]);
     }
     cv::Matx61d d;
     if (!cv::solve(h, r, d, cv::DECOMP_CHOLESKY)) return m;
@@ -228,7 +228,7 @@ Result<PairVerdict> OpenCvPairVerifier::verify(const Photo&, std::string_view gr
     const cv::Mat& a = feat_a->gray;
     const cv::Mat& b = feat_b->gray;
     Registration reg = register_pair(a, feat_a->keys, feat_a->descriptors, b, feat_b->keys, feat_b->descriptors, o);
-    if (o.score_by_coverage && reg.by_features) reg.m = refine(a, b, reg.m);
+    if (o.score_by_coverage && reg.by_features && work >= o.refine_min_px) reg.m = refine(a, b, reg.m);
     const double sx = reg.m.at<double>(0, 0), sy = reg.m.at<double>(1, 0);
     const double scale = std::sqrt(sx * sx + sy * sy);
     const double rot = std::abs(std::atan2(sy, sx)) * 180.0 / CV_PI;
