@@ -162,7 +162,7 @@ cv::Mat refine(const cv::Mat& a, const cv::Mat& b, const cv::Mat& m) {
   cv::Mat inv;  // a's pixels into b's: the map warpAffine reads b through
   cv::invertAffineTransform(m, inv);
   cv::Mat ones(b.size(), CV_8U, cv::Scalar(255));
-  for (int iter = 0; iter < 12; ++iter) {
+  for (int iter = 0; iter < 10; ++iter) {
     cv::Mat wb, wgx, wgy, mask;
     const int flags = cv::INTER_LINEAR | cv::WARP_INVERSE_MAP;
     cv::warpAffine(fb, wb, inv, a.size(), flags, cv::BORDER_CONSTANT, 0);
@@ -193,7 +193,7 @@ cv::Mat refine(const cv::Mat& a, const cv::Mat& b, const cv::Mat& m) {
     for (int p = 0; p < 6; ++p) inv.at<double>(p / 3, p % 3) += d(p);
     const double shift = std::abs(d(2)) + std::abs(d(5)) +
                          (std::abs(d(0)) + std::abs(d(1)) + std::abs(d(3)) + std::abs(d(4))) * std::max(a.cols, a.rows);
-    if (shift < 0.01) break;
+    if (shift < 0.02) break;
   }
   cv::Mat out;
   cv::invertAffineTransform(inv, out);
