@@ -404,5 +404,31 @@ TEST(Trace, BurstCellsWhereSomeoneMovedDecide) {
   EXPECT_EQ(*r->original, digest_of(1));
 }
 
+// Grid thumbnails ("a") and previews ("a8") get different verdicts: on the grid both frames fit alike but the
+// verifier's own score is low; on previews frame 1 fits better by 0.003.
+class StageVerifier final : public PairVerifier {
+ public:
+  Result<PairVerdict> verify(const Photo&, std::string_view, const Photo& b, std::string_view tb) const override {
+    const bool preview = tb.size() > 1;
+    const float fit = !preview ? 0.99f : b.digest.bytes[0] == 1 ? 0.995f : 0.992f;
+    return PairVerdict{true, 0.90f, preview ? "preview" : "grid", fit, cells_with({})};
+  }
+};
+
+TEST(Trace, BurstGridStageKeepsFramesByTheBurstScoreAndPreviewsDecideBy0002) {
+  Fixture fx;
+  add_burst(fx);
+  // Rule version 2 compared the verifier's raw score (0.90) with the best burst score (0.99) on the grid, ruled
+  // both frames out and left the tie to the grid margin: ambiguous. Both must reach the previews, where a lead
+  // of 0.003 (above ambiguity_margin 0.002, below the old 0.005) decides.
+  StageVerifier fine;
+  TraceSummary s = run_with(fx, fine);
+  EXPECT_EQ(s.traced, 1u);
+  EXPECT_TRUE(s.ambiguous.empty());
+  auto r = fx.trace(0);
+  ASSERT_TRUE(r && r->original);
+  EXPECT_EQ(*r->original, digest_of(1));
+}
+
 }  // namespace
 }  // namespace kho

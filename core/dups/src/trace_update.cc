@@ -24,7 +24,7 @@
 namespace kho {
 namespace {
 
-constexpr std::uint64_t kAlgorithmVersion = 2;  // part of the fingerprint: a new rule redoes every record
+constexpr std::uint64_t kAlgorithmVersion = 3;  // part of the fingerprint: a new rule redoes every record
 constexpr std::size_t kItemsPerChunk = 256;
 
 struct Item {
@@ -384,10 +384,13 @@ Status decide_chunk(Catalog& catalog, const PairVerifier& verifier, const PairVe
   std::map<std::size_t, std::set<Digest>> kept;  // burst items the grid thumbnails cannot decide: their contenders
   for (std::size_t i : burst) {
     auto scored = scores_of(coarse, i);
-    std::set<Digest> keep;  // exposures the grid thumbnails cannot rule out (or could not check)
-    for (const Fine& f : coarse)
-      if (f.item == i && (!f.ok || scored.empty() || f.verdict.score > scored[0].first - o.coarse_margin))
-        keep.insert(f.cand->digest);
+    // Exposures the grid thumbnails cannot rule out (or could not check), by the same score the decision uses.
+    std::set<Digest> keep;
+    for (const Fine& f : coarse) {
+      if (f.item != i) continue;
+      auto s = std::find_if(scored.begin(), scored.end(), [&](const auto& e) { return e.second == f.cand->digest; });
+      if (!f.ok || s == scored.end() || s->first > scored[0].first - o.coarse_margin) keep.insert(f.cand->digest);
+    }
     // KHO_TRACE_DEBUG (bench/trace/README.md): every exposure is also scored on previews and every score is
     // printed; the decisions stay the same.
     if (keep.size() > 1) kept[i] = keep;

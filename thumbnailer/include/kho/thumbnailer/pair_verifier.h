@@ -40,6 +40,10 @@ struct PairVerifierOptions {
   // the third-largest cell residual / 255 (a logo fills one or two cells), so a frame shifted against the copy,
   // or one where someone moved, scores below the one the copy was made from. The verdict is unchanged.
   bool score_by_coverage = false;
+  // With score_by_coverage, a registration compared at a long edge of at least this many pixels (the previews, not
+  // the 320 px grid thumbnails, whose stage only rules frames out by a wide margin) is refined to a fraction of a
+  // pixel: burst frames differ by a sliver of one or two pixels at the copy's border (docs/tracing.md).
+  int refine_min_px = 400;
 };
 
 class OpenCvPairVerifier final : public kho::PairVerifier {
