@@ -29,6 +29,7 @@ int run_serve(const GlobalOptions& g, const web::ServerOptions& options) {
   // archive cannot be opened for writing (a read-only disk), the gallery still serves it read-only.
   CatalogOptions open_options;
   open_options.create_if_missing = false;
+  open_options.keep_mapped_pages = true;  // logins and corrections must not make the next searches fault
   auto opened = Catalog::open(g.archive, open_options);
   if (!opened.ok() && opened.status().code() == Status::Code::kIOError) {
     open_options.read_only = true;
@@ -41,6 +42,13 @@ int run_serve(const GlobalOptions& g, const web::ServerOptions& options) {
     return kExitFatal;
   }
   std::unique_ptr<Catalog> cat = std::move(*opened);
+  // The archive's pages are mapped in the background while the server starts, so the first searches cost
+  // what later ones do (Catalog::prewarm); requests are answered meanwhile.
+  std::thread prewarm([&cat] { cat->prewarm(); });
+  struct Join {
+    std::thread& t;
+    ~Join() { t.join(); }
+  } join_prewarm{prewarm};
   ingest::Exporter exporter;  // downloads with captions (webui never links ingest: it gets the interface)
   web::ServerOptions with_exporter = options;
   with_exporter.exporter = &exporter;

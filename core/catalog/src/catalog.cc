@@ -309,6 +309,7 @@ Result<std::unique_ptr<Catalog>> Catalog::open(const std::string& dir, const Cat
   auto impl = std::make_unique<Impl>();
   impl->dir = dir;
   impl->read_only = options.read_only;
+  impl->keep_mapped_pages = options.keep_mapped_pages;
   // The format version is written in the transaction that creates the databases, so a crash can never
   // leave an archive without it; an existing archive's version is checked below.
   auto write_format = [](lmdb::Txn& txn, const lmdb::Env& env) -> Status {
@@ -393,7 +394,7 @@ Status Catalog::write(const WriteBatch& batch) {
       if (st.ok()) {
         crash_point("catalog.write.after_commit");
         // A long ingest reads pages of an ever larger map; let them go after each batch (see Env).
-        impl_->env.release_mapped_pages();
+        if (!impl_->keep_mapped_pages) impl_->env.release_mapped_pages();
         return st;
       }
       if (txn.last_rc() != MDB_MAP_FULL) return lmdb::explain_write_failure(st, txn.last_rc(), impl_->dir);
@@ -425,6 +426,7 @@ Result<std::unique_ptr<Snapshot>> Catalog::snapshot() const {
 }
 
 void Catalog::release_mapped_pages() const { impl_->env.release_mapped_pages(); }
+void Catalog::prewarm() const { impl_->env.prewarm(); }
 
 Result<CatalogStats> Catalog::stats() const {
   CatalogStats s;

@@ -22,6 +22,7 @@ struct Catalog::Impl {
   lmdb::Env env;
   std::string dir;
   bool read_only = false;
+  bool keep_mapped_pages = false;
 
   MDB_dbi dbi(std::string_view name) const;  // for databases in all_databases()
 };

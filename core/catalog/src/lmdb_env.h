@@ -55,6 +55,9 @@ class Env {
   // Drops this process's page-table mappings of the map (the pages stay in the page cache), so resident
   // memory reflects the program's own memory however large the archive grows. Readers re-fault pages.
   void release_mapped_pages() const;
+  // Populates this process's mapping of the archive file's pages (Catalog::prewarm). Holds resize_mutex
+  // shared, so the map is not moved meanwhile.
+  void prewarm();
   std::shared_mutex& resize_mutex() { return resize_mutex_; }
 
  private:

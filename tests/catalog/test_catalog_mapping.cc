@@ -1,0 +1,98 @@
+// How the catalog keeps (or lets go of) this process's mappings of the archive file (catalog.h:
+// CatalogOptions::keep_mapped_pages, Catalog::release_mapped_pages, Catalog::prewarm), read from the kernel's
+// own account of the mapping: the Rss of data.mdb's line in /proc/self/smaps.
+#include <gtest/gtest.h>
+
+#include <filesystem>
+#include <fstream>
+#include <string>
+
+#include "catalog_fixtures.h"
+#include "kho/catalog.h"
+#include "test_support.h"
+
+namespace {
+
+using kho::Catalog;
+using kho::CatalogOptions;
+using kho::WriteBatch;
+using kho::testing::TempDir;
+
+// Resident kilobytes of this process's mappings of DIR/data.mdb.
+std::uint64_t mapped_kb(const std::filesystem::path& dir) {
+  const std::string file = (dir / "data.mdb").string();
+  std::ifstream smaps("/proc/self/smaps");
+  std::string line;
+  bool in = false;
+  std::uint64_t kb = 0;
+  while (std::getline(smaps, line)) {
+    if (!line.empty() && line.find(':') != std::string::npos && line.find(" kB") == std::string::npos &&
+        line.find('-') < line.find(' ')) {
+      in = line.size() >= file.size() && line.compare(line.size() - file.size(), file.size(), file) == 0;
+    } else if (in && line.rfind("Rss:", 0) == 0) {
+      kb += std::stoull(line.substr(4));
+    }
+  }
+  return kb;
+}
+
+// Writes N photos (a few MB of records), then reads every one of them through a snapshot.
+void fill_and_read(Catalog& cat, int n) {
+  WriteBatch b;
+  for (int i = 0; i < n; ++i) b.put_photo(kho::testing::sample_photo(i));
+  ASSERT_TRUE(cat.write(b).ok());
+  auto snap = cat.snapshot();
+  ASSERT_TRUE(snap.ok());
+  int seen = 0;
+  ASSERT_TRUE((*snap)->for_each_photo([&](const kho::Photo&) { return ++seen, true; }).ok());
+  ASSERT_EQ(seen, n);
+}
+
+void write_one_more(Catalog& cat) {
+  WriteBatch b;
+  b.put_photo(kho::testing::sample_photo(999999));
+  ASSERT_TRUE(cat.write(b).ok());
+}
+
+TEST(CatalogMapping, AWriterLetsItsMappingsGoAfterEachWrite) {
+  if (!std::filesystem::exists("/proc/self/smaps")) GTEST_SKIP() << "no /proc/self/smaps";
+  TempDir dir;
+  auto cat = Catalog::open(dir.path().string());
+  ASSERT_TRUE(cat.ok());
+  fill_and_read(**cat, 20000);
+  const std::uint64_t read = mapped_kb(dir.path());
+  EXPECT_GT(read, 1024u) << "reading 20,000 photos maps their pages";
+  write_one_more(**cat);
+  EXPECT_LT(mapped_kb(dir.path()), read / 4) << "the write let the mappings go";
+}
+
+TEST(CatalogMapping, AServerKeepsItsMappingsAcrossWrites) {
+  if (!std::filesystem::exists("/proc/self/smaps")) GTEST_SKIP() << "no /proc/self/smaps";
+  TempDir dir;
+  CatalogOptions options;
+  options.keep_mapped_pages = true;
+  auto cat = Catalog::open(dir.path().string(), options);
+  ASSERT_TRUE(cat.ok());
+  fill_and_read(**cat, 20000);
+  const std::uint64_t read = mapped_kb(dir.path());
+  EXPECT_GT(read, 1024u);
+  write_one_more(**cat);
+  EXPECT_GE(mapped_kb(dir.path()), read) << "a login or a correction must not unmap the archive";
+}
+
+TEST(CatalogMapping, PrewarmMapsTheWholeFile) {
+  if (!std::filesystem::exists("/proc/self/smaps")) GTEST_SKIP() << "no /proc/self/smaps";
+  TempDir dir;
+  auto cat = Catalog::open(dir.path().string());
+  ASSERT_TRUE(cat.ok());
+  fill_and_read(**cat, 20000);
+  (*cat)->release_mapped_pages();
+  const std::uint64_t before = mapped_kb(dir.path());
+  (*cat)->prewarm();
+  const std::uint64_t file_kb = std::filesystem::file_size(dir.path() / "data.mdb") / 1024;
+  const std::uint64_t after = mapped_kb(dir.path());
+  if (after == before) GTEST_SKIP() << "this kernel has no MADV_POPULATE_READ (Linux 5.14)";
+  EXPECT_GE(after, file_kb * 9 / 10) << "before " << before << " kB, file " << file_kb << " kB";
+}
+
+}  // namespace
