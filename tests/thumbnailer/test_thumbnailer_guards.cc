@@ -85,7 +85,12 @@ TEST(GuardTest, KnownButUndecodedFormatsAreUnsupportedAndNamed) {
       "crx isom",
       24);
   const std::string gif = "GIF89a\x10\0\x10\0\x80\0\0";
-  for (const auto& [bytes, name] : {std::pair{cr3, "CR3"}, std::pair{gif, "GIF"}}) {
+  // A JPEG 2000 file's signature box and the start of its file-type box.
+  const std::string jp2(
+      "\0\0\0\x0CjP  \r\n\x87\n\0\0\0\x14"
+      "ftypjp2 ",
+      24);
+  for (const auto& [bytes, name] : {std::pair{cr3, "CR3"}, std::pair{gif, "GIF"}, std::pair{jp2, "JPEG 2000"}}) {
     auto out = Thumbnailer().process(std::span(reinterpret_cast<const std::uint8_t*>(bytes.data()), bytes.size()), 1);
     ASSERT_FALSE(out.ok());
     EXPECT_TRUE(out.status().is_unsupported()) << out.status().to_string();

@@ -160,7 +160,11 @@ const char* known_unsupported(Bytes b) {
   if (starts_with(b, "BM") && b.size() >= 26) return "BMP";
   if (starts_with(b, "FUJIFILMCCD-RAW")) return "Fujifilm RAF camera raw";
   if (starts_with(b, std::string_view("IIU\0", 4))) return "Panasonic RW2 camera raw";
-  if (starts_with(b, std::string_view("\0\0\0\x0CjP  ", 10))) return "JPEG 2000";
+  // The JPEG 2000 signature box: length 12, type "jP  ", content CR LF 0x87 LF (ISO/IEC 15444-1, I.5.1).
+  // The literal spells all 12 bytes: a length past its end read beyond it (found by fuzz_image_headers).
+  static constexpr char kJp2[] = "\0\0\0\x0CjP  \r\n\x87\n";
+  static_assert(sizeof kJp2 - 1 == 12);
+  if (starts_with(b, std::string_view(kJp2, sizeof kJp2 - 1))) return "JPEG 2000";
   if (b.size() >= 12 && starts_with(b.subspan(4), "ftyp")) {
     const std::string_view brand(reinterpret_cast<const char*>(b.data()) + 8, 4);
     if (brand == "crx ") return "Canon CR3 camera raw";
