@@ -134,7 +134,10 @@ std::optional<double> number_at(const Exiv2::Metadatum& d, long i) {
 
 std::optional<std::int64_t> integer_at(const Exiv2::Metadatum& d, long i) {
   auto v = number_at(d, i);
-  if (!v || !std::isfinite(*v)) return std::nullopt;
+  // A float or rational tag can hold any value; one outside int64's range has no integer (converting it is
+  // undefined behaviour: found by fuzz_metadata under UBSan: an Orientation tag of type FLOAT holding 2.7e23).
+  constexpr double kLimit = 9.2e18;  // below 2^63, with room for rounding
+  if (!v || !std::isfinite(*v) || *v >= kLimit || *v <= -kLimit) return std::nullopt;
   return static_cast<std::int64_t>(*v);
 }
 
