@@ -25,6 +25,9 @@ std::string fmt(const char* f, double v) {
   return buf;
 }
 
+// A code the tables below do not know, shown as the number the camera wrote.
+std::string unknown_code(std::int64_t code) { return "Không rõ (mã " + std::to_string(code) + ")"; }
+
 }  // namespace
 
 // Readable values of the EXIF codes (views.h). Sources: EXIF 2.32 (CIPA DC-008), tags 0x0112, 0x9209,
@@ -40,11 +43,11 @@ std::string orientation_display(int code) {
     case 7: return "Lật ngang rồi xoay 90° theo chiều kim đồng hồ";
     case 8: return "Xoay 90° ngược chiều kim đồng hồ";
   }
-  return "Không rõ (mã " + std::to_string(code) + ")";
+  return unknown_code(code);
 }
 
 std::string flash_display(std::int64_t code) {
-  if (code < 0 || code > 0xFFFF) return "Không rõ (mã " + std::to_string(code) + ")";
+  if (code < 0 || code > 0xFFFF) return unknown_code(code);
   if (code & 0x20) return "Máy không có đèn flash";
   const bool fired = code & 0x01;
   const int ret = static_cast<int>((code >> 1) & 0x03), mode = static_cast<int>((code >> 3) & 0x03);
@@ -72,7 +75,7 @@ std::string exposure_program_display(std::int64_t code) {
     case 7: return "Chân dung";
     case 8: return "Phong cảnh";
   }
-  return "Không rõ (mã " + std::to_string(code) + ")";
+  return unknown_code(code);
 }
 
 std::string metering_display(std::int64_t code) {
@@ -86,7 +89,7 @@ std::string metering_display(std::int64_t code) {
     case 6: return "Một phần";
     case 255: return "Khác";
   }
-  return "Không rõ (mã " + std::to_string(code) + ")";
+  return unknown_code(code);
 }
 
 std::string white_balance_display(std::int64_t code) {
@@ -94,7 +97,7 @@ std::string white_balance_display(std::int64_t code) {
     case 0: return "Tự động";
     case 1: return "Chỉnh tay";
   }
-  return "Không rõ (mã " + std::to_string(code) + ")";
+  return unknown_code(code);
 }
 
 namespace {

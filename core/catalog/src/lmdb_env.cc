@@ -131,14 +131,25 @@ void Env::prewarm() {
 #ifndef MADV_POPULATE_READ
   constexpr int MADV_POPULATE_READ = 22;  // Linux 5.14; older headers lack the name
 #endif
-  std::shared_lock lock(resize_mutex_);
   int fd = -1;
   struct stat st;
-  if (!map_addr_ || mdb_env_get_fd(env_, &fd) != MDB_SUCCESS || fstat(fd, &st) != 0) return;
-  // Only the file's length: past its end the mapping has no pages, and populating there fails (EFAULT).
-  const std::size_t page = static_cast<std::size_t>(sysconf(_SC_PAGESIZE));
-  const std::size_t len = std::min(map_len_, static_cast<std::size_t>(st.st_size) / page * page);
-  if (len > 0) madvise(map_addr_, len, MADV_POPULATE_READ);  // EINVAL before 5.14: nothing done, nothing lost
+  if (mdb_env_get_fd(env_, &fd) != MDB_SUCCESS || fstat(fd, &st) != 0) return;
+  // An archive larger than half the machine's memory is left to fault in as it is read: populating it would
+  // push everything else out of the page cache.
+  const long pages = sysconf(_SC_PHYS_PAGES), page = sysconf(_SC_PAGESIZE);
+  if (pages <= 0 || page <= 0 || static_cast<std::uint64_t>(st.st_size) > std::uint64_t(pages) * page / 2) return;
+  // In 64 MB steps, each under the resize lock held shared: a writer that must grow the map waits for one
+  // step, not for the whole file, and the next step maps wherever the map is then. Only the file's length:
+  // past its end the mapping has no pages (populating there fails with EFAULT).
+  constexpr std::size_t kStep = std::size_t{64} << 20;
+  const std::size_t file = static_cast<std::size_t>(st.st_size) / page * page;
+  for (std::size_t at = 0; at < file; at += kStep) {
+    std::shared_lock lock(resize_mutex_);
+    if (!map_addr_ || at >= map_len_) return;
+    const std::size_t len = std::min({kStep, file - at, map_len_ - at});
+    // EINVAL before Linux 5.14: nothing done, nothing lost.
+    if (madvise(static_cast<char*>(map_addr_) + at, len, MADV_POPULATE_READ) != 0) return;
+  }
 }
 
 Status Env::grow() {

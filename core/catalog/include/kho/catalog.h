@@ -195,7 +195,8 @@ class Catalog {
   // Maps every page of the archive file into this process now (MADV_POPULATE_READ; the pages are read into
   // the page cache when they are not there), so that later reads take no page faults: a server's first
   // searches then cost what its later ones do. Takes ~0.1 s a GB of CPU; call it from a background thread.
-  // Does nothing on kernels without MADV_POPULATE_READ (before 5.14).
+  // Works in 64 MB steps (a write that grows the map waits for one step at most). Does nothing for an
+  // archive larger than half the machine's memory, or on kernels without MADV_POPULATE_READ (before 5.14).
   void prewarm() const;
   const std::string& dir() const;
   bool read_only() const;
