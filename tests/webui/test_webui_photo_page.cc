@@ -11,6 +11,7 @@
 
 #include "kho/webui/api.h"
 #include "test_support.h"
+#include "tests/catalog/catalog_fixtures.h"
 #include "web_fixture.h"
 #include "webui/src/views.h"
 
@@ -19,11 +20,7 @@ namespace {
 
 using json = nlohmann::json;
 
-Digest digest_of(int n) {
-  Digest d;
-  for (std::size_t i = 0; i < d.bytes.size(); ++i) d.bytes[i] = static_cast<std::uint8_t>(n * 17 + i);
-  return d;
-}
+using kho::testing::digest_of;
 
 constexpr const char* kEvent = "00000000000000f5";
 constexpr const char* kFolder = "/srv/kho-anh/2020-11-18 Sơn La";

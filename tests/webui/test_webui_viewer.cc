@@ -13,6 +13,7 @@
 #include "kho/team.h"
 #include "kho/webui/api.h"
 #include "test_support.h"
+#include "tests/catalog/catalog_fixtures.h"
 #include "web_fixture.h"
 
 namespace kho {
@@ -29,11 +30,7 @@ class SceneVerifier final : public PairVerifier {
   }
 };
 
-Digest digest_of(int n) {
-  Digest d;
-  for (std::size_t i = 0; i < d.bytes.size(); ++i) d.bytes[i] = static_cast<std::uint8_t>(n * 31 + i);
-  return d;
-}
+using kho::testing::digest_of;
 
 constexpr const char* kEvent = "00000000000000e1";
 constexpr const char* kOwn = "Lãnh đạo tỉnh tặng tranh Làng cổ Đông Sơn";
