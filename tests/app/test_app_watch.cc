@@ -41,6 +41,10 @@ class Watch {
     std::vector<char*> argv;
     for (auto& a : args) argv.push_back(a.data());
     argv.push_back(nullptr);
+    // Where this process's lines start: a restart appends to the same log, and an earlier process's
+    // catch-up line must not count as this one's (a signal sent before its handlers are set kills it).
+    std::error_code ec;
+    const auto from = fs::exists(log) ? fs::file_size(log, ec) : 0;
     posix_spawn_file_actions_t fa;
     posix_spawn_file_actions_init(&fa);
     posix_spawn_file_actions_addopen(&fa, 0, "/dev/null", O_RDONLY, 0);
@@ -52,7 +56,7 @@ class Watch {
     // Deadlines in this file are liveness bounds, generous for a loaded CI machine (the loops end as soon as
     // the condition holds); the watch's latency is measured by bench/formats/run.sh watch, not here.
     const auto until = Clock::now() + std::chrono::seconds(30);
-    while (Clock::now() < until && kho::testing::read_file(log).find("catch-up") == std::string::npos) {
+    while (Clock::now() < until && kho::testing::read_file(log).find("catch-up", from) == std::string::npos) {
       std::this_thread::sleep_for(std::chrono::milliseconds(50));
     }
   }
