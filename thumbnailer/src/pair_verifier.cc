@@ -201,23 +201,18 @@ cv::Mat refine(const cv::Mat& a, const cv::Mat& b, const cv::Mat& m) {
   fb.convertTo(fb, CV_32F);
   cv::Sobel(fb, gx, CV_32F, 1, 0, 3, 1.0 / 8);
   cv::Sobel(fb, gy, CV_32F, 0, 1, 3, 1.0 / 8);
-  cv::Mat xs(a.size(), CV_32F), ys(a.size(), CV_32F);
-  for (int y = 0; y < a.rows; ++y) {
-    float* px = xs.ptr<float>(y);
-    float* py = ys.ptr<float>(y);
-    for (int x = 0; x < a.cols; ++x) px[x] = static_cast<float>(x), py[x] = static_cast<float>(y);
-  }
   cv::Mat inv;  // a's pixels into b's: the map warpAffine reads b through
   cv::invertAffineTransform(m, inv);
   cv::Mat ones(b.size(), CV_8U, cv::Scalar(255));
+  // Reused by every step (the same sizes each time: no new pages).
+  cv::Mat wb, wgx, wgy, warped_mask, mask;
   for (int iter = 0; iter < 10; ++iter) {
-    cv::Mat wb, wgx, wgy, mask;
     const int flags = cv::INTER_LINEAR | cv::WARP_INVERSE_MAP;
     cv::warpAffine(fb, wb, inv, a.size(), flags, cv::BORDER_CONSTANT, 0);
     cv::warpAffine(gx, wgx, inv, a.size(), flags, cv::BORDER_CONSTANT, 0);
     cv::warpAffine(gy, wgy, inv, a.size(), flags, cv::BORDER_CONSTANT, 0);
-    cv::warpAffine(ones, mask, inv, a.size(), cv::INTER_NEAREST | cv::WARP_INVERSE_MAP, cv::BORDER_CONSTANT, 0);
-    cv::erode(mask, mask, cv::Mat(), cv::Point(-1, -1), 3);
+    cv::warpAffine(ones, warped_mask, inv, a.size(), cv::INTER_NEAREST | cv::WARP_INVERSE_MAP, cv::BORDER_CONSTANT, 0);
+    cv::erode(warped_mask, mask, cv::Mat(), cv::Point(-1, -1), 3);
     if (cv::countNonZero(mask) < static_cast<int>(a.total() / 4)) return m;
     // Gain and offset: fa ≈ g·wb + c over the overlap.
     cv::Scalar mu_a, sd_a, mu_b, sd_b;
@@ -225,17 +220,31 @@ cv::Mat refine(const cv::Mat& a, const cv::Mat& b, const cv::Mat& m) {
     cv::meanStdDev(wb, mu_b, sd_b, mask);
     if (sd_b[0] < 1.0) return m;
     const double g = sd_a[0] / sd_b[0];
-    cv::Mat err = fa - (wb * g + (mu_a[0] - g * mu_b[0]));
-    cv::Mat jx = wgx * g, jy = wgy * g, w;
-    mask.convertTo(w, CV_32F, 1.0 / 255);
-    cv::Mat js[6] = {jx.mul(xs), jx.mul(ys), jx, jy.mul(xs), jy.mul(ys), jy};
-    cv::Matx66d h;
-    cv::Matx61d r;
-    for (int p = 0; p < 6; ++p) {
-      const cv::Mat jw = js[p].mul(w);
-      r(p) = jw.dot(err);
-      for (int q = p; q < 6; ++q) h(p, q) = h(q, p) = jw.dot(js[q]);
+    const double c = mu_a[0] - g * mu_b[0];
+    // The normal equations of the six affine parameters, in one pass over the overlap: the error
+    // e = fa − (g·wb + c) and the Jacobian J = g·(∂x·x, ∂x·y, ∂x, ∂y·x, ∂y·y, ∂y) of each pixel.
+    cv::Matx66d h = cv::Matx66d::zeros();
+    cv::Matx61d r = cv::Matx61d::zeros();
+    for (int y = 0; y < a.rows; ++y) {
+      const float* pa = fa.ptr<float>(y);
+      const float* pb = wb.ptr<float>(y);
+      const float* px = wgx.ptr<float>(y);
+      const float* py = wgy.ptr<float>(y);
+      const uchar* pm = mask.ptr<uchar>(y);
+      const double fy = y;
+      for (int x = 0; x < a.cols; ++x) {
+        if (!pm[x]) continue;
+        const double e = pa[x] - (pb[x] * g + c);
+        const double jx = px[x] * g, jy = py[x] * g, fx = x;
+        const double j[6] = {jx * fx, jx * fy, jx, jy * fx, jy * fy, jy};
+        for (int p = 0; p < 6; ++p) {
+          r(p) += j[p] * e;
+          for (int q = p; q < 6; ++q) h(p, q) += j[p] * j[q];
+        }
+      }
     }
+    for (int p = 0; p < 6; ++p)
+      for (int q = 0; q < p; ++q) h(p, q) = h(q, p);
     cv::Matx61d d;
     if (!cv::solve(h, r, d, cv::DECOMP_CHOLESKY)) return m;
     for (int p = 0; p < 6; ++p) inv.at<double>(p / 3, p % 3) += d(p);
