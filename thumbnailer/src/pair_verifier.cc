@@ -272,6 +272,47 @@ double share_inside(const cv::Mat& m, cv::Size b, cv::Size a, bool b_is_copy) {
   return whole > 0 ? std::clamp(both / whole, 0.0, 1.0) : 0.0;
 }
 
+// The mean of `values` over `mask`'s pixels in each cell of an n×n grid (cell edges at i·size/n), in one pass:
+// -1 for a cell that the mask covers less than half of. `total` gets the whole mask's sum and pixel count.
+template <typename T>
+std::vector<double> cell_means(const cv::Mat& values, const cv::Mat& mask, int n, double* total_sum = nullptr,
+                               double* total_count = nullptr) {
+  std::vector<double> sum(static_cast<std::size_t>(n * n), 0.0);
+  std::vector<int> count(static_cast<std::size_t>(n * n), 0);
+  std::vector<int> col_cell(static_cast<std::size_t>(values.cols));
+  for (int cx = 0; cx < n; ++cx) {
+    for (int x = cx * values.cols / n; x < (cx + 1) * values.cols / n; ++x) col_cell[static_cast<std::size_t>(x)] = cx;
+  }
+  for (int cy = 0; cy < n; ++cy) {
+    for (int y = cy * values.rows / n; y < (cy + 1) * values.rows / n; ++y) {
+      const T* v = values.ptr<T>(y);
+      const uchar* m = mask.ptr<uchar>(y);
+      double* row_sum = &sum[static_cast<std::size_t>(cy * n)];
+      int* row_count = &count[static_cast<std::size_t>(cy * n)];
+      for (int x = 0; x < values.cols; ++x) {
+        if (!m[x]) continue;
+        const int c = col_cell[static_cast<std::size_t>(x)];
+        row_sum[c] += v[x];
+        ++row_count[c];
+      }
+    }
+  }
+  std::vector<double> out(static_cast<std::size_t>(n * n), -1.0);
+  double all = 0, pixels = 0;
+  for (int cy = 0; cy < n; ++cy) {
+    const int h = (cy + 1) * values.rows / n - cy * values.rows / n;
+    for (int cx = 0; cx < n; ++cx) {
+      const int w = (cx + 1) * values.cols / n - cx * values.cols / n;
+      const std::size_t k = static_cast<std::size_t>(cy * n + cx);
+      all += sum[k], pixels += count[k];
+      if (count[k] > 0 && count[k] >= w * h / 2) out[k] = sum[k] / count[k];
+    }
+  }
+  if (total_sum) *total_sum = all;
+  if (total_count) *total_count = pixels;
+  return out;
+}
+
 }  // namespace
 
 Result<PairVerdict> OpenCvPairVerifier::verify(const Photo&, std::string_view grid_jpeg_a, const Photo&,
@@ -328,33 +369,32 @@ Result<PairVerdict> OpenCvPairVerifier::verify(const Photo&, std::string_view gr
       // copies are still found as exact duplicates.
       return PairVerdict{false, 0.0f, "flat image: nothing to compare"};
     }
-    cv::Mat za, zb;
-    fa.convertTo(za, CV_32F, 1.0 / sa[0], -ma[0] / sa[0]);
-    fb.convertTo(zb, CV_32F, 1.0 / sb[0], -mb[0] / sb[0]);
-    const double ncc = cv::mean(za.mul(zb), mask)[0];
-    cv::Mat resid;
-    cv::absdiff(fa, fb, resid);
-    resid.convertTo(resid, CV_32F);
+    // Normalized cross-correlation and the residual |fa − fb| over the overlap, in one pass.
+    double cross = 0;
+    cv::Mat resid(fa.size(), CV_8U);
+    for (int y = 0; y < fa.rows; ++y) {
+      const uchar* pa = fa.ptr<uchar>(y);
+      const uchar* pb = fb.ptr<uchar>(y);
+      const uchar* pm = mask.ptr<uchar>(y);
+      uchar* pr = resid.ptr<uchar>(y);
+      for (int x = 0; x < fa.cols; ++x) {
+        pr[x] = static_cast<uchar>(std::abs(pa[x] - pb[x]));
+        if (pm[x]) cross += (pa[x] - ma[0]) * (pb[x] - mb[0]);
+      }
+    }
+    const double ncc = overlap > 0 ? cross / (overlap * sa[0] * sb[0]) : 0.0;
 
     // Cell map of the residual.
     const int cells = 8;
-    std::vector<double> cell(cells * cells, -1.0);
-    for (int cy = 0; cy < cells; ++cy) {
-      for (int cx = 0; cx < cells; ++cx) {
-        cv::Rect rc(cx * a.cols / cells, cy * a.rows / cells, (cx + 1) * a.cols / cells - cx * a.cols / cells,
-                    (cy + 1) * a.rows / cells - cy * a.rows / cells);
-        cv::Mat m = mask(rc);
-        if (cv::countNonZero(m) < static_cast<int>(m.total() / 2)) continue;
-        cell[cy * cells + cx] = cv::mean(resid(rc), m)[0];
-      }
-    }
+    double resid_sum = 0, resid_count = 0;
+    const std::vector<double> cell = cell_means<uchar>(resid, mask, cells, &resid_sum, &resid_count);
     std::vector<double> vals;
     for (double v : cell)
       if (v >= 0) vals.push_back(v);
     if (vals.empty()) return PairVerdict{false, 0.0f, "no comparable cells"};
     std::sort(vals.begin(), vals.end());
     const double median = vals[vals.size() / 2];
-    const double mean_resid = cv::mean(resid, mask)[0];
+    const double mean_resid = resid_count > 0 ? resid_sum / resid_count : 0.0;
     // Hot cells, and whether all of them fit in one corner block (a watermark).
     int hot = 0, outside_corner[4] = {0, 0, 0, 0};
     for (int cy = 0; cy < cells; ++cy) {
@@ -378,24 +418,22 @@ Result<PairVerdict> OpenCvPairVerifier::verify(const Photo&, std::string_view gr
     std::vector<float> copy_cells;
     double third = 0;
     if (o.score_by_coverage) {
-      cv::Mat cres = resid, cmask = mask;
+      std::vector<double> cc;
       if (swapped) {  // the copy is b: back into b's own coordinates
-        cv::warpAffine(resid, cres, reg.m, b.size(), cv::INTER_LINEAR | cv::WARP_INVERSE_MAP, cv::BORDER_CONSTANT, 0);
+        cv::Mat fres, cres, cmask;
+        resid.convertTo(fres, CV_32F);
+        cv::warpAffine(fres, cres, reg.m, b.size(), cv::INTER_LINEAR | cv::WARP_INVERSE_MAP, cv::BORDER_CONSTANT, 0);
         cv::warpAffine(mask, cmask, reg.m, b.size(), cv::INTER_NEAREST | cv::WARP_INVERSE_MAP, cv::BORDER_CONSTANT, 0);
+        cc = cell_means<float>(cres, cmask, cells);
+      } else {
+        cc = cell;
       }
       copy_cells.assign(cells * cells, -1.0f);
       std::vector<double> cvals;
-      for (int cy = 0; cy < cells; ++cy) {
-        for (int cx = 0; cx < cells; ++cx) {
-          cv::Rect rc(cx * cres.cols / cells, cy * cres.rows / cells,
-                      (cx + 1) * cres.cols / cells - cx * cres.cols / cells,
-                      (cy + 1) * cres.rows / cells - cy * cres.rows / cells);
-          cv::Mat m = cmask(rc);
-          if (cv::countNonZero(m) < static_cast<int>(m.total() / 2)) continue;
-          const double v = cv::mean(cres(rc), m)[0];
-          copy_cells[cy * cells + cx] = static_cast<float>(v);
-          cvals.push_back(v);
-        }
+      for (std::size_t k = 0; k < cc.size(); ++k) {
+        if (cc[k] < 0) continue;
+        copy_cells[k] = static_cast<float>(cc[k]);
+        cvals.push_back(cc[k]);
       }
       std::sort(cvals.begin(), cvals.end());
       if (!cvals.empty()) third = cvals[cvals.size() >= 3 ? cvals.size() - 3 : 0];
