@@ -204,38 +204,48 @@ cv::Mat refine(const cv::Mat& a, const cv::Mat& b, const cv::Mat& m) {
   cv::Mat inv;  // a's pixels into b's: the map warpAffine reads b through
   cv::invertAffineTransform(m, inv);
   cv::Mat ones(b.size(), CV_8U, cv::Scalar(255));
+  // b's grey levels and gradients as one three-channel image: one warp a step reads all three (the same bilinear
+  // weights as three warps).
+  cv::Mat planes[3] = {fb, gx, gy}, fbg;
+  cv::merge(planes, 3, fbg);
   // Reused by every step (the same sizes each time: no new pages).
-  cv::Mat wb, wgx, wgy, warped_mask, mask;
+  cv::Mat warped, warped_mask, mask;
   for (int iter = 0; iter < 10; ++iter) {
-    const int flags = cv::INTER_LINEAR | cv::WARP_INVERSE_MAP;
-    cv::warpAffine(fb, wb, inv, a.size(), flags, cv::BORDER_CONSTANT, 0);
-    cv::warpAffine(gx, wgx, inv, a.size(), flags, cv::BORDER_CONSTANT, 0);
-    cv::warpAffine(gy, wgy, inv, a.size(), flags, cv::BORDER_CONSTANT, 0);
+    cv::warpAffine(fbg, warped, inv, a.size(), cv::INTER_LINEAR | cv::WARP_INVERSE_MAP, cv::BORDER_CONSTANT, 0);
     cv::warpAffine(ones, warped_mask, inv, a.size(), cv::INTER_NEAREST | cv::WARP_INVERSE_MAP, cv::BORDER_CONSTANT, 0);
     cv::erode(warped_mask, mask, cv::Mat(), cv::Point(-1, -1), 3);
-    if (cv::countNonZero(mask) < static_cast<int>(a.total() / 4)) return m;
-    // Gain and offset: fa ≈ g·wb + c over the overlap.
-    cv::Scalar mu_a, sd_a, mu_b, sd_b;
-    cv::meanStdDev(fa, mu_a, sd_a, mask);
-    cv::meanStdDev(wb, mu_b, sd_b, mask);
-    if (sd_b[0] < 1.0) return m;
-    const double g = sd_a[0] / sd_b[0];
-    const double c = mu_a[0] - g * mu_b[0];
+    // Gain and offset: fa ≈ g·wb + c over the overlap (means and population deviations).
+    double n = 0, sa = 0, saa = 0, sb = 0, sbb = 0;
+    for (int y = 0; y < a.rows; ++y) {
+      const float* pa = fa.ptr<float>(y);
+      const cv::Vec3f* pw = warped.ptr<cv::Vec3f>(y);
+      const uchar* pm = mask.ptr<uchar>(y);
+      for (int x = 0; x < a.cols; ++x) {
+        if (!pm[x]) continue;
+        const double va = pa[x], vb = pw[x][0];
+        n += 1, sa += va, saa += va * va, sb += vb, sbb += vb * vb;
+      }
+    }
+    if (n < static_cast<double>(a.total() / 4)) return m;
+    const double mu_a = sa / n, mu_b = sb / n;
+    const double sd_a = std::sqrt(std::max(0.0, saa / n - mu_a * mu_a));
+    const double sd_b = std::sqrt(std::max(0.0, sbb / n - mu_b * mu_b));
+    if (sd_b < 1.0) return m;
+    const double g = sd_a / sd_b;
+    const double c = mu_a - g * mu_b;
     // The normal equations of the six affine parameters, in one pass over the overlap: the error
     // e = fa − (g·wb + c) and the Jacobian J = g·(∂x·x, ∂x·y, ∂x, ∂y·x, ∂y·y, ∂y) of each pixel.
     cv::Matx66d h = cv::Matx66d::zeros();
     cv::Matx61d r = cv::Matx61d::zeros();
     for (int y = 0; y < a.rows; ++y) {
       const float* pa = fa.ptr<float>(y);
-      const float* pb = wb.ptr<float>(y);
-      const float* px = wgx.ptr<float>(y);
-      const float* py = wgy.ptr<float>(y);
+      const cv::Vec3f* pw = warped.ptr<cv::Vec3f>(y);
       const uchar* pm = mask.ptr<uchar>(y);
       const double fy = y;
       for (int x = 0; x < a.cols; ++x) {
         if (!pm[x]) continue;
-        const double e = pa[x] - (pb[x] * g + c);
-        const double jx = px[x] * g, jy = py[x] * g, fx = x;
+        const double e = pa[x] - (pw[x][0] * g + c);
+        const double jx = pw[x][1] * g, jy = pw[x][2] * g, fx = x;
         const double j[6] = {jx * fx, jx * fy, jx, jy * fx, jy * fy, jy};
         for (int p = 0; p < 6; ++p) {
           r(p) += j[p] * e;
