@@ -104,7 +104,7 @@ std::shared_ptr<const OpenCvPairVerifier::Features> OpenCvPairVerifier::features
   f->gray = decode_gray(jpeg, edge >= 4 * work ? 4 : edge >= 2 * work ? 2 : 1);
   if (f->gray.empty()) return nullptr;
   shrink_to(f->gray, work);
-  auto orb = cv::ORB::create(600, 1.2f, 6, 15, 0, 2, cv::ORB::HARRIS_SCORE, 15);
+  auto orb = cv::ORB::create(600, 1.2f, options_.orb_levels, 15, 0, 2, cv::ORB::HARRIS_SCORE, 15);
   orb->detectAndCompute(f->gray, cv::noArray(), f->keys, f->descriptors);
   std::lock_guard lock(mu_);
   if (cache_.size() >= kCacheEntries) cache_.clear();  // bounded; pairs of one photo come together
@@ -234,24 +234,36 @@ cv::Mat refine(const cv::Mat& a, const cv::Mat& b, const cv::Mat& m) {
     const double g = sd_a / sd_b;
     const double c = mu_a - g * mu_b;
     // The normal equations of the six affine parameters, in one pass over the overlap: the error
-    // e = fa − (g·wb + c) and the Jacobian J = g·(∂x·x, ∂x·y, ∂x, ∂y·x, ∂y·y, ∂y) of each pixel.
+    // e = fa − (g·wb + c) and the Jacobian J = (A·x, A·y, A, B·x, B·y, B) of each pixel, A = g·∂x and B = g·∂y.
+    // Within a row y is constant, so each row sums only A², AB, B² times 1, x, x² and Ae, Be times 1, x; the
+    // row's y and y² multiply them into H and r.
     cv::Matx66d h = cv::Matx66d::zeros();
     cv::Matx61d r = cv::Matx61d::zeros();
     for (int y = 0; y < a.rows; ++y) {
       const float* pa = fa.ptr<float>(y);
       const cv::Vec3f* pw = warped.ptr<cv::Vec3f>(y);
       const uchar* pm = mask.ptr<uchar>(y);
-      const double fy = y;
+      double aa0 = 0, aa1 = 0, aa2 = 0, ab0 = 0, ab1 = 0, ab2 = 0, bb0 = 0, bb1 = 0, bb2 = 0;
+      double ae0 = 0, ae1 = 0, be0 = 0, be1 = 0;
       for (int x = 0; x < a.cols; ++x) {
         if (!pm[x]) continue;
         const double e = pa[x] - (pw[x][0] * g + c);
-        const double jx = pw[x][1] * g, jy = pw[x][2] * g, fx = x;
-        const double j[6] = {jx * fx, jx * fy, jx, jy * fx, jy * fy, jy};
-        for (int p = 0; p < 6; ++p) {
-          r(p) += j[p] * e;
-          for (int q = p; q < 6; ++q) h(p, q) += j[p] * j[q];
-        }
+        const double ga = pw[x][1] * g, gb = pw[x][2] * g, fx = x;
+        const double sa2 = ga * ga, sab = ga * gb, sb2 = gb * gb;
+        aa0 += sa2, aa1 += sa2 * fx, aa2 += sa2 * fx * fx;
+        ab0 += sab, ab1 += sab * fx, ab2 += sab * fx * fx;
+        bb0 += sb2, bb1 += sb2 * fx, bb2 += sb2 * fx * fx;
+        ae0 += ga * e, ae1 += ga * e * fx;
+        be0 += gb * e, be1 += gb * e * fx;
       }
+      const double fy = y, fy2 = fy * fy;
+      h(0, 0) += aa2, h(0, 1) += fy * aa1, h(0, 2) += aa1, h(0, 3) += ab2, h(0, 4) += fy * ab1, h(0, 5) += ab1;
+      h(1, 1) += fy2 * aa0, h(1, 2) += fy * aa0, h(1, 3) += fy * ab1, h(1, 4) += fy2 * ab0, h(1, 5) += fy * ab0;
+      h(2, 2) += aa0, h(2, 3) += ab1, h(2, 4) += fy * ab0, h(2, 5) += ab0;
+      h(3, 3) += bb2, h(3, 4) += fy * bb1, h(3, 5) += bb1;
+      h(4, 4) += fy2 * bb0, h(4, 5) += fy * bb0;
+      h(5, 5) += bb0;
+      r(0) += ae1, r(1) += fy * ae0, r(2) += ae0, r(3) += be1, r(4) += fy * be0, r(5) += be0;
     }
     for (int p = 0; p < 6; ++p)
       for (int q = 0; q < p; ++q) h(p, q) = h(q, p);

@@ -44,6 +44,10 @@ struct PairVerifierOptions {
   // the 320 px grid thumbnails, whose stage only rules frames out by a wide margin) is refined to a fraction of a
   // pixel: burst frames differ by a sliver of one or two pixels at the copy's border (docs/tracing.md).
   int refine_min_px = 400;
+  // ORB's pyramid levels (scale factor 1.2 between levels): 6 reach a copy at 40 % of the other's size. Tracing
+  // compares a web copy with frames at one working size, where the scales differ by a crop's few per cent: 3
+  // levels (1.44×) find the same registrations for a quarter less work (docs/tracing.md, "Cost").
+  int orb_levels = 6;
 };
 
 class OpenCvPairVerifier final : public kho::PairVerifier {
