@@ -13,6 +13,7 @@
 #include <cstdio>
 #include <cstring>
 #include <functional>
+#include <future>
 #include <limits>
 #include <stdexcept>
 #include <string>
@@ -95,21 +96,37 @@ std::shared_ptr<const OpenCvPairVerifier::Features> OpenCvPairVerifier::features
                                                                                 int work) const {
   const std::uint64_t key = std::hash<std::string_view>{}(jpeg) ^
                             (std::uint64_t{static_cast<std::uint32_t>(work)} << 40) ^ jpeg.size();
+  // A thumbnail another thread is already working on is waited for, not computed twice: the checks of one web copy
+  // against a burst's frames run side by side and all start with the copy.
+  std::promise<std::shared_ptr<const Features>> mine;
+  std::shared_future<std::shared_ptr<const Features>> pending;
   {
     std::lock_guard lock(mu_);
-    if (auto it = cache_.find(key); it != cache_.end()) return it->second;
+    if (auto it = cache_.find(key); it != cache_.end()) {
+      pending = it->second;
+    } else {
+      if (cache_.size() >= kCacheEntries) cache_.clear();  // bounded; pairs of one photo come together
+      cache_.emplace(key, mine.get_future().share());
+    }
   }
-  auto f = std::make_shared<Features>();
-  const int edge = long_edge(jpeg);
-  f->gray = decode_gray(jpeg, edge >= 4 * work ? 4 : edge >= 2 * work ? 2 : 1);
-  if (f->gray.empty()) return nullptr;
-  shrink_to(f->gray, work);
-  auto orb = cv::ORB::create(600, 1.2f, options_.orb_levels, 15, 0, 2, cv::ORB::HARRIS_SCORE, 15);
-  orb->detectAndCompute(f->gray, cv::noArray(), f->keys, f->descriptors);
-  std::lock_guard lock(mu_);
-  if (cache_.size() >= kCacheEntries) cache_.clear();  // bounded; pairs of one photo come together
-  cache_.emplace(key, f);
-  return f;
+  if (pending.valid()) return pending.get();
+  try {
+    std::shared_ptr<Features> f = std::make_shared<Features>();
+    const int edge = long_edge(jpeg);
+    f->gray = decode_gray(jpeg, edge >= 4 * work ? 4 : edge >= 2 * work ? 2 : 1);
+    if (f->gray.empty()) {
+      f = nullptr;
+    } else {
+      shrink_to(f->gray, work);
+      auto orb = cv::ORB::create(600, 1.2f, options_.orb_levels, 15, 0, 2, cv::ORB::HARRIS_SCORE, 15);
+      orb->detectAndCompute(f->gray, cv::noArray(), f->keys, f->descriptors);
+    }
+    mine.set_value(f);
+    return f;
+  } catch (...) {
+    mine.set_exception(std::current_exception());
+    throw;
+  }
 }
 
 namespace {

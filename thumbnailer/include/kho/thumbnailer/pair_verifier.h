@@ -16,6 +16,7 @@
 #pragma once
 
 #include <cstdint>
+#include <future>
 #include <memory>
 #include <mutex>
 #include <unordered_map>
@@ -68,7 +69,8 @@ class OpenCvPairVerifier final : public kho::PairVerifier {
   PairVerifierOptions options_;
   static constexpr std::size_t kCacheEntries = 64;  // ~85 KB each; emptied when full
   mutable std::mutex mu_;
-  mutable std::unordered_map<std::uint64_t, std::shared_ptr<const Features>> cache_;
+  // A thumbnail being worked on is in the cache already, as a future the other threads wait on.
+  mutable std::unordered_map<std::uint64_t, std::shared_future<std::shared_ptr<const Features>>> cache_;
 };
 
 }  // namespace kho::thumb
