@@ -289,7 +289,9 @@ cv::Mat refine(const cv::Mat& a, const cv::Mat& b, const cv::Mat& m) {
     for (int p = 0; p < 6; ++p) inv.at<double>(p / 3, p % 3) += d(p);
     const double shift = std::abs(d(2)) + std::abs(d(5)) +
                          (std::abs(d(0)) + std::abs(d(1)) + std::abs(d(3)) + std::abs(d(4))) * std::max(a.cols, a.rows);
-    if (shift < 0.02) break;
+    // Done when a step moves the copy's pixels by less than 0.05 px in all (0.02 took a step more, with no change to
+    // any burst score's fourth decimal on the eleven trace sets).
+    if (shift < 0.05) break;
   }
   cv::Mat out;
   cv::invertAffineTransform(inv, out);
