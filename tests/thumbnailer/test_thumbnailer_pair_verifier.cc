@@ -1,10 +1,13 @@
 // OpenCvPairVerifier: copies pass, another moment of the same scene and far-apart crops do not.
 #include <gtest/gtest.h>
 
+#include <opencv2/features2d.hpp>
 #include <opencv2/imgcodecs.hpp>
 #include <opencv2/imgproc.hpp>
 
+#include <limits>
 #include <random>
+#include <thread>
 
 #include "kho/thumbnailer/pair_verifier.h"
 
@@ -102,6 +105,89 @@ TEST(PairVerifier, UndecodableThumbnailIsAnError) {
   auto r = v.verify(Photo{}, "not a jpeg", Photo{}, grid(scene(400, 300, 6)));
   ASSERT_FALSE(r.ok());
   EXPECT_TRUE(r.status().is_invalid_argument());
+}
+
+// kho::nearest_two_hamming (the verifier's matcher) finds what OpenCV's brute-force k = 2 matcher finds: the
+// same nearest and second-nearest distances for every descriptor, and the same nearest row where it is unique.
+TEST(PairVerifier, NearestTwoHammingEqualsOpenCvsBruteForceMatcher) {
+  std::mt19937 rng(7);
+  std::uniform_int_distribution<int> byte(0, 255);
+  cv::Mat train(300, 32, CV_8U), query(200, 32, CV_8U);
+  for (int r = 0; r < train.rows; ++r)
+    for (int c = 0; c < 32; ++c) train.at<uchar>(r, c) = static_cast<uchar>(byte(rng));
+  for (int r = 0; r < query.rows; ++r) {
+    // Half the queries are a train row with a few bits flipped (a close match), some rows are repeated (ties).
+    if (r % 2 == 0) {
+      train.row(r).copyTo(query.row(r));
+      for (int k = 0; k < r % 7; ++k) query.at<uchar>(r, k * 3) ^= static_cast<uchar>(1 << (k % 8));
+    } else {
+      for (int c = 0; c < 32; ++c) query.at<uchar>(r, c) = static_cast<uchar>(byte(rng));
+    }
+  }
+  train.row(10).copyTo(train.row(11));  // query 10 has two nearest rows at the same distance
+  auto mine = kho::nearest_two_hamming(query.ptr<std::uint8_t>(), static_cast<std::size_t>(query.rows),
+                                       train.ptr<std::uint8_t>(), static_cast<std::size_t>(train.rows));
+  cv::BFMatcher matcher(cv::NORM_HAMMING);
+  std::vector<std::vector<cv::DMatch>> knn;
+  matcher.knnMatch(query, train, knn, 2);
+  ASSERT_EQ(mine.size(), knn.size());
+  int unique = 0;
+  for (std::size_t i = 0; i < knn.size(); ++i) {
+    ASSERT_EQ(knn[i].size(), 2u);
+    EXPECT_EQ(mine[i].d1, static_cast<int>(knn[i][0].distance)) << i;
+    EXPECT_EQ(mine[i].d2, static_cast<int>(knn[i][1].distance)) << i;
+    if (mine[i].d1 < mine[i].d2) {
+      EXPECT_EQ(mine[i].train_row, knn[i][0].trainIdx) << i;
+      ++unique;
+    }
+  }
+  EXPECT_GT(unique, 150);
+  EXPECT_EQ(mine[10].d1, mine[10].d2);  // the tie is reported as one
+  // Too few rows: no second neighbour, or none at all.
+  auto one = kho::nearest_two_hamming(query.ptr<std::uint8_t>(), 1, train.ptr<std::uint8_t>(), 1);
+  ASSERT_EQ(one.size(), 1u);
+  EXPECT_EQ(one[0].train_row, 0);
+  EXPECT_EQ(one[0].d2, std::numeric_limits<int>::max());
+  auto none = kho::nearest_two_hamming(query.ptr<std::uint8_t>(), 1, nullptr, 0);
+  EXPECT_EQ(none[0].train_row, -1);
+}
+
+// Threads that verify pairs sharing a thumbnail at the same moment wait for one another's features (the cache
+// holds a shared future) and reach the verdict a lone verifier reaches, score for score.
+TEST(PairVerifier, ConcurrentChecksSharingAThumbnailAgreeWithALoneCheck) {
+  const cv::Mat base = scene(1200, 800, 3);
+  cv::Mat shifted;
+  cv::Mat t = (cv::Mat_<double>(2, 3) << 1, 0, 12, 0, 1, 8);
+  cv::warpAffine(base, shifted, t, base.size(), cv::INTER_LINEAR, cv::BORDER_REPLICATE);
+  const std::string copy = grid(base(cv::Rect(30, 20, 1140, 760)).clone());
+  const std::vector<std::string> frames = {grid(base), grid(shifted), grid(scene(1200, 800, 4))};
+  PairVerifierOptions options;
+  options.score_by_coverage = true;
+  std::vector<PairVerdict> alone;
+  for (const auto& f : frames) {
+    OpenCvPairVerifier lone(options);
+    auto r = lone.verify(Photo{}, copy, Photo{}, f);
+    ASSERT_TRUE(r.ok()) << r.status().to_string();
+    alone.push_back(*r);
+  }
+  OpenCvPairVerifier shared(options);
+  std::vector<PairVerdict> together(12);
+  std::vector<std::thread> threads;
+  for (std::size_t k = 0; k < together.size(); ++k) {
+    threads.emplace_back([&, k] {
+      auto r = shared.verify(Photo{}, copy, Photo{}, frames[k % frames.size()]);
+      if (r.ok()) together[k] = *r;
+    });
+  }
+  for (auto& th : threads) th.join();
+  for (std::size_t k = 0; k < together.size(); ++k) {
+    const PairVerdict& want = alone[k % frames.size()];
+    EXPECT_EQ(together[k].duplicate, want.duplicate) << k;
+    EXPECT_EQ(together[k].score, want.score) << k;
+    EXPECT_EQ(together[k].reason, want.reason) << k;
+  }
+  EXPECT_TRUE(alone[0].duplicate) << alone[0].reason;
+  EXPECT_FALSE(alone[2].duplicate) << alone[2].reason;
 }
 
 }  // namespace

@@ -131,63 +131,28 @@ std::shared_ptr<const OpenCvPairVerifier::Features> OpenCvPairVerifier::features
 
 namespace {
 
-// The nearest and second-nearest of `train`'s ORB descriptors to each of `query`'s, by Hamming distance: what
-// BFMatcher::knnMatch(query, train, k = 2) finds, without its per-pair call (OpenCV 4.6 calls normHamming once
-// per pair of 32-byte rows, behind a trace region: a third of a burst check's CPU). Built twice, with and without
-// the POPCNT instruction (Debian's baseline x86-64 has none); the loader picks one for the CPU. A tie for the
-// nearest fails the ratio test either way, so which of the tied rows is named does not matter.
-struct Nearest2 {
-  int train = -1;
-  int d1 = std::numeric_limits<int>::max(), d2 = std::numeric_limits<int>::max();
-};
-
-#if defined(__x86_64__) && defined(__GNUC__) && !defined(__clang__)
-#define KHO_POPCNT_CLONES __attribute__((target_clones("popcnt", "default")))
-#else
-#define KHO_POPCNT_CLONES
-#endif
-
-KHO_POPCNT_CLONES
-void nearest_two(const cv::Mat& query, const cv::Mat& train, std::vector<Nearest2>& out) {
-  constexpr int kWords = 4;  // ORB: 32 bytes
-  out.assign(static_cast<std::size_t>(query.rows), Nearest2{});
-  if (query.cols != 8 * kWords || train.cols != query.cols || query.type() != CV_8U || train.type() != CV_8U) {
-    throw std::invalid_argument("descriptors are not 32-byte ORB rows");
-  }
-  std::vector<std::uint64_t> t(static_cast<std::size_t>(train.rows) * kWords);
-  for (int r = 0; r < train.rows; ++r) std::memcpy(&t[static_cast<std::size_t>(r) * kWords], train.ptr(r), 8 * kWords);
-  for (int i = 0; i < query.rows; ++i) {
-    std::uint64_t q[kWords];
-    std::memcpy(q, query.ptr(i), sizeof q);
-    int d1 = std::numeric_limits<int>::max(), d2 = d1, best = -1;
-    const std::uint64_t* row = t.data();
-    for (int j = 0; j < train.rows; ++j, row += kWords) {
-      const int d = __builtin_popcountll(q[0] ^ row[0]) + __builtin_popcountll(q[1] ^ row[1]) +
-                    __builtin_popcountll(q[2] ^ row[2]) + __builtin_popcountll(q[3] ^ row[3]);
-      if (d < d1) {
-        d2 = d1, d1 = d, best = j;
-      } else if (d < d2) {
-        d2 = d;
-      }
-    }
-    out[static_cast<std::size_t>(i)] = {best, d1, d2};
-  }
-}
-
 // ORB + RANSAC similarity; falls back to stretching b onto a (most copies keep their framing).
 Registration register_pair(const cv::Mat& a, const std::vector<cv::KeyPoint>& ka, const cv::Mat& da, const cv::Mat& b,
                            const std::vector<cv::KeyPoint>& kb, const cv::Mat& db, const PairVerifierOptions& o) {
   Registration r;
   if (ka.size() >= 8 && kb.size() >= 8) {
-    std::vector<Nearest2> knn;
-    nearest_two(db, da, knn);
+    // BFMatcher::knnMatch(db, da, k = 2) calls normHamming once per pair of rows behind a trace region (a third of
+    // a burst check's CPU in OpenCV 4.6); this is the same search in one loop. A tie for the nearest fails the ratio
+    // test either way, so which of the tied rows is named does not matter.
+    if (da.cols != static_cast<int>(kDescriptorBytes) || db.cols != da.cols || da.type() != CV_8U ||
+        db.type() != CV_8U || !da.isContinuous() || !db.isContinuous()) {
+      throw std::invalid_argument("descriptors are not 32-byte ORB rows");
+    }
+    const std::vector<HammingNearest2> knn = nearest_two_hamming(
+        db.ptr<std::uint8_t>(), static_cast<std::size_t>(db.rows), da.ptr<std::uint8_t>(),
+        static_cast<std::size_t>(da.rows));
     std::vector<cv::Point2f> pb, pa;
     for (std::size_t i = 0; i < knn.size(); ++i) {
-      const Nearest2& m = knn[i];
+      const HammingNearest2& m = knn[i];
       // Lowe's ratio test, as on knnMatch's float distances (a second neighbour is needed).
       if (m.d2 != std::numeric_limits<int>::max() && static_cast<float>(m.d1) < 0.8f * static_cast<float>(m.d2)) {
         pb.push_back(kb[i].pt);
-        pa.push_back(ka[static_cast<std::size_t>(m.train)].pt);
+        pa.push_back(ka[static_cast<std::size_t>(m.train_row)].pt);
       }
     }
     if (static_cast<int>(pb.size()) >= o.min_inliers) {

@@ -8,6 +8,8 @@
 #include <algorithm>
 #include <atomic>
 #include <cmath>
+#include <cstring>
+#include <limits>
 #include <thread>
 
 #if defined(__x86_64__)
@@ -405,6 +407,32 @@ std::vector<HashPair> candidate_pairs(const PhashIndex& index, const std::vector
   std::sort(all.begin(), all.end());
   all.erase(std::unique(all.begin(), all.end()), all.end());
   return all;
+}
+
+KHO_POPCNT_CLONES
+std::vector<HammingNearest2> nearest_two_hamming(const std::uint8_t* query, std::size_t query_rows,
+                                                 const std::uint8_t* train, std::size_t train_rows) {
+  constexpr std::size_t kWords = kDescriptorBytes / 8;
+  std::vector<std::uint64_t> t(train_rows * kWords);
+  if (train_rows) std::memcpy(t.data(), train, train_rows * kDescriptorBytes);
+  std::vector<HammingNearest2> out(query_rows);
+  for (std::size_t i = 0; i < query_rows; ++i) {
+    std::uint64_t q[kWords];
+    std::memcpy(q, query + i * kDescriptorBytes, sizeof q);
+    int d1 = std::numeric_limits<int>::max(), d2 = d1, best = -1;
+    const std::uint64_t* row = t.data();
+    for (std::size_t j = 0; j < train_rows; ++j, row += kWords) {
+      const int d = __builtin_popcountll(q[0] ^ row[0]) + __builtin_popcountll(q[1] ^ row[1]) +
+                    __builtin_popcountll(q[2] ^ row[2]) + __builtin_popcountll(q[3] ^ row[3]);
+      if (d < d1) {
+        d2 = d1, d1 = d, best = static_cast<int>(j);
+      } else if (d < d2) {
+        d2 = d;
+      }
+    }
+    out[i] = {best, d1, d2};
+  }
+  return out;
 }
 
 }  // namespace kho

@@ -56,6 +56,18 @@ struct DupOptions {
 // The search radius update_duplicates() uses for an archive of `photos` photos.
 int search_radius(const DupOptions& options, std::size_t photos);
 
+// The nearest and second-nearest rows of `train` to each row of `query` by Hamming distance, for 32-byte
+// binary descriptors (ORB) stored row after row: what a brute-force k = 2 nearest-neighbour match finds. The same
+// POPCNT code as the photo-hash index (dups_index.cc). `train_row` is -1 and the distances INT_MAX where `train`
+// has too few rows.
+struct HammingNearest2 {
+  int train_row = -1;
+  int d1 = 0, d2 = 0;
+};
+constexpr std::size_t kDescriptorBytes = 32;
+std::vector<HammingNearest2> nearest_two_hamming(const std::uint8_t* query, std::size_t query_rows,
+                                                 const std::uint8_t* train, std::size_t train_rows);
+
 struct PairVerdict {
   bool duplicate = false;
   float score = 0.0f;  // 0–1, higher is more alike; for reports, not for the decision
