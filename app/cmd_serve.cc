@@ -43,12 +43,9 @@ int run_serve(const GlobalOptions& g, const web::ServerOptions& options) {
   }
   std::unique_ptr<Catalog> cat = std::move(*opened);
   // The archive's pages are mapped in the background while the server starts, so the first searches cost
-  // what later ones do (Catalog::prewarm); requests are answered meanwhile.
-  std::thread prewarm([&cat] { cat->prewarm(); });
-  struct Join {
-    std::thread& t;
-    ~Join() { t.join(); }
-  } join_prewarm{prewarm};
+  // what later ones do (Catalog::prewarm); requests are answered meanwhile. When the server stops first, the
+  // jthread asks the prewarm to stop after its current 64 MB step and joins it.
+  std::jthread prewarm([&cat](std::stop_token stop) { cat->prewarm(stop); });
   ingest::Exporter exporter;  // downloads with captions (webui never links ingest: it gets the interface)
   web::ServerOptions with_exporter = options;
   with_exporter.exporter = &exporter;

@@ -5,6 +5,7 @@
 
 #include <filesystem>
 #include <fstream>
+#include <stop_token>
 #include <string>
 
 #include "catalog_fixtures.h"
@@ -100,6 +101,39 @@ TEST(CatalogMapping, PrewarmMapsTheWholeFile) {
   const std::uint64_t after = mapped_kb(dir.path());
   if (after == before) GTEST_SKIP() << "this kernel has no MADV_POPULATE_READ (Linux 5.14)";
   EXPECT_GE(after, file_kb * 9 / 10) << "before " << before << " kB, file " << file_kb << " kB";
+}
+
+// A server's long read passes (a search rebuild, the duplicate search) call release_mapped_pages() too; with
+// keep_mapped_pages it keeps the mappings, as write() does.
+TEST(CatalogMapping, AServerKeepsItsMappingsWhenAReadPassLetsGo) {
+  if (!std::filesystem::exists("/proc/self/smaps")) GTEST_SKIP() << "no /proc/self/smaps";
+  TempDir dir;
+  CatalogOptions options;
+  options.keep_mapped_pages = true;
+  auto cat = Catalog::open(dir.path().string(), options);
+  ASSERT_TRUE(cat.ok());
+  fill_and_read(**cat, 20000);
+  const std::uint64_t read = mapped_kb(dir.path());
+  (*cat)->release_mapped_pages();
+  EXPECT_GT(read, 1024u);
+  EXPECT_GE(mapped_kb(dir.path()), read);
+}
+
+// A server stopped while it prewarms does not wait for the rest of the file: a stop request ends the prewarm
+// before its next step.
+TEST(CatalogMapping, PrewarmStopsWhenAsked) {
+  if (!std::filesystem::exists("/proc/self/smaps")) GTEST_SKIP() << "no /proc/self/smaps";
+  TempDir dir;
+  auto cat = Catalog::open(dir.path().string());
+  ASSERT_TRUE(cat.ok());
+  fill_and_read(**cat, 20000);
+  (*cat)->release_mapped_pages();
+  const std::uint64_t before = mapped_kb(dir.path());
+  std::stop_source stop;
+  stop.request_stop();
+  (*cat)->prewarm(stop.get_token());
+  const std::uint64_t file_kb = std::filesystem::file_size(dir.path() / "data.mdb") / 1024;
+  EXPECT_LT(mapped_kb(dir.path()), before + file_kb / 2) << "a stopped prewarm mapped the file anyway";
 }
 
 }  // namespace

@@ -394,7 +394,7 @@ Status Catalog::write(const WriteBatch& batch) {
       if (st.ok()) {
         crash_point("catalog.write.after_commit");
         // A long ingest reads pages of an ever larger map; let them go after each batch (see Env).
-        if (!impl_->keep_mapped_pages) impl_->env.release_mapped_pages();
+        release_mapped_pages();
         return st;
       }
       if (txn.last_rc() != MDB_MAP_FULL) return lmdb::explain_write_failure(st, txn.last_rc(), impl_->dir);
@@ -425,8 +425,10 @@ Result<std::unique_ptr<Snapshot>> Catalog::snapshot() const {
   return Status::Busy("the archive's map keeps changing size");
 }
 
-void Catalog::release_mapped_pages() const { impl_->env.release_mapped_pages(); }
-void Catalog::prewarm() const { impl_->env.prewarm(); }
+void Catalog::release_mapped_pages() const {
+  if (!impl_->keep_mapped_pages) impl_->env.release_mapped_pages();
+}
+void Catalog::prewarm(std::stop_token stop) const { impl_->env.prewarm(stop); }
 
 Result<CatalogStats> Catalog::stats() const {
   CatalogStats s;

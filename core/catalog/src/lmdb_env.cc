@@ -127,7 +127,7 @@ void Env::release_mapped_pages() const {
   if (map_addr_) madvise(map_addr_, map_len_, MADV_DONTNEED);
 }
 
-void Env::prewarm() {
+void Env::prewarm(std::stop_token stop) {
 #ifndef MADV_POPULATE_READ
   constexpr int MADV_POPULATE_READ = 22;  // Linux 5.14; older headers lack the name
 #endif
@@ -143,7 +143,7 @@ void Env::prewarm() {
   // past its end the mapping has no pages (populating there fails with EFAULT).
   constexpr std::size_t kStep = std::size_t{64} << 20;
   const std::size_t file = static_cast<std::size_t>(st.st_size) / page * page;
-  for (std::size_t at = 0; at < file; at += kStep) {
+  for (std::size_t at = 0; at < file && !stop.stop_requested(); at += kStep) {
     std::shared_lock lock(resize_mutex_);
     if (!map_addr_ || at >= map_len_) return;
     const std::size_t len = std::min({kStep, file - at, map_len_ - at});

@@ -8,6 +8,7 @@
 #include <functional>
 #include <map>
 #include <shared_mutex>
+#include <stop_token>
 #include <string>
 #include <string_view>
 #include <vector>
@@ -57,7 +58,7 @@ class Env {
   void release_mapped_pages() const;
   // Populates this process's mapping of the archive file's pages (Catalog::prewarm). Holds resize_mutex
   // shared, so the map is not moved meanwhile.
-  void prewarm();
+  void prewarm(std::stop_token stop);
   std::shared_mutex& resize_mutex() { return resize_mutex_; }
 
  private:

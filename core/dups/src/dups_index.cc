@@ -413,6 +413,7 @@ KHO_POPCNT_CLONES
 std::vector<HammingNearest2> nearest_two_hamming(const std::uint8_t* query, std::size_t query_rows,
                                                  const std::uint8_t* train, std::size_t train_rows) {
   constexpr std::size_t kWords = kDescriptorBytes / 8;
+  static_assert(kWords == 4, "the distance below adds four 64-bit words");
   std::vector<std::uint64_t> t(train_rows * kWords);
   if (train_rows) std::memcpy(t.data(), train, train_rows * kDescriptorBytes);
   std::vector<HammingNearest2> out(query_rows);

@@ -16,6 +16,7 @@
 #include <functional>
 #include <memory>
 #include <optional>
+#include <stop_token>
 #include <string>
 #include <string_view>
 #include <vector>
@@ -189,15 +190,16 @@ class Catalog {
 
   // Lets go of this process's mappings of archive pages (they stay in the OS page cache; views stay valid
   // and fault back in when read). write() does it after each commit; long read passes over the whole
-  // archive call it now and then, so resident memory stays flat however large the archive is (unless
-  // CatalogOptions::keep_mapped_pages).
+  // archive call it now and then, so resident memory stays flat however large the archive is. Does nothing
+  // when the catalog was opened with CatalogOptions::keep_mapped_pages.
   void release_mapped_pages() const;
   // Maps every page of the archive file into this process now (MADV_POPULATE_READ; the pages are read into
   // the page cache when they are not there), so that later reads take no page faults: a server's first
   // searches then cost what its later ones do. Takes ~0.1 s a GB of CPU; call it from a background thread.
   // Works in 64 MB steps (a write that grows the map waits for one step at most). Does nothing for an
   // archive larger than half the machine's memory, or on kernels without MADV_POPULATE_READ (before 5.14).
-  void prewarm() const;
+  // A stop request ends it after the current step (a server that is stopped does not wait for the rest).
+  void prewarm(std::stop_token stop = {}) const;
   const std::string& dir() const;
   bool read_only() const;
 

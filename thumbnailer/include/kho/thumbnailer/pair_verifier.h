@@ -47,7 +47,7 @@ struct PairVerifierOptions {
   int refine_min_px = 400;
   // ORB's pyramid levels (scale factor 1.2 between levels): 6 reach a copy at 40 % of the other's size. Tracing
   // compares a web copy with frames at one working size, where the scales differ by a crop's few per cent: 3
-  // levels (1.44×) find the same registrations for a quarter less work (docs/tracing.md, "Cost").
+  // levels (1.44×) give the same decisions for less work (docs/tracing.md, "Bursts", rule version 4).
   int orb_levels = 6;
 };
 
