@@ -152,6 +152,44 @@ TEST(PairVerifier, NearestTwoHammingEqualsOpenCvsBruteForceMatcher) {
   EXPECT_EQ(none[0].train_row, -1);
 }
 
+// The AVX-512 path (eight train rows at a time, where the CPU has it) and the portable loop name the same row
+// and distances for every query, over train sizes around its blocks of eight, with tied nearest rows placed in one
+// lane, in two lanes, and in the last, partial block.
+TEST(PairVerifier, NearestTwoHammingPathsAgreeRowForRow) {
+  std::mt19937 rng(11);
+  std::uniform_int_distribution<int> byte(0, 255);
+  for (int rows : {1, 2, 7, 8, 9, 15, 16, 17, 31, 64, 300, 601}) {
+    cv::Mat train(rows, 32, CV_8U), query(64, 32, CV_8U);
+    for (int r = 0; r < rows; ++r)
+      for (int c = 0; c < 32; ++c) train.at<uchar>(r, c) = static_cast<uchar>(byte(rng));
+    // Ties: row 0 repeated 8 rows on (the same lane) and 3 rows on (another lane), the last row repeated once.
+    if (rows > 8) train.row(0).copyTo(train.row(8));
+    if (rows > 3) train.row(0).copyTo(train.row(3));
+    if (rows > 2) train.row(rows - 1).copyTo(train.row(rows - 2));
+    for (int r = 0; r < query.rows; ++r) {
+      train.row(r % rows).copyTo(query.row(r));
+      for (int k = 0; k < r % 5; ++k) query.at<uchar>(r, (k * 7) % 32) ^= static_cast<uchar>(1 << (k % 8));
+      if (r % 9 == 8) {
+        for (int c = 0; c < 32; ++c) query.at<uchar>(r, c) = static_cast<uchar>(byte(rng));
+      }
+    }
+    const auto fast = kho::nearest_two_hamming(query.ptr<std::uint8_t>(), static_cast<std::size_t>(query.rows),
+                                               train.ptr<std::uint8_t>(), static_cast<std::size_t>(rows));
+    const auto slow = kho::nearest_two_hamming_portable(query.ptr<std::uint8_t>(), static_cast<std::size_t>(query.rows),
+                                                        train.ptr<std::uint8_t>(), static_cast<std::size_t>(rows));
+    ASSERT_EQ(fast.size(), slow.size());
+    for (std::size_t i = 0; i < fast.size(); ++i) {
+      EXPECT_EQ(fast[i].train_row, slow[i].train_row) << rows << " rows, query " << i;
+      EXPECT_EQ(fast[i].d1, slow[i].d1) << rows << " rows, query " << i;
+      EXPECT_EQ(fast[i].d2, slow[i].d2) << rows << " rows, query " << i;
+    }
+    EXPECT_EQ(slow[0].d1, 0);
+    if (rows > 3) {
+      EXPECT_EQ(slow[0].d2, 0);  // row 0 and its copies: the tie is reported as one
+    }
+  }
+}
+
 // Threads that verify pairs sharing a thumbnail at the same moment wait for one another's features (the cache
 // holds a shared future) and reach the verdict a lone verifier reaches, score for score.
 TEST(PairVerifier, ConcurrentChecksSharingAThumbnailAgreeWithALoneCheck) {

@@ -57,9 +57,10 @@ struct DupOptions {
 int search_radius(const DupOptions& options, std::size_t photos);
 
 // The nearest and second-nearest rows of `train` to each row of `query` by Hamming distance, for 32-byte
-// binary descriptors (ORB) stored row after row: what a brute-force k = 2 nearest-neighbour match finds. The same
-// POPCNT code as the photo-hash index (dups_index.cc). `train_row` is -1 and the distances INT_MAX where `train`
-// has too few rows.
+// binary descriptors (ORB) stored row after row: what a brute-force k = 2 nearest-neighbour match finds. Eight
+// train rows at a time with AVX-512's POPCNT where the CPU has it, otherwise the photo-hash index's POPCNT loop
+// (dups_index.cc); both give the same rows and distances. `train_row` is -1 and the distances INT_MAX where
+// `train` has too few rows; of tied nearest rows, the first.
 struct HammingNearest2 {
   int train_row = -1;
   int d1 = 0, d2 = 0;
@@ -67,6 +68,9 @@ struct HammingNearest2 {
 constexpr std::size_t kDescriptorBytes = 32;
 std::vector<HammingNearest2> nearest_two_hamming(const std::uint8_t* query, std::size_t query_rows,
                                                  const std::uint8_t* train, std::size_t train_rows);
+// The POPCNT loop alone, whatever the CPU (tests compare the two).
+std::vector<HammingNearest2> nearest_two_hamming_portable(const std::uint8_t* query, std::size_t query_rows,
+                                                          const std::uint8_t* train, std::size_t train_rows);
 
 struct PairVerdict {
   bool duplicate = false;
