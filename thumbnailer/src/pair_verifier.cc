@@ -15,8 +15,10 @@
 #include <functional>
 #include <future>
 #include <limits>
+#include <mutex>
 #include <stdexcept>
 #include <string>
+#include <type_traits>
 #include <vector>
 
 namespace kho::thumb {
@@ -87,6 +89,17 @@ struct OpenCvPairVerifier::Features {
   cv::Mat gray;
   std::vector<cv::KeyPoint> keys;
   cv::Mat descriptors;
+  // gray blurred for the residual (sigma 1.2), made the first time this thumbnail is the larger of a pair: a web
+  // copy checked against a burst's frames is that side each time.
+  const cv::Mat& blurred() const {
+    std::call_once(blur_once_, [this] { cv::GaussianBlur(gray, blurred_, cv::Size(0, 0), kResidualBlur); });
+    return blurred_;
+  }
+  static constexpr double kResidualBlur = 1.2;
+
+ private:
+  mutable std::once_flag blur_once_;
+  mutable cv::Mat blurred_;
 };
 
 OpenCvPairVerifier::OpenCvPairVerifier(PairVerifierOptions options) : options_(options) {}
@@ -118,7 +131,7 @@ std::shared_ptr<const OpenCvPairVerifier::Features> OpenCvPairVerifier::features
       f = nullptr;
     } else {
       shrink_to(f->gray, work);
-      auto orb = cv::ORB::create(600, 1.2f, options_.orb_levels, 15, 0, 2, cv::ORB::HARRIS_SCORE, 15);
+      auto orb = cv::ORB::create(options_.orb_features, 1.2f, options_.orb_levels, 15, 0, 2, cv::ORB::HARRIS_SCORE, 15);
       orb->detectAndCompute(f->gray, cv::noArray(), f->keys, f->descriptors);
     }
     mine.set_value(f);
@@ -279,27 +292,39 @@ double share_inside(const cv::Mat& m, cv::Size b, cv::Size a, bool b_is_copy) {
 }
 
 // The mean of `values` over `mask`'s pixels in each cell of an n×n grid (cell edges at i·size/n), in one pass:
-// -1 for a cell that the mask covers less than half of. `total` gets the whole mask's sum and pixel count.
+// -1 for a cell that the mask covers less than half of. `total` gets the whole mask's sum and pixel count. The mask
+// holds 0 or 255; each cell's stretch of a row is summed without branches (8-bit values in integers, which the
+// compiler vectorises; the sums are exact either way).
 template <typename T>
 std::vector<double> cell_means(const cv::Mat& values, const cv::Mat& mask, int n, double* total_sum = nullptr,
                                double* total_count = nullptr) {
+  using Acc = std::conditional_t<std::is_same_v<T, uchar>, std::uint32_t, double>;
   std::vector<double> sum(static_cast<std::size_t>(n * n), 0.0);
   std::vector<int> count(static_cast<std::size_t>(n * n), 0);
-  std::vector<int> col_cell(static_cast<std::size_t>(values.cols));
-  for (int cx = 0; cx < n; ++cx) {
-    for (int x = cx * values.cols / n; x < (cx + 1) * values.cols / n; ++x) col_cell[static_cast<std::size_t>(x)] = cx;
-  }
   for (int cy = 0; cy < n; ++cy) {
     for (int y = cy * values.rows / n; y < (cy + 1) * values.rows / n; ++y) {
       const T* v = values.ptr<T>(y);
       const uchar* m = mask.ptr<uchar>(y);
-      double* row_sum = &sum[static_cast<std::size_t>(cy * n)];
-      int* row_count = &count[static_cast<std::size_t>(cy * n)];
-      for (int x = 0; x < values.cols; ++x) {
-        if (!m[x]) continue;
-        const int c = col_cell[static_cast<std::size_t>(x)];
-        row_sum[c] += v[x];
-        ++row_count[c];
+      for (int cx = 0; cx < n; ++cx) {
+        const std::size_t k = static_cast<std::size_t>(cy * n + cx);
+        // Floating-point sums go on from the cell's sum, in pixel order (the order the sums always had).
+        Acc s = std::is_same_v<T, uchar> ? Acc{0} : static_cast<Acc>(sum[k]);
+        int c = 0;
+        for (int x = cx * values.cols / n; x < (cx + 1) * values.cols / n; ++x) {
+          const int in = m[x] != 0;
+          if constexpr (std::is_same_v<T, uchar>) {
+            s += static_cast<Acc>(v[x] & static_cast<uchar>(-in));
+          } else {
+            s += in ? static_cast<Acc>(v[x]) : Acc{0};
+          }
+          c += in;
+        }
+        if constexpr (std::is_same_v<T, uchar>) {
+          sum[k] += static_cast<double>(s);
+        } else {
+          sum[k] = s;
+        }
+        count[k] += c;
       }
     }
   }
@@ -363,9 +388,9 @@ Result<PairVerdict> OpenCvPairVerifier::verify(const Photo&, std::string_view gr
     }
 
     // Levels matched over the overlap, then a blur that hides compression and resampling noise.
-    cv::Mat fa, fb;
-    cv::GaussianBlur(a, fa, cv::Size(0, 0), 1.2);
-    cv::GaussianBlur(wb, fb, cv::Size(0, 0), 1.2);
+    const cv::Mat& fa = feat_a->blurred();
+    cv::Mat fb;
+    cv::GaussianBlur(wb, fb, cv::Size(0, 0), Features::kResidualBlur);
     fb = match_levels(fa, fb, mask);
     cv::Scalar ma, sa, mb, sb;
     cv::meanStdDev(fa, ma, sa, mask);

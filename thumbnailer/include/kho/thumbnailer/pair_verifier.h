@@ -49,6 +49,8 @@ struct PairVerifierOptions {
   // compares a web copy with frames at one working size, where the scales differ by a crop's few per cent: 3
   // levels (1.44×) give the same decisions for less work (docs/tracing.md, "Bursts", rule version 4).
   int orb_levels = 6;
+  // ORB keypoints kept per thumbnail (the best by Harris score).
+  int orb_features = 600;
 };
 
 class OpenCvPairVerifier final : public kho::PairVerifier {
