@@ -168,7 +168,7 @@ TraceReport run_trace(Catalog& catalog, unsigned jobs, ingest::IngestSummary& s)
   thumb::PairVerifierOptions fine_options;
   fine_options.work_px = 480;  // 1 % of a shift is ~5 px here; 640 gave the same answers on the CI set
   fine_options.score_by_coverage = true;
-  fine_options.orb_levels = 3;
+  fine_options.orb_levels = 1;  // rule version 5 (pair_verifier.h)
   thumb::OpenCvPairVerifier fine(fine_options);
   auto summary = update_traces(catalog, grid, fine, options);
   if (!summary.ok()) {

@@ -1,5 +1,6 @@
 // OpenCvPairVerifier: copies pass, another moment of the same scene and far-apart crops do not.
 #include <gtest/gtest.h>
+#include "test_support.h"
 
 #include <opencv2/features2d.hpp>
 #include <opencv2/imgcodecs.hpp>
@@ -226,6 +227,39 @@ TEST(PairVerifier, ConcurrentChecksSharingAThumbnailAgreeWithALoneCheck) {
   }
   EXPECT_TRUE(alone[0].duplicate) << alone[0].reason;
   EXPECT_FALSE(alone[2].duplicate) << alone[2].reason;
+}
+
+// Tracing's fine verifier detects keypoints on one ORB level (rule version 5): a copy and a frame are compared at
+// one thumbnail size, so their scales differ only by the copy's crop, and every crop that the coverage check lets
+// through (down to ~83 % of each side, 1.2 times larger at that size) still registers by its keypoints. Checked on
+// the eight real photos of tests/data/trace, cropped about their middle.
+TEST(PairVerifier, OneOrbLevelRegistersEveryCropTheCoverageCheckLetsThrough) {
+  PairVerifierOptions one;
+  one.score_by_coverage = true;
+  one.orb_levels = 1;
+  int registered = 0, too_small = 0;
+  for (int k = 1; k <= 8; ++k) {
+    char name[32];
+    std::snprintf(name, sizeof name, "trace/base%02d.jpg", k);
+    const cv::Mat photo = cv::imread((kho::testing::test_data_dir() / name).string());
+    ASSERT_FALSE(photo.empty()) << name;
+    for (double c : {0.80, 0.83, 0.86, 0.90, 0.95, 0.98}) {
+      const int w = static_cast<int>(photo.cols * c), h = static_cast<int>(photo.rows * c);
+      const std::string copy = grid(photo(cv::Rect((photo.cols - w) / 2, (photo.rows - h) / 2, w, h)).clone());
+      OpenCvPairVerifier v(one);
+      auto r = v.verify(Photo{}, copy, Photo{}, grid(photo));
+      ASSERT_TRUE(r.ok()) << r.status().to_string();
+      if (r->reason.rfind("overlap covers", 0) == 0) {
+        ++too_small;
+        continue;
+      }
+      EXPECT_EQ(r->reason.rfind("orb", 0), 0u) << name << " cropped to " << c << ": " << r->reason;
+      EXPECT_TRUE(r->duplicate) << name << " cropped to " << c << ": " << r->reason;
+      ++registered;
+    }
+  }
+  EXPECT_GE(registered, 38);  // 0.86 and above for every photo, 0.83 for most
+  EXPECT_GE(too_small, 8);    // 0.80 is below the coverage check for every photo
 }
 
 }  // namespace

@@ -24,7 +24,7 @@
 namespace kho {
 namespace {
 
-constexpr std::uint64_t kAlgorithmVersion = 4;  // part of the fingerprint: a new rule redoes every record
+constexpr std::uint64_t kAlgorithmVersion = 5;  // part of the fingerprint: a new rule redoes every record
 constexpr std::size_t kItemsPerChunk = 256;
 
 struct Item {

@@ -44,7 +44,7 @@ struct TraceOptions {
   // below the best there is ruled out, and only the rest are compared on previews (one left: it is the original).
   // The largest gap seen between a wrong frame ahead and the right one on grid thumbnails: 0.0027 (bench/trace);
   // 0.0024 over seeds 12, 101–106, 211, 212, 307, 308 with rule version 3 (not refined on this stage), 0.0018 with
-  // rule version 4 (3 ORB levels in the fine verifier).
+  // rule version 4 (3 ORB levels in the fine verifier), 0.0010 with rule version 5 (one ORB level).
   float coarse_margin = 0.01f;
   // Two exposures whose preview scores differ by less than this are a burst the pixels cannot split.
   // With the fine verifier's sub-pixel registration (rule version 3), frames that hold the same pixels tie within
