@@ -917,7 +917,7 @@ kho::Result<ParseResult> parse_html_article(std::string_view bytes, std::string_
   }
   auto utf8 = detail::html_to_utf8(bytes, source, result.warnings);
   if (!utf8.ok()) return utf8.status();
-  const std::string html = detail::drop_script_bodies(*utf8);
+  const std::string html = detail::drop_late_doctypes(detail::drop_script_bodies(*utf8));
 
   GumboOptions options = kGumboDefaultOptions;
   options.max_errors = 8;

@@ -73,6 +73,36 @@ std::size_t ifind(std::string_view s, std::size_t from, std::string_view lower_w
 
 }  // namespace
 
+std::string drop_late_doctypes(std::string_view html) {
+  auto blank = [](char c) { return c == ' ' || c == '\t' || c == '\n' || c == '\r' || c == '\f'; };
+  // Leading white space and comments, then the one DOCTYPE that counts.
+  std::size_t i = 0;
+  for (;;) {
+    while (i < html.size() && blank(html[i])) ++i;
+    if (html.compare(i, 4, "<!--") != 0) break;
+    const std::size_t end = html.find("-->", i + 4);
+    i = end == std::string_view::npos ? html.size() : end + 3;
+  }
+  if (iequals_at(html, i, "<!doctype")) {
+    const std::size_t gt = html.find('>', i);
+    i = gt == std::string_view::npos ? html.size() : gt + 1;
+  }
+  std::string out(html.substr(0, i));
+  out.reserve(html.size());
+  // A DOCTYPE token ends at the first '>' (or the end of the page), quoted identifiers or not.
+  for (std::size_t from = i; from < html.size();) {
+    const std::size_t at = ifind(html, from, "<!doctype");
+    if (at == std::string_view::npos) {
+      out.append(html.substr(from));
+      break;
+    }
+    out.append(html.substr(from, at - from));
+    const std::size_t gt = html.find('>', at);
+    from = gt == std::string_view::npos ? html.size() : gt + 1;
+  }
+  return out;
+}
+
 std::string drop_script_bodies(std::string_view html) {
   std::string out;
   out.reserve(html.size() / 2);
