@@ -105,11 +105,10 @@ struct OpenCvPairVerifier::Features {
 OpenCvPairVerifier::OpenCvPairVerifier(PairVerifierOptions options) : options_(options) {}
 OpenCvPairVerifier::~OpenCvPairVerifier() = default;
 
-std::shared_ptr<const OpenCvPairVerifier::Features> OpenCvPairVerifier::features(std::string_view jpeg, int work,
-                                                                                 int levels) const {
+std::shared_ptr<const OpenCvPairVerifier::Features> OpenCvPairVerifier::features(std::string_view jpeg,
+                                                                                int work) const {
   const std::uint64_t key = std::hash<std::string_view>{}(jpeg) ^
-                            (std::uint64_t{static_cast<std::uint32_t>(work)} << 40) ^
-                            (std::uint64_t{static_cast<std::uint32_t>(levels)} << 56) ^ jpeg.size();
+                            (std::uint64_t{static_cast<std::uint32_t>(work)} << 40) ^ jpeg.size();
   // A thumbnail another thread is already working on is waited for, not computed twice: the checks of one web copy
   // against a burst's frames run side by side and all start with the copy.
   std::promise<std::shared_ptr<const Features>> mine;
@@ -132,7 +131,7 @@ std::shared_ptr<const OpenCvPairVerifier::Features> OpenCvPairVerifier::features
       f = nullptr;
     } else {
       shrink_to(f->gray, work);
-      auto orb = cv::ORB::create(options_.orb_features, 1.2f, levels, 15, 0, 2, cv::ORB::HARRIS_SCORE, 15);
+      auto orb = cv::ORB::create(600, 1.2f, options_.orb_levels, 15, 0, 2, cv::ORB::HARRIS_SCORE, 15);
       orb->detectAndCompute(f->gray, cv::noArray(), f->keys, f->descriptors);
     }
     mine.set_value(f);
@@ -355,8 +354,8 @@ Result<PairVerdict> OpenCvPairVerifier::verify(const Photo&, std::string_view gr
     const int edge_a = long_edge(grid_jpeg_a), edge_b = long_edge(grid_jpeg_b);
     if (edge_a == 0 || edge_b == 0) return Status::InvalidArgument("grid thumbnail cannot be decoded");
     const int work = std::min(o.work_px, std::min(edge_a, edge_b));
-    auto feat_a = features(grid_jpeg_a, work, o.orb_levels);
-    auto feat_b = features(grid_jpeg_b, work, o.orb_levels);
+    auto feat_a = features(grid_jpeg_a, work);
+    auto feat_b = features(grid_jpeg_b, work);
     if (!feat_a || !feat_b) return Status::InvalidArgument("grid thumbnail cannot be decoded");
     // Register the smaller onto the larger so the warp never magnifies much.
     const bool swapped = feat_b->gray.total() > feat_a->gray.total();

@@ -8,7 +8,8 @@
 // and spread evenly (compression, blur, resampling), another frame of the same scene has a few cells
 // with large residuals (people who moved). A lone corner cluster of hot cells is allowed (watermark).
 // verify() is thread-safe. A photo with several copies is in several candidate pairs, so the features of
-// recently seen thumbnails (grey pixels at the working size, ORB keypoints and descriptors, ~85 KB) are
+// recently seen thumbnails (grey pixels at the working size, ORB keypoints and descriptors, ~85 KB; twice that
+// at the previews' 480 px, and the blurred grey pixels too once the thumbnail is the larger of a pair) are
 // cached under a 64-bit hash of the JPEG's bytes, its size and the working size. The cache holds at most
 // 64 entries and is emptied when it is full (not least-recently-used: the pairs of one photo come
 // together). ORB is deterministic, so the cache changes the cost, never a verdict (barring a 64-bit
@@ -50,8 +51,6 @@ struct PairVerifierOptions {
   // level registers every crop that min_coverage lets through (a test checks it on eight real photos) and gives
   // the same decisions as 3 or 6 for less than half the feature work (docs/tracing.md, "Bursts", rule version 5).
   int orb_levels = 6;
-  // ORB keypoints kept per thumbnail (the best by Harris score).
-  int orb_features = 600;
 };
 
 class OpenCvPairVerifier final : public kho::PairVerifier {
@@ -67,10 +66,10 @@ class OpenCvPairVerifier final : public kho::PairVerifier {
 
  private:
   struct Features;  // one thumbnail, grey, at the working size, with its ORB keypoints and descriptors
-  std::shared_ptr<const Features> features(std::string_view jpeg, int work, int levels) const;
+  std::shared_ptr<const Features> features(std::string_view jpeg, int work) const;
 
   PairVerifierOptions options_;
-  static constexpr std::size_t kCacheEntries = 64;  // ~85 KB each; emptied when full
+  static constexpr std::size_t kCacheEntries = 64;  // 85–300 KB each; emptied when full
   mutable std::mutex mu_;
   // A thumbnail being worked on is in the cache already, as a future the other threads wait on.
   mutable std::unordered_map<std::uint64_t, std::shared_future<std::shared_ptr<const Features>>> cache_;
